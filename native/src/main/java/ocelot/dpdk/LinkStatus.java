@@ -1,0 +1,3 @@
+package ocelot.dpdk;
+
+public record LinkStatus(boolean up, int speedMbps, boolean fullDuplex) {}

@@ -1,0 +1,21 @@
+package ocelot.dpdk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** Ocelot's build version, filtered in by Maven. */
+public final class Version {
+    private Version() {}
+
+    public static String get() {
+        try (InputStream in = Version.class.getResourceAsStream("/ocelot/version.properties")) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
