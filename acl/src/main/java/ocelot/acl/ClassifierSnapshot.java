@@ -1,0 +1,27 @@
+package ocelot.acl;
+
+import java.util.List;
+
+/**
+ * One published, immutable version of a {@link Classifier}: the rule list and the compiled
+ * structure built from it. Indices written by {@link #classify} refer to {@link #rule(int)} of
+ * this same snapshot, so a worker that classifies a burst and then looks up actions or user ids
+ * takes one snapshot and uses it for both.
+ */
+public interface ClassifierSnapshot {
+    /**
+     * For each header {@code i < n} of {@code batch}, writes to {@code out[i]} the index of the
+     * first rule that matches it, or {@link Classifier#NO_MATCH}. Allocates nothing; safe to call
+     * from any number of threads.
+     */
+    void classify(HeaderBatch batch, int n, int[] out);
+
+    int size();
+
+    Rule rule(int index);
+
+    List<Rule> rules();
+
+    /** Bytes of compiled lookup structure (rule objects excluded), for comparison with rte_acl's footprint. */
+    long memoryBytes();
+}
