@@ -1,0 +1,309 @@
+package ocelot.lpm;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * IPv6 longest-prefix match: a multibit trie with 8-bit strides and controlled prefix
+ * expansion (Srinivasan and Varghese, "Fast Address Lookups Using Controlled Prefix
+ * Expansion", ACM TOCS 1999), 16 levels, the shape of DPDK's rte_lpm6/rte_fib6 trie. A lookup
+ * walks one 256-entry node per address byte until it meets a route entry.
+ *
+ * <p>Entries are ints, as in {@link Ipv4RouteTable}: bit 31 = child pointer (bits 0..30 = the
+ * child's first entry); otherwise bits 23..30 = depth 0..128 and bits 0..22 = next hop + 1.
+ * Each entry carries its rule's depth, so insert rewrites only entries of shorter rules and
+ * delete only entries of the deleted rule's depth.
+ *
+ * <p>Concurrency: one writer, lock-free readers that never allocate. Nodes are filled before a
+ * release store publishes them; every node records its parent entry ({@code owner}), and a
+ * reader that reads an entry and then finds the node's owner changed (the node was freed and
+ * reused) restarts from the root.
+ */
+public final class Ipv6RouteTable implements Ipv6Routes {
+    public static final int NO_ROUTE = -1;
+    /** Next hops are stored +1 in 23 bits. */
+    public static final int MAX_NEXT_HOPS = (1 << 23) - 1;
+    static final int MAX_NODES = (1 << 23) - 1;
+
+    private static final int CHILD_FLAG = 0x8000_0000;
+    private static final int NEXT_HOP_MASK = 0x7F_FFFF;
+    private static final int DEPTH_SHIFT = 23;
+    private static final int INITIAL_NODES = 16;
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle NODES;
+
+    static {
+        try {
+            NODES = MethodHandles.lookup().findVarHandle(Ipv6RouteTable.class, "nodes", Nodes.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final class Nodes {
+        final int[] entries;
+        /** owner[n] = index of the parent entry pointing at node n; the root's is -1. */
+        final int[] owner;
+
+        Nodes(int capacity) {
+            entries = new int[capacity << 8];
+            owner = new int[capacity];
+            Arrays.fill(owner, -1);
+        }
+
+        Nodes(Nodes from, int capacity) {
+            entries = Arrays.copyOf(from.entries, capacity << 8);
+            owner = Arrays.copyOf(from.owner, capacity);
+            Arrays.fill(owner, from.owner.length, capacity, -1);
+        }
+    }
+
+    private final int maxNextHops;
+    private Nodes nodes = new Nodes(INITIAL_NODES); // node 0 is the root; replaced via NODES.setRelease
+
+    // Writer-only state.
+    private final Ipv6PrefixMap rules = new Ipv6PrefixMap();
+    private final int[] rulesPerLength = new int[129];
+    /** Per node at level k: rules longer than 8k under it; the node is freed at 0. */
+    private int[] longRoutes = new int[INITIAL_NODES];
+    private int[] freeNodes = new int[INITIAL_NODES];
+    private int freeCount;
+    private int nodesHighWater = 1;
+    private int size;
+
+    public Ipv6RouteTable(int maxNextHops) {
+        if (maxNextHops < 1 || maxNextHops > MAX_NEXT_HOPS) {
+            throw new IllegalArgumentException(
+                    "maxNextHops " + maxNextHops + " must be in [1, " + MAX_NEXT_HOPS + "]");
+        }
+        this.maxNextHops = maxNextHops;
+    }
+
+    private static int entry(int depth, int nextHop) {
+        return (depth << DEPTH_SHIFT) | (nextHop + 1);
+    }
+
+    private static int depth(int entry) {
+        return entry >>> DEPTH_SHIFT;
+    }
+
+    /** Address byte k (0 = most significant). */
+    private static int addressByte(long hi, long lo, int k) {
+        return (int) ((k < 8 ? hi >>> (56 - 8 * k) : lo >>> (120 - 8 * k)) & 0xFF);
+    }
+
+    // ---------------------------------------------------------------- readers
+
+    @Override
+    public int lookup(long hi, long lo) {
+        restart:
+        while (true) {
+            Nodes ns = (Nodes) NODES.getAcquire(this);
+            int[] entries = ns.entries;
+            int base = 0;
+            int expectedOwner = -1;
+            for (int k = 0; ; k++) {
+                int index = base | addressByte(hi, lo, k);
+                if (index >= entries.length) continue restart; // nodes grew under us
+                // Acquire: a child pointer publishes the filled child; orders the owner check.
+                int e = (int) INTS.getAcquire(entries, index);
+                if (ns.owner[base >>> 8] != expectedOwner) continue restart; // node recycled
+                if (e >= 0) return (e & NEXT_HOP_MASK) - 1;
+                expectedOwner = index;
+                base = e & ~CHILD_FLAG;
+                if (base >= entries.length) {
+                    ns = (Nodes) NODES.getAcquire(this);
+                    entries = ns.entries;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void lookupBatch(long[] hi, long[] lo, int[] nextHops, int n) {
+        if (n < 0 || n > hi.length || n > lo.length || n > nextHops.length) {
+            throw new IllegalArgumentException("batch size " + n + " exceeds arrays of " + hi.length
+                    + "/" + lo.length + " address halves and " + nextHops.length + " next hops");
+        }
+        for (int i = 0; i < n; i++) nextHops[i] = lookup(hi[i], lo[i]);
+    }
+
+    // ---------------------------------------------------------------- writer
+
+    /** The level (node depth) whose node holds the entries of a rule of this length. */
+    private static int level(int length) {
+        return length == 0 ? 0 : (length - 1) >>> 3;
+    }
+
+    @Override
+    public void insert(long hi, long lo, int length, int nextHop) {
+        checkPrefix(hi, lo, length);
+        if (nextHop < 0 || nextHop >= maxNextHops) {
+            throw new IllegalArgumentException("next hop " + nextHop + " for " + format(hi, lo, length)
+                    + " is outside [0, " + maxNextHops + ")");
+        }
+        int level = level(length);
+        ensureFreeNodes(level); // throws before anything changes
+        int[] path = new int[level + 1];
+        int base = 0;
+        for (int k = 0; k < level; k++) {
+            int index = base | addressByte(hi, lo, k);
+            int e = nodes.entries[index];
+            base = e < 0 ? e & ~CHILD_FLAG : allocateNode(index, e);
+            path[k + 1] = base;
+        }
+        if (rules.put(hi, lo, length, nextHop) < 0) {
+            size++;
+            rulesPerLength[length]++;
+            for (int k = 1; k <= level; k++) longRoutes[path[k] >>> 8]++;
+        }
+        int value = entry(length, nextHop);
+        int first = base | addressByte(hi, lo, level);
+        int count = 1 << (8 * (level + 1) - length);
+        for (int i = first; i < first + count; i++) overwrite(nodes.entries, i, length, value);
+    }
+
+    /** Sets entry i (and, below a child pointer, every entry of the subtree) if not longer. */
+    private static void overwrite(int[] entries, int i, int length, int value) {
+        int e = entries[i];
+        if (e < 0) {
+            int child = e & ~CHILD_FLAG;
+            for (int j = child; j < child + 256; j++) overwrite(entries, j, length, value);
+        } else if (depth(e) <= length) {
+            entries[i] = value;
+        }
+    }
+
+    private static void replace(int[] entries, int i, int length, int parent) {
+        int e = entries[i];
+        if (e < 0) {
+            int child = e & ~CHILD_FLAG;
+            for (int j = child; j < child + 256; j++) replace(entries, j, length, parent);
+        } else if (depth(e) == length) {
+            entries[i] = parent;
+        }
+    }
+
+    @Override
+    public boolean delete(long hi, long lo, int length) {
+        checkPrefix(hi, lo, length);
+        if (rules.remove(hi, lo, length) < 0) return false;
+        size--;
+        rulesPerLength[length]--;
+        int parent = coveringEntry(hi, lo, length);
+        int level = level(length);
+        int[] parentIndex = new int[level + 1];
+        int base = 0;
+        for (int k = 0; k < level; k++) {
+            int index = base | addressByte(hi, lo, k);
+            parentIndex[k + 1] = index;
+            base = nodes.entries[index] & ~CHILD_FLAG;
+        }
+        int first = base | addressByte(hi, lo, level);
+        int count = 1 << (8 * (level + 1) - length);
+        int[] entries = nodes.entries;
+        for (int i = first; i < first + count; i++) replace(entries, i, length, parent);
+        // Deepest first: a node's count is never above its parent's.
+        for (int k = level; k >= 1; k--) {
+            int node = entries[parentIndex[k]] & ~CHILD_FLAG;
+            if (--longRoutes[node >>> 8] == 0) freeNode(parentIndex[k], node);
+        }
+        return true;
+    }
+
+    private int coveringEntry(long hi, long lo, int length) {
+        for (int l = length - 1; l >= 0; l--) {
+            if (rulesPerLength[l] == 0) continue;
+            long h = l == 0 ? 0 : l >= 64 ? hi : hi & (-1L << (64 - l));
+            long w = l <= 64 ? 0 : lo & (-1L << (128 - l));
+            int nextHop = rules.get(h, w, l);
+            if (nextHop >= 0) return entry(l, nextHop);
+        }
+        return 0;
+    }
+
+    private void ensureFreeNodes(int needed) {
+        if (freeCount + (MAX_NODES - nodesHighWater) < needed) {
+            throw new IllegalStateException("all " + MAX_NODES + " trie nodes of 256 entries are in use");
+        }
+    }
+
+    private int allocateNode(int parentIndex, int fill) {
+        int n;
+        if (freeCount > 0) {
+            n = freeNodes[--freeCount];
+        } else {
+            n = nodesHighWater++;
+            if (n == nodes.owner.length) {
+                int capacity = (int) Math.min((long) n * 2, MAX_NODES);
+                NODES.setRelease(this, new Nodes(nodes, capacity)); // publishes the copy
+                longRoutes = Arrays.copyOf(longRoutes, capacity);
+            }
+        }
+        Nodes ns = nodes;
+        int base = n << 8;
+        ns.owner[n] = parentIndex;
+        VarHandle.releaseFence(); // owner change before refill: see Ipv4RouteTable.allocateGroup
+        Arrays.fill(ns.entries, base, base + 256, fill);
+        longRoutes[n] = 0;
+        INTS.setRelease(ns.entries, parentIndex, CHILD_FLAG | base); // publishes the filled node
+        return base;
+    }
+
+    private void freeNode(int parentIndex, int base) {
+        nodes.entries[parentIndex] = nodes.entries[base]; // all 256 are equal now
+        if (freeCount == freeNodes.length) freeNodes = Arrays.copyOf(freeNodes, freeCount * 2);
+        freeNodes[freeCount++] = base >>> 8;
+    }
+
+    @Override
+    public int get(long hi, long lo, int length) {
+        checkPrefix(hi, lo, length);
+        return rules.get(hi, lo, length);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    public long memoryBytes() {
+        Nodes ns = nodes;
+        return ns.entries.length * 4L + ns.owner.length * 4L + longRoutes.length * 4L
+                + freeNodes.length * 4L + rules.memoryBytes();
+    }
+
+    @Override
+    public void forEach(Ipv6RouteConsumer consumer) {
+        rules.forEach(consumer);
+    }
+
+    static void checkPrefix(long hi, long lo, int length) {
+        if (length < 0 || length > 128) {
+            throw new IllegalArgumentException("prefix length " + length + " of "
+                    + formatAddress(hi, lo) + " is outside [0, 128]");
+        }
+        long hiHost = length >= 64 ? 0 : length == 0 ? -1L : -1L >>> length;
+        long loHost = length >= 128 ? 0 : length <= 64 ? -1L : -1L >>> (length - 64);
+        if ((hi & hiHost) != 0 || (lo & loHost) != 0) {
+            throw new IllegalArgumentException("prefix " + format(hi, lo, length)
+                    + " has host bits set (did you mean " + format(hi & ~hiHost, lo & ~loHost, length) + "?)");
+        }
+    }
+
+    static String format(long hi, long lo, int length) {
+        return formatAddress(hi, lo) + "/" + length;
+    }
+
+    /** Full form, eight groups (no :: compression): unambiguous in error messages. */
+    static String formatAddress(long hi, long lo) {
+        StringBuilder s = new StringBuilder(39);
+        for (int g = 0; g < 8; g++) {
+            long half = g < 4 ? hi : lo;
+            if (g > 0) s.append(':');
+            s.append(Integer.toHexString((int) ((half >>> (48 - 16 * (g & 3))) & 0xFFFF)));
+        }
+        return s.toString();
+    }
+}
