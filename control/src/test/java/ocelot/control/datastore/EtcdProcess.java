@@ -1,0 +1,139 @@
+package ocelot.control.datastore;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd (Debian's etcd-server) on free 127.0.0.1 ports with a temporary data directory,
+ * for tests. {@link #stop()} + {@link #start()} restart it on the same ports and data;
+ * {@link #close()} kills it and deletes the directory.
+ */
+public final class EtcdProcess implements AutoCloseable {
+    private final Path dir;
+    private final int clientPort;
+    private final int peerPort;
+    private final int metricsPort;
+    private final List<String> extraArgs;
+    private final boolean tls;
+    private Process process;
+
+    private EtcdProcess(List<String> extraArgs, boolean tls) throws IOException {
+        this.dir = Files.createTempDirectory("ocelot-etcd-");
+        this.clientPort = freePort();
+        this.peerPort = freePort();
+        this.metricsPort = freePort();
+        this.extraArgs = extraArgs;
+        this.tls = tls;
+    }
+
+    public static EtcdProcess launch(String... extraArgs) throws IOException {
+        return launchWith(false, extraArgs);
+    }
+
+    /** With {@code tls}, the client URL is https and {@code extraArgs} must carry the cert flags. */
+    public static EtcdProcess launchWith(boolean tls, String... extraArgs) throws IOException {
+        EtcdProcess etcd = new EtcdProcess(List.of(extraArgs), tls);
+        try {
+            etcd.start();
+        } catch (IOException | RuntimeException e) {
+            etcd.close();
+            throw e;
+        }
+        return etcd;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public URI endpoint() {
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + clientPort);
+    }
+
+    public void start() throws IOException {
+        String client = endpoint().toString();
+        String peer = "http://127.0.0.1:" + peerPort;
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/etcd", "--name", "ocelot-test",
+                "--data-dir", dir.resolve("data").toString(),
+                "--listen-client-urls", client, "--advertise-client-urls", client,
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "ocelot-test=" + peer,
+                "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
+                "--log-outputs", "stderr"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
+                .timeout(Duration.ofSeconds(1)).build();
+        for (int attempt = 0; attempt < 300; attempt++) {
+            if (!process.isAlive()) {
+                throw new IOException("etcd exited with " + process.exitValue() + ": " + log());
+            }
+            try {
+                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("true")) return;
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for etcd", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for etcd", e);
+            }
+        }
+        throw new IOException("etcd did not become healthy: " + log());
+    }
+
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public String log() {
+        try {
+            String s = Files.readString(dir.resolve("etcd.log"));
+            return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp directory
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
