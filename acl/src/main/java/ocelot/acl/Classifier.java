@@ -42,7 +42,7 @@ public interface Classifier {
 
     /** The fastest implementation for {@code rules}, chosen by measurement (see acl/README.md). */
     static Classifier compile(List<Rule> rules) {
-        return new LinearClassifier(rules);
+        return new TupleMergeClassifier(rules);
     }
 
     static void checkBatch(HeaderBatch batch, int n, int[] out) {

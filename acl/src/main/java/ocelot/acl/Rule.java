@@ -132,6 +132,8 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
         public Builder notDst(Prefix p) { notDst.add(p); return this; }
         public Builder notSrc(String cidr) { notSrc.add(prefix("notSrc", cidr)); return this; }
         public Builder notDst(String cidr) { notDst.add(prefix("notDst", cidr)); return this; }
+        public Builder notSrcPorts(PortRange r) { notSrcPorts.add(r); return this; }
+        public Builder notDstPorts(PortRange r) { notDstPorts.add(r); return this; }
         public Builder notSrcPorts(int low, int high) { notSrcPorts.add(ports("notSrcPorts", low, high)); return this; }
         public Builder notDstPorts(int low, int high) { notDstPorts.add(ports("notDstPorts", low, high)); return this; }
 
