@@ -1,0 +1,86 @@
+package ocelot.fastpath.node;
+
+import ocelot.acl.HeaderBatch;
+import ocelot.fastpath.conntrack.ConntrackTable;
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.packet.PacketMemory;
+import ocelot.fastpath.packet.Transport;
+
+/**
+ * ct-lookup: finds the flow of each IPv4 packet. A hit skips policy (replies and later packets
+ * of allowed flows pass); a reply of a source-NATed flow gets its destination translated back
+ * to the endpoint here, before routing, so the route lookup sees the real destination. An ICMP
+ * error whose quoted datagram belongs to a tracked flow is related and passes too (RFC 1122
+ * section 3.2.2). Expired entries found on the way are removed and the packet is treated as new.
+ */
+public final class ConntrackNode {
+    public void run(PacketVector v, ConntrackTable ct, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
+        HeaderBatch h = v.headers;
+        for (int i = 0; i < v.count; i++) {
+            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
+            int proto = h.protocol[i];
+            int ref = ct.lookup(h.srcV4[i], h.dstV4[i], h.srcPort[i], h.dstPort[i], proto);
+            if (ref != ConntrackTable.NONE && ct.isExpired(ref >>> 1, nowNs)) {
+                ct.remove(ref >>> 1);
+                counters.increment(Counter.CT_EXPIRED);
+                ref = ConntrackTable.NONE;
+            }
+            if (ref == ConntrackTable.NONE) {
+                if (proto == Ipv4.PROTO_ICMP && Transport.isIcmpError(v.icmpType[i])) related(v, i, ct, counters);
+                continue;
+            }
+            int f = ref >>> 1;
+            boolean reply = (ref & 1) != 0;
+            ct.touch(f, reply, v.tcpFlags[i], nowNs, timeouts);
+            v.flow[i] = ref;
+            counters.increment(Counter.CT_HIT);
+            if (ct.natOrigSrc(f) != 0) {
+                if (reply) reverseNat(v, i, ct.natOrigSrc(f), ct.natOrigPort(f), counters);
+                else v.snat[i] = true;
+            }
+        }
+    }
+
+    /** Rewrites destination address (and port / echo id) of a reply back to the endpoint's. */
+    static void reverseNat(PacketVector v, int i, int origAddr, int origPort, CounterRecord counters) {
+        long frame = v.address[i];
+        long ip = frame + v.l3Offset[i];
+        long l4 = frame + v.l4Offset[i];
+        int oldAddr = Ipv4.dst(ip);
+        PacketMemory.u32(ip + Ipv4.DST_OFFSET, origAddr);
+        Ipv4.checksum(ip, ocelot.fastpath.packet.Checksum.update32(Ipv4.checksum(ip), oldAddr, origAddr));
+        Nat.rewriteL4(v.headers.protocol[i], l4, oldAddr, origAddr, Transport.DST_PORT_OFFSET, origPort);
+        v.headers.dstV4[i] = origAddr;
+        v.headers.dstPort[i] = origPort;
+        counters.increment(Counter.SNAT_REVERSE);
+    }
+
+    private static void related(PacketVector v, int i, ConntrackTable ct, CounterRecord counters) {
+        long frame = v.address[i];
+        int l4 = v.l4Offset[i];
+        int inner = l4 + Transport.ICMP_LENGTH;
+        long ip = frame + v.l3Offset[i];
+        int end = v.l3Offset[i] + Ipv4.totalLength(ip);
+        if (inner + Ipv4.MIN_HEADER_LENGTH + 4 > end) return;
+        long in = frame + inner;
+        int ihl = Ipv4.headerLength(in);
+        if (Ipv4.version(in) != 4 || ihl < Ipv4.MIN_HEADER_LENGTH || inner + ihl + 4 > end) return;
+        int proto = Ipv4.protocol(in);
+        int sport = 0;
+        int dport = 0;
+        if (proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP) {
+            sport = Transport.srcPort(in + ihl);
+            dport = Transport.dstPort(in + ihl);
+        } else if (proto == Ipv4.PROTO_ICMP && inner + ihl + 8 <= end && Transport.isIcmpQuery(Transport.icmpType(in + ihl))) {
+            sport = dport = Transport.icmpId(in + ihl);
+        }
+        int ref = ct.lookup(Ipv4.src(in), Ipv4.dst(in), sport, dport, proto);
+        if (ref != ConntrackTable.NONE) {
+            v.flow[i] = ref;
+            counters.increment(Counter.ICMP_RELATED);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package ocelot.fastpath.node;
+
+import ocelot.acl.HeaderBatch;
+
+/**
+ * One burst's per-packet state as a structure of arrays, owned by one worker and reused for
+ * every burst: each node reads the columns it needs and writes its results, VPP style. The
+ * 5-tuple columns are the classifier's own {@link HeaderBatch}, so policy classifies without
+ * a copy.
+ *
+ * <p>{@link #verdict} is the packet's fate so far: an output port index (>= 0),
+ * {@link #DROP} (with {@link #dropReason} a {@link ocelot.fastpath.counter.Counter} ordinal),
+ * {@link #PUNT} (to the exception port) or {@link #CONTINUE} (still being processed).
+ */
+public final class PacketVector {
+    public static final int CONTINUE = -3;
+    public static final int PUNT = -2;
+    public static final int DROP = -1;
+
+    /** Kinds of frame the parser recognises. */
+    public static final byte KIND_IPV4 = 4;
+    public static final byte KIND_IPV6 = 6;
+    public static final byte KIND_ARP = 1;
+
+    public final int capacity;
+    public int count;
+    public int rxPort;
+    public final long[] address;
+    public final int[] length;
+    public final int[] verdict;
+    public final short[] dropReason;
+    public final byte[] kind;
+    public final int[] l3Offset;
+    public final int[] l4Offset;
+    public final int[] ttl;
+    public final int[] tcpFlags;
+    /** ICMP type (or -1): replies and errors need it beyond the 5-tuple. */
+    public final int[] icmpType;
+    public final HeaderBatch headers;
+    public final int[] nextHop;
+    /** Conntrack flow reference (flow << 1 | direction), or -1. */
+    public final int[] flow;
+    /** Head adjustment staged for the burst (negative = prepend), applied in one downcall. */
+    public final short[] headDelta;
+    public final int[] matches;
+    public final int[] outPort;
+    public final long[] dstMac;
+    /** ICMP error to send instead of the packet: type << 8 | code, or -1. */
+    public final int[] icmpError;
+    /** IPIP outer destination for this packet, or 0. */
+    public final int[] tunnel;
+    /** Endpoint the packet is delivered to (its ingress policy applies), or -1. */
+    public final int[] dstEndpoint;
+    /** Conntrack flow is source-NATed in the original direction: rewrite src on the way out. */
+    public final boolean[] snat;
+
+    public PacketVector(int capacity) {
+        this.capacity = capacity;
+        address = new long[capacity];
+        length = new int[capacity];
+        verdict = new int[capacity];
+        dropReason = new short[capacity];
+        kind = new byte[capacity];
+        l3Offset = new int[capacity];
+        l4Offset = new int[capacity];
+        ttl = new int[capacity];
+        tcpFlags = new int[capacity];
+        icmpType = new int[capacity];
+        headers = new HeaderBatch(capacity);
+        nextHop = new int[capacity];
+        flow = new int[capacity];
+        headDelta = new short[capacity];
+        matches = new int[capacity];
+        outPort = new int[capacity];
+        dstMac = new long[capacity];
+        icmpError = new int[capacity];
+        tunnel = new int[capacity];
+        dstEndpoint = new int[capacity];
+        snat = new boolean[capacity];
+    }
+
+    public void drop(int i, ocelot.fastpath.counter.Counter reason) {
+        verdict[i] = DROP;
+        dropReason[i] = (short) reason.ordinal();
+    }
+
+    public boolean live(int i) { return verdict[i] == CONTINUE; }
+}

@@ -1,0 +1,224 @@
+package ocelot.fastpath.node;
+
+import ocelot.acl.HeaderBatch;
+import ocelot.dpdk.MbufBurst;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.packet.Checksum;
+import ocelot.fastpath.packet.Ethernet;
+import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.packet.Ipv6;
+import ocelot.fastpath.packet.PacketMemory;
+import ocelot.fastpath.packet.Transport;
+
+/**
+ * ethernet-input + ip4-input + ip6-input: reads Ethernet (one or two VLAN tags), ARP, IPv4
+ * (options skipped by IHL), IPv6 (extension headers walked) and the first bytes of TCP, UDP,
+ * ICMP and ICMPv6 into the {@link PacketVector}, and drops what fails validation with a
+ * counted reason (RFC 1812 section 5.2.2 checks: version, IHL, total length against the
+ * frame, header checksum; plus truncated transport headers and fragments, which the
+ * fastpath does not reassemble). Every read is bounds-checked against the mbuf's length
+ * first, so no input can make it read outside the packet.
+ */
+public final class ParseNode {
+    /** Upper bound on IPv6 extension headers walked before giving up (a loop of them is an attack). */
+    static final int MAX_IPV6_EXTENSIONS = 8;
+
+    /** @param portMac frames to other unicast MACs are dropped; 0 accepts any (the exception port's kernel side). */
+    public void run(MbufBurst burst, PacketVector v, long portMac) {
+        HeaderBatch h = v.headers;
+        for (int i = 0; i < v.count; i++) {
+            v.verdict[i] = PacketVector.CONTINUE;
+            v.flow[i] = -1;
+            v.nextHop[i] = -1;
+            v.icmpType[i] = -1;
+            v.tcpFlags[i] = 0;
+            v.headDelta[i] = 0;
+            v.icmpError[i] = -1;
+            v.tunnel[i] = 0;
+            v.dstEndpoint[i] = -1;
+            v.outPort[i] = -1;
+            v.snat[i] = false;
+            h.ipVersion[i] = 0;
+            if (burst.segments(i) != 1) {
+                v.drop(i, Counter.DROP_MULTI_SEGMENT);
+                continue;
+            }
+            parse(v, i, portMac);
+        }
+    }
+
+    /** Parses packet i from its frame start; used again after decapsulation. */
+    public void parse(PacketVector v, int i, long portMac) {
+        long frame = v.address[i];
+        int len = v.length[i];
+        if (len < Ethernet.HEADER_LENGTH) {
+            v.drop(i, Counter.DROP_RUNT);
+            return;
+        }
+        long dmac = Ethernet.dst(frame);
+        if (portMac != 0 && !Ethernet.isMulticast(dmac) && dmac != portMac) {
+            v.drop(i, Counter.DROP_L2_NOT_FOR_US);
+            return;
+        }
+        int off = Ethernet.TYPE_OFFSET;
+        int type = PacketMemory.u16(frame + off);
+        for (int tags = 0; (type == Ethernet.TYPE_VLAN || type == Ethernet.TYPE_QINQ) && tags < 2; tags++) {
+            off += Ethernet.VLAN_TAG_LENGTH;
+            if (off + 2 > len) {
+                v.drop(i, Counter.DROP_RUNT);
+                return;
+            }
+            type = PacketMemory.u16(frame + off);
+        }
+        int l3 = off + 2;
+        v.l3Offset[i] = l3;
+        switch (type) {
+            case Ethernet.TYPE_IPV4 -> parseIpv4(v, i, frame, len, l3);
+            case Ethernet.TYPE_IPV6 -> parseIpv6(v, i, frame, len, l3);
+            case Ethernet.TYPE_ARP -> {
+                v.kind[i] = PacketVector.KIND_ARP;
+                if (l3 + ocelot.fastpath.packet.Arp.LENGTH > len) v.drop(i, Counter.DROP_ARP);
+            }
+            default -> v.drop(i, Counter.DROP_ETHERTYPE);
+        }
+    }
+
+    private static void parseIpv4(PacketVector v, int i, long frame, int len, int l3) {
+        v.kind[i] = PacketVector.KIND_IPV4;
+        long ip = frame + l3;
+        if (l3 + Ipv4.MIN_HEADER_LENGTH > len) {
+            v.drop(i, Counter.DROP_IP_HEADER_LENGTH);
+            return;
+        }
+        if (Ipv4.version(ip) != 4) {
+            v.drop(i, Counter.DROP_IP_VERSION);
+            return;
+        }
+        int ihl = Ipv4.headerLength(ip);
+        if (ihl < Ipv4.MIN_HEADER_LENGTH || l3 + ihl > len) {
+            v.drop(i, Counter.DROP_IP_HEADER_LENGTH);
+            return;
+        }
+        int total = Ipv4.totalLength(ip);
+        if (total < ihl || l3 + total > len) {
+            v.drop(i, Counter.DROP_IP_LENGTH);
+            return;
+        }
+        if (!Checksum.verify(ip, ihl)) {
+            v.drop(i, Counter.DROP_IP_CHECKSUM);
+            return;
+        }
+        if ((Ipv4.flagsFragment(ip) & Ipv4.FRAGMENT_MASK) != 0) {
+            v.drop(i, Counter.DROP_FRAGMENT);
+            return;
+        }
+        int src = Ipv4.src(ip);
+        int dst = Ipv4.dst(ip);
+        int srcTop = src >>> 24;
+        // RFC 1812 5.3.7: martian sources (0/8, 127/8, class D/E, limited broadcast) are never forwarded
+        if (srcTop == 0 || srcTop == 127 || srcTop >= 224) {
+            v.drop(i, Counter.DROP_IP_SOURCE);
+            return;
+        }
+        int proto = Ipv4.protocol(ip);
+        int l4 = l3 + ihl;
+        int l4Len = total - ihl;
+        v.l4Offset[i] = l4;
+        v.ttl[i] = Ipv4.ttl(ip);
+        int sport = 0;
+        int dport = 0;
+        long t = frame + l4;
+        switch (proto) {
+            case Ipv4.PROTO_TCP -> {
+                if (l4Len < Transport.TCP_MIN_LENGTH || Transport.tcpDataOffset(t) < Transport.TCP_MIN_LENGTH
+                        || Transport.tcpDataOffset(t) > l4Len) {
+                    v.drop(i, Counter.DROP_L4_TRUNCATED);
+                    return;
+                }
+                sport = Transport.srcPort(t);
+                dport = Transport.dstPort(t);
+                v.tcpFlags[i] = Transport.tcpFlags(t);
+            }
+            case Ipv4.PROTO_UDP -> {
+                if (l4Len < Transport.UDP_LENGTH) {
+                    v.drop(i, Counter.DROP_L4_TRUNCATED);
+                    return;
+                }
+                sport = Transport.srcPort(t);
+                dport = Transport.dstPort(t);
+            }
+            case Ipv4.PROTO_ICMP -> {
+                if (l4Len < Transport.ICMP_LENGTH) {
+                    v.drop(i, Counter.DROP_L4_TRUNCATED);
+                    return;
+                }
+                int type = Transport.icmpType(t);
+                v.icmpType[i] = type;
+                // echo id stands in for both ports so request and reply share a flow
+                if (Transport.isIcmpQuery(type)) sport = dport = Transport.icmpId(t);
+            }
+            default -> { }
+        }
+        v.headers.setV4(i, src, dst, sport, dport, proto);
+    }
+
+    private static void parseIpv6(PacketVector v, int i, long frame, int len, int l3) {
+        v.kind[i] = PacketVector.KIND_IPV6;
+        long ip = frame + l3;
+        if (l3 + Ipv6.HEADER_LENGTH > len) {
+            v.drop(i, Counter.DROP_IP_HEADER_LENGTH);
+            return;
+        }
+        if (Ipv6.version(ip) != 6) {
+            v.drop(i, Counter.DROP_IP_VERSION);
+            return;
+        }
+        int end = l3 + Ipv6.HEADER_LENGTH + Ipv6.payloadLength(ip);
+        if (end > len) {
+            v.drop(i, Counter.DROP_IP_LENGTH);
+            return;
+        }
+        int next = Ipv6.nextHeader(ip);
+        int off = l3 + Ipv6.HEADER_LENGTH;
+        int walked = 0;
+        while (Ipv6.isExtension(next)) {
+            if (next == Ipv6.EXT_FRAGMENT) {
+                v.drop(i, Counter.DROP_FRAGMENT);
+                return;
+            }
+            if (++walked > MAX_IPV6_EXTENSIONS || off + 8 > end) {
+                v.drop(i, Counter.DROP_IPV6_HEADER_CHAIN);
+                return;
+            }
+            int hdrLen = next == Ipv6.EXT_AH ? (PacketMemory.u8(frame + off + 1) + 2) << 2 : (PacketMemory.u8(frame + off + 1) + 1) << 3;
+            next = PacketMemory.u8(frame + off);
+            off += hdrLen;
+        }
+        if (off > end) {
+            v.drop(i, Counter.DROP_IPV6_HEADER_CHAIN);
+            return;
+        }
+        v.l4Offset[i] = off;
+        v.ttl[i] = Ipv6.hopLimit(ip);
+        int l4Len = end - off;
+        long t = frame + off;
+        int sport = 0;
+        int dport = 0;
+        if (next == Ipv4.PROTO_TCP || next == Ipv4.PROTO_UDP) {
+            if (l4Len < (next == Ipv4.PROTO_TCP ? Transport.TCP_MIN_LENGTH : Transport.UDP_LENGTH)) {
+                v.drop(i, Counter.DROP_L4_TRUNCATED);
+                return;
+            }
+            sport = Transport.srcPort(t);
+            dport = Transport.dstPort(t);
+            if (next == Ipv4.PROTO_TCP) v.tcpFlags[i] = Transport.tcpFlags(t);
+        } else if (next == Ipv4.PROTO_ICMPV6) {
+            if (l4Len < Transport.ICMP_LENGTH) {
+                v.drop(i, Counter.DROP_L4_TRUNCATED);
+                return;
+            }
+            v.icmpType[i] = Transport.icmpType(t);
+        }
+        v.headers.setV6(i, Ipv6.srcHi(ip), Ipv6.srcLo(ip), Ipv6.dstHi(ip), Ipv6.dstLo(ip), sport, dport, next);
+    }
+}

@@ -1,0 +1,131 @@
+package ocelot.fastpath.node;
+
+import ocelot.acl.Action;
+import ocelot.acl.Classifier;
+import ocelot.acl.ClassifierSnapshot;
+import ocelot.acl.HeaderBatch;
+import ocelot.acl.Rule;
+import ocelot.fastpath.conntrack.ConntrackTable;
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
+import ocelot.fastpath.conntrack.FlowState;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.port.PortRole;
+import ocelot.fastpath.state.ForwardingSnapshot;
+
+/**
+ * acl-plugin-in/out + ct-create: for each packet that starts a flow, the source endpoint's
+ * egress classifier (packets from a workload port) and the destination endpoint's ingress
+ * classifier (packets routed to a local endpoint), each over a compacted batch of just those
+ * packets, one {@code classify} call per endpoint per burst. Allowed packets create a
+ * conntrack entry (with a source-NAT binding for nat-outgoing pools); later packets and
+ * replies never come here. Workload sources are checked against their endpoint's addresses
+ * first (Calico's anti-spoofing).
+ */
+public final class PolicyNode {
+    private final HeaderBatch scratch;
+    private final int[] slot;
+    private final int[] out;
+    private final boolean[] pending;
+    private final NatPorts natPorts;
+
+    public PolicyNode(int capacity, NatPorts natPorts) {
+        scratch = new HeaderBatch(capacity);
+        slot = new int[capacity];
+        out = new int[capacity];
+        pending = new boolean[capacity];
+        this.natPorts = natPorts;
+    }
+
+    public void run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,
+                    long nowNs, CounterRecord counters) {
+        HeaderBatch h = v.headers;
+        boolean fromWorkload = s.portRoles[v.rxPort] == PortRole.WORKLOAD;
+        int srcEndpoint = s.portEndpoint[v.rxPort];
+        int fresh = 0;
+        for (int i = 0; i < v.count; i++) {
+            pending[i] = false;
+            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
+            if (fromWorkload && (srcEndpoint < 0 || s.endpointByAddress.get(h.srcV4[i]) != srcEndpoint)) {
+                v.drop(i, Counter.DROP_IP_SOURCE);
+                continue;
+            }
+            if (v.flow[i] >= 0 || v.icmpError[i] >= 0) continue;
+            if (FlowState.initial(h.protocol[i], v.tcpFlags[i]) == FlowState.INVALID) {
+                v.drop(i, Counter.DROP_CONNTRACK_INVALID);
+                continue;
+            }
+            pending[i] = true;
+            fresh++;
+        }
+        if (fresh == 0) return;
+        if (fromWorkload && s.egress[srcEndpoint] != null) {
+            classify(v, s.egress[srcEndpoint], -2, Counter.DROP_POLICY_EGRESS, counters);
+        }
+        // ingress: one classify per distinct destination endpoint in the burst
+        for (int first = 0; first < v.count; first++) {
+            if (!pending[first] || !v.live(first) || v.dstEndpoint[first] < 0) continue;
+            int e = v.dstEndpoint[first];
+            if (s.ingress[e] != null) classify(v, s.ingress[e], e, Counter.DROP_POLICY_INGRESS, counters);
+            for (int i = first; i < v.count; i++) if (v.dstEndpoint[i] == e) v.dstEndpoint[i] = -(e + 10); // done marker
+        }
+        for (int i = 0; i < v.count; i++) {
+            if (v.dstEndpoint[i] <= -10) v.dstEndpoint[i] = -v.dstEndpoint[i] - 10;
+            if (!pending[i] || !v.live(i)) continue;
+            create(v, i, s, ct, timeouts, nowNs, counters);
+        }
+    }
+
+    /** Classifies pending packets whose dstEndpoint equals {@code endpoint} (-2 = every pending one). */
+    private void classify(PacketVector v, Classifier classifier, int endpoint, Counter denied, CounterRecord counters) {
+        int n = 0;
+        for (int i = 0; i < v.count; i++) {
+            if (!pending[i] || !v.live(i) || (endpoint != -2 && v.dstEndpoint[i] != endpoint)) continue;
+            scratch.copy(n, v.headers, i);
+            slot[n++] = i;
+        }
+        if (n == 0) return;
+        ClassifierSnapshot snap = classifier.snapshot();
+        snap.classify(scratch, n, out);
+        for (int k = 0; k < n; k++) {
+            int i = slot[k];
+            if (out[k] == Classifier.NO_MATCH) {
+                v.drop(i, denied);
+                continue;
+            }
+            Rule rule = snap.rule(out[k]);
+            counters.addRuleHit(rule.userId(), 1);
+            Action a = rule.action();
+            if (a == Action.DENY) v.drop(i, denied);
+            else if (a != Action.ALLOW) v.drop(i, Counter.DROP_POLICY_UNSUPPORTED_ACTION);
+        }
+    }
+
+    private void create(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,
+                        long nowNs, CounterRecord counters) {
+        HeaderBatch h = v.headers;
+        int src = h.srcV4[i], dst = h.dstV4[i], sport = h.srcPort[i], dport = h.dstPort[i], proto = h.protocol[i];
+        int state = FlowState.initial(proto, v.tcpFlags[i]);
+        int pool = s.poolOf(src);
+        boolean nat = pool >= 0 && s.poolNat[pool] && s.poolOf(dst) < 0 && v.outPort[i] >= 0
+                && s.portRoles[v.outPort[i]] != PortRole.WORKLOAD && v.tunnel[i] == 0 && natPorts.translatable(proto, v.icmpType[i]);
+        if (!nat) {
+            int f = ct.create(src, dst, sport, dport, dst, src, dport, sport, proto, state, nowNs, timeouts);
+            v.flow[i] = f << 1;
+        } else {
+            int port = natPorts.allocate(ct, s.nodeAddress, dst, dport, proto);
+            if (port < 0) {
+                v.drop(i, Counter.DROP_NAT_EXHAUSTED);
+                return;
+            }
+            int replySport = proto == Ipv4.PROTO_ICMP ? port : dport;
+            int f = ct.create(src, dst, sport, dport, dst, s.nodeAddress, replySport, port, proto, state, nowNs, timeouts);
+            ct.setNat(f, src, sport);
+            v.flow[i] = f << 1;
+            v.snat[i] = true;
+        }
+        counters.increment(Counter.CT_NEW);
+        counters.increment(Counter.POLICY_ALLOWED);
+    }
+}

@@ -1,0 +1,151 @@
+package ocelot.fastpath.node;
+
+import ocelot.dpdk.MbufBurst;
+import ocelot.fastpath.conntrack.ConntrackTable;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.packet.Arp;
+import ocelot.fastpath.packet.Checksum;
+import ocelot.fastpath.packet.Ethernet;
+import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.packet.PacketMemory;
+import ocelot.fastpath.packet.Transport;
+import ocelot.fastpath.state.ForwardingSnapshot;
+
+/**
+ * ip4-rewrite + ipip4-encap + ip4-icmp-error + ip4-arp: the only node that changes packet bytes
+ * on the forwarding path. Pass one stages head room (20 bytes for an IPIP outer header, 28 for
+ * an ICMP error's IP+ICMP headers) and applies it in one downcall; pass two writes: TTL
+ * decrement with an RFC 1624 checksum patch, source NAT, MACs, the outer header; or turns the
+ * packet into its ICMP error (RFC 792 quoting the IP header + 8 bytes, RFC 1812 4.3.2.7
+ * suppression rules) or into an ARP request for an unresolved next hop.
+ */
+public final class RewriteNode {
+    static final int ICMP_ERROR_HEADROOM = Ipv4.MIN_HEADER_LENGTH + Transport.ICMP_LENGTH;
+    static final int IPIP_HEADROOM = Ipv4.MIN_HEADER_LENGTH;
+    static final int MIN_FRAME = 60;
+    static final int TUNNEL_TTL = 64;
+
+    private final HeadAdjuster heads;
+    private int ipId;
+
+    public RewriteNode(HeadAdjuster heads) {
+        this.heads = heads;
+    }
+
+    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
+        int adjust = 0;
+        boolean lengths = false;
+        for (int i = 0; i < v.count; i++) {
+            v.headDelta[i] = 0;
+            if (v.icmpError[i] >= 0) {
+                if (v.verdict[i] != PacketVector.CONTINUE) continue;
+                if (suppressIcmpError(v, i)) {
+                    v.verdict[i] = PacketVector.DROP; // reason set by whoever asked for the error
+                    continue;
+                }
+                v.headDelta[i] = (short) -ICMP_ERROR_HEADROOM;
+                adjust++;
+            } else if (v.live(i) && v.kind[i] == PacketVector.KIND_IPV4 && v.dstMac[i] != -1 && v.tunnel[i] != 0) {
+                v.headDelta[i] = (short) -IPIP_HEADROOM;
+                adjust++;
+            }
+        }
+        if (adjust > 0) heads.apply(burst, v);
+        for (int i = 0; i < v.count; i++) {
+            if (v.icmpError[i] >= 0) {
+                if (v.verdict[i] != PacketVector.CONTINUE || v.headDelta[i] == 0) continue;
+                icmpError(burst, v, i, s, counters);
+                lengths = true;
+                continue;
+            }
+            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4 || v.outPort[i] < 0) continue;
+            if (v.dstMac[i] == -1) {
+                arpRequest(burst, v, i, s);
+                lengths = true;
+                continue;
+            }
+            long frame = v.address[i];
+            int l3 = v.l3Offset[i];
+            if (v.headDelta[i] != 0) {
+                // IPIP: the L2 header moves to the new start; the inner packet stays where it was
+                PacketMemory.copy(frame + IPIP_HEADROOM, frame, l3);
+            }
+            long ip = frame + l3 + (v.headDelta[i] != 0 ? IPIP_HEADROOM : 0);
+            Ipv4.decrementTtl(ip);
+            if (v.snat[i]) snat(v, i, ip, s, ct, counters);
+            if (v.headDelta[i] != 0) {
+                Ipv4.write(frame + l3, 0, Ipv4.totalLength(ip) + IPIP_HEADROOM, nextId(), TUNNEL_TTL, Ipv4.PROTO_IPIP, s.nodeAddress, v.tunnel[i]);
+                counters.increment(Counter.IPIP_ENCAP);
+            }
+            Ethernet.dst(frame, v.dstMac[i]);
+            Ethernet.src(frame, s.portMacs[v.outPort[i]]);
+            v.verdict[i] = v.outPort[i];
+        }
+        if (lengths) burst.applyLengths();
+    }
+
+    private int nextId() { return ipId = (ipId + 1) & 0xFFFF; }
+
+    private static void snat(PacketVector v, int i, long ip, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
+        int f = v.flow[i] >>> 1;
+        int oldSrc = Ipv4.src(ip);
+        int newSrc = ct.replyDst(f);
+        PacketMemory.u32(ip + Ipv4.SRC_OFFSET, newSrc);
+        Ipv4.checksum(ip, Checksum.update32(Ipv4.checksum(ip), oldSrc, newSrc));
+        long l4 = v.address[i] + v.l4Offset[i] + (v.headDelta[i] != 0 ? IPIP_HEADROOM : 0);
+        Nat.rewriteL4(v.headers.protocol[i], l4, oldSrc, newSrc, Transport.SRC_PORT_OFFSET, ct.replyDstPort(f));
+        counters.increment(Counter.SNAT);
+    }
+
+    /** RFC 1812 4.3.2.7: no error about an ICMP error, nor about a packet to a multicast/broadcast address. */
+    private static boolean suppressIcmpError(PacketVector v, int i) {
+        if (v.kind[i] != PacketVector.KIND_IPV4) return true;
+        if (v.headers.protocol[i] == Ipv4.PROTO_ICMP && !Transport.isIcmpQuery(v.icmpType[i])) return true;
+        int dst = v.headers.dstV4[i];
+        return (dst >>> 28) == 0xE || dst == -1;
+    }
+
+    /** The packet, shifted by the 28 bytes prepended, becomes [L2][IP][ICMP][quoted IP header + 8 bytes]. */
+    private static void icmpError(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s, CounterRecord counters) {
+        long frame = v.address[i];
+        int l3 = v.l3Offset[i];
+        long quoted = frame + l3 + ICMP_ERROR_HEADROOM;
+        // L2 header from its old place (28 bytes further in), addressed back to the sender
+        PacketMemory.copy(frame + ICMP_ERROR_HEADROOM, frame, l3);
+        long senderMac = Ethernet.src(frame);
+        Ethernet.dst(frame, senderMac);
+        Ethernet.src(frame, s.portMacs[v.rxPort]);
+        int quote = Math.min(Ipv4.headerLength(quoted) + 8, Ipv4.totalLength(quoted));
+        int total = ICMP_ERROR_HEADROOM + quote;
+        long icmp = frame + l3 + Ipv4.MIN_HEADER_LENGTH;
+        PacketMemory.u8(icmp, v.icmpError[i] >>> 8);
+        PacketMemory.u8(icmp + 1, v.icmpError[i] & 0xFF);
+        PacketMemory.u16(icmp + 2, 0);
+        PacketMemory.u32(icmp + 4, 0);
+        PacketMemory.u16(icmp + 2, Checksum.compute(icmp, Transport.ICMP_LENGTH + quote));
+        Ipv4.write(frame + l3, 0xC0, total, 0, 64, Ipv4.PROTO_ICMP, s.nodeAddress, Ipv4.src(quoted));
+        int len = Math.max(MIN_FRAME, l3 + total);
+        burst.setDataLength(i, len);
+        for (int p = l3 + total; p < len; p++) PacketMemory.u8(frame + p, 0);
+        v.verdict[i] = v.rxPort;
+        counters.increment(Counter.ICMP_ERRORS);
+        // the original did not pass: count why, though its mbuf leaves as the error (tx, not drop)
+        counters.addByOrdinal(v.dropReason[i], 1);
+    }
+
+    /** The packet becomes a broadcast ARP request for the next hop's address (the packet itself is lost, as in Linux when the queue overflows). */
+    private static void arpRequest(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s) {
+        long frame = v.address[i];
+        int out = v.outPort[i];
+        long mac = s.portMacs[out];
+        Ethernet.dst(frame, Ethernet.BROADCAST);
+        Ethernet.src(frame, mac);
+        PacketMemory.u16(frame + Ethernet.TYPE_OFFSET, Ethernet.TYPE_ARP);
+        long arp = frame + Ethernet.HEADER_LENGTH;
+        Arp.write(arp, Arp.OP_REQUEST, mac, s.nodeAddress, 0, v.tunnel[i]);
+        for (int p = Ethernet.HEADER_LENGTH + Arp.LENGTH; p < MIN_FRAME; p++) PacketMemory.u8(frame + p, 0);
+        burst.setDataLength(i, MIN_FRAME);
+        v.verdict[i] = out;
+    }
+}

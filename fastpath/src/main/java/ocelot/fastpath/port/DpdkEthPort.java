@@ -1,0 +1,38 @@
+package ocelot.fastpath.port;
+
+import ocelot.dpdk.DpdkPort;
+import ocelot.dpdk.MbufBurst;
+
+/** A DPDK ethdev (real NIC or vdev: net_pcap, net_af_packet, net_tap, net_ring, net_null...) as a fastpath port. */
+public final class DpdkEthPort implements Port {
+    private final DpdkPort port;
+    private final PortRole role;
+    private final long mac;
+
+    public DpdkEthPort(DpdkPort port, PortRole role) {
+        this.port = port;
+        this.role = role;
+        byte[] m = port.mac();
+        long v = 0;
+        for (byte b : m) v = (v << 8) | (b & 0xFF);
+        this.mac = v;
+    }
+
+    public DpdkPort device() { return port; }
+
+    @Override public String name() { return port.name(); }
+
+    @Override public PortRole role() { return role; }
+
+    @Override public long mac() { return mac; }
+
+    @Override public int receive(int queue, MbufBurst burst) { return port.rxBurst(queue, burst); }
+
+    @Override public int transmit(int queue, MbufBurst burst, int start, int n) {
+        return n == 0 ? 0 : port.txBurstOrFree(queue, burst, start, n);
+    }
+
+    @Override public void close() { port.close(); }
+
+    @Override public String toString() { return "DpdkEthPort[" + port.name() + " " + role + "]"; }
+}

@@ -1,0 +1,15 @@
+package ocelot.fastpath.port;
+
+/**
+ * What a port faces, which decides the policy it gets (Calico's interface classes).
+ */
+public enum PortRole {
+    /** A workload's interface (Calico's cali*): its endpoint's egress policy applies to what it sends. */
+    WORKLOAD,
+    /** A host endpoint (a NIC of the node carrying host traffic under host-endpoint policy). */
+    HOST,
+    /** The fabric uplink: traffic to and from other nodes, IPIP tunnels, the outside world. */
+    FABRIC,
+    /** The exception path to the node's kernel (a TAP): BGP, SSH, the API. */
+    EXCEPTION
+}

@@ -1,0 +1,22 @@
+package ocelot.fastpath.state;
+
+import java.util.List;
+
+/**
+ * Everything the control plane tells the fastpath, as one immutable value: the desired state.
+ * {@link ocelot.fastpath.worker.FastpathControl#publish} validates and compiles it into a
+ * {@link ForwardingSnapshot} and swaps it in; workers pick it up at their next burst.
+ *
+ * @param tunnelAddresses extra local addresses (Calico's tunl0 address) that count as the node
+ */
+public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
+                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours) {
+    public DataplaneState {
+        if (node == null) throw new IllegalArgumentException("dataplane state: node address missing");
+        tunnelAddresses = tunnelAddresses == null ? List.of() : List.copyOf(tunnelAddresses);
+        endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        routes = routes == null ? List.of() : List.copyOf(routes);
+        pools = pools == null ? List.of() : List.copyOf(pools);
+        neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
+    }
+}

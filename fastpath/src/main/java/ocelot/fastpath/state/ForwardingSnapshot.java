@@ -1,0 +1,261 @@
+package ocelot.fastpath.state;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.agrona.collections.Int2IntHashMap;
+
+import ocelot.acl.Classifier;
+import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.port.Port;
+import ocelot.fastpath.port.PortRole;
+import ocelot.lpm.Ipv4RouteTable;
+
+/**
+ * A compiled, immutable {@link DataplaneState}: names resolved to port and endpoint indices,
+ * next hops deduplicated into parallel arrays, routes in an {@link Ipv4RouteTable}. Workers
+ * read one snapshot per burst; the control plane builds a new one and publishes it, so a
+ * worker never sees half an update (Aeron's conductor/sender split; VPP's barrier-free
+ * "build then swap").
+ */
+public final class ForwardingSnapshot {
+    public static final byte NH_ENDPOINT = 1;
+    public static final byte NH_VIA = 2;
+    public static final byte NH_ECMP = 3;
+    public static final byte NH_HOST = 4;
+    public static final byte NH_BLACKHOLE = 5;
+
+    public final long generation;
+    public final DataplaneState state;
+    public final Ipv4RouteTable routes;
+    public final int nodeAddress;
+    public final int exceptionPort;
+    /** Per port: role ordinal and the endpoint behind it (-1 none). */
+    public final PortRole[] portRoles;
+    public final long[] portMacs;
+    public final int[] portEndpoint;
+
+    // next hops
+    public final byte[] nhKind;
+    public final int[] nhPort;
+    public final int[] nhEndpoint;
+    /** The IPv4 neighbour whose MAC the frame goes to (0 = on-link: the destination itself). */
+    public final int[] nhNeighbour;
+    /** Outer destination when the next hop tunnels IPIP (0 = no tunnel). */
+    public final int[] nhTunnel;
+    public final int[] nhEcmpFirst;
+    public final int[] nhEcmpCount;
+    public final int[] ecmpMembers;
+
+    // endpoints
+    public final Endpoint[] endpoints;
+    public final int[] endpointPort;
+    public final long[] endpointMac;
+    public final Classifier[] ingress;
+    public final Classifier[] egress;
+    /** Endpoint address -> endpoint index, for anti-spoofing on workload ports. */
+    public final Int2IntHashMap endpointByAddress;
+    /** Node-owned addresses (node + tunnel): traffic to them is punted, IPIP to them decapsulated. */
+    public final Int2IntHashMap localAddresses;
+    /** Remote nodes we tunnel to: the only sources whose IPIP packets are decapsulated. */
+    public final Int2IntHashMap tunnelPeers;
+
+    // pools
+    public final int[] poolPrefix;
+    public final int[] poolLength;
+    public final boolean[] poolNat;
+
+    private ForwardingSnapshot(long generation, DataplaneState state, List<? extends Port> ports, Compiler c) {
+        this.generation = generation;
+        this.state = state;
+        this.routes = c.table;
+        this.nodeAddress = state.node().address();
+        int exc = -1;
+        portRoles = new PortRole[ports.size()];
+        portMacs = new long[ports.size()];
+        for (int p = 0; p < ports.size(); p++) {
+            portRoles[p] = ports.get(p).role();
+            portMacs[p] = ports.get(p).mac();
+            if (portRoles[p] == PortRole.EXCEPTION && exc < 0) exc = p;
+        }
+        exceptionPort = exc;
+        portEndpoint = c.portEndpoint;
+        int n = c.hops.size();
+        nhKind = new byte[n];
+        nhPort = new int[n];
+        nhEndpoint = new int[n];
+        nhNeighbour = new int[n];
+        nhTunnel = new int[n];
+        nhEcmpFirst = new int[n];
+        nhEcmpCount = new int[n];
+        for (int i = 0; i < n; i++) {
+            long[] h = c.hops.get(i);
+            nhKind[i] = (byte) h[0];
+            nhPort[i] = (int) h[1];
+            nhEndpoint[i] = (int) h[2];
+            nhNeighbour[i] = (int) h[3];
+            nhTunnel[i] = (int) h[4];
+            nhEcmpFirst[i] = (int) h[5];
+            nhEcmpCount[i] = (int) h[6];
+        }
+        tunnelPeers = new Int2IntHashMap(-1);
+        for (int t : nhTunnel) if (t != 0) tunnelPeers.put(t, 0);
+        ecmpMembers = c.ecmpMembers.stream().mapToInt(Integer::intValue).toArray();
+        endpoints = state.endpoints().toArray(Endpoint[]::new);
+        endpointPort = c.endpointPort;
+        endpointMac = new long[endpoints.length];
+        ingress = new Classifier[endpoints.length];
+        egress = new Classifier[endpoints.length];
+        for (int e = 0; e < endpoints.length; e++) {
+            endpointMac[e] = endpoints[e].mac();
+            ingress[e] = endpoints[e].ingress();
+            egress[e] = endpoints[e].egress();
+        }
+        endpointByAddress = c.endpointByAddress;
+        localAddresses = new Int2IntHashMap(-1);
+        localAddresses.put(nodeAddress, 0);
+        for (int a : state.tunnelAddresses()) localAddresses.put(a, 0);
+        List<IpPool> pools = state.pools();
+        poolPrefix = new int[pools.size()];
+        poolLength = new int[pools.size()];
+        poolNat = new boolean[pools.size()];
+        for (int i = 0; i < pools.size(); i++) {
+            poolPrefix[i] = pools.get(i).prefix();
+            poolLength[i] = pools.get(i).length();
+            poolNat[i] = pools.get(i).natOutgoing();
+        }
+    }
+
+    /** Index of the pool containing the address, or -1. Pools are few (Calico clusters have a handful). */
+    public int poolOf(int address) {
+        for (int i = 0; i < poolPrefix.length; i++) if (Cidr.contains(poolPrefix[i], poolLength[i], address)) return i;
+        return -1;
+    }
+
+    /**
+     * Validates and compiles. Every reference (port, endpoint name, address collisions) is
+     * checked and a bad one fails the whole state with a message naming it: a half-applied
+     * state never reaches the workers.
+     */
+    public static ForwardingSnapshot compile(long generation, DataplaneState state, List<? extends Port> ports) {
+        return new ForwardingSnapshot(generation, state, ports, new Compiler(state, ports));
+    }
+
+    private static final class Compiler {
+        final Map<String, Integer> portByName = new HashMap<>();
+        final Map<String, Integer> endpointByName = new HashMap<>();
+        final Map<Object, Integer> hopIndex = new HashMap<>();
+        final List<long[]> hops = new ArrayList<>();
+        final List<Integer> ecmpMembers = new ArrayList<>();
+        final int[] portEndpoint;
+        final int[] endpointPort;
+        final Int2IntHashMap endpointByAddress = new Int2IntHashMap(-1);
+        final DataplaneState state;
+        final Ipv4RouteTable table;
+
+        Compiler(DataplaneState state, List<? extends Port> ports) {
+            this.state = state;
+            for (int p = 0; p < ports.size(); p++) portByName.put(ports.get(p).name(), p);
+            portEndpoint = new int[ports.size()];
+            java.util.Arrays.fill(portEndpoint, -1);
+            endpointPort = new int[state.endpoints().size()];
+            for (int e = 0; e < state.endpoints().size(); e++) {
+                Endpoint ep = state.endpoints().get(e);
+                if (endpointByName.put(ep.name(), e) != null) throw new IllegalArgumentException("endpoint " + ep.name() + " defined twice");
+                int p = port("endpoint " + ep.name(), ep.port());
+                if (ports.get(p).role() != PortRole.WORKLOAD) throw new IllegalArgumentException("endpoint " + ep.name() + ": port " + ep.port() + " is a " + ports.get(p).role() + " port, not WORKLOAD");
+                if (portEndpoint[p] >= 0) throw new IllegalArgumentException("endpoint " + ep.name() + ": port " + ep.port() + " already belongs to endpoint " + state.endpoints().get(portEndpoint[p]).name());
+                portEndpoint[p] = e;
+                endpointPort[e] = p;
+                for (int a : ep.addresses()) {
+                    int prev = endpointByAddress.put(a, e);
+                    if (prev != -1) throw new IllegalArgumentException("endpoint " + ep.name() + ": address " + Ipv4.format(a) + " already belongs to endpoint " + state.endpoints().get(prev).name());
+                }
+            }
+            for (Neighbour nb : state.neighbours()) port("neighbour " + Ipv4.format(nb.address()), nb.port());
+            List<Route> routes = state.routes();
+            int[] hopOfRoute = new int[routes.size()];
+            for (int r = 0; r < routes.size(); r++) hopOfRoute[r] = hop(routes.get(r));
+            table = new Ipv4RouteTable(Math.max(1, hops.size()));
+            for (int r = 0; r < routes.size(); r++) {
+                Route route = routes.get(r);
+                table.insert(route.prefix(), route.length(), hopOfRoute[r]);
+            }
+        }
+
+        int port(String what, String name) {
+            Integer p = portByName.get(name);
+            if (p == null) throw new IllegalArgumentException(what + ": no port named '" + name + "' (ports: " + portByName.keySet() + ")");
+            return p;
+        }
+
+        int hop(Route route) {
+            String where = "route " + Ipv4.format(route.prefix()) + "/" + route.length();
+            return switch (route.nextHop()) {
+                case NextHop.ToEndpoint te -> {
+                    Integer e = endpointByName.get(te.endpoint());
+                    if (e == null) throw new IllegalArgumentException(where + ": no endpoint named '" + te.endpoint() + "'");
+                    yield intern(te, new long[] {NH_ENDPOINT, endpointPort[e], e, 0, 0, 0, 0});
+                }
+                case NextHop.Via via -> via(where, route, via);
+                case NextHop.Ecmp ecmp -> {
+                    List<Integer> members = new ArrayList<>();
+                    for (NextHop.Via m : ecmp.members()) members.add(via(where, route, m));
+                    Object key = List.of("ecmp", members);
+                    Integer existing = hopIndex.get(key);
+                    if (existing != null) yield existing;
+                    int first = ecmpMembers.size();
+                    ecmpMembers.addAll(members);
+                    yield intern(key, new long[] {NH_ECMP, -1, -1, 0, 0, first, members.size()});
+                }
+                case NextHop.ToHost th -> intern(th, new long[] {NH_HOST, -1, -1, 0, 0, 0, 0});
+                case NextHop.Blackhole bh -> intern(bh, new long[] {NH_BLACKHOLE, -1, -1, 0, 0, 0, 0});
+            };
+        }
+
+        /** A gateway, tunnelled when the route's destination is in an IPIP pool (ALWAYS, or CROSS_SUBNET to another subnet). */
+        int via(String where, Route route, NextHop.Via via) {
+            int port = port(where, via.port());
+            int tunnel = 0;
+            if (via.address() != 0) {
+                for (IpPool pool : state.pools()) {
+                    if (!pool.contains(route.prefix()) || route.length() < pool.length()) continue;
+                    boolean encap = pool.ipip() == IpPool.IpipMode.ALWAYS
+                            || (pool.ipip() == IpPool.IpipMode.CROSS_SUBNET && !state.node().sameSubnet(via.address()));
+                    if (encap) tunnel = via.address();
+                }
+            }
+            int neighbour = via.address();
+            if (tunnel != 0) {
+                // the outer packet goes to the remote node through the underlay: find its route (not a pool route)
+                Route under = underlay(tunnel);
+                if (under != null && under.nextHop() instanceof NextHop.Via u) {
+                    neighbour = u.address() == 0 ? tunnel : u.address();
+                    port = port(where, u.port());
+                }
+            }
+            return intern(List.of("via", neighbour, port, tunnel), new long[] {NH_VIA, port, -1, neighbour, tunnel, 0, 0});
+        }
+
+        Route underlay(int address) {
+            Route best = null;
+            for (Route r : state.routes()) {
+                if (!r.contains(address) || !(r.nextHop() instanceof NextHop.Via)) continue;
+                boolean inPool = false;
+                for (IpPool p : state.pools()) if (p.contains(r.prefix()) && r.length() >= p.length()) inPool = true;
+                if (!inPool && (best == null || r.length() > best.length())) best = r;
+            }
+            return best;
+        }
+
+        int intern(Object key, long[] hop) {
+            Integer existing = hopIndex.get(key);
+            if (existing != null) return existing;
+            hops.add(hop);
+            hopIndex.put(key, hops.size() - 1);
+            return hops.size() - 1;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package ocelot.fastpath.worker;
+
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
+
+/**
+ * The fastpath's one config record, validated here at the edge.
+ *
+ * @param burstSize packets per rx burst (VPP's vector size; 32..256 is the useful range)
+ * @param conntrackCapacity flows per worker (power of two)
+ * @param ruleCounterCapacity policy rule ids counted (rule userId must be below it)
+ */
+public record FastpathConfig(int workers, int burstSize, int conntrackCapacity, int neighbourCapacity,
+                             int ruleCounterCapacity, ConntrackTimeouts timeouts) {
+    public FastpathConfig {
+        if (workers < 1 || workers > 64) throw new IllegalArgumentException("workers must be 1..64, got " + workers);
+        if (burstSize < 1 || burstSize > 256) throw new IllegalArgumentException("burstSize must be 1..256, got " + burstSize);
+        if (conntrackCapacity < 16 || Integer.bitCount(conntrackCapacity) != 1) throw new IllegalArgumentException("conntrackCapacity must be a power of two >= 16, got " + conntrackCapacity);
+        if (neighbourCapacity < 16 || Integer.bitCount(neighbourCapacity) != 1) throw new IllegalArgumentException("neighbourCapacity must be a power of two >= 16, got " + neighbourCapacity);
+        if (ruleCounterCapacity < 0 || ruleCounterCapacity > 1 << 24) throw new IllegalArgumentException("ruleCounterCapacity must be 0..16M, got " + ruleCounterCapacity);
+        if (timeouts == null) throw new IllegalArgumentException("conntrack timeouts missing");
+    }
+
+    public static FastpathConfig defaults() {
+        return new FastpathConfig(1, 64, 1 << 16, 1 << 12, 1 << 16, ConntrackTimeouts.linuxDefaults());
+    }
+
+    public FastpathConfig withWorkers(int n) { return new FastpathConfig(n, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts); }
+
+    public FastpathConfig withConntrackCapacity(int n) { return new FastpathConfig(workers, burstSize, n, neighbourCapacity, ruleCounterCapacity, timeouts); }
+
+    public FastpathConfig withBurstSize(int n) { return new FastpathConfig(workers, n, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts); }
+}

@@ -1,0 +1,206 @@
+package ocelot.fastpath.worker;
+
+import java.util.List;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import ocelot.dpdk.MbufBurst;
+import ocelot.fastpath.conntrack.ConntrackTable;
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.neighbour.NeighbourTable;
+import ocelot.fastpath.node.ArpNode;
+import ocelot.fastpath.node.ConntrackNode;
+import ocelot.fastpath.node.DecapNode;
+import ocelot.fastpath.node.HeadAdjuster;
+import ocelot.fastpath.node.NatPorts;
+import ocelot.fastpath.node.PacketVector;
+import ocelot.fastpath.node.ParseNode;
+import ocelot.fastpath.node.PolicyNode;
+import ocelot.fastpath.node.RewriteNode;
+import ocelot.fastpath.node.RouteNode;
+import ocelot.fastpath.port.Port;
+import ocelot.fastpath.state.ForwardingSnapshot;
+
+/**
+ * One run-to-completion worker (an Agrona {@link Agent}, one per lcore). A duty cycle polls one
+ * burst from each of its (port, queue) pairs and runs it through the graph
+ * parse → arp → ipip-decap → conntrack → route → policy → rewrite → dispatch, then expires a
+ * few conntrack entries. Everything it touches per packet was allocated in the constructor.
+ *
+ * <p>Ownership: mbufs received in a burst belong to the worker until dispatch, which hands
+ * each exactly once to a port's transmit (which sends or frees it), the exception port, or
+ * the drop list (freed in one call). Invariant per burst: rx == tx + dropped + punted.
+ */
+public final class Worker implements Agent {
+    /** Conntrack slots examined for expiry per duty cycle: spreads the sweep over bursts. */
+    static final int EXPIRY_BUDGET = 64;
+
+    private final int index;
+    private final List<? extends Port> ports;
+    private final FastpathControl control;
+    private final NeighbourTable neighbours;
+    private final NanoClock clock;
+    private final ConntrackTimeouts timeouts;
+    private final CounterRecord counters;
+    private final ConntrackTable conntrack;
+    private final MbufBurst rx;
+    private final MbufBurst[] txStage;
+    private final MbufBurst drops;
+    private final PacketVector v;
+    private final HeadAdjuster heads;
+    private final ParseNode parse = new ParseNode();
+    private final ArpNode arp = new ArpNode();
+    private final DecapNode decap;
+    private final ConntrackNode ct = new ConntrackNode();
+    private final RouteNode route;
+    private final PolicyNode policy;
+    private final RewriteNode rewrite;
+    private final long[] dropsByReason = new long[Counter.values().length];
+
+    Worker(int index, int workers, List<? extends Port> ports, FastpathControl control, NeighbourTable neighbours,
+           NanoClock clock, FastpathConfig config) {
+        this.index = index;
+        this.ports = ports;
+        this.control = control;
+        this.neighbours = neighbours;
+        this.clock = clock;
+        this.timeouts = config.timeouts();
+        this.counters = new CounterRecord(config.ruleCounterCapacity());
+        this.conntrack = new ConntrackTable(config.conntrackCapacity());
+        int b = config.burstSize();
+        this.rx = new MbufBurst(b);
+        this.txStage = new MbufBurst[ports.size()];
+        for (int p = 0; p < ports.size(); p++) txStage[p] = new MbufBurst(b);
+        this.drops = new MbufBurst(b);
+        this.v = new PacketVector(b);
+        this.heads = new HeadAdjuster(b);
+        this.decap = new DecapNode(heads, parse);
+        this.route = new RouteNode(b, 4096);
+        this.policy = new PolicyNode(b, NatPorts.share(index, workers));
+        this.rewrite = new RewriteNode(heads);
+    }
+
+    @Override
+    public int doWork() {
+        ForwardingSnapshot s = control.current();
+        if (s == null) return 0;
+        long now = clock.nanoTime();
+        int work = 0;
+        for (int p = 0; p < ports.size(); p++) {
+            int n = ports.get(p).receive(index, rx);
+            if (n > 0) {
+                process(p, n, s, now);
+                work += n;
+            }
+        }
+        int expired = conntrack.expire(now, EXPIRY_BUDGET);
+        if (expired > 0) counters.add(Counter.CT_EXPIRED, expired);
+        return work;
+    }
+
+    private void process(int port, int n, ForwardingSnapshot s, long now) {
+        rx.refresh();
+        v.count = n;
+        v.rxPort = port;
+        for (int i = 0; i < n; i++) {
+            v.address[i] = rx.dataAddress(i);
+            v.length[i] = rx.dataLength(i);
+        }
+        counters.add(Counter.RX, n);
+        counters.addPort(port, CounterRecord.PORT_RX, n);
+        long evictedBefore = conntrack.evictedTotal();
+
+        parse.run(rx, v, port == s.exceptionPort ? 0 : s.portMacs[port]);
+        arp.run(v, s, neighbours, counters);
+        decap.run(rx, v, s, counters);
+        ct.run(v, conntrack, timeouts, now, counters);
+        route.run(v, s, neighbours, now, counters);
+        policy.run(v, s, conntrack, timeouts, now, counters);
+        rewrite.run(rx, v, s, conntrack, counters);
+        dispatch(s);
+
+        long evicted = conntrack.evictedTotal() - evictedBefore;
+        if (evicted > 0) counters.add(Counter.CT_EVICTED, evicted);
+    }
+
+    /** Hands every mbuf on exactly once: to a port's tx stage, the exception port, or the drop list. */
+    private void dispatch(ForwardingSnapshot s) {
+        int dropped = 0;
+        int punted = 0;
+        for (int i = 0; i < v.count; i++) {
+            int verdict = v.verdict[i];
+            if (verdict == PacketVector.PUNT) {
+                if (s.exceptionPort >= 0) {
+                    verdict = s.exceptionPort;
+                    punted++;
+                } else {
+                    verdict = PacketVector.DROP;
+                    v.dropReason[i] = (short) Counter.DROP_NO_EXCEPTION_PORT.ordinal();
+                }
+            } else if (verdict == PacketVector.CONTINUE) {
+                // nothing decided its fate (e.g. an IPv4 protocol the graph has no rule for): never leak it
+                verdict = PacketVector.DROP;
+                v.dropReason[i] = (short) Counter.DROP_ETHERTYPE.ordinal();
+            }
+            if (verdict >= 0) {
+                MbufBurst t = txStage[verdict];
+                t.setMbuf(t.count(), rx.mbuf(i));
+                t.setCount(t.count() + 1);
+            } else {
+                drops.setMbuf(dropped++, rx.mbuf(i));
+                dropsByReason[v.dropReason[i]]++;
+            }
+        }
+        rx.setCount(0); // every mbuf now belongs to a stage or the drop list
+        int sentTotal = 0;
+        int txFull = 0;
+        int exceptionRefused = 0;
+        for (int p = 0; p < txStage.length; p++) {
+            MbufBurst t = txStage[p];
+            int n = t.count();
+            if (n == 0) continue;
+            int sent = ports.get(p).transmit(index, t, 0, n);
+            t.setCount(0);
+            counters.addPort(p, CounterRecord.PORT_TX, sent);
+            if (sent < n) counters.addPort(p, CounterRecord.PORT_DROP, n - sent);
+            if (p == s.exceptionPort) exceptionRefused = n - sent;
+            sentTotal += sent;
+            txFull += n - sent;
+        }
+        // punts the TAP refused are drops (counted in txFull); the rest of what was sent is tx
+        punted = Math.max(0, punted - exceptionRefused);
+        int tx = sentTotal - punted;
+        if (dropped > 0) {
+            drops.setCount(dropped);
+            drops.freeAll();
+            for (int r = 0; r < dropsByReason.length; r++) {
+                if (dropsByReason[r] != 0) {
+                    counters.addByOrdinal(r, dropsByReason[r]);
+                    dropsByReason[r] = 0;
+                }
+            }
+        }
+        if (txFull > 0) counters.add(Counter.DROP_TX_FULL, txFull);
+        counters.add(Counter.TX, tx);
+        counters.add(Counter.PUNTED, punted);
+        counters.add(Counter.DROPPED, dropped + txFull);
+    }
+
+    @Override
+    public String roleName() { return "ocelot-worker-" + index; }
+
+    public CounterRecord counters() { return counters; }
+
+    public ConntrackTable conntrack() { return conntrack; }
+
+    @Override
+    public void onClose() {
+        rx.close();
+        for (MbufBurst t : txStage) t.close();
+        drops.close();
+        heads.close();
+    }
+}

@@ -1,0 +1,95 @@
+package ocelot.fastpath;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ocelot.acl.Classifier;
+import ocelot.acl.LinearClassifier;
+import ocelot.acl.Rule;
+import ocelot.dpdk.Eal;
+import ocelot.dpdk.Mempool;
+import ocelot.fastpath.port.PortRole;
+import ocelot.fastpath.port.SoftwarePort;
+import ocelot.fastpath.state.DataplaneState;
+import ocelot.fastpath.state.Endpoint;
+import ocelot.fastpath.state.IpPool;
+import ocelot.fastpath.state.Neighbour;
+import ocelot.fastpath.state.NextHop;
+import ocelot.fastpath.state.NodeAddress;
+import ocelot.fastpath.state.Route;
+import ocelot.fastpath.worker.Fastpath;
+import ocelot.fastpath.worker.FastpathConfig;
+
+/**
+ * The test node: two workload ports (ep1 10.65.0.2, ep2 10.65.0.3), a fabric port on
+ * 192.168.0.0/24 (node 192.168.0.10, gateway .1, remote node .2 owning 10.65.1.0/26 through
+ * IPIP), and a TAP-like exception port. Time is a counter the test advances.
+ */
+public final class Topology implements AutoCloseable {
+    public static final long W1_MAC = 0xEEEE_EEEE_EE01L, W2_MAC = 0xEEEE_EEEE_EE02L, FABRIC_MAC = 0x0200_0000_0010L, TAP_MAC = 0x0200_0000_00FFL;
+    public static final long EP1_MAC = 0x0A58_0A41_0002L, EP2_MAC = 0x0A58_0A41_0003L, GW_MAC = 0x0200_0000_0001L, NODE2_MAC = 0x0200_0000_0002L;
+
+    static Mempool pool;
+    public final SoftwarePort w1, w2, fabric, tap;
+    public final Fastpath fastpath;
+    public final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    public Classifier ep1Ingress, ep1Egress, ep2Ingress, ep2Egress;
+    public IpPool.IpipMode ipip = IpPool.IpipMode.ALWAYS;
+    public boolean natOutgoing = true;
+    public boolean defaultRoute = true;
+    public boolean staticGatewayNeighbour = true;
+
+    public Topology() { this(FastpathConfig.defaults()); }
+
+    public Topology(FastpathConfig config) {
+        synchronized (Topology.class) {
+            if (pool == null) {
+                Eal.initInMemory(512);
+                pool = Mempool.create("fastpath_test_pool", 8191, 0, Mempool.DEFAULT_DATA_ROOM);
+            }
+        }
+        w1 = new SoftwarePort("w1", PortRole.WORKLOAD, W1_MAC, pool);
+        w2 = new SoftwarePort("w2", PortRole.WORKLOAD, W2_MAC, pool);
+        fabric = new SoftwarePort("fabric", PortRole.FABRIC, FABRIC_MAC, pool);
+        tap = new SoftwarePort("tap", PortRole.EXCEPTION, TAP_MAC, pool);
+        fastpath = new Fastpath(List.of(w1, w2, fabric, tap), config, nanos::get);
+    }
+
+    public static Classifier rules(Rule... rules) { return new LinearClassifier(List.of(rules)); }
+
+    public DataplaneState state() {
+        List<Route> routes = new ArrayList<>(List.of(
+                Route.of("10.65.0.2/32", new NextHop.ToEndpoint("ep1")),
+                Route.of("10.65.0.3/32", new NextHop.ToEndpoint("ep2")),
+                Route.of("10.65.1.0/26", new NextHop.Via(Frames.ip("192.168.0.2"), "fabric")),
+                Route.of("10.65.2.0/26", new NextHop.Ecmp(List.of(new NextHop.Via(Frames.ip("192.168.0.1"), "fabric"), new NextHop.Via(Frames.ip("192.168.0.2"), "fabric")))),
+                Route.of("10.99.0.0/16", new NextHop.Blackhole()),
+                Route.of("192.168.0.0/24", new NextHop.Via(0, "fabric"))));
+        if (defaultRoute) routes.add(Route.of("0.0.0.0/0", new NextHop.Via(Frames.ip("192.168.0.1"), "fabric")));
+        List<Neighbour> neighbours = new ArrayList<>();
+        if (staticGatewayNeighbour) neighbours.add(new Neighbour(Frames.ip("192.168.0.1"), GW_MAC, "fabric"));
+        return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
+                List.of(new Endpoint("ep1", "w1", EP1_MAC, List.of(Frames.ip("10.65.0.2")), ep1Ingress, ep1Egress),
+                        new Endpoint("ep2", "w2", EP2_MAC, List.of(Frames.ip("10.65.0.3")), ep2Ingress, ep2Egress)),
+                routes, List.of(IpPool.of("10.65.0.0/16", ipip, natOutgoing)), neighbours);
+    }
+
+    public Topology publish() {
+        fastpath.control().publish(state());
+        return this;
+    }
+
+    /** Runs duty cycles until nothing is pending; asserts the per-burst conservation law over the whole run. */
+    public void run() {
+        fastpath.pollUntilIdle(1000);
+    }
+
+    public long counter(ocelot.fastpath.counter.Counter c) { return fastpath.counters().get(c); }
+
+    @Override
+    public void close() {
+        fastpath.close();
+        for (SoftwarePort p : List.of(w1, w2, fabric, tap)) p.drainTransmitted();
+    }
+}
