@@ -1,0 +1,337 @@
+package ocelot.control.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import ocelot.control.selector.Selector;
+
+/**
+ * Turns one parsed document (a JSON tree, from YAML or JSON) into a validated {@link Resource},
+ * or throws a {@link ResourceException} naming the first wrong field. Checks follow Calico v1's
+ * validator: CIDRs without host bits, 2/4-byte and asdot AS numbers, ports only with tcp/udp/
+ * sctp/udplite, ICMP fields only with icmp/icmpv6, selectors parsed by {@link Selector}.
+ */
+final class ResourceReader {
+    private final String source;
+    private final int document;
+
+    ResourceReader(String source, int document) {
+        this.source = source;
+        this.document = document;
+    }
+
+    Resource read(Kind kind, FieldReader top) {
+        FieldReader meta = top.object("metadata");
+        FieldReader spec = top.object("spec");
+        if (meta == null) meta = FieldReader.of(null, "metadata", source, document);
+        if (spec == null) spec = FieldReader.of(null, "spec", source, document);
+        top.finish();
+        Resource r = switch (kind) {
+            case NODE -> node(meta, spec);
+            case BGP_PEER -> bgpPeer(meta, spec);
+            case HOST_ENDPOINT -> hostEndpoint(meta, spec);
+            case WORKLOAD_ENDPOINT -> workloadEndpoint(meta, spec);
+            case IP_POOL -> ipPool(meta, spec);
+            case POLICY -> policy(meta, spec);
+            case PROFILE -> profile(meta, spec);
+        };
+        meta.finish();
+        spec.finish();
+        return r;
+    }
+
+    private String name(FieldReader r, String field) {
+        String n = r.requiredString(field);
+        String problem = Identifiers.nameProblem(n);
+        if (problem != null) throw r.fail(field, problem);
+        return n;
+    }
+
+    private <T> T parsed(FieldReader r, String field, Function<String, T> parser, boolean required) {
+        String s = required ? r.requiredString(field) : r.string(field);
+        if (s == null) return null;
+        try {
+            return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            throw r.fail(field, e.getMessage());
+        }
+    }
+
+    private AsNumber asNumber(FieldReader r, String field) {
+        JsonNode v = r.raw(field);
+        if (v == null) return null;
+        try {
+            if (v.isIntegralNumber()) return new AsNumber(v.longValue(), false);
+            // YAML reads an unquoted 1.10 as the float 1.1: the low half would silently change.
+            if (v.isNumber()) {
+                throw r.fail(field, "write an asdot AS number as a quoted string (\"" + v.asText()
+                        + "\"): unquoted, YAML reads it as a decimal number");
+            }
+            if (v.isTextual()) return AsNumber.parse(v.asText());
+        } catch (IllegalArgumentException e) {
+            throw r.fail(field, e.getMessage());
+        }
+        throw r.fail(field, "must be an AS number (64512, 4200000000 or asdot 1.10), got " + FieldReader.describe(v));
+    }
+
+    private NodeResource node(FieldReader meta, FieldReader spec) {
+        String name = name(meta, "name");
+        FieldReader bgp = spec.object("bgp");
+        NodeResource.Bgp b = null;
+        if (bgp != null) {
+            b = new NodeResource.Bgp(asNumber(bgp, "asNumber"),
+                    family(bgp, "ipv4Address", 4), family(bgp, "ipv6Address", 6));
+            bgp.finish();
+        }
+        return new NodeResource(name, b);
+    }
+
+    private Cidr family(FieldReader r, String field, int version) {
+        Cidr c = parsed(r, field, Cidr::parseInterface, false);
+        if (c != null && c.version() != version) throw r.fail(field, "must be an IPv" + version + " address");
+        return c;
+    }
+
+    private BgpPeer bgpPeer(FieldReader meta, FieldReader spec) {
+        String scopeText = meta.requiredString("scope");
+        BgpPeer.Scope scope = switch (scopeText) {
+            case "global" -> BgpPeer.Scope.GLOBAL;
+            case "node" -> BgpPeer.Scope.NODE;
+            default -> throw meta.fail("scope", "must be global or node, got '" + scopeText + "'");
+        };
+        String node = scope == BgpPeer.Scope.NODE ? name(meta, "node") : meta.string("node");
+        if (scope == BgpPeer.Scope.GLOBAL && node != null) throw meta.fail("node", "must not be set when scope is global");
+        IpAddress ip = parsed(meta, "peerIP", IpAddress::parse, true);
+        AsNumber as = asNumber(spec, "asNumber");
+        if (as == null) throw spec.fail("asNumber", "is required");
+        return new BgpPeer(scope, node, ip, as);
+    }
+
+    private HostEndpoint hostEndpoint(FieldReader meta, FieldReader spec) {
+        String name = name(meta, "name");
+        String node = name(meta, "node");
+        var labels = meta.labels("labels");
+        String iface = interfaceName(spec);
+        List<IpAddress> ips = spec.list("expectedIPs", (n, p) -> ip(n, p));
+        if (iface == null && (ips == null || ips.isEmpty())) {
+            throw spec.fail("interfaceName", "a host endpoint needs interfaceName or expectedIPs");
+        }
+        return new HostEndpoint(name, node, labels, iface, ips, profiles(spec));
+    }
+
+    private String interfaceName(FieldReader spec) {
+        String iface = spec.string("interfaceName");
+        if (iface != null) {
+            String problem = Identifiers.interfaceProblem(iface);
+            if (problem != null) throw spec.fail("interfaceName", problem);
+        }
+        return iface;
+    }
+
+    private List<String> profiles(FieldReader spec) {
+        return spec.strings("profiles", (s, p) -> {
+            String problem = Identifiers.nameProblem(s);
+            if (problem != null) throw spec.failAt(p, problem);
+            return s;
+        });
+    }
+
+    private IpAddress ip(JsonNode n, String p) {
+        if (!n.isTextual()) throw new ResourceException(source, document, p, "must be an IP address string");
+        try {
+            return IpAddress.parse(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ResourceException(source, document, p, e.getMessage());
+        }
+    }
+
+    private WorkloadEndpoint workloadEndpoint(FieldReader meta, FieldReader spec) {
+        String name = name(meta, "name");
+        String workload = name(meta, "workload");
+        String orchestrator = name(meta, "orchestrator");
+        String node = name(meta, "node");
+        var labels = meta.labels("labels");
+        String iface = interfaceName(spec);
+        String mac = spec.string("mac");
+        if (mac != null && Identifiers.macProblem(mac) != null) throw spec.fail("mac", Identifiers.macProblem(mac));
+        List<Cidr> nets = spec.list("ipNetworks", (n, p) -> {
+            if (!n.isTextual()) throw new ResourceException(source, document, p, "must be a CIDR string");
+            try {
+                return Cidr.parseInterface(n.asText());
+            } catch (IllegalArgumentException e) {
+                throw new ResourceException(source, document, p, e.getMessage());
+            }
+        });
+        List<WorkloadEndpoint.IpNat> nats = spec.list("ipNATs", (n, p) -> {
+            FieldReader r = FieldReader.of(n, p, source, document);
+            var nat = new WorkloadEndpoint.IpNat(parsed(r, "internalIP", IpAddress::parse, true),
+                    parsed(r, "externalIP", IpAddress::parse, true));
+            r.finish();
+            return nat;
+        });
+        return new WorkloadEndpoint(name, workload, orchestrator, node, labels, iface, mac, nets, nats, profiles(spec));
+    }
+
+    private IpPool ipPool(FieldReader meta, FieldReader spec) {
+        Cidr cidr = parsed(meta, "cidr", Cidr::parse, true);
+        FieldReader ipipR = spec.object("ipip");
+        IpPool.IpIp ipip = null;
+        if (ipipR != null) {
+            String mode = ipipR.string("mode");
+            if (mode != null && !mode.equals("always") && !mode.equals("cross-subnet")) {
+                throw ipipR.fail("mode", "must be always or cross-subnet, got '" + mode + "'");
+            }
+            ipip = new IpPool.IpIp(ipipR.bool("enabled"), mode);
+            ipipR.finish();
+            if (Boolean.TRUE.equals(ipip.enabled()) && cidr.version() == 6) {
+                throw ipipR.fail("enabled", "IP-in-IP is IPv4 only");
+            }
+        }
+        Boolean nat = spec.bool("nat-outgoing");
+        Boolean disabled = spec.bool("disabled");
+        int maxBits = cidr.address().bits();
+        Integer blockSize = spec.integer("blockSize", 0, maxBits);
+        if (blockSize != null && blockSize < cidr.prefixLength()) {
+            throw spec.fail("blockSize", "/" + blockSize + " blocks do not fit in the pool " + cidr);
+        }
+        if (blockSize != null && maxBits - blockSize > 16) {
+            throw spec.fail("blockSize", "blocks larger than 65536 addresses are not supported; use /" + (maxBits - 16) + " or longer");
+        }
+        if (blockSize == null && cidr.prefixLength() > (cidr.version() == 4 ? 26 : 122)) {
+            throw meta.fail("cidr", "pool " + cidr + " is smaller than one /" + (cidr.version() == 4 ? 26 : 122)
+                    + " IPAM block; set spec.blockSize");
+        }
+        return new IpPool(cidr, ipip, nat, disabled, blockSize);
+    }
+
+    private Policy policy(FieldReader meta, FieldReader spec) {
+        String name = name(meta, "name");
+        var order = spec.decimal("order");
+        String selector = selector(spec, "selector");
+        List<Rule> ingress = rules(spec, "ingress");
+        List<Rule> egress = rules(spec, "egress");
+        return new Policy(name, order, selector, ingress, egress, spec.bool("doNotTrack"), spec.bool("preDNAT"));
+    }
+
+    private Profile profile(FieldReader meta, FieldReader spec) {
+        String name = name(meta, "name");
+        List<String> tags = meta.strings("tags", (s, p) -> {
+            String problem = Identifiers.nameProblem(s);
+            if (problem != null) throw meta.failAt(p, problem);
+            return s;
+        });
+        var labels = meta.labels("labels");
+        return new Profile(name, tags, labels, rules(spec, "ingress"), rules(spec, "egress"));
+    }
+
+    private String selector(FieldReader r, String field) {
+        String s = r.string(field);
+        if (s == null) return null;
+        try {
+            Selector.parse(s);
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage() == null ? "invalid selector" : e.getMessage().lines().findFirst().orElse("");
+            throw r.fail(field, msg);
+        }
+        return s;
+    }
+
+    private List<Rule> rules(FieldReader spec, String field) {
+        return spec.list(field, (n, p) -> rule(FieldReader.of(n, p, source, document)));
+    }
+
+    private Rule rule(FieldReader r) {
+        String action = r.requiredString("action");
+        if (!Rule.ACTIONS.contains(action)) {
+            throw r.fail("action", "must be one of " + String.join(", ", Rule.ACTIONS) + ", got '" + action + "'");
+        }
+        Integer ipVersion = r.integer("ipVersion", 4, 6);
+        if (ipVersion != null && ipVersion == 5) throw r.fail("ipVersion", "must be 4 or 6");
+        Rule.Protocol protocol = protocol(r, "protocol");
+        Rule.Icmp icmp = icmp(r, "icmp", protocol);
+        Rule.Protocol notProtocol = protocol(r, "notProtocol");
+        Rule.Icmp notIcmp = icmp(r, "notICMP", protocol);
+        Rule.EntityRule source = entity(r, "source", protocol);
+        Rule.EntityRule destination = entity(r, "destination", protocol);
+        r.finish();
+        return new Rule(action, ipVersion, protocol, icmp, notProtocol, notIcmp, source, destination);
+    }
+
+    private Rule.Protocol protocol(FieldReader r, String field) {
+        JsonNode v = r.raw(field);
+        if (v == null) return null;
+        if (v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 1 && v.intValue() <= 255) {
+            return new Rule.Protocol(null, v.intValue());
+        }
+        if (v.isTextual()) {
+            String name = v.asText().toLowerCase(Locale.ROOT);
+            int number = switch (name) {
+                case "tcp" -> 6;
+                case "udp" -> 17;
+                case "icmp" -> 1;
+                case "icmpv6" -> 58;
+                case "sctp" -> 132;
+                case "udplite" -> 136;
+                default -> -1;
+            };
+            if (number > 0 && name.equals(v.asText())) return new Rule.Protocol(name, number);
+        }
+        throw r.fail(field, "must be one of " + String.join(", ", Rule.Protocol.NAMES)
+                + " or a number 1-255, got " + FieldReader.describe(v));
+    }
+
+    private Rule.Icmp icmp(FieldReader r, String field, Rule.Protocol protocol) {
+        FieldReader i = r.object(field);
+        if (i == null) return null;
+        if (protocol == null || !protocol.isIcmp()) throw r.fail(field, "needs protocol icmp or icmpv6");
+        // Type 255 is reserved (RFC 4443 / IANA), and Calico's validator stops at 254.
+        Integer type = i.integer("type", 0, 254);
+        Integer code = i.integer("code", 0, 255);
+        if (code != null && type == null) throw i.fail("code", "needs a type");
+        i.finish();
+        return new Rule.Icmp(type, code);
+    }
+
+    private Rule.EntityRule entity(FieldReader r, String field, Rule.Protocol protocol) {
+        FieldReader e = r.object(field);
+        if (e == null) return null;
+        String tag = tag(e, "tag");
+        Cidr net = parsed(e, "net", Cidr::parseInterface, false);
+        String selector = selector(e, "selector");
+        List<PortRange> ports = ports(e, "ports", protocol);
+        String notTag = tag(e, "notTag");
+        Cidr notNet = parsed(e, "notNet", Cidr::parseInterface, false);
+        String notSelector = selector(e, "notSelector");
+        List<PortRange> notPorts = ports(e, "notPorts", protocol);
+        e.finish();
+        return new Rule.EntityRule(tag, net, selector, ports, notTag, notNet, notSelector, notPorts);
+    }
+
+    private String tag(FieldReader r, String field) {
+        String t = r.string(field);
+        if (t != null && Identifiers.nameProblem(t) != null) throw r.fail(field, Identifiers.nameProblem(t));
+        return t;
+    }
+
+    private List<PortRange> ports(FieldReader r, String field, Rule.Protocol protocol) {
+        List<PortRange> ports = r.list(field, (n, p) -> {
+            try {
+                if (n.isIntegralNumber()) {
+                    if (!n.canConvertToInt() || n.intValue() < 0 || n.intValue() > 65535) {
+                        throw new IllegalArgumentException("port " + n.asText() + " out of range 0-65535");
+                    }
+                    return new PortRange(n.intValue(), n.intValue());
+                }
+                if (n.isTextual()) return PortRange.parse(n.asText());
+                throw new IllegalArgumentException("must be a port or a range \"MIN:MAX\", got " + FieldReader.describe(n));
+            } catch (IllegalArgumentException ex) {
+                throw new ResourceException(source, document, p, ex.getMessage());
+            }
+        });
+        if (ports != null && (protocol == null || !protocol.hasPorts())) {
+            throw r.fail(field, "ports need protocol tcp, udp, sctp or udplite in the rule");
+        }
+        return ports;
+    }
+}

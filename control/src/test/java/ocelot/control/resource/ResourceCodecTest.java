@@ -1,0 +1,134 @@
+package ocelot.control.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ResourceCodecTest {
+    static List<String> seeds() {
+        return SeedExamples.FILES;
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void seedExamplePrintsBackByteForByte(String file) {
+        String text = SeedExamples.read(file);
+        List<Resource> parsed = ResourceCodec.parse(text, file);
+        assertEquals(1, parsed.size());
+        assertEquals(text.strip(), ResourceCodec.toYaml(parsed).strip());
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void seedExampleRoundTripsThroughJsonAndTheDatastoreForm(String file) {
+        Resource r = ResourceCodec.parse(SeedExamples.read(file), file).getFirst();
+        assertEquals(r, ResourceCodec.parse(ResourceCodec.toJson(List.of(r)), "json").getFirst());
+        assertEquals(r, ResourceCodec.fromStored(r.key().datastoreKey(), ResourceCodec.toStored(r)));
+    }
+
+    @Test
+    void severalResourcesPrintAsASequenceThatParsesBack() {
+        List<Resource> all = seeds().stream().map(f -> ResourceCodec.parse(SeedExamples.read(f), f).getFirst()).toList();
+        String yaml = ResourceCodec.toYaml(all);
+        assertTrue(yaml.startsWith("- apiVersion: v1"), yaml);
+        assertEquals(all, ResourceCodec.parse(yaml, "out.yaml"));
+        assertEquals(all, ResourceCodec.parse(ResourceCodec.toJson(all), "out.json"));
+    }
+
+    @Test
+    void listKindAndDocumentStreamAreBothAccepted() {
+        String list = """
+                apiVersion: v1
+                kind: ipPoolList
+                items:
+                - apiVersion: v1
+                  kind: ipPool
+                  metadata:
+                    cidr: 10.2.0.0/16
+                - metadata:
+                    cidr: fd00:1::/64
+                  spec:
+                    nat-outgoing: true
+                ---
+                apiVersion: v1
+                kind: node
+                metadata:
+                  name: n1
+                """;
+        List<Resource> r = ResourceCodec.parse(list, "f.yaml");
+        assertEquals(3, r.size());
+        assertEquals("IPPool(cidr=fd00:1::/64)", r.get(1).key().toString());
+        assertEquals("/ocelot/v1/ippool/fd00:1::-64", r.get(1).key().datastoreKey());
+        assertInstanceOf(NodeResource.class, r.get(2));
+    }
+
+    @Test
+    void asNumbersAcceptTwoByteFourByteAndAsdot() {
+        String doc = """
+                apiVersion: v1
+                kind: bgpPeer
+                metadata: {scope: global, peerIP: "fd00::1"}
+                spec: {asNumber: %s}
+                """;
+        assertEquals(64512, ((BgpPeer) ResourceCodec.parse(doc.formatted("64512"), "f").getFirst()).asNumber().value());
+        assertEquals(4200000000L, ((BgpPeer) ResourceCodec.parse(doc.formatted("4200000000"), "f").getFirst()).asNumber().value());
+        assertThrows(ResourceException.class, () -> ResourceCodec.parse(doc.formatted("1.10"), "f"));
+        BgpPeer asdot = (BgpPeer) ResourceCodec.parse(doc.formatted("'1.10'"), "f").getFirst();
+        assertEquals(65546, asdot.asNumber().value());
+        assertTrue(ResourceCodec.toYaml(List.of(asdot)).contains("asNumber: \"1.10\""));
+        assertEquals(asdot, ResourceCodec.parse(ResourceCodec.toYaml(List.of(asdot)), "again").getFirst());
+    }
+
+    /** Each bad input gives one line naming the document, the field path and the problem. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            kind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}                                 | f.yaml: document 1: apiVersion: is required (v1)
+            apiVersion: v1\\nkind: ipPol\\nmetadata: {cidr: 10.1.0.0/16}                 | f.yaml: document 1: kind: unknown kind 'ipPol'
+            apiVersion: v1\\nkind: ippool\\nmetadata: {cidr: 10.1.0.0/16}                | (did you mean ipPool?)
+            apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.1/16}                | f.yaml: document 1: metadata.cidr: '10.1.0.1/16' has host bits set
+            apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/33}                | metadata.cidr: '10.1.0.0/33': prefix length 33 exceeds 32
+            apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {ipip: {mode: sometimes}} | spec.ipip.mode: must be always or cross-subnet, got 'sometimes'
+            apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {nat-outgoin: true} | spec.nat-outgoin: unknown field
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 0}}  | spec.bgp.asNumber: AS number 0 out of range
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 4294967296}} | spec.bgp.asNumber: AS number 4294967296 out of range
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: '1.70000'}} | spec.bgp.asNumber: '1.70000': asdot halves must be 0-65535
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {ipv4Address: 10.0.0.256/24}} | spec.bgp.ipv4Address: '10.0.0.256' is not a valid IPv4 address
+            apiVersion: v1\\nkind: node\\nmetadata: {name: 'bad name'}                   | metadata.name: 'bad name' is not a valid name
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {selector: "role == "} | spec.selector: selector 'role == '
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {ingress: [{action: allow, protocol: tcp, destination: {ports: [70000]}}]} | spec.ingress[0].destination.ports[0]: port 70000 out of range 0-65535
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {ingress: [{action: allow, protocol: tcp, destination: {ports: ["2000:1000"]}}]} | spec.ingress[0].destination.ports[0]: port range '2000:1000' has its start after its end
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {ingress: [{action: allow, destination: {ports: [80]}}]} | spec.ingress[0].destination.ports: ports need protocol
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {ingress: [{action: allow, protocol: tpc}]} | spec.ingress[0].protocol: must be one of tcp
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {egress: [{action: accept}]} | spec.egress[0].action: must be one of allow, deny, log, pass
+            apiVersion: v1\\nkind: profile\\nmetadata: {name: p, labels: {'-x': y}}       | metadata.labels.-x: label name '-x' is invalid
+            apiVersion: v1\\nkind: workloadEndpoint\\nmetadata: {name: e, workload: w, orchestrator: k8s, node: n}\\nspec: {mac: 'zz:00:00:00:00:00'} | spec.mac: 'zz:00:00:00:00:00' is not a MAC address
+            apiVersion: v1\\nkind: hostEndpoint\\nmetadata: {name: e, node: n}\\nspec: {interfaceName: averyveryverylongname} | spec.interfaceName: interface name 'averyveryverylongname' must be 1-15 characters
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: rack, peerIP: 10.0.0.1}\\nspec: {asNumber: 1} | metadata.scope: must be global or node, got 'rack'
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1\\n                        | f.yaml: document 1: invalid YAML/JSON at line
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1, name: n2}                 | f.yaml: document 1: invalid YAML/JSON
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\n---\\napiVersion: v1\\nkind: node\\nmetadata: {name: 2x, x: 1} | f.yaml: document 2: metadata.x: unknown field
+            apiVersion: v2\\nkind: node                                                | apiVersion: must be v1
+            ''                                                                         | f.yaml: no resources found
+            """)
+    void badInputIsOneClearLine(String yaml, String expected) {
+        ResourceException e = assertThrows(ResourceException.class,
+                () -> ResourceCodec.parse(yaml.replace("\\n", "\n"), "f.yaml"));
+        assertTrue(e.getMessage().contains(expected.strip()), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void damagedDatastoreValueNamesItsKey() {
+        ResourceException e = assertThrows(ResourceException.class,
+                () -> ResourceCodec.fromStored("/ocelot/v1/node/n1", "{\"apiVersion\":\"v1\",\"kind\":\"node\",\"metadata\":{}}"));
+        assertEquals("datastore key /ocelot/v1/node/n1: metadata.name: is required", e.getMessage());
+    }
+}
