@@ -1,0 +1,82 @@
+package ocelot.bgp.rib;
+
+import ocelot.bgp.wire.Prefix;
+
+/**
+ * All paths to one prefix and the best of them. Paths live in a small array: a Calico prefix
+ * has one or two paths, and a million destinations must stay cheap.
+ */
+final class Destination {
+    private static final Path[] NONE = new Path[0];
+
+    final Prefix prefix;
+    Path[] paths = NONE;
+    Path best;
+    BestPathReason reason;
+
+    Destination(Prefix prefix) {
+        this.prefix = prefix;
+    }
+
+    /** Replaces the path from {@code p.source} (implicit withdraw, RFC 4271 §3.1). */
+    void put(Path p) {
+        for (int i = 0; i < paths.length; i++) {
+            if (paths[i].source == p.source) {
+                paths[i] = p;
+                return;
+            }
+        }
+        Path[] n = java.util.Arrays.copyOf(paths, paths.length + 1);
+        n[paths.length] = p;
+        paths = n;
+    }
+
+    Path remove(RibPeer source) {
+        for (int i = 0; i < paths.length; i++) {
+            if (paths[i].source == source) {
+                Path old = paths[i];
+                Path[] n = new Path[paths.length - 1];
+                System.arraycopy(paths, 0, n, 0, i);
+                System.arraycopy(paths, i + 1, n, i, paths.length - i - 1);
+                paths = n;
+                return old;
+            }
+        }
+        return null;
+    }
+
+    Path pathFrom(RibPeer source) {
+        for (Path p : paths) if (p.source == source) return p;
+        return null;
+    }
+
+    /** Recomputes the best path; returns true when it changed (a different object). */
+    boolean select() {
+        Path old = best;
+        if (paths.length == 0) {
+            best = null;
+            reason = null;
+        } else if (paths.length == 1) {
+            best = paths[0];
+            reason = BestPathReason.ONLY_PATH;
+        } else {
+            BestPathReason[] why = new BestPathReason[1];
+            BestPathReason decisive = null;
+            Path b = paths[0];
+            for (int i = 1; i < paths.length; i++) {
+                if (DecisionProcess.compare(paths[i], b, why) < 0) {
+                    b = paths[i];
+                }
+                decisive = why[0];
+            }
+            // The reason reported is the step that settled the last comparison against the winner.
+            if (paths.length == 2) {
+                DecisionProcess.compare(paths[0], paths[1], why);
+                decisive = why[0];
+            }
+            best = b;
+            reason = decisive;
+        }
+        return old != best;
+    }
+}

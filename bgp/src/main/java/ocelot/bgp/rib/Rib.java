@@ -1,0 +1,234 @@
+package ocelot.bgp.rib;
+
+import io.netty.buffer.ByteBufAllocator;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.BgpMessage;
+import ocelot.bgp.wire.PathAttributes;
+import ocelot.bgp.wire.Prefix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adj-RIB-In (the per-peer paths inside each {@link Destination}), the Loc-RIB with the RFC 4271
+ * §9.1 decision process, and the Adj-RIBs-Out of the {@link UpdateGroup}s. Single-threaded:
+ * the speaker calls it on its event loop. Changes accumulate until {@link #flush()}, which the
+ * speaker calls at the end of each read batch, so one burst of UPDATEs becomes packed UPDATEs.
+ */
+public final class Rib {
+    private static final Logger LOG = LoggerFactory.getLogger(Rib.class);
+
+    private final RibConfig config;
+    private final FibSink fib;
+    private final RouteExport export;
+    private final ByteBufAllocator alloc;
+    private final RibPeer local;
+    private final HashMap<Prefix, Destination> table = new HashMap<>();
+    private final Map<UpdateGroup.Key, UpdateGroup> groups = new HashMap<>();
+    private final List<UpdateGroup> groupList = new ArrayList<>();
+    private long refusedPaths;
+
+    public Rib(RibConfig config, FibSink fib, ByteBufAllocator alloc) {
+        this.config = config;
+        this.fib = fib;
+        this.alloc = alloc;
+        this.export = new RouteExport(config);
+        this.local = RibPeer.local(config.localAs(), config.routerId());
+    }
+
+    public RibConfig config() {
+        return config;
+    }
+
+    /** A peer reached Established: it joins its update group and receives the group's table. */
+    public void peerUp(RibPeer peer, List<AddressFamily> families) {
+        UpdateGroup.Key key = new UpdateGroup.Key(peer.internal, peer.routeReflectorClient,
+                peer.internal ? 0 : peer.asNumber, peer.nextHopSelf,
+                peer.internal && !peer.nextHopSelf ? null : peer.localAddress, null, peer.fourOctetAs);
+        UpdateGroup g = groups.get(key);
+        if (g == null) {
+            g = new UpdateGroup(key, export, alloc);
+            groups.put(key, g);
+            groupList.add(g);
+            for (Destination d : table.values()) {
+                if (d.best != null) g.changed(d.prefix, d.best);
+            }
+        }
+        g.flush();
+        g.dumpTo(peer, families);
+        g.members.add(peer);
+        peer.group = g;
+    }
+
+    /**
+     * The peer left Established. Without graceful restart its paths go now; with it (RFC 4724
+     * §4.2) they stay, marked stale, until {@link #sweepStale} after End-of-RIB or the restart timer.
+     */
+    public void peerDown(RibPeer peer, boolean graceful) {
+        UpdateGroup g = peer.group;
+        if (g != null) {
+            g.members.remove(peer);
+            peer.group = null;
+            if (g.members.isEmpty()) {
+                groups.remove(g.key);
+                groupList.remove(g);
+            }
+        }
+        Iterator<Destination> it = table.values().iterator();
+        while (it.hasNext()) {
+            Destination d = it.next();
+            Path p = d.pathFrom(peer);
+            if (p == null) continue;
+            if (graceful) {
+                p.stale = true;
+                if (d.select()) bestChanged(d);
+            } else {
+                d.remove(peer);
+                if (d.select()) bestChanged(d);
+                if (d.paths.length == 0) it.remove();
+            }
+        }
+    }
+
+    /** Removes every stale path of {@code peer} (RFC 4724 §4.2: End-of-RIB received or restart timer expired). */
+    public int sweepStale(RibPeer peer) {
+        int removed = 0;
+        Iterator<Destination> it = table.values().iterator();
+        while (it.hasNext()) {
+            Destination d = it.next();
+            Path p = d.pathFrom(peer);
+            if (p != null && p.stale) {
+                d.remove(peer);
+                removed++;
+                if (d.select()) bestChanged(d);
+                if (d.paths.length == 0) it.remove();
+            }
+        }
+        return removed;
+    }
+
+    /** Moves the stale paths of a restarting peer's old incarnation to its new {@link RibPeer}. */
+    public void adoptStale(RibPeer from, RibPeer to) {
+        for (Destination d : table.values()) {
+            Path p = d.pathFrom(from);
+            if (p != null) {
+                d.remove(from);
+                Path n = new Path(to, p.attributes, p.nextHop);
+                n.stale = true;
+                d.put(n);
+                d.select();
+            }
+        }
+    }
+
+    /** Applies one (already RFC 7606-checked) UPDATE from {@code from}. */
+    public void update(RibPeer from, BgpMessage.Update u) {
+        for (Prefix p : u.withdrawn()) withdraw(from, p);
+        PathAttributes a = u.attributes();
+        if (a == null || (u.nlri().isEmpty() && u.mpNlri().isEmpty())) return;
+        String refusal = export.importRefusal(from, a);
+        if (refusal != null) {
+            refusedPaths += u.nlri().size() + u.mpNlri().size();
+            LOG.debug("peer {}: {} prefixes refused: {}", from, u.nlri().size() + u.mpNlri().size(), refusal);
+            for (Prefix p : u.nlri()) withdraw(from, p);
+            for (Prefix p : u.mpNlri()) withdraw(from, p);
+            return;
+        }
+        InetAddress nh4 = a.nextHop();
+        InetAddress nh6 = a.mpNextHop();
+        for (Prefix p : u.nlri()) add(from, p, a, nh4);
+        for (Prefix p : u.mpNlri()) add(from, p, a, nh6);
+    }
+
+    private void add(RibPeer from, Prefix prefix, PathAttributes a, InetAddress nextHop) {
+        Destination d = table.get(prefix);
+        if (d == null) {
+            d = new Destination(prefix);
+            table.put(prefix, d);
+        }
+        d.put(new Path(from, a, nextHop));
+        d.select();
+        // The best object changes even when the same peer re-announces: always propagate.
+        bestChanged(d);
+    }
+
+    private void withdraw(RibPeer from, Prefix prefix) {
+        Destination d = table.get(prefix);
+        if (d == null || d.remove(from) == null) return;
+        if (d.select()) bestChanged(d);
+        if (d.paths.length == 0) table.remove(prefix);
+    }
+
+    /** Originates a route (Calico: an endpoint /32 or an affine IPAM block), ORIGIN IGP. */
+    public void announceLocal(Prefix prefix) {
+        add(local, prefix, PathAttributes.builder().origin(PathAttributes.ORIGIN_IGP).asPath(ocelot.bgp.wire.AsPath.EMPTY).build(),
+                null);
+    }
+
+    public void withdrawLocal(Prefix prefix) {
+        withdraw(local, prefix);
+    }
+
+    private void bestChanged(Destination d) {
+        Path best = d.best;
+        if (best != null && !best.source.isLocal()) {
+            fib.install(d.prefix, best.nextHop);
+        } else {
+            fib.remove(d.prefix);
+        }
+        for (UpdateGroup g : groupList) g.changed(d.prefix, best);
+    }
+
+    /** Re-sends the whole Adj-RIB-Out to one peer (RFC 2918 ROUTE-REFRESH). */
+    public void refresh(RibPeer peer, AddressFamily family) {
+        if (peer.group == null) return;
+        peer.group.flush();
+        peer.group.dumpTo(peer, List.of(family));
+    }
+
+    /** Encodes and writes every pending change. */
+    public void flush() {
+        for (UpdateGroup g : groupList) g.flush();
+    }
+
+    // ---- queries (tests, status) -------------------------------------------------------------
+
+    public int size() {
+        return table.size();
+    }
+
+    public Path best(Prefix p) {
+        Destination d = table.get(p);
+        return d == null ? null : d.best;
+    }
+
+    public BestPathReason bestReason(Prefix p) {
+        Destination d = table.get(p);
+        return d == null ? null : d.reason;
+    }
+
+    public List<Path> paths(Prefix p) {
+        Destination d = table.get(p);
+        return d == null ? List.of() : List.of(d.paths);
+    }
+
+    public int routesFrom(RibPeer peer) {
+        int n = 0;
+        for (Destination d : table.values()) if (d.pathFrom(peer) != null) n++;
+        return n;
+    }
+
+    public int updateGroupCount() {
+        return groupList.size();
+    }
+
+    public long refusedPaths() {
+        return refusedPaths;
+    }
+}

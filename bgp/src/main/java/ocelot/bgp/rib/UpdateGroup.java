@@ -1,0 +1,130 @@
+package ocelot.bgp.rib;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.PathAttributes;
+import ocelot.bgp.wire.Prefix;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Peers that share outbound policy share one Adj-RIB-Out and one encoding of every UPDATE,
+ * written to each member as a retained duplicate (FRR's update groups; DESIGN.md field notes:
+ * this is what wins the route-reflector fan-out). A route is never sent back to the member it
+ * came from: an encoded batch holds routes of a single source, so the exclusion is per batch.
+ */
+final class UpdateGroup {
+    /** Everything {@link RouteExport} depends on; equal keys mean identical UPDATEs. */
+    record Key(boolean internal, boolean routeReflectorClient, long peerAs, boolean nextHopSelf,
+               InetAddress localAddress, InetAddress localAddressV6, boolean fourOctetAs) {
+    }
+
+    /** What the group last advertised for a prefix, and whose route it was. */
+    record OutRoute(PathAttributes attributes, RibPeer source) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OutRoute r && r.source == source && r.attributes.equals(attributes);
+        }
+
+        @Override
+        public int hashCode() {
+            return attributes.hashCode() * 31 + source.id;
+        }
+    }
+
+    final Key key;
+    final List<RibPeer> members = new ArrayList<>();
+    final HashMap<Prefix, OutRoute> adjRibOut = new HashMap<>();
+    /** Prefixes whose best path changed since the last flush; a null value means withdrawn. */
+    private final LinkedHashMap<Prefix, Path> pending = new LinkedHashMap<>();
+    private final RouteExport export;
+    private final UpdatePacker packer;
+    long messagesEncoded;
+
+    UpdateGroup(Key key, RouteExport export, ByteBufAllocator alloc) {
+        this.key = key;
+        this.export = export;
+        this.packer = new UpdatePacker(alloc, key.fourOctetAs());
+    }
+
+    void changed(Prefix prefix, Path best) {
+        pending.put(prefix, best);
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Computes the Adj-RIB-Out delta, encodes it once, and writes it to every member. */
+    void flush() {
+        if (pending.isEmpty()) return;
+        Map<OutRoute, List<Prefix>> announce = new LinkedHashMap<>();
+        List<Prefix> withdraw = new ArrayList<>();
+        // Consecutive prefixes usually share one attribute object: remember the last export.
+        PathAttributes lastIn = null;
+        RibPeer lastSource = null;
+        boolean lastV4 = false;
+        OutRoute lastOut = null;
+        for (Map.Entry<Prefix, Path> e : pending.entrySet()) {
+            Prefix p = e.getKey();
+            Path best = e.getValue();
+            OutRoute out = null;
+            if (best != null) {
+                boolean v4 = p.family() == AddressFamily.IPV4_UNICAST;
+                if (best.attributes == lastIn && best.source == lastSource && v4 == lastV4) {
+                    out = lastOut;
+                } else {
+                    PathAttributes a = export.export(p, best, key);
+                    out = a == null ? null : new OutRoute(a, best.source);
+                    lastIn = best.attributes;
+                    lastSource = best.source;
+                    lastV4 = v4;
+                    lastOut = out;
+                }
+            }
+            OutRoute prev = out == null ? adjRibOut.remove(p) : adjRibOut.put(p, out);
+            if (out == null) {
+                if (prev != null) withdraw.add(p);
+            } else if (!out.equals(prev)) {
+                announce.computeIfAbsent(out, k -> new ArrayList<>()).add(p);
+            }
+        }
+        pending.clear();
+        List<UpdatePacker.Chunk> chunks = new ArrayList<>();
+        packer.withdrawals(withdraw, chunks);
+        for (Map.Entry<OutRoute, List<Prefix>> e : announce.entrySet()) {
+            packer.announcements(e.getKey().attributes(), e.getValue(), e.getKey().source(), chunks);
+        }
+        for (UpdatePacker.Chunk c : chunks) {
+            messagesEncoded += c.messages();
+            for (RibPeer m : members) {
+                if (m != c.source()) m.output.write(c.bytes().retainedDuplicate());
+            }
+            c.bytes().release();
+        }
+        for (RibPeer m : members) m.output.flush();
+    }
+
+    /** The whole Adj-RIB-Out for one member that just joined (or asked for a ROUTE-REFRESH), then End-of-RIB. */
+    void dumpTo(RibPeer member, List<AddressFamily> families) {
+        Map<OutRoute, List<Prefix>> byRoute = new LinkedHashMap<>();
+        for (Map.Entry<Prefix, OutRoute> e : adjRibOut.entrySet()) {
+            if (e.getValue().source() != member) {
+                byRoute.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+        List<UpdatePacker.Chunk> chunks = new ArrayList<>();
+        for (Map.Entry<OutRoute, List<Prefix>> e : byRoute.entrySet()) {
+            packer.announcements(e.getKey().attributes(), e.getValue(), null, chunks);
+        }
+        for (AddressFamily f : families) packer.endOfRib(f, chunks);
+        for (UpdatePacker.Chunk c : chunks) member.output.write(c.bytes());
+        member.output.flush();
+    }
+}

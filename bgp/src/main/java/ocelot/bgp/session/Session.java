@@ -1,0 +1,403 @@
+package ocelot.bgp.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.BgpFrameDecoder;
+import ocelot.bgp.wire.BgpMessage;
+import ocelot.bgp.wire.BgpMessageDecoder;
+import ocelot.bgp.wire.BgpMessageEncoder;
+import ocelot.bgp.wire.BgpWireException;
+import ocelot.bgp.wire.Capability;
+import ocelot.bgp.wire.CodecOptions;
+import ocelot.bgp.wire.NotificationCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The RFC 4271 §8 finite state machine of one peer. Single-threaded: every method runs on the
+ * speaker's event loop (or the test's thread with an EmbeddedChannel). Time comes from the
+ * injected clock and timers fire in {@link #tick()}, so tests advance time instead of sleeping.
+ */
+public final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** RFC 4271 §8.2.2: "a large value (suggested 4 minutes)" for the hold timer in OpenSent. */
+    private static final long OPEN_SENT_HOLD_NANOS = TimeUnit.MINUTES.toNanos(4);
+    /** Connect retry backs off by doubling up to this cap, and resets once Established. */
+    private static final int MAX_RETRY_SECONDS = 120;
+
+    private final SessionConfig config;
+    private final LongSupplier clock;
+    private final SessionListener listener;
+    private final Dialer dialer;
+    private final List<Connection> connections = new ArrayList<>(2);
+
+    private boolean started;
+    private boolean dialing;
+    private long retryDueNanos = Long.MAX_VALUE;
+    private int retrySeconds;
+    private Connection established;
+    private SessionState reportedState = SessionState.IDLE;
+    private long sinceNanos;
+    private String info = "";
+    private boolean fourOctet;
+    private Set<AddressFamily> families = Set.of();
+    private BgpMessage.Open remoteOpen;
+    /** Counters for status output and tests (never asserted against time). */
+    private long updatesReceived;
+    private long establishedTransitions;
+
+    public Session(SessionConfig config, LongSupplier clockNanos, SessionListener listener, Dialer dialer) {
+        this.config = config;
+        this.clock = clockNanos;
+        this.listener = listener;
+        this.dialer = dialer;
+        this.retrySeconds = config.connectRetrySeconds();
+        this.sinceNanos = clockNanos.getAsLong();
+    }
+
+    public SessionConfig config() { return config; }
+    public boolean fourOctetAs() { return fourOctet; }
+    public Set<AddressFamily> families() { return families; }
+    public BgpMessage.Open remoteOpen() { return remoteOpen; }
+    public long sinceNanos() { return sinceNanos; }
+    public String info() { return info; }
+    public long updatesReceived() { return updatesReceived; }
+    public long establishedTransitions() { return establishedTransitions; }
+
+    public SessionState state() {
+        if (established != null) return SessionState.ESTABLISHED;
+        SessionState s = null;
+        for (Connection c : connections) if (s == null || c.state.ordinal() > s.ordinal()) s = c.state;
+        if (s != null) return s;
+        if (dialing) return SessionState.CONNECT;
+        return started ? SessionState.ACTIVE : SessionState.IDLE;
+    }
+
+    /** ManualStart (RFC 4271 §8.1.2 event 1, or 4 for passive peers). */
+    public void start() {
+        if (started) return;
+        started = true;
+        info = "";
+        if (!config.passive()) dial();
+        noteState();
+    }
+
+    /** ManualStop (event 2): Cease with the given subcode (RFC 4486), then Idle. */
+    public void stop(int ceaseSubcode, String why) {
+        started = false;
+        dialing = false;
+        retryDueNanos = Long.MAX_VALUE;
+        for (Connection c : List.copyOf(connections)) {
+            c.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, ceaseSubcode, null));
+            drop(c, why, false);
+        }
+        info = why;
+        noteState();
+    }
+
+    private void dial() {
+        dialing = true;
+        retryDueNanos = Long.MAX_VALUE;
+        dialer.dial(this);
+    }
+
+    /** The dialer's connection is up; the pipeline is installed here. */
+    public void connected(Channel channel) {
+        dialing = false;
+        if (!started || established != null) {
+            channel.close();
+            return;
+        }
+        attach(channel, true);
+    }
+
+    public void connectFailed(Throwable cause) {
+        dialing = false;
+        info = "Connect failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        scheduleRetry();
+        noteState();
+    }
+
+    /**
+     * A connection the peer opened to us. Refused with Cease/5 when we are stopped; with Cease/7
+     * when a session is already Established (RFC 4271 §6.8: the existing one wins).
+     */
+    public boolean accept(Channel channel) {
+        if (!started) {
+            rejectWith(channel, NotificationCode.CEASE_CONNECTION_REJECTED);
+            return false;
+        }
+        if (established != null) {
+            rejectWith(channel, NotificationCode.CEASE_CONNECTION_COLLISION);
+            return false;
+        }
+        attach(channel, false);
+        return true;
+    }
+
+    private void rejectWith(Channel channel, int subcode) {
+        installPipeline(channel);
+        Connection c = new Connection(channel, false);
+        c.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, subcode, null));
+    }
+
+    private void installPipeline(Channel channel) {
+        channel.pipeline().addLast("frame", new BgpFrameDecoder())
+                .addLast("decode", new BgpMessageDecoder())
+                .addLast("encode", BgpMessageEncoder.FOUR_OCTET);
+    }
+
+    private void attach(Channel channel, boolean outgoing) {
+        installPipeline(channel);
+        Connection c = new Connection(channel, outgoing);
+        channel.pipeline().addLast("session", new ConnectionHandler(this, c));
+        connections.add(c);
+        c.holdDeadlineNanos = clock.getAsLong() + OPEN_SENT_HOLD_NANOS;
+        c.send(localOpen());
+        noteState();
+    }
+
+    private BgpMessage.Open localOpen() {
+        List<Capability> caps = new ArrayList<>();
+        for (AddressFamily f : AddressFamily.values()) {
+            if (config.families().contains(f)) caps.add(new Capability.Multiprotocol(f));
+        }
+        caps.add(new Capability.RouteRefresh());
+        if (config.gracefulRestartSeconds() > 0) {
+            caps.add(new Capability.GracefulRestart(false, config.gracefulRestartSeconds(), List.of()));
+        }
+        caps.add(new Capability.FourOctetAs(config.localAs()));
+        return new BgpMessage.Open(4, config.localAs(), config.holdTimeSeconds(), config.routerId(), caps);
+    }
+
+    void onMessage(Connection c, BgpMessage m) {
+        if (c.closed) return;
+        long now = clock.getAsLong();
+        switch (m) {
+            case BgpMessage.Open o -> onOpen(c, o, now);
+            case BgpMessage.Keepalive k -> {
+                if (c.state == SessionState.OPEN_CONFIRM) {
+                    c.state = SessionState.ESTABLISHED;
+                    becomeEstablished(c, now);
+                } else if (c.state != SessionState.ESTABLISHED) {
+                    fsmError(c, "KEEPALIVE in " + c.state.displayName);
+                    return;
+                }
+                restartHold(c, now);
+            }
+            case BgpMessage.Update u -> {
+                if (c != established) {
+                    fsmError(c, "UPDATE in " + c.state.displayName);
+                    return;
+                }
+                restartHold(c, now);
+                updatesReceived++;
+                if (!u.problems().isEmpty()) {
+                    LOG.warn("peer {}: UPDATE {}: {}", peerName(), u.handling(), u.problems());
+                }
+                listener.update(this, u);
+            }
+            case BgpMessage.RouteRefresh r -> {
+                if (c == established) listener.routeRefresh(this, r);
+            }
+            case BgpMessage.Notification n -> {
+                info = "Received: " + n;
+                drop(c, info, false);
+            }
+        }
+    }
+
+    private void onOpen(Connection c, BgpMessage.Open o, long now) {
+        if (c.state != SessionState.OPEN_SENT) {
+            fsmError(c, "OPEN in " + c.state.displayName);
+            return;
+        }
+        if (o.asNumber() != config.peerAs()) {
+            byte[] as = {(byte) (o.asNumber() >>> 8), (byte) o.asNumber()};
+            refuse(c, new BgpWireException(NotificationCode.OPEN_MESSAGE, NotificationCode.OPEN_BAD_PEER_AS, as,
+                    "peer AS " + o.asNumber() + ", expected " + config.peerAs()));
+            return;
+        }
+        if (!config.external() && o.bgpIdentifier() == config.routerId()) {
+            refuse(c, new BgpWireException(NotificationCode.OPEN_MESSAGE, NotificationCode.OPEN_BAD_BGP_IDENTIFIER,
+                    "peer uses our own BGP identifier on an internal session"));
+            return;
+        }
+        c.remoteOpen = o;
+        // RFC 4271 §6.8 collision detection: the connection opened by the higher BGP identifier survives.
+        for (Connection other : List.copyOf(connections)) {
+            if (other == c || other.closed) continue;
+            if (other.state == SessionState.OPEN_CONFIRM || other.state == SessionState.OPEN_SENT) {
+                boolean localWins = Integer.compareUnsigned(config.routerId(), o.bgpIdentifier()) > 0;
+                Connection loser = localWins == c.outgoing ? other : c;
+                loser.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_CONNECTION_COLLISION, null));
+                connections.remove(loser);
+                if (loser == c) {
+                    noteState();
+                    return;
+                }
+            }
+        }
+        c.state = SessionState.OPEN_CONFIRM;
+        int hold = negotiatedHold(c);
+        c.holdDeadlineNanos = hold == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(hold);
+        c.send(new BgpMessage.Keepalive());
+        c.keepaliveDueNanos = hold == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(Math.max(1, hold / 3));
+        noteState();
+    }
+
+    private int negotiatedHold(Connection c) {
+        return Math.min(config.holdTimeSeconds(), c.remoteOpen.holdTimeSeconds());
+    }
+
+    private void becomeEstablished(Connection c, long now) {
+        established = c;
+        for (Connection other : List.copyOf(connections)) {
+            if (other != c) {
+                other.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_CONNECTION_COLLISION, null));
+                connections.remove(other);
+            }
+        }
+        remoteOpen = c.remoteOpen;
+        fourOctet = remoteOpen.capability(Capability.FourOctetAs.class) != null;
+        EnumSet<AddressFamily> fams = EnumSet.noneOf(AddressFamily.class);
+        for (AddressFamily f : config.families()) if (remoteOpen.supports(f)) fams.add(f);
+        families = fams;
+        c.decoder().negotiated(new CodecOptions(fourOctet, config.external(), config.peerAs()), fams);
+        if (!fourOctet) {
+            c.channel.pipeline().replace("encode", "encode", BgpMessageEncoder.TWO_OCTET);
+        }
+        retrySeconds = config.connectRetrySeconds();
+        establishedTransitions++;
+        info = "";
+        noteState();
+        listener.established(this);
+    }
+
+    private void restartHold(Connection c, long now) {
+        if (c.remoteOpen == null) return;
+        int hold = negotiatedHold(c);
+        c.holdDeadlineNanos = hold == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(hold);
+    }
+
+    /** Fires due timers: hold (→ NOTIFICATION 4), keepalive, connect retry. */
+    public void tick() {
+        long now = clock.getAsLong();
+        for (Connection c : List.copyOf(connections)) {
+            if (now - c.holdDeadlineNanos >= 0 && c.holdDeadlineNanos != Long.MAX_VALUE) {
+                c.sendAndClose(new BgpMessage.Notification(NotificationCode.HOLD_TIMER_EXPIRED, 0, null));
+                info = "Hold timer expired";
+                drop(c, info, true);
+                continue;
+            }
+            if (c.remoteOpen != null && c.keepaliveDueNanos != Long.MAX_VALUE && now - c.keepaliveDueNanos >= 0) {
+                c.send(new BgpMessage.Keepalive());
+                c.keepaliveDueNanos = now + TimeUnit.SECONDS.toNanos(Math.max(1, negotiatedHold(c) / 3));
+            }
+        }
+        if (started && !dialing && connections.isEmpty() && !config.passive() && now - retryDueNanos >= 0) {
+            dial();
+            noteState();
+        }
+    }
+
+    /** Sends a record on the Established connection. */
+    public void send(BgpMessage m) {
+        if (established != null) established.send(m);
+    }
+
+    /** Writes pre-encoded UPDATE bytes (ownership passes); call {@link #flush()} after a batch. */
+    public void write(ByteBuf encoded) {
+        if (established != null) {
+            established.write(encoded);
+            // Keepalives are only needed when nothing else was sent (RFC 4271 §4.4).
+        } else {
+            encoded.release();
+        }
+    }
+
+    public void flush() {
+        if (established != null) established.channel.flush();
+    }
+
+    public boolean writable() {
+        return established != null && established.channel.isWritable();
+    }
+
+    void onReadComplete(Connection c) {
+        if (c == established) listener.readComplete(this);
+    }
+
+    void onWireError(Connection c, BgpWireException e) {
+        LOG.warn("peer {}: {}", peerName(), e.getMessage());
+        info = "Error: " + e.getMessage();
+        c.sendAndClose(e.toNotification());
+        drop(c, info, false);
+    }
+
+    void onClosed(Connection c, String why) {
+        if (c.closed && !connections.contains(c)) return;
+        if (info.isEmpty() || c == established) info = why;
+        // RFC 4724 §4.2: a TCP failure (not a NOTIFICATION) keeps the peer's routes as stale.
+        drop(c, why, true);
+    }
+
+    private void refuse(Connection c, BgpWireException e) {
+        info = "Error: " + e.getMessage();
+        LOG.warn("peer {}: {}", peerName(), e.getMessage());
+        c.sendAndClose(e.toNotification());
+        drop(c, info, false);
+    }
+
+    private void fsmError(Connection c, String what) {
+        info = "Error: FSM: " + what;
+        c.sendAndClose(new BgpMessage.Notification(NotificationCode.FSM_ERROR, 0, null));
+        drop(c, info, false);
+    }
+
+    private void drop(Connection c, String why, boolean transportFailure) {
+        c.close();
+        if (!connections.remove(c)) return;
+        if (c == established) {
+            established = null;
+            boolean graceful = transportFailure && config.gracefulRestartSeconds() > 0 && remoteOpen != null
+                    && remoteOpen.capability(Capability.GracefulRestart.class) != null;
+            listener.down(this, why, graceful);
+        }
+        if (connections.isEmpty() && started) scheduleRetry();
+        noteState();
+    }
+
+    private void scheduleRetry() {
+        if (config.passive() || !started) return;
+        retryDueNanos = clock.getAsLong() + TimeUnit.SECONDS.toNanos(retrySeconds);
+        retrySeconds = Math.min(MAX_RETRY_SECONDS, retrySeconds * 2);
+    }
+
+    private void noteState() {
+        SessionState s = state();
+        if (s != reportedState) {
+            LOG.debug("peer {}: {} -> {}", peerName(), reportedState.displayName, s.displayName);
+            reportedState = s;
+            sinceNanos = clock.getAsLong();
+        }
+    }
+
+    /** Our end of the Established connection (the next-hop-self address), or null. */
+    public java.net.InetAddress localAddress() {
+        if (established == null || !(established.channel.localAddress() instanceof java.net.InetSocketAddress a)) return null;
+        return a.getAddress();
+    }
+
+    public String peerName() {
+        return config.peerAddress().getHostAddress();
+    }
+}

@@ -1,0 +1,78 @@
+package ocelot.bgp.session;
+
+import ocelot.bgp.wire.AddressFamily;
+
+import java.net.InetAddress;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One peer's session settings, validated here at the edge. {@code localAddress} is the source
+ * address (null: any); {@code peerPort} the port we dial; {@code passive} peers are never dialled.
+ * {@code md5Password} null means no TCP MD5 (RFC 2385). {@code gracefulRestartSeconds} &gt; 0
+ * advertises RFC 4724 graceful restart.
+ */
+public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
+                            int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
+                            String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds) {
+
+    public SessionConfig {
+        if (peerAddress == null) throw new IllegalArgumentException("peer address missing");
+        if (peerPort < 1 || peerPort > 65535) throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": port " + peerPort + " not in 1..65535");
+        if (localAs < 1 || localAs > 0xffffffffL) throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": local AS " + localAs + " not in 1..4294967295");
+        if (peerAs < 1 || peerAs > 0xffffffffL) throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": peer AS " + peerAs + " not in 1..4294967295");
+        if (routerId == 0) throw new IllegalArgumentException("router id 0.0.0.0 is not allowed (RFC 4271 §4.2)");
+        if (holdTimeSeconds != 0 && (holdTimeSeconds < 3 || holdTimeSeconds > 65535)) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": hold time " + holdTimeSeconds + " must be 0 or 3..65535 (RFC 4271 §4.2)");
+        }
+        if (connectRetrySeconds < 1) throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": connect retry " + connectRetrySeconds + " < 1 s");
+        if (md5Password != null && (md5Password.isEmpty() || md5Password.length() > 80)) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": MD5 password must be 1..80 characters (TCP_MD5SIG_MAXKEYLEN)");
+        }
+        if (families == null || families.isEmpty()) throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": no address family");
+        families = Set.copyOf(families);
+        if (gracefulRestartSeconds < 0 || gracefulRestartSeconds > 4095) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": graceful restart time " + gracefulRestartSeconds + " not in 0..4095");
+        }
+    }
+
+    public boolean external() {
+        return localAs != peerAs;
+    }
+
+    /** Defaults as BIRD's: hold 240 s, port 179, IPv4 + IPv6 unicast; connect retry short for containers. */
+    public static SessionConfig of(InetAddress peer, long localAs, long peerAs, int routerId) {
+        return new SessionConfig(peer, 179, null, localAs, peerAs, routerId, 240, 5, false, null,
+                EnumSet.allOf(AddressFamily.class), 0);
+    }
+
+    public SessionConfig withPorts(int peerPort) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds);
+    }
+
+    public SessionConfig withLocalAddress(InetAddress local) {
+        return new SessionConfig(peerAddress, peerPort, local, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds);
+    }
+
+    public SessionConfig withTimers(int holdTime, int connectRetry) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTime,
+                connectRetry, passive, md5Password, families, gracefulRestartSeconds);
+    }
+
+    public SessionConfig withPassive(boolean p) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds);
+    }
+
+    public SessionConfig withMd5(String password) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, password, families, gracefulRestartSeconds);
+    }
+
+    public SessionConfig withGracefulRestart(int seconds) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, md5Password, families, seconds);
+    }
+}

@@ -1,0 +1,358 @@
+package ocelot.bgp.speaker;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.UnixChannel;
+import ocelot.bgp.rib.FibSink;
+import ocelot.bgp.rib.Rib;
+import ocelot.bgp.rib.RibConfig;
+import ocelot.bgp.rib.RibPeer;
+import ocelot.bgp.session.Dialer;
+import ocelot.bgp.session.Session;
+import ocelot.bgp.session.SessionListener;
+import ocelot.bgp.session.SessionState;
+import ocelot.bgp.session.TcpMd5;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.BgpMessage;
+import ocelot.bgp.wire.Capability;
+import ocelot.bgp.wire.NotificationCode;
+import ocelot.bgp.wire.Prefix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A BGP speaker: one epoll event loop thread runs every session, timer and the RIB, as BIRD
+ * runs one process loop; nothing is shared across threads, so nothing is locked. Public
+ * methods may be called from any thread; they hop onto the loop.
+ */
+public final class BgpSpeaker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BgpSpeaker.class);
+    private static final long TICK_MILLIS = 200;
+
+    private final SpeakerConfig config;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Rib rib;
+    private final Clock wallClock;
+    private final Map<InetAddress, Peer> peers = new HashMap<>();
+    /** RFC 4724 helper: the previous incarnation of a restarting peer, whose routes are stale. */
+    private final Map<InetAddress, RibPeer> restarting = new HashMap<>();
+    private Channel server;
+    private ScheduledFuture<?> ticker;
+    private int nextPeerId = 1;
+
+    public BgpSpeaker(SpeakerConfig config, FibSink fib) {
+        this(config, fib, Clock.systemUTC());
+    }
+
+    public BgpSpeaker(SpeakerConfig config, FibSink fib, Clock wallClock) {
+        this.config = config;
+        this.wallClock = wallClock;
+        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.loop = group.next();
+        this.rib = new Rib(new RibConfig(config.localAs(), config.routerId(), config.clusterId(), config.nextHopV4(),
+                config.nextHopV6()), fib, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** Binds the listening socket; returns the bound port. */
+    public int start() {
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        InetAddress remote = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                        Peer p = peers.get(remote);
+                        if (p == null) {
+                            LOG.info("connection from unconfigured {} refused", remote.getHostAddress());
+                            ch.close();
+                            return;
+                        }
+                        p.session.accept(ch);
+                    }
+                });
+        server = b.bind(config.listenAddress(), config.listenPort()).syncUninterruptibly().channel();
+        ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private void tick() {
+        for (Peer p : List.copyOf(peers.values())) p.session.tick();
+    }
+
+    /** Adds (and starts) a peer. Its MD5 key, if any, goes on the listening socket first. */
+    public void addPeer(PeerSettings settings) {
+        call(() -> {
+            InetAddress addr = settings.session().peerAddress();
+            if (peers.containsKey(addr)) throw new IllegalArgumentException("peer " + addr.getHostAddress() + " already configured");
+            if (settings.session().md5Password() != null) {
+                TcpMd5.setKey(((UnixChannel) server).fd().intValue(), addr, settings.session().md5Password());
+            }
+            Peer p = new Peer(settings);
+            peers.put(addr, p);
+            p.session.start();
+            return null;
+        });
+    }
+
+    /** Stops and forgets a peer (Cease / peer de-configured, RFC 4486). */
+    public void removePeer(InetAddress address) {
+        call(() -> {
+            Peer p = peers.remove(address);
+            if (p == null) throw new IllegalArgumentException("peer " + address.getHostAddress() + " is not configured");
+            p.session.stop(NotificationCode.CEASE_PEER_DECONFIGURED, "peer removed");
+            if (p.settings.session().md5Password() != null) {
+                TcpMd5.setKey(((UnixChannel) server).fd().intValue(), address, null);
+            }
+            return null;
+        });
+    }
+
+    public void announce(Prefix prefix) {
+        call(() -> {
+            rib.announceLocal(prefix);
+            rib.flush();
+            return null;
+        });
+    }
+
+    public void withdraw(Prefix prefix) {
+        call(() -> {
+            rib.withdrawLocal(prefix);
+            rib.flush();
+            return null;
+        });
+    }
+
+    /** Runs {@code query} on the event loop, where the RIB lives, and returns its result. */
+    public <T> T queryRib(Function<Rib, T> query) {
+        return call(() -> query.apply(rib));
+    }
+
+    public List<PeerStatus> status() {
+        return call(() -> {
+            long nowNanos = System.nanoTime();
+            Instant now = wallClock.instant();
+            List<PeerStatus> out = new ArrayList<>();
+            for (Peer p : peers.values()) {
+                Session s = p.session;
+                SessionState st = s.state();
+                Instant since = now.minusNanos(Math.max(0, nowNanos - s.sinceNanos()));
+                String info = st == SessionState.ESTABLISHED ? "Established" : s.info().isEmpty() ? "" : s.info();
+                int prefixes = p.ribPeer == null ? 0 : rib.routesFrom(p.ribPeer);
+                out.add(new PeerStatus(p.settings.session().peerAddress().getHostAddress(), p.settings.peerType(),
+                        st.displayName, since, info, st == SessionState.ESTABLISHED, prefixes, s.updatesReceived(),
+                        s.establishedTransitions()));
+            }
+            out.sort((a, b) -> a.peerAddress().compareTo(b.peerAddress()));
+            return out;
+        });
+    }
+
+    public PeerStatus status(InetAddress peer) {
+        String a = peer.getHostAddress();
+        for (PeerStatus s : status()) if (s.peerAddress().equals(a)) return s;
+        return null;
+    }
+
+    public SessionState state(InetAddress peer) {
+        return call(() -> {
+            Peer p = peers.get(peer);
+            return p == null ? null : p.session.state();
+        });
+    }
+
+    private <T> T call(Callable<T> c) {
+        if (loop.inEventLoop()) {
+            try {
+                return c.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return loop.submit(c).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            call(() -> {
+                if (ticker != null) ticker.cancel(false);
+                for (Peer p : peers.values()) p.session.stop(NotificationCode.CEASE_ADMIN_SHUTDOWN, "speaker shut down");
+                if (server != null) server.close();
+                return null;
+            });
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** One configured peer: its session, and its RIB identity while Established. */
+    private final class Peer implements SessionListener, Dialer, RibPeer.Output {
+        final PeerSettings settings;
+        final Session session;
+        RibPeer ribPeer;
+        ScheduledFuture<?> staleTimer;
+
+        Peer(PeerSettings settings) {
+            this.settings = settings;
+            this.session = new Session(settings.session(), System::nanoTime, this, this);
+        }
+
+        @Override
+        public void dial(Session s) {
+            var cfg = s.config();
+            Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1000, cfg.connectRetrySeconds() * 1000))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                        }
+                    });
+            ChannelFuture reg = b.register();
+            reg.addListener(f -> {
+                if (!f.isSuccess()) {
+                    s.connectFailed(f.cause());
+                    return;
+                }
+                Channel ch = reg.channel();
+                try {
+                    if (cfg.md5Password() != null) {
+                        TcpMd5.setKey(((UnixChannel) ch).fd().intValue(), cfg.peerAddress(), cfg.md5Password());
+                    }
+                } catch (RuntimeException e) {
+                    ch.close();
+                    s.connectFailed(e);
+                    return;
+                }
+                ChannelFuture bound = cfg.localAddress() == null ? ch.newSucceededFuture()
+                        : ch.bind(new InetSocketAddress(cfg.localAddress(), 0));
+                bound.addListener(bf -> {
+                    if (!bf.isSuccess()) {
+                        ch.close();
+                        s.connectFailed(bf.cause());
+                        return;
+                    }
+                    ch.connect(new InetSocketAddress(cfg.peerAddress(), cfg.peerPort())).addListener(cf -> {
+                        if (cf.isSuccess()) {
+                            s.connected(ch);
+                        } else {
+                            ch.close();
+                            s.connectFailed(cf.cause());
+                        }
+                    });
+                });
+            });
+        }
+
+        @Override
+        public void established(Session s) {
+            // Next-hop-self uses the address this TCP session actually runs from (RFC 4271 §5.1.3).
+            InetAddress localAddress = s.localAddress();
+            var cfg = settings.session();
+            ribPeer = new RibPeer(nextPeerId++, cfg.peerAddress(), cfg.peerAs(), s.remoteOpen().bgpIdentifier(),
+                    !cfg.external(), settings.routeReflectorClient(), settings.nextHopSelf(), localAddress,
+                    s.fourOctetAs(), this);
+            RibPeer old = restarting.remove(cfg.peerAddress());
+            if (old != null) {
+                rib.adoptStale(old, ribPeer);
+                if (staleTimer != null) staleTimer.cancel(false);
+            }
+            rib.peerUp(ribPeer, ordered(s.families()));
+        }
+
+        @Override
+        public void update(Session s, BgpMessage.Update u) {
+            if (u.isEndOfRib()) {
+                // RFC 4724 §4.2: End-of-RIB ends the helper's wait; what was not refreshed goes.
+                if (rib.sweepStale(ribPeer) > 0) rib.flush();
+                return;
+            }
+            rib.update(ribPeer, u);
+        }
+
+        @Override
+        public void readComplete(Session s) {
+            rib.flush();
+        }
+
+        @Override
+        public void routeRefresh(Session s, BgpMessage.RouteRefresh r) {
+            rib.refresh(ribPeer, r.family());
+        }
+
+        @Override
+        public void down(Session s, String reason, boolean graceful) {
+            LOG.info("peer {} down: {}{}", s.peerName(), reason, graceful ? " (graceful restart: routes kept)" : "");
+            RibPeer gone = ribPeer;
+            ribPeer = null;
+            rib.peerDown(gone, graceful);
+            if (graceful) {
+                restarting.put(s.config().peerAddress(), gone);
+                Capability.GracefulRestart gr = s.remoteOpen().capability(Capability.GracefulRestart.class);
+                staleTimer = loop.schedule(() -> {
+                    if (restarting.remove(s.config().peerAddress(), gone)) {
+                        rib.sweepStale(gone);
+                        rib.flush();
+                    }
+                }, gr.restartTimeSeconds(), TimeUnit.SECONDS);
+            }
+            rib.flush();
+        }
+
+        @Override
+        public void write(ByteBuf encodedMessage) {
+            session.write(encodedMessage);
+        }
+
+        @Override
+        public void flush() {
+            session.flush();
+        }
+    }
+
+    /** Families as a list, in enum order, for End-of-RIB. */
+    static List<AddressFamily> ordered(java.util.Set<AddressFamily> s) {
+        List<AddressFamily> l = new ArrayList<>();
+        for (AddressFamily f : AddressFamily.values()) if (s.contains(f)) l.add(f);
+        return l;
+    }
+}

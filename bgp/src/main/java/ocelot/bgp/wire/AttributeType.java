@@ -1,0 +1,305 @@
+package ocelot.bgp.wire;
+
+import io.netty.buffer.ByteBuf;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The path attribute descriptor table (BIRD's {@code bgp_attr_table}): per attribute its type
+ * code, its optional/transitive flags, the RFC 7606 §7 action when it is malformed, and a
+ * decoder and encoder. {@link UpdateCodec} runs the one loop that handles framing, flags,
+ * duplicates and missing mandatory attributes.
+ */
+public enum AttributeType {
+    /** RFC 7606 §7.1: wrong length or undefined value: treat-as-withdraw. */
+    ORIGIN(1, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (v.readableBytes() != 1) return d.fault(this, "length " + v.readableBytes() + ", expected 1");
+            int o = v.readUnsignedByte();
+            if (o > 2) return d.fault(this, "undefined value " + o);
+            d.attrs.origin = o;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.origin >= 0; }
+        int length(PathAttributes a, boolean four) { return 1; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeByte(a.origin); }
+    },
+    /** RFC 7606 §7.2: malformed segments or (eBGP) a wrong first AS: treat-as-withdraw. */
+    AS_PATH(2, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            AsPath p = AsPath.read(v, d.options.fourOctetAs());
+            if (p == null) return d.fault(this, "malformed segment");
+            d.attrs.asPath = p;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.asPath != null; }
+        int length(PathAttributes a, boolean four) {
+            int n = 0;
+            for (int i = 0; i < a.asPath.segmentCount(); i++) n += 2 + a.asPath.segmentLength(i) * (four ? 4 : 2);
+            return n;
+        }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { a.asPath.write(out, four); }
+    },
+    /** RFC 7606 §7.3: wrong length or an address that can never be a next hop: treat-as-withdraw. */
+    NEXT_HOP(3, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            int nh = v.readInt();
+            // RFC 4271 §6.3: 0.0.0.0, broadcast and multicast (224/4) are never valid next hops.
+            if (nh == 0 || nh == -1 || (nh >>> 28) == 0xe) return d.fault(this, "invalid address " + IpAddresses.ipv4(nh));
+            d.attrs.nextHop = IpAddresses.inet(nh);
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.nextHop != null && a.nextHop.getAddress().length == 4; }
+        int length(PathAttributes a, boolean four) { return 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeBytes(a.nextHop.getAddress()); }
+    },
+    /** RFC 7606 §7.4: wrong length: treat-as-withdraw. */
+    MULTI_EXIT_DISC(4, optionalNonTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            d.attrs.med = v.readUnsignedInt();
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.med >= 0; }
+        int length(PathAttributes a, boolean four) { return 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeInt((int) a.med); }
+    },
+    /** RFC 7606 §7.5: wrong length: treat-as-withdraw; from an external peer: discard. */
+    LOCAL_PREF(5, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (d.options.external()) return d.discard(this, "received from an external peer");
+            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            d.attrs.localPref = v.readUnsignedInt();
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.localPref >= 0; }
+        int length(PathAttributes a, boolean four) { return 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeInt((int) a.localPref); }
+    },
+    /** RFC 7606 §7.6: non-zero length: attribute discard. */
+    ATOMIC_AGGREGATE(6, wellKnown(), ErrorHandling.ATTRIBUTE_DISCARD) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (v.readableBytes() != 0) return d.fault(this, "length " + v.readableBytes() + ", expected 0");
+            d.attrs.atomicAggregate = true;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.atomicAggregate; }
+        int length(PathAttributes a, boolean four) { return 0; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { }
+    },
+    /** RFC 7606 §7.7: length not 6 (2-octet session) or 8 (4-octet): attribute discard. */
+    AGGREGATOR(7, optionalTransitive(), ErrorHandling.ATTRIBUTE_DISCARD) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            boolean four = d.options.fourOctetAs();
+            if (v.readableBytes() != (four ? 8 : 6)) return d.fault(this, "length " + v.readableBytes() + ", expected " + (four ? 8 : 6));
+            long as = four ? v.readUnsignedInt() : v.readUnsignedShort();
+            d.attrs.aggregator = new PathAttributes.Aggregator(as, v.readInt());
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.aggregator != null; }
+        int length(PathAttributes a, boolean four) { return four ? 8 : 6; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) {
+            long as = a.aggregator.asNumber();
+            if (four) out.writeInt((int) as);
+            else out.writeShort(as > 0xffff ? AsPath.AS_TRANS : (int) as);
+            out.writeInt(a.aggregator.address());
+        }
+    },
+    /** RFC 7606 §7.8 (RFC 1997): length not a non-zero multiple of 4: treat-as-withdraw. */
+    COMMUNITIES(8, optionalTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            int n = v.readableBytes();
+            if (n == 0 || n % 4 != 0) return d.fault(this, "length " + n + " is not a non-zero multiple of 4");
+            int[] c = new int[n / 4];
+            for (int i = 0; i < c.length; i++) c[i] = v.readInt();
+            d.attrs.communities = c;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.communities != null; }
+        int length(PathAttributes a, boolean four) { return a.communities.length * 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { for (int c : a.communities) out.writeInt(c); }
+    },
+    /** RFC 7606 §7.9 (RFC 4456): wrong length: treat-as-withdraw; from an external peer: discard. */
+    ORIGINATOR_ID(9, optionalNonTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (d.options.external()) return d.discard(this, "received from an external peer");
+            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            d.attrs.originatorId = v.readUnsignedInt();
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.originatorId >= 0; }
+        int length(PathAttributes a, boolean four) { return 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeInt((int) a.originatorId); }
+    },
+    /** RFC 7606 §7.10 (RFC 4456): length not a non-zero multiple of 4: treat-as-withdraw; eBGP: discard. */
+    CLUSTER_LIST(10, optionalNonTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (d.options.external()) return d.discard(this, "received from an external peer");
+            int n = v.readableBytes();
+            if (n == 0 || n % 4 != 0) return d.fault(this, "length " + n + " is not a non-zero multiple of 4");
+            int[] c = new int[n / 4];
+            for (int i = 0; i < c.length; i++) c[i] = v.readInt();
+            d.attrs.clusterList = c;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.clusterList != null; }
+        int length(PathAttributes a, boolean four) { return a.clusterList.length * 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { for (int c : a.clusterList) out.writeInt(c); }
+    },
+    /** RFC 7606 §7.11 and §5.3: a malformed MP_REACH_NLRI cannot be withdrawn safely: session reset. */
+    MP_REACH_NLRI(14, optionalNonTransitive(), ErrorHandling.SESSION_RESET) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (v.readableBytes() < 5) return d.fault(this, "length " + v.readableBytes() + " < 5");
+            int afi = v.readUnsignedShort();
+            int safi = v.readUnsignedByte();
+            int nhLen = v.readUnsignedByte();
+            if (v.readableBytes() < nhLen + 1) return d.fault(this, "next hop length " + nhLen + " overruns the attribute");
+            AddressFamily f = AddressFamily.of(afi, safi);
+            if (f == null || !d.familyAccepted(f)) {
+                // RFC 4760 §7: an AFI/SAFI not negotiated is ignored, not an error.
+                d.problems.add("MP_REACH_NLRI for AFI " + afi + " SAFI " + safi + " ignored: not negotiated");
+                v.skipBytes(v.readableBytes());
+                return true;
+            }
+            // Next hop: 4 (IPv4), 16 (IPv4 over IPv6, RFC 8950), 16 or 32 (IPv6 global + link-local, RFC 2545 §3).
+            if (!(nhLen == 4 || nhLen == 16 || nhLen == 32)) return d.fault(this, "next hop length " + nhLen);
+            byte[] nh = new byte[nhLen == 32 ? 16 : nhLen];
+            v.readBytes(nh);
+            v.skipBytes(nhLen - nh.length + 1); // link-local part, then the reserved octet (RFC 4760 §3)
+            try {
+                d.attrs.mpNextHop = InetAddress.getByAddress(nh);
+            } catch (UnknownHostException e) {
+                throw new AssertionError(e);
+            }
+            return d.readNlri(v, f, d.mpNlri, this);
+        }
+        boolean present(PathAttributes a) { return false; } // written by UpdateCodec with its NLRI
+        int length(PathAttributes a, boolean four) { return 0; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { }
+    },
+    /** RFC 7606 §7.12: like MP_REACH_NLRI, session reset (this speaker does not do AFI/SAFI disable). */
+    MP_UNREACH_NLRI(15, optionalNonTransitive(), ErrorHandling.SESSION_RESET) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (v.readableBytes() < 3) return d.fault(this, "length " + v.readableBytes() + " < 3");
+            int afi = v.readUnsignedShort();
+            int safi = v.readUnsignedByte();
+            AddressFamily f = AddressFamily.of(afi, safi);
+            if (f == null || !d.familyAccepted(f)) {
+                d.problems.add("MP_UNREACH_NLRI for AFI " + afi + " SAFI " + safi + " ignored: not negotiated");
+                v.skipBytes(v.readableBytes());
+                return true;
+            }
+            d.sawMpUnreach = true;
+            return d.readNlri(v, f, d.withdrawn, this);
+        }
+        boolean present(PathAttributes a) { return false; }
+        int length(PathAttributes a, boolean four) { return 0; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { }
+    },
+    /** RFC 6793 §6 and RFC 7606 §7.14 of AS4_PATH: malformed: attribute discard. */
+    AS4_PATH(17, optionalTransitive(), ErrorHandling.ATTRIBUTE_DISCARD) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (d.options.fourOctetAs()) return d.discard(this, "received on a 4-octet AS session (RFC 6793 §4.1)");
+            AsPath p = AsPath.read(v, true);
+            if (p == null) return d.fault(this, "malformed segment");
+            d.attrs.as4Path = p;
+            return true;
+        }
+        boolean present(PathAttributes a) { return false; } // emitted by UpdateCodec for 2-octet peers
+        int length(PathAttributes a, boolean four) { return 0; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { }
+    },
+    /** RFC 6793 §6: wrong length: attribute discard. */
+    AS4_AGGREGATOR(18, optionalTransitive(), ErrorHandling.ATTRIBUTE_DISCARD) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            if (d.options.fourOctetAs()) return d.discard(this, "received on a 4-octet AS session (RFC 6793 §4.1)");
+            if (v.readableBytes() != 8) return d.fault(this, "length " + v.readableBytes() + ", expected 8");
+            d.attrs.as4Aggregator = new PathAttributes.Aggregator(v.readUnsignedInt(), v.readInt());
+            return true;
+        }
+        boolean present(PathAttributes a) { return false; }
+        int length(PathAttributes a, boolean four) { return 0; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { }
+    },
+    /** RFC 8092 §6: length not a non-zero multiple of 12: treat-as-withdraw. */
+    LARGE_COMMUNITIES(32, optionalTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            int n = v.readableBytes();
+            if (n == 0 || n % 12 != 0) return d.fault(this, "length " + n + " is not a non-zero multiple of 12");
+            int[] c = new int[n / 4];
+            for (int i = 0; i < c.length; i++) c[i] = v.readInt();
+            d.attrs.largeCommunities = c;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.largeCommunities != null; }
+        int length(PathAttributes a, boolean four) { return a.largeCommunities.length * 4; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { for (int c : a.largeCommunities) out.writeInt(c); }
+    };
+
+    public static final int FLAG_OPTIONAL = 0x80;
+    public static final int FLAG_TRANSITIVE = 0x40;
+    public static final int FLAG_PARTIAL = 0x20;
+    public static final int FLAG_EXTENDED_LENGTH = 0x10;
+
+    private static final AttributeType[] BY_CODE = new AttributeType[256];
+
+    static {
+        for (AttributeType t : values()) {
+            if (BY_CODE[t.code] != null) throw new ExceptionInInitializerError("duplicate attribute code " + t.code);
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    public final int code;
+    /** The optional and transitive bits this attribute must carry (RFC 4271 §5). */
+    public final int flags;
+    public final ErrorHandling onMalformed;
+
+    AttributeType(int code, int flags, ErrorHandling onMalformed) {
+        this.code = code;
+        this.flags = flags;
+        this.onMalformed = onMalformed;
+    }
+
+    private static int wellKnown() {
+        return FLAG_TRANSITIVE;
+    }
+
+    private static int optionalTransitive() {
+        return FLAG_OPTIONAL | FLAG_TRANSITIVE;
+    }
+
+    private static int optionalNonTransitive() {
+        return FLAG_OPTIONAL;
+    }
+
+    public static AttributeType byCode(int code) {
+        return BY_CODE[code & 0xff];
+    }
+
+    /** Reads the whole value; returns false (after recording the fault) when it is malformed. */
+    abstract boolean decode(ByteBuf value, UpdateDecoding d);
+
+    abstract boolean present(PathAttributes a);
+
+    abstract int length(PathAttributes a, boolean fourOctet);
+
+    abstract void encode(PathAttributes a, ByteBuf out, boolean fourOctet);
+
+    /** Writes flags, code, length (extended when over 255, RFC 4271 §4.3) and the value. */
+    void write(PathAttributes a, ByteBuf out, boolean fourOctet) {
+        int len = length(a, fourOctet);
+        writeHeader(out, flags, code, len);
+        encode(a, out, fourOctet);
+    }
+
+    static void writeHeader(ByteBuf out, int flags, int code, int len) {
+        if (len > 255) {
+            out.writeByte(flags | FLAG_EXTENDED_LENGTH).writeByte(code).writeShort(len);
+        } else {
+            out.writeByte(flags).writeByte(code).writeByte(len);
+        }
+    }
+}

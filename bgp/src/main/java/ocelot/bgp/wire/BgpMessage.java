@@ -1,0 +1,118 @@
+package ocelot.bgp.wire;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The five BGP messages (RFC 4271 §4, RFC 2918) as immutable records; the codec is {@link MessageCodec}. */
+public sealed interface BgpMessage {
+
+    int OPEN = 1;
+    int UPDATE = 2;
+    int NOTIFICATION = 3;
+    int KEEPALIVE = 4;
+    int ROUTE_REFRESH = 5;
+
+    int type();
+
+    /** RFC 4271 §4.2; {@code asNumber} is the 4-octet AS when the capability is present (RFC 6793 §3). */
+    record Open(int version, long asNumber, int holdTimeSeconds, int bgpIdentifier, List<Capability> capabilities)
+            implements BgpMessage {
+        public Open {
+            capabilities = List.copyOf(capabilities);
+        }
+
+        public int type() {
+            return OPEN;
+        }
+
+        public <C extends Capability> C capability(Class<C> kind) {
+            for (Capability c : capabilities) {
+                if (kind.isInstance(c)) {
+                    return kind.cast(c);
+                }
+            }
+            return null;
+        }
+
+        public boolean supports(AddressFamily f) {
+            boolean anyMp = false;
+            for (Capability c : capabilities) {
+                if (c instanceof Capability.Multiprotocol mp) {
+                    anyMp = true;
+                    if (mp.family() == f) return true;
+                }
+            }
+            // RFC 4760 §8: a speaker without multiprotocol capabilities speaks IPv4 unicast only.
+            return !anyMp && f == AddressFamily.IPV4_UNICAST;
+        }
+    }
+
+    /**
+     * RFC 4271 §4.3 plus MP_REACH/MP_UNREACH (RFC 4760): {@code withdrawn} holds every family's
+     * withdrawals; {@code nlri} the IPv4 NLRI after the attributes (next hop: NEXT_HOP), and
+     * {@code mpNlri} the MP_REACH NLRI (next hop: {@link PathAttributes#mpNextHop()}).
+     * {@code handling} and {@code problems} carry the RFC 7606 verdict; the decoder has already
+     * applied treat-as-withdraw by moving the NLRI into {@code withdrawn}.
+     */
+    record Update(List<Prefix> withdrawn, PathAttributes attributes, List<Prefix> nlri, List<Prefix> mpNlri,
+                  ErrorHandling handling, List<String> problems) implements BgpMessage {
+        public Update {
+            withdrawn = List.copyOf(withdrawn);
+            nlri = List.copyOf(nlri);
+            mpNlri = List.copyOf(mpNlri);
+            problems = List.copyOf(problems);
+        }
+
+        public Update(List<Prefix> withdrawn, PathAttributes attributes, List<Prefix> nlri, List<Prefix> mpNlri) {
+            this(withdrawn, attributes, nlri, mpNlri, ErrorHandling.NONE, List.of());
+        }
+
+        public int type() {
+            return UPDATE;
+        }
+
+        /** RFC 4724 §2: an UPDATE with nothing in it marks End-of-RIB for IPv4 unicast. */
+        public boolean isEndOfRib() {
+            return withdrawn.isEmpty() && nlri.isEmpty() && mpNlri.isEmpty()
+                    && (attributes == null || attributes.equals(PathAttributes.EMPTY));
+        }
+    }
+
+    record Notification(int code, int subcode, byte[] data) implements BgpMessage {
+        public Notification {
+            data = data == null ? new byte[0] : data.clone();
+        }
+
+        public int type() {
+            return NOTIFICATION;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Notification n && n.code == code && n.subcode == subcode && Arrays.equals(n.data, data);
+        }
+
+        @Override
+        public int hashCode() {
+            return code * 257 + subcode;
+        }
+
+        @Override
+        public String toString() {
+            return NotificationCode.describe(code, subcode) + (data.length > 0 ? " data " + java.util.HexFormat.of().formatHex(data) : "");
+        }
+    }
+
+    record Keepalive() implements BgpMessage {
+        public int type() {
+            return KEEPALIVE;
+        }
+    }
+
+    /** RFC 2918 §3. */
+    record RouteRefresh(AddressFamily family) implements BgpMessage {
+        public int type() {
+            return ROUTE_REFRESH;
+        }
+    }
+}
