@@ -53,6 +53,7 @@ public final class Session {
     /** Counters for status output and tests (never asserted against time). */
     private long updatesReceived;
     private long establishedTransitions;
+    private long connectAttempts;
 
     public Session(SessionConfig config, LongSupplier clockNanos, SessionListener listener, Dialer dialer) {
         this.config = config;
@@ -71,6 +72,7 @@ public final class Session {
     public String info() { return info; }
     public long updatesReceived() { return updatesReceived; }
     public long establishedTransitions() { return establishedTransitions; }
+    public long connectAttempts() { return connectAttempts; }
 
     public SessionState state() {
         if (established != null) return SessionState.ESTABLISHED;
@@ -105,6 +107,7 @@ public final class Session {
 
     private void dial() {
         dialing = true;
+        connectAttempts++;
         retryDueNanos = Long.MAX_VALUE;
         dialer.dial(this);
     }

@@ -45,7 +45,23 @@ public final class TcpMd5 {
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
             Linker.Option.captureCallState("errno"));
 
+    private static final MethodHandle GETSOCKOPT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("getsockopt").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_DOMAIN = 39;
+
     private TcpMd5() {
+    }
+
+    private static int domain(int fd, Arena arena) throws Throwable {
+        MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+        MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+        len.set(ValueLayout.JAVA_INT, 0, 4);
+        int rc = (int) GETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_DOMAIN, v, len);
+        if (rc != 0) throw new IllegalStateException("getsockopt(SO_DOMAIN) on fd " + fd + " failed");
+        return v.get(ValueLayout.JAVA_INT, 0);
     }
 
     /** Installs (or, with a null password, removes) the key for {@code peer} on socket {@code fd}. */
@@ -57,6 +73,14 @@ public final class TcpMd5 {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = arena.allocate(LAYOUT);
             byte[] a = peer.getAddress();
+            if (a.length == 4 && domain(fd, arena) == AF_INET6) {
+                // Netty's epoll sockets are dual-stack AF_INET6: an IPv4 peer appears as ::ffff:a.b.c.d.
+                byte[] m = new byte[16];
+                m[10] = (byte) 0xff;
+                m[11] = (byte) 0xff;
+                System.arraycopy(a, 0, m, 12, 4);
+                a = m;
+            }
             // sockaddr_in / sockaddr_in6: family in host order, port 0, then the address.
             s.set(ValueLayout.JAVA_SHORT, ADDR_OFFSET, (short) (a.length == 4 ? AF_INET : AF_INET6));
             MemorySegment.copy(a, 0, s, ValueLayout.JAVA_BYTE, ADDR_OFFSET + (a.length == 4 ? 4 : 8), a.length);

@@ -169,7 +169,7 @@ public final class BgpSpeaker implements AutoCloseable {
                 int prefixes = p.ribPeer == null ? 0 : rib.routesFrom(p.ribPeer);
                 out.add(new PeerStatus(p.settings.session().peerAddress().getHostAddress(), p.settings.peerType(),
                         st.displayName, since, info, st == SessionState.ESTABLISHED, prefixes, s.updatesReceived(),
-                        s.establishedTransitions()));
+                        s.establishedTransitions(), s.connectAttempts()));
             }
             out.sort((a, b) -> a.peerAddress().compareTo(b.peerAddress()));
             return out;

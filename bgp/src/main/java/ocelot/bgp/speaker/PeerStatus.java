@@ -8,5 +8,5 @@ import java.time.Instant;
  */
 public record PeerStatus(String peerAddress, String peerType, String state, Instant since, String info,
                          boolean established, int prefixesReceived, long updatesReceived,
-                         long timesEstablished) {
+                         long timesEstablished, long connectAttempts) {
 }
