@@ -1,0 +1,169 @@
+package ocelot.control.calc;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ocelot.control.policy.EndpointKey;
+import ocelot.control.selector.Selector;
+
+/**
+ * Which endpoints each selector matches, kept up to date as either side changes, reporting
+ * each match that starts or stops (Felix's {@code labelindex.InheritIndex}).
+ *
+ * <p>Selectors that imply a label {@code k == v} ({@link Selector#requiredLabel()}) are indexed
+ * under it; an endpoint change only evaluates the selectors indexed under its own labels, the
+ * unindexed ones and those it matched before, and a new selector only the endpoints carrying
+ * its label. With Calico-style selectors ({@code role == "db" && ...}) that is a handful of
+ * evaluations instead of one per selector.
+ */
+final class LabelIndex {
+
+    interface MatchListener {
+        void matchStarted(Selector selector, EndpointKey endpoint);
+
+        void matchStopped(Selector selector, EndpointKey endpoint);
+    }
+
+    private final MatchListener listener;
+    private final Map<EndpointKey, Map<String, String>> labelsByEndpoint = new HashMap<>();
+    private final Map<String, Map<String, Set<EndpointKey>>> endpointsByLabel = new HashMap<>();
+    private final Map<Selector, Set<EndpointKey>> matchesBySelector = new HashMap<>();
+    private final Map<EndpointKey, Set<Selector>> matchesByEndpoint = new HashMap<>();
+    private final Map<Map.Entry<String, String>, Set<Selector>> selectorsByLabel = new HashMap<>();
+    private final Set<Selector> unindexedSelectors = new HashSet<>();
+
+    LabelIndex(MatchListener listener) {
+        this.listener = listener;
+    }
+
+    /** Starts tracking {@code selector}; reports a start for every endpoint it matches. No-op if tracked. */
+    void addSelector(Selector selector) {
+        if (matchesBySelector.containsKey(selector)) {
+            return;
+        }
+        Set<EndpointKey> matches = new HashSet<>();
+        matchesBySelector.put(selector, matches);
+        Map.Entry<String, String> required = selector.requiredLabel();
+        Iterable<EndpointKey> candidates;
+        if (required == null) {
+            unindexedSelectors.add(selector);
+            candidates = labelsByEndpoint.keySet();
+        } else {
+            selectorsByLabel.computeIfAbsent(required, k -> new HashSet<>()).add(selector);
+            candidates = endpointsByLabel.getOrDefault(required.getKey(), Map.of())
+                    .getOrDefault(required.getValue(), Set.of());
+        }
+        for (EndpointKey endpoint : candidates) {
+            if (selector.matches(labelsByEndpoint.get(endpoint))) {
+                start(selector, endpoint, matches);
+            }
+        }
+    }
+
+    /** Stops tracking {@code selector}, reporting a stop for every endpoint it matched. */
+    void removeSelector(Selector selector) {
+        Set<EndpointKey> matches = matchesBySelector.remove(selector);
+        if (matches == null) {
+            return;
+        }
+        Map.Entry<String, String> required = selector.requiredLabel();
+        if (required == null) {
+            unindexedSelectors.remove(selector);
+        } else {
+            Set<Selector> indexed = selectorsByLabel.get(required);
+            indexed.remove(selector);
+            if (indexed.isEmpty()) {
+                selectorsByLabel.remove(required);
+            }
+        }
+        for (EndpointKey endpoint : matches) {
+            matchesByEndpoint.get(endpoint).remove(selector);
+            listener.matchStopped(selector, endpoint);
+        }
+    }
+
+    /** Adds or relabels an endpoint. */
+    void updateEndpoint(EndpointKey endpoint, Map<String, String> labels) {
+        Map<String, String> old = labelsByEndpoint.put(endpoint, labels);
+        if (labels.equals(old)) {
+            return;
+        }
+        if (old != null) {
+            unindexLabels(endpoint, old);
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            endpointsByLabel.computeIfAbsent(label.getKey(), k -> new HashMap<>())
+                    .computeIfAbsent(label.getValue(), v -> new HashSet<>()).add(endpoint);
+        }
+        Set<Selector> current = matchesByEndpoint.computeIfAbsent(endpoint, k -> new HashSet<>());
+        Set<Selector> candidates = new HashSet<>(unindexedSelectors);
+        candidates.addAll(current);
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            Set<Selector> indexed = selectorsByLabel.get(label);
+            if (indexed != null) {
+                candidates.addAll(indexed);
+            }
+        }
+        for (Selector selector : candidates) {
+            boolean was = current.contains(selector);
+            boolean now = selector.matches(labels);
+            if (now && !was) {
+                start(selector, endpoint, matchesBySelector.get(selector));
+            } else if (was && !now) {
+                current.remove(selector);
+                matchesBySelector.get(selector).remove(endpoint);
+                listener.matchStopped(selector, endpoint);
+            }
+        }
+    }
+
+    void removeEndpoint(EndpointKey endpoint) {
+        Map<String, String> old = labelsByEndpoint.remove(endpoint);
+        if (old == null) {
+            return;
+        }
+        unindexLabels(endpoint, old);
+        Set<Selector> current = matchesByEndpoint.remove(endpoint);
+        for (Selector selector : current) {
+            matchesBySelector.get(selector).remove(endpoint);
+            listener.matchStopped(selector, endpoint);
+        }
+    }
+
+    /** The endpoints {@code selector} matches now; empty if it is not tracked. Do not modify. */
+    Set<EndpointKey> matches(Selector selector) {
+        return matchesBySelector.getOrDefault(selector, Set.of());
+    }
+
+    /** The tracked selectors that match {@code endpoint} now. Do not modify. */
+    Set<Selector> selectorsMatching(EndpointKey endpoint) {
+        return matchesByEndpoint.getOrDefault(endpoint, Set.of());
+    }
+
+    List<EndpointKey> endpoints() {
+        return new ArrayList<>(labelsByEndpoint.keySet());
+    }
+
+    private void start(Selector selector, EndpointKey endpoint, Set<EndpointKey> matches) {
+        matches.add(endpoint);
+        matchesByEndpoint.computeIfAbsent(endpoint, k -> new HashSet<>()).add(selector);
+        listener.matchStarted(selector, endpoint);
+    }
+
+    private void unindexLabels(EndpointKey endpoint, Map<String, String> labels) {
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            Map<String, Set<EndpointKey>> byValue = endpointsByLabel.get(label.getKey());
+            Set<EndpointKey> set = byValue.get(label.getValue());
+            set.remove(endpoint);
+            if (set.isEmpty()) {
+                byValue.remove(label.getValue());
+                if (byValue.isEmpty()) {
+                    endpointsByLabel.remove(label.getKey());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package ocelot.control.policy;
+
+public enum Verdict {
+    ALLOW,
+    DENY
+}
