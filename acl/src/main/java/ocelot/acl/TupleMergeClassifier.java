@@ -153,11 +153,11 @@ public final class TupleMergeClassifier implements Classifier {
             if (table.admits(s, d, sp, dp, p) && table.bucketSize(table.keyOfBox(b)) < COLLISION_LIMIT) target = t;
         }
         if (target < 0) {
-            int rs = relax(s), rd = relax(d), rsp = sp == 16 ? 16 : 0, rdp = dp == 16 ? 16 : 0;
-            target = indexOf(tables, rs, rd, rsp, rdp, p);
+            int rs = relax(s), rd = relax(d), rsp = RELAX_PORTS ? 0 : sp == 16 ? 16 : 0, rdp = RELAX_PORTS ? 0 : dp == 16 ? 16 : 0, rp = RELAX_PORTS ? 0 : p;
+            target = indexOf(tables, rs, rd, rsp, rdp, rp);
             if (target >= 0) target = indexOf(tables, s, d, sp, dp, p); // relaxed table is full here
             else {
-                s = rs; d = rd; sp = rsp; dp = rdp;
+                s = rs; d = rd; sp = rsp; dp = rdp; p = rp;
             }
             if (target < 0) {
                 TupleTable created = new TupleTable(family, s, d, sp, dp, p);
@@ -176,8 +176,11 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     /** Tuple relaxation: prefix lengths fall to a multiple of 8 so neighbouring lengths share a table. */
+    static final boolean RELAX_PORTS = !Boolean.getBoolean("ocelot.acl.keepPortTuples");
+    static final int RELAX_STEP = Integer.getInteger("ocelot.acl.relaxStep", 8);
+
     private static int relax(int length) {
-        return length & ~7;
+        return length - length % RELAX_STEP;
     }
 
     private static int indexOf(ArrayList<TupleTable> tables, int s, int d, int sp, int dp, int p) {
