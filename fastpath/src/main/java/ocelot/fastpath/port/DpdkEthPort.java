@@ -5,11 +5,16 @@ import ocelot.dpdk.MbufBurst;
 
 /** A DPDK ethdev (real NIC or vdev: net_pcap, net_af_packet, net_tap, net_ring, net_null...) as a fastpath port. */
 public final class DpdkEthPort implements Port {
+    private final String name;
     private final DpdkPort port;
     private final PortRole role;
     private final long mac;
 
-    public DpdkEthPort(DpdkPort port, PortRole role) {
+    public DpdkEthPort(DpdkPort port, PortRole role) { this(port.name(), port, role); }
+
+    /** @param name the name the control plane uses for this port (e.g. "eth0", "cali1234"), not the DPDK device name */
+    public DpdkEthPort(String name, DpdkPort port, PortRole role) {
+        this.name = name;
         this.port = port;
         this.role = role;
         byte[] m = port.mac();
@@ -20,7 +25,7 @@ public final class DpdkEthPort implements Port {
 
     public DpdkPort device() { return port; }
 
-    @Override public String name() { return port.name(); }
+    @Override public String name() { return name; }
 
     @Override public PortRole role() { return role; }
 
@@ -34,5 +39,5 @@ public final class DpdkEthPort implements Port {
 
     @Override public void close() { port.close(); }
 
-    @Override public String toString() { return "DpdkEthPort[" + port.name() + " " + role + "]"; }
+    @Override public String toString() { return "DpdkEthPort[" + name + "=" + port.name() + " " + role + "]"; }
 }
