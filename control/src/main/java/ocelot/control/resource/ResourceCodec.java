@@ -50,7 +50,8 @@ public final class ResourceCodec {
                 } catch (JsonProcessingException e) {
                     throw syntax(source, document, e);
                 }
-                if (doc == null || doc.isNull() || doc.isMissingNode()) continue;
+                // An empty document (a trailing "---") reads as null or as an empty scalar.
+                if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isTextual() && doc.asText().isBlank())) continue;
                 readDocument(doc, source, document, out);
             }
         } catch (JsonProcessingException e) {
