@@ -238,7 +238,8 @@ public final class Session {
         // RFC 4271 §6.8 collision detection: the connection opened by the higher BGP identifier survives.
         for (Connection other : List.copyOf(connections)) {
             if (other == c || other.closed) continue;
-            if (other.state == SessionState.OPEN_CONFIRM || other.state == SessionState.OPEN_SENT) {
+            // Only OpenConfirm connections have a known remote identifier (RFC 4271 §6.8).
+            if (other.state == SessionState.OPEN_CONFIRM) {
                 boolean localWins = Integer.compareUnsigned(config.routerId(), o.bgpIdentifier()) > 0;
                 Connection loser = localWins == c.outgoing ? other : c;
                 loser.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_CONNECTION_COLLISION, null));
@@ -347,7 +348,7 @@ public final class Session {
     }
 
     void onClosed(Connection c, String why) {
-        if (c.closed && !connections.contains(c)) return;
+        if (c.closed) return; // we closed it ourselves and already accounted for it
         if (info.isEmpty() || c == established) info = why;
         // RFC 4724 §4.2: a TCP failure (not a NOTIFICATION) keeps the peer's routes as stale.
         drop(c, why, true);
