@@ -104,6 +104,24 @@ public final class DataplaneModel {
         return v;
     }
 
+    /** The endpoint's last update, or null. */
+    public DataplaneUpdate.EndpointUpdate endpoint(EndpointKey key) {
+        return endpoints.get(key);
+    }
+
+    public CompiledRules policy(String name) {
+        return policies.get(name);
+    }
+
+    public CompiledRules profile(String id) {
+        return profiles.get(id);
+    }
+
+    /** Members of an applied IP set; an unknown key is an error. */
+    public Set<IpSetMember> ipSet(IpSetKey key) {
+        return java.util.Collections.unmodifiableSet(require(ipSets, key, "IP set"));
+    }
+
     public Set<EndpointKey> endpoints() {
         return Set.copyOf(endpoints.keySet());
     }

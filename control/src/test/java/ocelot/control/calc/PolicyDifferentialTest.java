@@ -16,15 +16,16 @@ import ocelot.control.policy.Verdict;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compiled side (calculation graph → updates → {@link DataplaneModel}) against the
+ * The compiled side (calculation graph → updates → {@link DataplaneModel} → acl/ classifiers
+ * per endpoint and direction, {@link EndpointClassifier}) against the
  * reference {@link PolicyEvaluator}: the same verdict for every packet, from a cold start and
  * after every step of a random sequence of label, endpoint, policy and profile changes applied
  * incrementally. At the end the incremental dataplane must hold exactly what a cold start from
  * the final state produces.
  */
 class PolicyDifferentialTest {
-    private static final int WORLDS = 40;
-    private static final int STEPS = 60;
+    private static final int WORLDS = 24;
+    private static final int STEPS = 40;
     private static final int PACKETS = 16;
     private long allowed;
 
@@ -142,11 +143,14 @@ class PolicyDifferentialTest {
         long n = 0;
         for (EndpointKey key : local) {
             for (Direction direction : Direction.values()) {
+                EndpointClassifier classifier = EndpointClassifier.compile(dataplane, key, direction);
                 for (int i = 0; i < PACKETS; i++) {
                     Packet packet = world.packet();
                     Verdict expected = reference.decide(key, direction, packet);
                     assertEquals(expected, dataplane.decide(key, direction, packet),
                             where + ": " + key + " " + direction + " " + packet);
+                    assertEquals(expected, classifier.decide(packet),
+                            where + ": acl classifier of " + key + " " + direction + " " + packet);
                     if (expected == Verdict.ALLOW) {
                         allowed++;
                     }

@@ -1,0 +1,263 @@
+package ocelot.control.calc;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import ocelot.acl.PortRange;
+import ocelot.acl.Prefix;
+import ocelot.control.policy.Cidr;
+import ocelot.control.policy.IcmpMatch;
+import ocelot.control.policy.IpAddress;
+import ocelot.control.policy.PortSpec;
+
+/**
+ * Lowers {@link CompiledRule}s, with the current members of their IP sets, to acl/ first-match
+ * rules. An acl rule has one positive prefix and one port range per side, so a Calico rule
+ * becomes the cross product of its alternatives: each net (intersected with each IP set
+ * member), each port range or named-port member, each address family. Exclusions the acl
+ * model has no field for are rewritten exactly into disjoint alternatives:
+ * <ul>
+ *   <li>notPorts naming a port: (address ∉ A) ∨ ⋁<sub>a∈A</sub> (address = a ∧ port ∉ P<sub>a</sub>),
+ *       A the addresses that declare it and P<sub>a</sub> their ports;</li>
+ *   <li>notICMP type t code c: (type ≠ t) ∨ (type = t ∧ code ≠ c).</li>
+ * </ul>
+ * ICMP and ICMPv6 headers are classified with the type in the source-port field and the code
+ * in the destination-port field (the fastpath parse stage fills them so). {@code log} rules do
+ * not decide and are left out. Each acl rule's user id is {@code userIdBase} plus the index of
+ * the Calico rule it came from, so hits map back to the rule.
+ */
+final class AclLowering {
+    private static final Prefix ANY_V4 = Prefix.v4(0, 0);
+    private static final Prefix ANY_V6 = Prefix.v6(0, 0, 0);
+
+    /** One way a side (source or destination) can match. {@code address}/{@code ports} null: any. */
+    private record Alternative(Prefix address, PortRange ports, List<Prefix> notAddresses, List<PortRange> notPorts) {
+    }
+
+    private AclLowering() {
+    }
+
+    static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, int userIdBase,
+                      List<ocelot.acl.Rule> out) {
+        for (int i = 0; i < rules.size(); i++) {
+            CompiledRule rule = rules.get(i);
+            ocelot.acl.Action action = switch (rule.action()) {
+                case ALLOW -> ocelot.acl.Action.ALLOW;
+                case DENY -> ocelot.acl.Action.DENY;
+                case PASS -> ocelot.acl.Action.PASS;
+                case LOG -> null;
+            };
+            if (action != null) {
+                lower(rule, action, members, userIdBase + i, out);
+            }
+        }
+    }
+
+    private static void lower(CompiledRule rule, ocelot.acl.Action action, Function<IpSetKey, Set<IpSetMember>> members,
+                              int userId, List<ocelot.acl.Rule> out) {
+        int[] families = rule.ipVersion() != 0 ? new int[] {rule.ipVersion()}
+                : addressFree(rule) ? new int[] {0} : new int[] {4, 6};
+        for (int family : families) {
+            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members);
+            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members);
+            for (IcmpAlternative icmp : icmp(rule)) {
+                for (Alternative src : sources) {
+                    for (Alternative dst : destinations) {
+                        emit(rule, action, userId, family, src, dst, icmp, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /** ICMP type and code, carried in the source and destination port fields. Null: any. */
+    private record IcmpAlternative(PortRange type, PortRange code, List<PortRange> notTypes, List<PortRange> notCodes) {
+    }
+
+    private static void emit(CompiledRule rule, ocelot.acl.Action action, int userId, int family,
+                             Alternative src, Alternative dst, IcmpAlternative icmp, List<ocelot.acl.Rule> out) {
+        Prefix srcPrefix = src.address();
+        if (srcPrefix == null) {
+            // Pin the family when nothing else does: a prefix-free acl rule matches both.
+            srcPrefix = family == 4 ? ANY_V4 : family == 6 ? ANY_V6 : Prefix.ANY;
+        }
+        // Rule validation keeps ports and ICMP matches apart, so at most one of each pair is set.
+        PortRange srcPorts = src.ports() != null ? src.ports() : icmp.type() != null ? icmp.type() : PortRange.ANY;
+        PortRange dstPorts = dst.ports() != null ? dst.ports() : icmp.code() != null ? icmp.code() : PortRange.ANY;
+        List<PortRange> notSrcPorts = new ArrayList<>(src.notPorts());
+        notSrcPorts.addAll(icmp.notTypes());
+        List<PortRange> notDstPorts = new ArrayList<>(dst.notPorts());
+        notDstPorts.addAll(icmp.notCodes());
+        out.add(new ocelot.acl.Rule(userId, action, srcPrefix, dst.address() == null ? Prefix.ANY : dst.address(),
+                srcPorts, dstPorts, rule.protocol() < 0 ? ocelot.acl.Protocol.ANY : rule.protocol(),
+                src.notAddresses(), dst.notAddresses(), notSrcPorts, notDstPorts,
+                rule.notProtocol() < 0 ? ocelot.acl.Protocol.ANY : rule.notProtocol()));
+    }
+
+    private static List<IcmpAlternative> icmp(CompiledRule rule) {
+        IcmpMatch m = rule.icmp();
+        IcmpMatch not = rule.notIcmp();
+        PortRange type = m == null ? null : PortRange.of(m.type());
+        PortRange code = m == null || m.code() == IcmpMatch.ANY_CODE ? null : PortRange.of(m.code());
+        if (not == null) {
+            return List.of(new IcmpAlternative(type, code, List.of(), List.of()));
+        }
+        List<IcmpAlternative> out = new ArrayList<>();
+        PortRange notType = PortRange.of(not.type());
+        // type != t
+        if (type == null || !type.equals(notType)) {
+            out.add(new IcmpAlternative(type, code, List.of(notType), List.of()));
+        }
+        // type == t and code != c
+        if (not.code() != IcmpMatch.ANY_CODE && (type == null || type.equals(notType))
+                && (code == null || code.low() != not.code())) {
+            out.add(new IcmpAlternative(notType, code, List.of(), List.of(PortRange.of(not.code()))));
+        }
+        return out;
+    }
+
+    private static List<Alternative> side(CompiledRule.Side side, int family, int protocol,
+                                          Function<IpSetKey, Set<IpSetMember>> members) {
+        // Positive addresses: nets ∩ IP set.
+        List<Prefix> addresses = new ArrayList<>();
+        if (side.nets().isEmpty()) {
+            addresses.add(null);
+        } else {
+            for (Cidr net : side.nets()) {
+                if (family == 0 || net.version() == family) {
+                    addresses.add(prefix(net));
+                }
+            }
+        }
+        if (side.ipSet() != null) {
+            List<Prefix> hosts = new ArrayList<>();
+            for (IpSetMember m : members.apply(side.ipSet())) {
+                if (family == 0 || m.address().version() == family) {
+                    hosts.add(host(m.address()));
+                }
+            }
+            addresses = intersect(addresses, hosts);
+        }
+        List<Prefix> notAddresses = new ArrayList<>();
+        for (Cidr net : side.notNets()) {
+            if (family == 0 || net.version() == family) {
+                notAddresses.add(prefix(net));
+            }
+        }
+        if (side.notIpSet() != null) {
+            for (IpSetMember m : members.apply(side.notIpSet())) {
+                if (family == 0 || m.address().version() == family) {
+                    notAddresses.add(host(m.address()));
+                }
+            }
+        }
+        List<PortRange> notPorts = new ArrayList<>();
+        for (PortSpec.Range r : side.notPorts()) {
+            notPorts.add(new PortRange(r.first(), r.last()));
+        }
+        // Positive ports: each range, or each (address, port) of a named port.
+        List<Alternative> alternatives = new ArrayList<>();
+        boolean anyPort = side.ports().isEmpty() && side.namedPorts().isEmpty();
+        for (Prefix address : addresses) {
+            if (anyPort) {
+                alternatives.add(new Alternative(address, null, notAddresses, notPorts));
+            }
+            for (PortSpec.Range r : side.ports()) {
+                alternatives.add(new Alternative(address, new PortRange(r.first(), r.last()), notAddresses, notPorts));
+            }
+            for (IpSetKey key : side.namedPorts()) {
+                for (IpSetMember m : members.apply(key)) {
+                    IpSetMember.AddressPort ap = (IpSetMember.AddressPort) m;
+                    if (ap.protocol() != protocol || (family != 0 && ap.address().version() != family)) {
+                        continue;
+                    }
+                    Prefix both = intersect(address, host(ap.address()));
+                    if (both != null) {
+                        alternatives.add(new Alternative(both, new PortRange(ap.port(), ap.port()), notAddresses, notPorts));
+                    }
+                }
+            }
+        }
+        return excludeNamedPorts(alternatives, side.notNamedPorts(), family, protocol, members);
+    }
+
+    private static List<Alternative> excludeNamedPorts(List<Alternative> alternatives, List<IpSetKey> keys, int family,
+                                                       int protocol, Function<IpSetKey, Set<IpSetMember>> members) {
+        Map<Prefix, List<PortRange>> excluded = new LinkedHashMap<>();
+        for (IpSetKey key : keys) {
+            for (IpSetMember m : members.apply(key)) {
+                IpSetMember.AddressPort ap = (IpSetMember.AddressPort) m;
+                if (ap.protocol() == protocol && (family == 0 || ap.address().version() == family)) {
+                    excluded.computeIfAbsent(host(ap.address()), h -> new ArrayList<>()).add(new PortRange(ap.port(), ap.port()));
+                }
+            }
+        }
+        if (excluded.isEmpty()) {
+            return alternatives;
+        }
+        List<Alternative> out = new ArrayList<>();
+        for (Alternative a : alternatives) {
+            List<Prefix> notAddresses = new ArrayList<>(a.notAddresses());
+            notAddresses.addAll(excluded.keySet());
+            out.add(new Alternative(a.address(), a.ports(), notAddresses, a.notPorts()));
+            for (Map.Entry<Prefix, List<PortRange>> e : excluded.entrySet()) {
+                Prefix both = intersect(a.address(), e.getKey());
+                if (both != null && a.notAddresses().stream().noneMatch(n -> n.covers(both))) {
+                    List<PortRange> notPorts = new ArrayList<>(a.notPorts());
+                    notPorts.addAll(e.getValue());
+                    out.add(new Alternative(both, a.ports(), a.notAddresses(), notPorts));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Prefix> intersect(List<Prefix> as, List<Prefix> bs) {
+        List<Prefix> out = new ArrayList<>();
+        for (Prefix a : as) {
+            for (Prefix b : bs) {
+                Prefix both = intersect(a, b);
+                if (both != null) {
+                    out.add(both);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Two prefixes overlap only if one covers the other; null stands for "any". */
+    private static Prefix intersect(Prefix a, Prefix b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        if (a.version() != b.version()) {
+            return null;
+        }
+        return a.covers(b) ? b : b.covers(a) ? a : null;
+    }
+
+    private static boolean addressFree(CompiledRule rule) {
+        for (CompiledRule.Side s : new CompiledRule.Side[] {rule.source(), rule.destination()}) {
+            if (!s.nets().isEmpty() || !s.notNets().isEmpty() || s.ipSet() != null || s.notIpSet() != null
+                    || !s.namedPorts().isEmpty() || !s.notNamedPorts().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Prefix prefix(Cidr cidr) {
+        IpAddress a = cidr.network();
+        return a.v6() ? Prefix.v6(a.hi(), a.lo(), cidr.prefixLength()) : Prefix.v4((int) a.lo(), cidr.prefixLength());
+    }
+
+    static Prefix host(IpAddress a) {
+        return a.v6() ? Prefix.v6(a.hi(), a.lo(), 128) : Prefix.v4((int) a.lo(), 32);
+    }
+}
