@@ -5,89 +5,93 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * IPv4 longest-prefix match, DIR-24-8 (Gupta, Lin, McKeown, "Routing Lookups in Hardware at
- * Memory Access Speeds", INFOCOM 1998; the layout of DPDK's rte_lpm): a 2^24-entry table
- * indexed by the top 24 address bits, and 256-entry groups for the /24s holding longer routes.
- * A lookup is one load, or two when the first lands on a group.
+ * IPv4 longest-prefix match for the dataplane: a multibit trie with strides 16-8-8 and
+ * controlled prefix expansion (Srinivasan and Varghese, ACM TOCS 1999). The 2^16-entry root
+ * (256 KiB) stays in L2; a /16 that holds longer routes gets a 256-entry node, a /24 that
+ * holds longer routes another. Chosen over DIR-24-8 (rte_lpm's layout, kept here as
+ * {@link Ipv4Dir24RouteTable}) by measurement: on a Calico table every address outside the
+ * pool and every address of a /26 without endpoints resolves from cache, where DIR-24-8's
+ * 64 MiB first table costs a cache and TLB miss per lookup (numbers in lpm/README.md).
  *
- * <p>Unlike rte_lpm, every entry carries the depth of the rule that wrote it, so an update only
- * rewrites the entries whose depth it beats (insert) or equals (delete) and never scans a sorted
- * rule array: rte_lpm's rule table is the reason its adds go quadratic at Calico sizes. /32s
- * are not stored anywhere else: an entry of depth 32 is the route. The other rules (in
- * Calico tables a /26 per 64 endpoints plus a few aggregates) sit in an {@link Ipv4PrefixMap}
- * used only to find the covering rule on delete.
+ * <p>Each entry carries the depth of the rule that wrote it: bit 31 = child pointer (bits
+ * 0..30 = the child's first entry index), else bits 24..29 = depth and bits 0..23 = next
+ * hop + 1 (0 = no route), so the result is {@code (entry & 0xFFFFFF) - 1} with no branch.
+ * Insert rewrites only the entries whose depth it beats, delete only those of its own depth,
+ * so an update touches at most 2^16 entries (a /0) and usually one (a /32); no rule array is
+ * kept sorted (rte_lpm's rule table is why its adds go quadratic). A /32 is stored nowhere
+ * but in its entry (depth 32 can never be overwritten); the other rules (in a Calico table a
+ * /26 per 64 endpoints and a few aggregates) are also kept in an {@link Ipv4PrefixMap}
+ * (writer only) for get, forEach and finding the covering rule on delete.
  *
- * <p>Entry (int): bit 31 set = group pointer, bits 0..30 = index of the group's first entry;
- * otherwise bits 24..29 = depth, bits 0..23 = next hop + 1 (0 = no route), so the lookup
- * result is {@code (entry & 0xFFFFFF) - 1} without a branch.
- *
- * <p>Concurrency: one writer thread calls the mutators; any number of reader threads call
- * {@code lookup}, {@code lookupBatch} concurrently, without locks or allocation. Each entry is
- * one int, so a reader sees one rule's entry or the next one's, never a mix. A group is filled
- * completely before a release store publishes its pointer. A group freed when its /24 loses its
- * last long route may be reused for another /24 while a reader still holds the old pointer, so
- * every group records the /24 that owns it ({@code owner}); the writer changes the owner before
- * refilling the group, and a reader that reads an entry and then sees a different owner retries
- * from the 2^24 table (the same validate-after-read idea as a seqlock, with no counter to bump).
+ * <p>Concurrency: one writer thread; readers never lock, never allocate. Every entry is one
+ * int, so a reader sees an entry of the old rule or of the new one. Nodes are recycled when
+ * their last long route goes, so each node has a sequence word, a seqlock (Lameter, "Effective
+ * synchronization on Linux/NUMA systems", 2005): generation (odd while the writer refills the
+ * node) in the high half, the prefix the node serves in the low half. A reader checks the word
+ * before and after reading the entry and retries from the root if the node was refilled or
+ * serves another prefix; the writer never waits for readers.
  */
 public final class Ipv4RouteTable implements Ipv4Routes {
     public static final int NO_ROUTE = -1;
     /** Next hops are stored +1 in 24 bits. */
     public static final int MAX_NEXT_HOPS = (1 << 24) - 1;
-    /** Group indexes shifted by 8 must stay below 2^31 and inside a Java array. */
-    static final int MAX_GROUPS = (1 << 23) - 1;
+    /** Node entry indexes must stay below 2^31 and inside a Java array. */
+    static final int MAX_NODES = (1 << 23) - 1;
 
-    private static final int GROUP_FLAG = 0x8000_0000;
+    private static final int CHILD_FLAG = 0x8000_0000;
     private static final int NEXT_HOP_MASK = 0xFF_FFFF;
     private static final int DEPTH_SHIFT = 24;
-    private static final int TBL24_ENTRIES = 1 << 24;
-    private static final int INITIAL_GROUPS = 64;
+    /** Low 8 bits of a child pointer are always 0, so this is never a valid entry. */
+    private static final int RETRY = CHILD_FLAG | 1;
+    /** Identity of a level-1 node: this bit | the /16 it serves; a level-2 node's is its /24. */
+    private static final int LEVEL1 = 1 << 24;
+    private static final long ODD = 1L << 32;
+    private static final int INITIAL_NODES = 64;
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
-    private static final VarHandle GROUPS;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle NODES;
 
     static {
         try {
-            GROUPS = MethodHandles.lookup().findVarHandle(Ipv4RouteTable.class, "groups", Groups.class);
+            NODES = MethodHandles.lookup().findVarHandle(Ipv4RouteTable.class, "nodes", Nodes.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Group storage; replaced as a whole (copy, then one release store) when it grows. */
-    private static final class Groups {
+    /** Node storage, replaced as a whole (copy, then one release store) when it grows. */
+    private static final class Nodes {
         final int[] entries;
-        /** owner[g] = the tbl24 index group g serves (stale after the group is freed). */
-        final int[] owner;
+        /** Per node: generation << 32 | identity (see the class comment). */
+        final long[] seq;
 
-        Groups(int capacity) {
+        Nodes(int capacity) {
             entries = new int[capacity << 8];
-            owner = new int[capacity];
-            Arrays.fill(owner, -1);
+            seq = new long[capacity];
         }
 
-        Groups(Groups from, int capacity) {
+        Nodes(Nodes from, int capacity) {
             entries = Arrays.copyOf(from.entries, capacity << 8);
-            owner = Arrays.copyOf(from.owner, capacity);
-            Arrays.fill(owner, from.owner.length, capacity, -1);
+            seq = Arrays.copyOf(from.seq, capacity);
         }
 
         int capacity() {
-            return owner.length;
+            return seq.length;
         }
     }
 
     private final int maxNextHops;
-    private final int[] tbl24 = new int[TBL24_ENTRIES];
-    private Groups groups = new Groups(INITIAL_GROUPS); // written by the writer via GROUPS.setRelease
+    private final int[] root = new int[1 << 16];
+    private Nodes nodes = new Nodes(INITIAL_NODES); // replaced only through NODES.setRelease
 
-    // Writer-only state below.
+    // Writer-only state.
     private final Ipv4PrefixMap rules = new Ipv4PrefixMap();
     private final int[] rulesPerLength = new int[33];
-    /** Per group: routes longer than /24 inside it; the group is freed when this reaches 0. */
-    private int[] longRoutes = new int[INITIAL_GROUPS];
-    private int[] freeGroups = new int[INITIAL_GROUPS];
+    /** Per node: routes longer than the node's parent level under it; freed at 0. */
+    private int[] longRoutes = new int[INITIAL_NODES];
+    private int[] freeNodes = new int[INITIAL_NODES];
     private int freeCount;
-    private int groupsInUseHighWater;
+    private int nodesHighWater;
     private int size;
 
     public Ipv4RouteTable(int maxNextHops) {
@@ -102,40 +106,51 @@ public final class Ipv4RouteTable implements Ipv4Routes {
         return maxNextHops;
     }
 
-    private static int entry(int depth, int nextHop) {
+    static int entry(int depth, int nextHop) {
         return (depth << DEPTH_SHIFT) | (nextHop + 1);
     }
 
-    private static int depth(int entry) {
-        return entry >>> DEPTH_SHIFT; // callers never pass a group pointer
+    static int depth(int entry) {
+        return entry >>> DEPTH_SHIFT; // never called on a child pointer
     }
 
     // ---------------------------------------------------------------- readers
 
     @Override
     public int lookup(int address) {
-        // Acquire: a group pointer publishes the group's filled entries and owner.
-        int e = (int) INTS.getAcquire(tbl24, address >>> 8);
-        if (e < 0) e = groupEntry(e, address);
+        // Acquire: a child pointer publishes its node (filled, sequence word even).
+        int e = (int) INTS.getAcquire(root, address >>> 16);
+        if (e < 0) e = below(e, address);
         return (e & NEXT_HOP_MASK) - 1;
     }
 
-    private int groupEntry(int pointer, int address) {
-        int index24 = address >>> 8;
+    private int below(int pointer, int address) {
         while (true) {
-            Groups g = (Groups) GROUPS.getAcquire(this); // at least as new as the pointer
-            int base = pointer & ~GROUP_FLAG;
-            // Acquire: orders the owner check after the entry read (validate after read).
-            int e = (int) INTS.getAcquire(g.entries, base | (address & 0xFF));
-            if (g.owner[base >>> 8] == index24) return e;
-            pointer = (int) INTS.getAcquire(tbl24, index24); // group was recycled: start over
+            Nodes ns = (Nodes) NODES.getAcquire(this); // read after the pointer: never older than it
+            int e = read(ns, pointer, (address >>> 8) & 0xFF, LEVEL1 | (address >>> 16));
+            if (e < 0 && e != RETRY) e = read(ns, e, address & 0xFF, address >>> 8);
+            if (e != RETRY) return e;
+            pointer = (int) INTS.getAcquire(root, address >>> 16);
             if (pointer >= 0) return pointer;
         }
     }
 
+    /** Entry slot of the node at pointer, or RETRY unless the node stably serves identity. */
+    private static int read(Nodes ns, int pointer, int slot, int identity) {
+        int base = pointer & ~CHILD_FLAG;
+        int node = base >>> 8;
+        if (node >= ns.capacity()) return RETRY;
+        // Acquire: pairs with the release store that ended the node's last refill.
+        long before = (long) LONGS.getAcquire(ns.seq, node);
+        if ((int) before != identity || (before & ODD) != 0) return RETRY;
+        // Acquire: keeps the second check after the entry read.
+        int e = (int) INTS.getAcquire(ns.entries, base | slot);
+        return (long) LONGS.getAcquire(ns.seq, node) == before ? e : RETRY;
+    }
+
     /**
-     * Two passes over the burst so the 2^24-table loads of all addresses are in flight at once
-     * (they miss cache at Calico sizes), then the group loads; nextHops doubles as scratch.
+     * First every root load of the burst (independent, so they overlap in the memory system),
+     * then the node walks; nextHops doubles as scratch so nothing is allocated.
      */
     @Override
     public void lookupBatch(int[] addresses, int[] nextHops, int n) {
@@ -143,24 +158,18 @@ public final class Ipv4RouteTable implements Ipv4Routes {
             throw new IllegalArgumentException("batch size " + n + " exceeds arrays of "
                     + addresses.length + " addresses and " + nextHops.length + " next hops");
         }
-        int[] t24 = tbl24;
-        for (int i = 0; i < n; i++) {
-            nextHops[i] = (int) INTS.getAcquire(t24, addresses[i] >>> 8);
-        }
-        Groups g = (Groups) GROUPS.getAcquire(this);
-        int[] entries = g.entries;
-        int[] owner = g.owner;
+        int[] r = root;
+        for (int i = 0; i < n; i++) nextHops[i] = (int) INTS.getAcquire(r, addresses[i] >>> 16);
+        Nodes ns = (Nodes) NODES.getAcquire(this);
         for (int i = 0; i < n; i++) {
             int e = nextHops[i];
             if (e < 0) {
                 int a = addresses[i];
-                int pointer = e;
-                int base = pointer & ~GROUP_FLAG;
-                if (base >= entries.length) {
-                    e = groupEntry(pointer, a); // the groups grew after we read them
-                } else {
-                    e = (int) INTS.getAcquire(entries, base | (a & 0xFF));
-                    if (owner[base >>> 8] != a >>> 8) e = groupEntry(pointer, a);
+                e = read(ns, e, (a >>> 8) & 0xFF, LEVEL1 | (a >>> 16));
+                if (e < 0 && e != RETRY) e = read(ns, e, a & 0xFF, a >>> 8);
+                if (e == RETRY) {
+                    e = (int) INTS.getAcquire(r, a >>> 16); // the node was recycled: walk again
+                    if (e < 0) e = below(e, a);
                 }
             }
             nextHops[i] = (e & NEXT_HOP_MASK) - 1;
@@ -176,140 +185,149 @@ public final class Ipv4RouteTable implements Ipv4Routes {
             throw new IllegalArgumentException("next hop " + nextHop + " for " + format(prefix, length)
                     + " is outside [0, " + maxNextHops + ")");
         }
+        if (freeCount + (MAX_NODES - nodesHighWater) < 2) { // checked before anything changes
+            throw new IllegalStateException("all " + MAX_NODES + " trie nodes of 256 entries are in use");
+        }
         int value = entry(length, nextHop);
-        if (length > 24) {
-            int index24 = prefix >>> 8;
-            int e = tbl24[index24];
-            int base = e < 0 ? e & ~GROUP_FLAG : allocateGroup(index24, e); // may throw: nothing changed yet
-            boolean added;
-            if (length == 32) {
-                added = depth(groups.entries[base | (prefix & 0xFF)]) != 32;
-            } else {
-                added = rules.put(prefix, length, nextHop) < 0;
-            }
-            if (added) {
-                size++;
-                rulesPerLength[length]++;
-                longRoutes[base >>> 8]++;
-            }
-            fillGroup(groups.entries, base | (prefix & 0xFF), 1 << (32 - length), length, value);
-        } else {
-            if (rules.put(prefix, length, nextHop) < 0) {
-                size++;
-                rulesPerLength[length]++;
-            }
-            int[] entries = groups.entries;
-            int first = prefix >>> 8;
-            int end = first + (1 << (24 - length));
-            for (int i = first; i < end; i++) {
-                int e = tbl24[i];
-                if (e < 0) {
-                    fillGroup(entries, e & ~GROUP_FLAG, 256, length, value);
-                } else if (depth(e) <= length) {
-                    tbl24[i] = value; // a plain int store: readers see the old or the new rule
-                }
+        boolean added = length == 32 ? get(prefix, 32) == NO_ROUTE : rules.put(prefix, length, nextHop) < 0;
+        if (added) {
+            size++;
+            rulesPerLength[length]++;
+        }
+        if (length <= 16) {
+            int first = prefix >>> 16;
+            overwrite(root, first, first + (1 << (16 - length)), length, value);
+            return;
+        }
+        int base1 = child(root, prefix >>> 16, LEVEL1 | (prefix >>> 16));
+        if (added) longRoutes[base1 >>> 8]++;
+        int slot1 = base1 | ((prefix >>> 8) & 0xFF);
+        if (length <= 24) {
+            overwrite(nodes.entries, slot1, slot1 + (1 << (24 - length)), length, value);
+            return;
+        }
+        int base2 = child(nodes.entries, slot1, prefix >>> 8);
+        if (added) longRoutes[base2 >>> 8]++;
+        int slot2 = base2 | (prefix & 0xFF);
+        overwrite(nodes.entries, slot2, slot2 + (1 << (32 - length)), length, value);
+    }
+
+    /** The child node below parent[index], allocated (filled with the entry there) if absent. */
+    private int child(int[] parent, int index, int identity) {
+        int e = parent[index];
+        if (e < 0) return e & ~CHILD_FLAG;
+        int base = allocateNode(identity, e);
+        // parent may be the array of a Nodes that allocateNode just replaced: write the current one.
+        int[] target = parent == root ? root : nodes.entries;
+        INTS.setRelease(target, index, CHILD_FLAG | base); // publishes the filled node
+        return base;
+    }
+
+    /** Sets entries [from, to) (and the subtrees below child pointers) whose rule is not longer. */
+    private void overwrite(int[] entries, int from, int to, int length, int value) {
+        int[] below = nodes.entries;
+        for (int i = from; i < to; i++) {
+            int e = entries[i];
+            if (e < 0) {
+                overwrite(below, e & ~CHILD_FLAG, (e & ~CHILD_FLAG) + 256, length, value);
+            } else if (depth(e) <= length) {
+                entries[i] = value; // plain int store: a reader sees the old or the new rule
             }
         }
     }
 
-    /** Writes value over the entries in [from, from+count) whose rule is not longer. */
-    private static void fillGroup(int[] entries, int from, int count, int length, int value) {
-        for (int i = from, end = from + count; i < end; i++) {
-            if (depth(entries[i]) <= length) entries[i] = value;
+    /** Sets entries [from, to) (and subtrees) of exactly this depth to the covering rule's. */
+    private void replace(int[] entries, int from, int to, int length, int covering) {
+        int[] below = nodes.entries;
+        for (int i = from; i < to; i++) {
+            int e = entries[i];
+            if (e < 0) {
+                replace(below, e & ~CHILD_FLAG, (e & ~CHILD_FLAG) + 256, length, covering);
+            } else if (depth(e) == length) {
+                entries[i] = covering;
+            }
         }
     }
 
     @Override
     public boolean delete(int prefix, int length) {
         checkPrefix(prefix, length);
-        if (length == 32) {
-            if (get(prefix, 32) == NO_ROUTE) return false;
-        } else if (rules.remove(prefix, length) < 0) {
-            return false;
-        }
+        if (length == 32 ? get(prefix, 32) == NO_ROUTE : rules.remove(prefix, length) < 0) return false;
         size--;
         rulesPerLength[length]--;
-        int parent = coveringEntry(prefix, length);
-        int[] entries = groups.entries;
-        if (length > 24) {
-            int index24 = prefix >>> 8;
-            int base = tbl24[index24] & ~GROUP_FLAG;
-            replaceDepth(entries, base | (prefix & 0xFF), 1 << (32 - length), length, parent);
-            if (--longRoutes[base >>> 8] == 0) freeGroup(index24, base);
-        } else {
-            int first = prefix >>> 8;
-            int end = first + (1 << (24 - length));
-            for (int i = first; i < end; i++) {
-                int e = tbl24[i];
-                if (e < 0) {
-                    replaceDepth(entries, e & ~GROUP_FLAG, 256, length, parent);
-                } else if (depth(e) == length) {
-                    tbl24[i] = parent;
-                }
-            }
+        int covering = coveringEntry(prefix, length);
+        int index0 = prefix >>> 16;
+        if (length <= 16) {
+            replace(root, index0, index0 + (1 << (16 - length)), length, covering);
+            return true;
         }
+        int[] entries = nodes.entries;
+        int base1 = root[index0] & ~CHILD_FLAG;
+        int slot1 = base1 | ((prefix >>> 8) & 0xFF);
+        if (length <= 24) {
+            replace(entries, slot1, slot1 + (1 << (24 - length)), length, covering);
+        } else {
+            int base2 = entries[slot1] & ~CHILD_FLAG;
+            int slot2 = base2 | (prefix & 0xFF);
+            replace(entries, slot2, slot2 + (1 << (32 - length)), length, covering);
+            if (--longRoutes[base2 >>> 8] == 0) freeNode(entries, slot1, base2);
+        }
+        if (--longRoutes[base1 >>> 8] == 0) freeNode(root, index0, base1);
         return true;
     }
 
-    private static void replaceDepth(int[] entries, int from, int count, int length, int parent) {
-        for (int i = from, end = from + count; i < end; i++) {
-            if (depth(entries[i]) == length) entries[i] = parent;
-        }
-    }
-
-    /** The entry of the longest remaining rule shorter than length that covers prefix, or 0. */
+    /** The entry of the longest remaining rule shorter than length covering prefix, or 0. */
     private int coveringEntry(int prefix, int length) {
         for (int l = length - 1; l >= 0; l--) {
             if (rulesPerLength[l] == 0) continue;
-            int p = l == 0 ? 0 : prefix & (-1 << (32 - l));
-            int nextHop = rules.get(p, l);
+            int nextHop = rules.get(l == 0 ? 0 : prefix & (-1 << (32 - l)), l);
             if (nextHop >= 0) return entry(l, nextHop);
         }
         return 0;
     }
 
-    private int allocateGroup(int index24, int fill) {
-        int g;
+    private int allocateNode(int identity, int fill) {
+        int n;
         if (freeCount > 0) {
-            g = freeGroups[--freeCount];
+            n = freeNodes[--freeCount];
         } else {
-            if (groupsInUseHighWater == MAX_GROUPS) {
-                throw new IllegalStateException("all " + MAX_GROUPS + " groups of 256 entries are in use");
-            }
-            g = groupsInUseHighWater++;
-            if (g == groups.capacity()) {
-                int capacity = (int) Math.min((long) g * 2, MAX_GROUPS);
-                GROUPS.setRelease(this, new Groups(groups, capacity)); // publishes the copy
+            n = nodesHighWater++;
+            if (n == nodes.capacity()) {
+                int capacity = (int) Math.min((long) n * 2, MAX_NODES);
+                // Readers that still hold the old copy read a frozen, consistent state.
+                NODES.setRelease(this, new Nodes(nodes, capacity));
                 longRoutes = Arrays.copyOf(longRoutes, capacity);
             }
         }
-        Groups gs = groups;
-        int base = g << 8;
-        gs.owner[g] = index24;
-        // Orders the owner change before the refill: a reader still holding this group's old
-        // pointer that reads a refilled entry must then see the new owner and retry.
-        VarHandle.releaseFence();
-        Arrays.fill(gs.entries, base, base + 256, fill);
-        longRoutes[g] = 0;
-        INTS.setRelease(tbl24, index24, GROUP_FLAG | base); // publishes the filled group
+        Nodes ns = nodes;
+        long generation = (ns.seq[n] >>> 32) + 1; // odd: refill in progress
+        ns.seq[n] = (generation << 32) | (identity & 0xFFFF_FFFFL);
+        VarHandle.releaseFence(); // the odd word is visible before any refilled entry
+        int base = n << 8;
+        Arrays.fill(ns.entries, base, base + 256, fill);
+        longRoutes[n] = 0;
+        // Release: a reader that sees this even word sees the whole refill.
+        LONGS.setRelease(ns.seq, n, ((generation + 1) << 32) | (identity & 0xFFFF_FFFFL));
         return base;
     }
 
-    /** Every entry now comes from rules of /24 or shorter, so all 256 are equal: collapse. */
-    private void freeGroup(int index24, int base) {
-        tbl24[index24] = groups.entries[base];
-        if (freeCount == freeGroups.length) freeGroups = Arrays.copyOf(freeGroups, freeCount * 2);
-        freeGroups[freeCount++] = base >>> 8;
+    /** No long route is left below: all 256 entries are equal, so the parent takes their value. */
+    private void freeNode(int[] parent, int index, int base) {
+        parent[index] = nodes.entries[base];
+        if (freeCount == freeNodes.length) freeNodes = Arrays.copyOf(freeNodes, freeCount * 2);
+        freeNodes[freeCount++] = base >>> 8;
     }
 
     @Override
     public int get(int prefix, int length) {
         checkPrefix(prefix, length);
         if (length < 32) return rules.get(prefix, length);
-        int e = tbl24[prefix >>> 8];
+        int e = root[prefix >>> 16];
         if (e >= 0) return NO_ROUTE;
-        int v = groups.entries[(e & ~GROUP_FLAG) | (prefix & 0xFF)];
-        return depth(v) == 32 ? (v & NEXT_HOP_MASK) - 1 : NO_ROUTE;
+        e = nodes.entries[(e & ~CHILD_FLAG) | ((prefix >>> 8) & 0xFF)];
+        if (e >= 0) return NO_ROUTE;
+        e = nodes.entries[(e & ~CHILD_FLAG) | (prefix & 0xFF)];
+        return depth(e) == 32 ? (e & NEXT_HOP_MASK) - 1 : NO_ROUTE;
     }
 
     @Override
@@ -317,32 +335,32 @@ public final class Ipv4RouteTable implements Ipv4Routes {
         return size;
     }
 
-    /** Bytes held by this table's arrays (the 64 MiB 2^24 table dominates). */
+    /** Bytes held by this table's arrays. */
     public long memoryBytes() {
-        Groups g = groups;
-        return tbl24.length * 4L + g.entries.length * 4L + g.owner.length * 4L
-                + longRoutes.length * 4L + freeGroups.length * 4L + rules.memoryBytes();
+        Nodes ns = nodes;
+        return root.length * 4L + ns.entries.length * 4L + ns.seq.length * 8L
+                + longRoutes.length * 4L + freeNodes.length * 4L + rules.memoryBytes();
     }
 
-    /** Groups of 256 entries currently serving a /24 (rte_lpm calls them tbl8s). */
-    public int groupsInUse() {
-        return groupsInUseHighWater - freeCount;
+    /** 256-entry nodes in use. */
+    public int nodesInUse() {
+        return nodesHighWater - freeCount;
     }
 
-    /** Every route once, from the writer thread; order unspecified. */
+    /** Every route once, on the writer thread; order unspecified. */
     @Override
     public void forEach(Ipv4RouteConsumer consumer) {
         rules.forEach(consumer);
-        Groups gs = groups;
-        boolean[] free = new boolean[groupsInUseHighWater];
-        for (int i = 0; i < freeCount; i++) free[freeGroups[i]] = true;
-        for (int g = 0; g < groupsInUseHighWater; g++) {
-            if (free[g]) continue;
-            int base = g << 8;
-            int prefix24 = gs.owner[g] << 8;
+        Nodes ns = nodes;
+        boolean[] free = new boolean[nodesHighWater];
+        for (int i = 0; i < freeCount; i++) free[freeNodes[i]] = true;
+        for (int n = 0; n < nodesHighWater; n++) {
+            int identity = (int) ns.seq[n];
+            if (free[n] || (identity & LEVEL1) != 0) continue; // /32s live in level-2 nodes
+            int base = n << 8;
             for (int i = 0; i < 256; i++) {
-                int v = gs.entries[base + i];
-                if (depth(v) == 32) consumer.accept(prefix24 | i, 32, (v & NEXT_HOP_MASK) - 1);
+                int e = ns.entries[base + i];
+                if (depth(e) == 32) consumer.accept((identity << 8) | i, 32, (e & NEXT_HOP_MASK) - 1);
             }
         }
     }
@@ -354,8 +372,8 @@ public final class Ipv4RouteTable implements Ipv4Routes {
         }
         int hostMask = length == 0 ? -1 : length == 32 ? 0 : -1 >>> length;
         if ((prefix & hostMask) != 0) {
-            throw new IllegalArgumentException("prefix " + format(prefix, length) + " has host bits set (did you mean "
-                    + format(prefix & ~hostMask, length) + "?)");
+            throw new IllegalArgumentException("prefix " + format(prefix, length)
+                    + " has host bits set (did you mean " + format(prefix & ~hostMask, length) + "?)");
         }
     }
 

@@ -16,9 +16,10 @@ import java.util.Arrays;
  * delete only entries of the deleted rule's depth.
  *
  * <p>Concurrency: one writer, lock-free readers that never allocate. Nodes are filled before a
- * release store publishes them; every node records its parent entry ({@code owner}), and a
- * reader that reads an entry and then finds the node's owner changed (the node was freed and
- * reused) restarts from the root.
+ * release store publishes them. Nodes are recycled, so each carries a seqlock word
+ * (generation, odd while being refilled, << 32 | level) and the prefix it serves; a reader
+ * checks level and prefix, reads the entry, checks the word again, and restarts from the root
+ * if anything changed (see {@link Ipv4RouteTable}).
  */
 public final class Ipv6RouteTable implements Ipv6Routes {
     public static final int NO_ROUTE = -1;
@@ -43,20 +44,40 @@ public final class Ipv6RouteTable implements Ipv6Routes {
 
     private static final class Nodes {
         final int[] entries;
-        /** owner[n] = index of the parent entry pointing at node n; the root's is -1. */
-        final int[] owner;
+        /** Per node: generation << 32 | level; the generation is odd while the node is refilled. */
+        final long[] seq;
+        /** Per node: the prefix it serves (the address bits above its level). */
+        final long[] prefixHi;
+        final long[] prefixLo;
 
         Nodes(int capacity) {
             entries = new int[capacity << 8];
-            owner = new int[capacity];
-            Arrays.fill(owner, -1);
+            seq = new long[capacity];
+            prefixHi = new long[capacity];
+            prefixLo = new long[capacity];
         }
 
         Nodes(Nodes from, int capacity) {
             entries = Arrays.copyOf(from.entries, capacity << 8);
-            owner = Arrays.copyOf(from.owner, capacity);
-            Arrays.fill(owner, from.owner.length, capacity, -1);
+            seq = Arrays.copyOf(from.seq, capacity);
+            prefixHi = Arrays.copyOf(from.prefixHi, capacity);
+            prefixLo = Arrays.copyOf(from.prefixLo, capacity);
         }
+
+        int capacity() {
+            return seq.length;
+        }
+    }
+
+    private static final long ODD = 1L << 32;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static long hiMask(int length) {
+        return length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+    }
+
+    static long loMask(int length) {
+        return length <= 64 ? 0 : -1L << (128 - length);
     }
 
     private final int maxNextHops;
@@ -100,23 +121,22 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         restart:
         while (true) {
             Nodes ns = (Nodes) NODES.getAcquire(this);
-            int[] entries = ns.entries;
-            int base = 0;
-            int expectedOwner = -1;
-            for (int k = 0; ; k++) {
-                int index = base | addressByte(hi, lo, k);
-                if (index >= entries.length) continue restart; // nodes grew under us
-                // Acquire: a child pointer publishes the filled child; orders the owner check.
-                int e = (int) INTS.getAcquire(entries, index);
-                if (ns.owner[base >>> 8] != expectedOwner) continue restart; // node recycled
-                if (e >= 0) return (e & NEXT_HOP_MASK) - 1;
-                expectedOwner = index;
-                base = e & ~CHILD_FLAG;
-                if (base >= entries.length) {
-                    ns = (Nodes) NODES.getAcquire(this);
-                    entries = ns.entries;
+            // The root (node 0) is never recycled. Acquire: a child pointer publishes the child.
+            int e = (int) INTS.getAcquire(ns.entries, addressByte(hi, lo, 0));
+            for (int k = 1; e < 0; k++) {
+                int base = e & ~CHILD_FLAG;
+                int node = base >>> 8;
+                if (node >= ns.capacity()) continue restart;
+                // Acquire: pairs with the release store that ended the node's last refill.
+                long before = (long) LONGS.getAcquire(ns.seq, node);
+                if ((before & ODD) != 0 || (int) before != k
+                        || ns.prefixHi[node] != (hi & hiMask(8 * k)) || ns.prefixLo[node] != (lo & loMask(8 * k))) {
+                    continue restart; // recycled for another prefix, or being refilled
                 }
+                e = (int) INTS.getAcquire(ns.entries, base | addressByte(hi, lo, k));
+                if ((long) LONGS.getAcquire(ns.seq, node) != before) continue restart;
             }
+            return (e & NEXT_HOP_MASK) - 1;
         }
     }
 
@@ -150,7 +170,8 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         for (int k = 0; k < level; k++) {
             int index = base | addressByte(hi, lo, k);
             int e = nodes.entries[index];
-            base = e < 0 ? e & ~CHILD_FLAG : allocateNode(index, e);
+            base = e < 0 ? e & ~CHILD_FLAG
+                    : allocateNode(index, k + 1, hi & hiMask(8 * (k + 1)), lo & loMask(8 * (k + 1)), e);
             path[k + 1] = base;
         }
         if (rules.put(hi, lo, length, nextHop) < 0) {
@@ -229,13 +250,13 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         }
     }
 
-    private int allocateNode(int parentIndex, int fill) {
+    private int allocateNode(int parentIndex, int level, long prefixHi, long prefixLo, int fill) {
         int n;
         if (freeCount > 0) {
             n = freeNodes[--freeCount];
         } else {
             n = nodesHighWater++;
-            if (n == nodes.owner.length) {
+            if (n == nodes.capacity()) {
                 int capacity = (int) Math.min((long) n * 2, MAX_NODES);
                 NODES.setRelease(this, new Nodes(nodes, capacity)); // publishes the copy
                 longRoutes = Arrays.copyOf(longRoutes, capacity);
@@ -243,10 +264,14 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         }
         Nodes ns = nodes;
         int base = n << 8;
-        ns.owner[n] = parentIndex;
-        VarHandle.releaseFence(); // owner change before refill: see Ipv4RouteTable.allocateGroup
+        long generation = (ns.seq[n] >>> 32) + 1; // odd: refill in progress
+        ns.seq[n] = (generation << 32) | level;
+        VarHandle.releaseFence(); // the odd word is visible before the new prefix and entries
+        ns.prefixHi[n] = prefixHi;
+        ns.prefixLo[n] = prefixLo;
         Arrays.fill(ns.entries, base, base + 256, fill);
         longRoutes[n] = 0;
+        LONGS.setRelease(ns.seq, n, ((generation + 1) << 32) | level); // refill complete
         INTS.setRelease(ns.entries, parentIndex, CHILD_FLAG | base); // publishes the filled node
         return base;
     }
@@ -270,7 +295,7 @@ public final class Ipv6RouteTable implements Ipv6Routes {
 
     public long memoryBytes() {
         Nodes ns = nodes;
-        return ns.entries.length * 4L + ns.owner.length * 4L + longRoutes.length * 4L
+        return ns.entries.length * 4L + ns.seq.length * 24L + longRoutes.length * 4L
                 + freeNodes.length * 4L + rules.memoryBytes();
     }
 
