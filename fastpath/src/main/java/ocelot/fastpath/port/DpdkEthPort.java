@@ -14,13 +14,26 @@ public final class DpdkEthPort implements Port {
 
     /** @param name the name the control plane uses for this port (e.g. "eth0", "cali1234"), not the DPDK device name */
     public DpdkEthPort(String name, DpdkPort port, PortRole role) {
+        this(name, port, role, macOf(port));
+    }
+
+    /**
+     * With the MAC the fastpath uses for this port (frames it accepts, source of what it sends)
+     * set explicitly: for devices without a real link layer of their own (net_pcap, net_null),
+     * where the driver's address is arbitrary.
+     */
+    public DpdkEthPort(String name, DpdkPort port, PortRole role, long mac) {
+        if ((mac >>> 48) != 0) throw new IllegalArgumentException("port " + name + ": MAC must fit 48 bits");
         this.name = name;
         this.port = port;
         this.role = role;
-        byte[] m = port.mac();
+        this.mac = mac;
+    }
+
+    private static long macOf(DpdkPort port) {
         long v = 0;
-        for (byte b : m) v = (v << 8) | (b & 0xFF);
-        this.mac = v;
+        for (byte b : port.mac()) v = (v << 8) | (b & 0xFF);
+        return v;
     }
 
     public DpdkPort device() { return port; }
