@@ -1,0 +1,234 @@
+package ocelot.control.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import ocelot.control.datastore.DatastoreConfig;
+import ocelot.control.ipam.BlockAffinityIpam;
+import ocelot.control.resource.SeedExamples;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** ocelotctl as a user drives it, against one store type per subclass. */
+abstract class OcelotCtlContract {
+    @TempDir
+    Path tmp;
+    Path cfg;
+
+    /** The spec lines of a calicoApiConfig pointing at a fresh, empty store. */
+    abstract String configSpec() throws Exception;
+
+    record Result(int code, String out, String err) {
+        String errLine() {
+            assertEquals(1, err.lines().count(), "exactly one error line expected, got: " + err);
+            return err.strip();
+        }
+    }
+
+    @BeforeEach
+    void writeConfig() throws Exception {
+        cfg = tmp.resolve("ocelotctl.cfg");
+        Files.writeString(cfg, "apiVersion: v1\nkind: calicoApiConfig\nmetadata:\nspec:\n" + configSpec());
+    }
+
+    Result run(String... args) {
+        return runWithStdin("", args);
+    }
+
+    Result runWithStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--config=" + cfg);
+        int code = new OcelotCtl(Map.of(), new PrintWriter(out), new PrintWriter(err),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))).execute(all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    Path file(String name, String content) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    Result ok(String... args) {
+        Result r = run(args);
+        assertEquals(0, r.code(), "ocelotctl " + String.join(" ", args) + " failed: " + r.err());
+        return r;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            bgppeer.yaml          | bgpPeer          | 63400              | 63401
+            hostendpoint.yaml     | hostEndpoint     | type: production   | type: staging
+            ippool.yaml           | ipPool           | nat-outgoing: true | nat-outgoing: false
+            node.yaml             | node             | asNumber: 64512    | asNumber: 64513
+            policy.yaml           | policy           | '- 6379'           | '- 6380'
+            profile.yaml          | profile          | 10.0.20.0/24       | 10.0.21.0/24
+            workloadendpoint.yaml | workloadEndpoint | cali0ef24ba        | cali0ef24bb
+            """)
+    void seedExampleIsCreatedPrintedBackReplacedAndDeleted(String seed, String kind, String from, String to) throws Exception {
+        String text = SeedExamples.read(seed);
+        Path f = file(seed, text);
+        assertEquals("Successfully created 1 '" + kind + "' resource(s)\n", ok("create", "-f", f.toString()).out());
+        assertEquals(text, ok("get", "-f", f.toString(), "-o", "yaml").out());
+        assertEquals(text, ok("get", kind, "-o", "yaml").out());
+        String changed = text.replace(from.replace("'", ""), to.replace("'", ""));
+        assertTrue(!changed.equals(text));
+        Path g = file("changed-" + seed, changed);
+        assertEquals("Successfully replaced 1 '" + kind + "' resource(s)\n", ok("replace", "-f", g.toString()).out());
+        assertEquals(changed, ok("get", "-f", f.toString(), "-o", "yaml").out());
+        assertEquals("Successfully deleted 1 '" + kind + "' resource(s)\n", ok("delete", "-f", f.toString()).out());
+        Result gone = run("get", "-f", f.toString());
+        assertEquals(1, gone.code());
+        assertTrue(gone.errLine().startsWith("Failed to get resources: resource does not exist: "), gone.err());
+    }
+
+    @Test
+    void createRefusesExistingUnlessSkipExists() throws Exception {
+        Path f = file("pool.yaml", SeedExamples.read("ippool.yaml"));
+        ok("create", "-f", f.toString());
+        Result again = run("create", "-f", f.toString());
+        assertEquals(1, again.code());
+        assertEquals("Failed to create any 'ipPool' resources: resource already exists: IPPool(cidr=10.1.0.0/16)", again.errLine());
+        Result skip = ok("create", "--skip-exists", "-f", f.toString());
+        assertEquals("Successfully created 0 'ipPool' resource(s)\nSkipped 1 'ipPool' resource(s) that already exist\n", skip.out());
+        Result replaceMissing = run("replace", "-f", file("other.yaml", "apiVersion: v1\nkind: node\nmetadata: {name: n9}\n").toString());
+        assertEquals("Failed to replace any 'node' resources: resource does not exist: Node(name=n9)", replaceMissing.errLine());
+    }
+
+    @Test
+    void multiDocumentFileIsAppliedEntirelyOrNotAtAll() throws Exception {
+        String good = "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.2.0.0/16}\n---\n";
+        Result invalid = run("create", "-f", file("a.yaml", good + "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.3.0.0/16}\nspec: {natOutgoing: true}\n").toString());
+        assertEquals(1, invalid.code());
+        assertTrue(invalid.errLine().endsWith("a.yaml: document 2: spec.natOutgoing: unknown field (expected one of: ipip, nat-outgoing, disabled, blockSize)"), invalid.err());
+        assertEquals("CIDR\n", ok("get", "ippool").out());
+
+        ok("create", "-f", file("b.yaml", "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.3.0.0/16}\n").toString());
+        Result clash = run("create", "-f", file("c.yaml", good + "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.3.0.0/16}\n").toString());
+        assertEquals("Failed to create any 'ipPool' resources: resource already exists: IPPool(cidr=10.3.0.0/16)", clash.errLine());
+        assertEquals("CIDR\n10.3.0.0/16\n", ok("get", "ippools").out(), "10.2.0.0/16 must not have been created");
+
+        Result overlap = run("apply", "-f", file("d.yaml", "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.3.128.0/17}\n").toString());
+        assertEquals("Failed to apply any 'ipPool' resources: IP pool 10.3.128.0/17 overlaps IP pool 10.3.0.0/16", overlap.errLine());
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitCodeOne() throws Exception {
+        Result malformed = run("create", "-f", file("m.yaml", "apiVersion: v1\nkind: node\nmetadata: {name: [\n").toString());
+        assertEquals(1, malformed.code());
+        assertTrue(malformed.errLine().contains("m.yaml: document 1: invalid YAML/JSON at line"), malformed.err());
+        Result unknownKind = run("apply", "-f", file("k.yaml", "apiVersion: v1\nkind: gateway\nmetadata: {name: g}\n").toString());
+        assertTrue(unknownKind.errLine().endsWith("k.yaml: document 1: kind: unknown kind 'gateway'; known kinds: node, bgpPeer, hostEndpoint, workloadEndpoint, ipPool, policy, profile"), unknownKind.err());
+        Result missing = run("create", "-f", tmp.resolve("nope.yaml").toString());
+        assertEquals("Failed to read file '" + tmp.resolve("nope.yaml") + "': no such file", missing.errLine());
+        Result option = run("create", "--frobnicate", "-f", "x");
+        assertEquals(1, option.code());
+        assertTrue(option.errLine().startsWith("Unknown option: '--frobnicate'"), option.err());
+        Result kind = run("get", "gateways");
+        assertTrue(kind.errLine().startsWith("unknown resource kind 'gateways'"), kind.err());
+        Result output = run("get", "nodes", "-o", "xml");
+        assertEquals("unknown output format 'xml' (expected ps, wide, yaml or json)", output.errLine());
+    }
+
+    @Test
+    void stdinAndListKindAreAccepted() {
+        String list = """
+                apiVersion: v1
+                kind: ipPoolList
+                items:
+                - apiVersion: v1
+                  kind: ipPool
+                  metadata:
+                    cidr: 192.168.0.0/16
+                  spec:
+                    nat-outgoing: true
+                - apiVersion: v1
+                  kind: ipPool
+                  metadata:
+                    cidr: fd80:24e2:f998:72d6::/64
+                  spec:
+                    nat-outgoing: true
+                """;
+        Result r = runWithStdin(list, "create", "-f", "-");
+        assertEquals("Successfully created 2 'ipPool' resource(s)\n", r.out(), r.err());
+        // The table calicoctl prints for `get ippool -o wide` (calico-v1/README.md).
+        assertEquals("""
+                CIDR                       NAT    IPIP
+                192.168.0.0/16             true   false
+                fd80:24e2:f998:72d6::/64   true   false
+                """, ok("get", "ippool", "-o", "wide").out());
+        String json = ok("get", "ipPool", "-o", "json").out();
+        assertTrue(json.startsWith("[ {"), json);
+        assertEquals("Successfully applied 2 'ipPool' resource(s)\n", runWithStdin(json, "apply", "-f", "-").out());
+    }
+
+    @Test
+    void deleteByKindAndName() throws Exception {
+        ok("create", "-f", file("peer.yaml", SeedExamples.read("bgppeer.yaml")).toString());
+        Result wrongNode = run("delete", "bgpPeer", "192.168.1.1", "--scope=node", "--node=other");
+        assertEquals("Failed to delete any 'bgpPeer' resources: resource does not exist: BGPPeer(peerIP=192.168.1.1, scope=node, node=other)",
+                wrongNode.errLine());
+        assertEquals("Successfully deleted 1 'bgpPeer' resource(s)\n",
+                ok("delete", "bgppeer", "192.168.1.1", "--scope=node", "--node=rack1-host1").out());
+        assertEquals(0, run("delete", "bgppeer", "192.168.1.1", "--skip-not-exists").code());
+    }
+
+    @Test
+    void clusterSettingsHaveCalicoDefaultsAndValidation() {
+        assertEquals("64512\n", ok("config", "get", "asNumber").out());
+        assertEquals("on\n", ok("config", "get", "nodeToNodeMesh").out());
+        assertEquals("info\n", ok("config", "get", "logLevel").out());
+        ok("config", "set", "asNumber", "1.10");
+        assertEquals("1.10\n", ok("config", "get", "asNumber").out());
+        ok("config", "set", "nodeToNodeMesh", "off");
+        assertEquals("off\n", ok("config", "get", "nodeToNodeMesh").out());
+        assertEquals("nodeToNodeMesh must be on or off, got 'maybe'", run("config", "set", "nodeToNodeMesh", "maybe").errLine());
+        assertEquals("'70000.1': asdot halves must be 0-65535", run("config", "set", "asNumber", "70000.1").errLine());
+        assertEquals("unknown config name 'ipip' (known: asNumber, nodeToNodeMesh, logLevel)", run("config", "get", "ipip").errLine());
+    }
+
+    @Test
+    void ipamShowReleaseAndCheck() throws Exception {
+        ok("create", "-f", file("pool.yaml", SeedExamples.read("ippool.yaml")).toString());
+        String ip;
+        try (var store = DatastoreConfig.load(cfg, Map.of()).open()) {
+            ip = new BlockAffinityIpam(store).assign(new BlockAffinityIpam.AssignRequest("node1", "h1", 4,
+                    Map.of("node", "node1"))).address().toString();
+        }
+        assertEquals("10.1.0.0", ip);
+        assertEquals("""
+                IP 10.1.0.0 is in use
+                Block: 10.1.0.0/26 (affine to host node1)
+                Handle: h1
+                Attributes:
+                  node: node1
+                """, ok("ipam", "show", "--ip=10.1.0.0").out());
+        assertTrue(ok("ipam", "check").out().contains("Found 0 leaked address(es)"));
+        assertEquals("Successfully released IP address 10.1.0.0\n", ok("ipam", "release", "--ip=10.1.0.0").out());
+        assertEquals("IP 10.1.0.0 is not currently assigned\n", ok("ipam", "show", "--ip=10.1.0.0").out());
+        assertEquals("IP 10.1.0.0 is not assigned", run("ipam", "release", "--ip=10.1.0.0").errLine());
+        assertEquals("--ip: '10.1.0.300' is not a valid IPv4 address (octet 300 > 255)", run("ipam", "show", "--ip=10.1.0.300").errLine());
+    }
+
+    @Test
+    void versionAndCompletion() {
+        assertTrue(ok("version").out().startsWith("Client Version:    v"));
+        String script = ok("completion").out();
+        assertTrue(script.contains("ocelotctl") && script.contains("complete -F"), script.substring(0, 200));
+    }
+}
