@@ -4,11 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * TupleMerge (Daly and Torng, IEEE/ACM ToN 2019): rules, expanded into positive boxes by
@@ -26,7 +24,7 @@ import java.util.Set;
  */
 public final class TupleMergeClassifier implements Classifier {
     /** Bucket size above which a box goes to a more specific table (TupleMerge's c). */
-    static final int COLLISION_LIMIT = 8;
+    static final int COLLISION_LIMIT = Integer.getInteger("ocelot.acl.collisionLimit", 16);
 
     private static final VarHandle CURRENT;
 
@@ -68,13 +66,13 @@ public final class TupleMergeClassifier implements Classifier {
         int[] order = new int[n];
         int[] inverse = new int[n];
         for (int i = 0; i < n; i++) order[i] = inverse[i] = i;
-        ArrayList<TupleTable> t4 = new ArrayList<>(), t6 = new ArrayList<>();
-        Set<TupleTable> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayList<Draft> d4 = new ArrayList<>(), d6 = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Rule r = newRules.get(i);
-            for (RuleCompiler.Box b : RuleCompiler.expand(r, 4)) place(t4, 4, b, i, inverse, fresh);
-            for (RuleCompiler.Box b : RuleCompiler.expand(r, 6)) place(t6, 6, b, i, inverse, fresh);
+            for (RuleCompiler.Box b : RuleCompiler.expand(r, 4)) place(d4, 4, b, i);
+            for (RuleCompiler.Box b : RuleCompiler.expand(r, 6)) place(d6, 6, b, i);
         }
+        ArrayList<TupleTable> t4 = finish(d4, inverse), t6 = finish(d6, inverse);
         rules = new ArrayList<>(newRules);
         slotAt = order;
         indexOfSlot = inverse;
@@ -90,7 +88,7 @@ public final class TupleMergeClassifier implements Classifier {
         Objects.requireNonNull(rule, "rule");
         Objects.checkIndex(index, rules.size() + 1);
         List<RuleCompiler.Box> b4 = RuleCompiler.expand(rule, 4), b6 = RuleCompiler.expand(rule, 6);
-        int slot = freeCount > 0 ? freeSlots[--freeCount] : indexOfSlot.length;
+        int slot = freeCount > 0 ? freeSlots[freeCount - 1] : indexOfSlot.length;
         int n = rules.size();
         int[] order = new int[n + 1];
         System.arraycopy(slotAt, 0, order, 0, index);
@@ -98,9 +96,13 @@ public final class TupleMergeClassifier implements Classifier {
         System.arraycopy(slotAt, index, order, index + 1, n - index);
         int[] inverse = Arrays.copyOf(indexOfSlot, Math.max(indexOfSlot.length, slot + 1));
         for (int i = index; i <= n; i++) inverse[order[i]] = i;
-        Set<TupleTable> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (RuleCompiler.Box b : b4) place(v4, 4, b, slot, inverse, fresh);
-        for (RuleCompiler.Box b : b6) place(v6, 6, b, slot, inverse, fresh);
+        ArrayList<TupleTable> t4 = v4, t6 = v6;
+        if (!b4.isEmpty()) t4 = finish(placeAll(v4, 4, b4, slot), inverse);
+        if (!b6.isEmpty()) t6 = finish(placeAll(v6, 6, b6, slot), inverse);
+        // Nothing above changed writer state: commit it all at once.
+        if (freeCount > 0) freeCount--;
+        v4 = t4;
+        v6 = t6;
         rules.add(index, rule);
         slotAt = order;
         indexOfSlot = inverse;
@@ -118,8 +120,8 @@ public final class TupleMergeClassifier implements Classifier {
         int[] inverse = indexOfSlot.clone();
         inverse[slot] = Integer.MAX_VALUE;
         for (int i = index; i < n - 1; i++) inverse[order[i]] = i;
-        removeSlot(v4, slot, inverse);
-        removeSlot(v6, slot, inverse);
+        v4 = without(v4, slot, inverse);
+        v6 = without(v6, slot, inverse);
         Rule removed = rules.remove(index);
         slotAt = order;
         indexOfSlot = inverse;
@@ -129,67 +131,105 @@ public final class TupleMergeClassifier implements Classifier {
         return removed;
     }
 
-    private static void removeSlot(ArrayList<TupleTable> tables, int slot, int[] inverse) {
-        for (int t = tables.size() - 1; t >= 0; t--) {
-            TupleTable table = tables.get(t);
-            if (!table.holds(slot)) continue;
-            TupleTable copy = table.copy();
-            copy.removeSlot(slot, inverse);
-            if (copy.count == 0) tables.remove(t);
-            else tables.set(t, copy);
+    private static ArrayList<TupleTable> without(ArrayList<TupleTable> tables, int slot, int[] inverse) {
+        ArrayList<TupleTable> out = new ArrayList<>(tables.size());
+        for (TupleTable t : tables) {
+            TupleTable kept = t.holds(slot) ? t.without(slot, inverse) : t;
+            if (kept != null) out.add(kept);
         }
+        return out;
+    }
+
+    private static ArrayList<Draft> placeAll(ArrayList<TupleTable> tables, int family, List<RuleCompiler.Box> boxes, int slot) {
+        ArrayList<Draft> drafts = new ArrayList<>(tables.size() + 1);
+        for (TupleTable t : tables) drafts.add(new Draft(t));
+        for (RuleCompiler.Box b : boxes) place(drafts, family, b, slot);
+        return drafts;
+    }
+
+    private static ArrayList<TupleTable> finish(ArrayList<Draft> drafts, int[] inverse) {
+        ArrayList<TupleTable> out = new ArrayList<>(drafts.size());
+        for (Draft d : drafts) out.add(d.finish(inverse));
+        return out;
     }
 
     /** Puts one box into the first table that admits it without overflowing a bucket, else a new one. */
-    private static void place(ArrayList<TupleTable> tables, int family, RuleCompiler.Box b, int slot, int[] inverse, Set<TupleTable> fresh) {
-        int cap = family == 4 ? 32 : 64;
-        int s = Math.min(b.src().length(), cap), d = Math.min(b.dst().length(), cap);
-        int sp = 16 - bitLength(b.srcPortLow() ^ b.srcPortHigh());
-        int dp = 16 - bitLength(b.dstPortLow() ^ b.dstPortHigh());
-        int p = 8 - bitLength(b.protocolLow() ^ b.protocolHigh());
-        int target = -1;
-        for (int t = 0; t < tables.size() && target < 0; t++) {
-            TupleTable table = tables.get(t);
-            if (table.admits(s, d, sp, dp, p) && table.bucketSize(table.keyOfBox(b)) < COLLISION_LIMIT) target = t;
-        }
-        if (target < 0) {
-            int rs = relax(s), rd = relax(d), rsp = RELAX_PORTS ? 0 : sp == 16 ? 16 : 0, rdp = RELAX_PORTS ? 0 : dp == 16 ? 16 : 0, rp = RELAX_PORTS ? 0 : p;
-            target = indexOf(tables, rs, rd, rsp, rdp, rp);
-            if (target >= 0) target = indexOf(tables, s, d, sp, dp, p); // relaxed table is full here
-            else {
-                s = rs; d = rd; sp = rsp; dp = rdp; p = rp;
-            }
-            if (target < 0) {
-                TupleTable created = new TupleTable(family, s, d, sp, dp, p);
-                fresh.add(created);
-                tables.add(created);
-                target = tables.size() - 1;
+    private static void place(ArrayList<Draft> drafts, int family, RuleCompiler.Box b, int slot) {
+        long[] row = TupleTable.row(family, b, slot);
+        int[] natural = TupleTable.naturalTuple(family, b);
+        for (Draft d : drafts) {
+            if (TupleTable.admits(d.tuple, natural) && d.bucketSize(row) < COLLISION_LIMIT) {
+                d.add(row);
+                return;
             }
         }
-        TupleTable table = tables.get(target);
-        if (!fresh.contains(table)) {
-            table = table.copy();
-            fresh.add(table);
-            tables.set(target, table);
+        int[] relaxed = {relax(natural[0]), relax(natural[1]), RELAX_PORTS ? 0 : natural[2] == 16 ? 16 : 0,
+            RELAX_PORTS ? 0 : natural[3] == 16 ? 16 : 0, RELAX_PORTS ? 0 : natural[4]};
+        // If the relaxed table exists it is full for this key: use the box's own tuple.
+        int[] tuple = find(drafts, relaxed) != null ? natural : relaxed;
+        Draft d = find(drafts, tuple);
+        if (d == null) {
+            d = new Draft(family, tuple);
+            drafts.add(d);
         }
-        table.insert(b, slot, inverse);
+        d.add(row);
     }
 
-    /** Tuple relaxation: prefix lengths fall to a multiple of 8 so neighbouring lengths share a table. */
+    private static Draft find(ArrayList<Draft> drafts, int[] tuple) {
+        for (Draft d : drafts) if (Arrays.equals(d.tuple, tuple)) return d;
+        return null;
+    }
+
     static final boolean RELAX_PORTS = !Boolean.getBoolean("ocelot.acl.keepPortTuples");
     static final int RELAX_STEP = Integer.getInteger("ocelot.acl.relaxStep", 8);
 
+    /** Tuple relaxation: prefix lengths fall to a multiple of RELAX_STEP so neighbouring lengths share a table. */
     private static int relax(int length) {
         return length - length % RELAX_STEP;
     }
 
-    private static int indexOf(ArrayList<TupleTable> tables, int s, int d, int sp, int dp, int p) {
-        for (int t = 0; t < tables.size(); t++) if (tables.get(t).sameTuple(s, d, sp, dp, p)) return t;
-        return -1;
-    }
+    /** A table being filled: a fresh one, or a published one plus rows still to add. */
+    private static final class Draft {
+        final int family;
+        final int[] tuple;
+        final TupleTable frozen;
+        long[] rows = new long[0];
+        int count;
+        final HashMap<Long, Integer> pending = new HashMap<>();
 
-    private static int bitLength(int x) {
-        return 32 - Integer.numberOfLeadingZeros(x);
+        Draft(TupleTable t) {
+            family = t.family;
+            tuple = t.tuple();
+            frozen = t;
+        }
+
+        Draft(int family, int[] tuple) {
+            this.family = family;
+            this.tuple = tuple;
+            frozen = null;
+        }
+
+        int bucketSize(long[] row) {
+            long key = TupleTable.keyOfRow(family, tuple, row, 0);
+            return (frozen == null ? 0 : frozen.bucketSize(key)) + pending.getOrDefault(key, 0);
+        }
+
+        void add(long[] row) {
+            int stride = row.length;
+            if ((count + 1) * stride > rows.length) rows = Arrays.copyOf(rows, Math.max(64, rows.length * 2));
+            System.arraycopy(row, 0, rows, count * stride, stride);
+            count++;
+            pending.merge(TupleTable.keyOfRow(family, tuple, row, 0), 1, Integer::sum);
+        }
+
+        TupleTable finish(int[] inverse) {
+            if (count == 0) return frozen;
+            if (frozen == null) return TupleTable.build(family, tuple, rows, count, inverse);
+            TupleTable t = frozen;
+            int stride = TupleTable.stride(family);
+            for (int r = 0; r < count; r++) t = t.with(Arrays.copyOfRange(rows, r * stride, (r + 1) * stride), inverse);
+            return t;
+        }
     }
 
     private void publish() {
