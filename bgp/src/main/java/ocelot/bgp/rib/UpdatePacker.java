@@ -140,8 +140,10 @@ final class UpdatePacker {
         if (f == AddressFamily.IPV4_UNICAST) {
             MessageCodec.encode(new BgpMessage.Update(List.of(), null, List.of(), List.of()), b, fourOctetAs);
         } else {
-            b.writeLong(-1L).writeLong(-1L).writeShort(30).writeByte(BgpMessage.UPDATE);
+            int start = b.writerIndex();
+            b.writeLong(-1L).writeLong(-1L).writeShort(0).writeByte(BgpMessage.UPDATE);
             b.writeShort(0).writeShort(6).writeByte(0x80).writeByte(15).writeByte(3).writeShort(f.afi).writeByte(f.safi);
+            b.setShort(start + 16, b.writerIndex() - start); // 29 octets
         }
         seal(out);
     }

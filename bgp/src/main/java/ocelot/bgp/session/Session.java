@@ -124,7 +124,8 @@ public final class Session {
 
     public void connectFailed(Throwable cause) {
         dialing = false;
-        info = "Connect failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        // BIRD's wording, which `calicoctl node status` users know: "Socket: Connection refused".
+        info = "Socket: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
         scheduleRetry();
         noteState();
     }

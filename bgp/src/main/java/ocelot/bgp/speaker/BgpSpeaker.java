@@ -63,6 +63,7 @@ public final class BgpSpeaker implements AutoCloseable {
     private final Map<InetAddress, Peer> peers = new HashMap<>();
     /** RFC 4724 helper: the previous incarnation of a restarting peer, whose routes are stale. */
     private final Map<InetAddress, RibPeer> restarting = new HashMap<>();
+    private final java.util.Set<Prefix> localRoutes = new java.util.HashSet<>();
     private Channel server;
     private ScheduledFuture<?> ticker;
     private int nextPeerId = 1;
@@ -135,9 +136,49 @@ public final class BgpSpeaker implements AutoCloseable {
         });
     }
 
+    /**
+     * Makes the configured peers exactly {@code wanted}: new ones are added, missing ones removed,
+     * changed ones restarted. What the control plane calls on every datastore change.
+     */
+    public void applyPeers(List<PeerSettings> wanted) {
+        call(() -> {
+            Map<InetAddress, PeerSettings> byAddress = new HashMap<>();
+            for (PeerSettings w : wanted) {
+                if (byAddress.put(w.session().peerAddress(), w) != null) {
+                    throw new IllegalArgumentException("peer " + w.session().peerAddress().getHostAddress() + " listed twice");
+                }
+            }
+            for (InetAddress a : List.copyOf(peers.keySet())) {
+                PeerSettings w = byAddress.get(a);
+                if (w == null || !w.equals(peers.get(a).settings)) removePeer(a);
+            }
+            for (PeerSettings w : wanted) {
+                if (!peers.containsKey(w.session().peerAddress())) addPeer(w);
+            }
+            return null;
+        });
+    }
+
+    /** Makes the locally originated routes exactly {@code wanted} (endpoint /32s, affine IPAM blocks). */
+    public void replaceLocalRoutes(java.util.Set<Prefix> wanted) {
+        call(() -> {
+            for (Prefix p : List.copyOf(localRoutes)) {
+                if (!wanted.contains(p)) {
+                    rib.withdrawLocal(p);
+                    localRoutes.remove(p);
+                }
+            }
+            for (Prefix p : wanted) {
+                if (localRoutes.add(p)) rib.announceLocal(p);
+            }
+            rib.flush();
+            return null;
+        });
+    }
+
     public void announce(Prefix prefix) {
         call(() -> {
-            rib.announceLocal(prefix);
+            if (localRoutes.add(prefix)) rib.announceLocal(prefix);
             rib.flush();
             return null;
         });
@@ -145,7 +186,7 @@ public final class BgpSpeaker implements AutoCloseable {
 
     public void withdraw(Prefix prefix) {
         call(() -> {
-            rib.withdrawLocal(prefix);
+            if (localRoutes.remove(prefix)) rib.withdrawLocal(prefix);
             rib.flush();
             return null;
         });
@@ -165,7 +206,8 @@ public final class BgpSpeaker implements AutoCloseable {
                 Session s = p.session;
                 SessionState st = s.state();
                 Instant since = now.minusNanos(Math.max(0, nowNanos - s.sinceNanos()));
-                String info = st == SessionState.ESTABLISHED ? "Established" : s.info().isEmpty() ? "" : s.info();
+                String info = st == SessionState.ESTABLISHED ? "Established"
+                        : s.info().isEmpty() ? st.displayName : st.displayName + " " + s.info();
                 int prefixes = p.ribPeer == null ? 0 : rib.routesFrom(p.ribPeer);
                 out.add(new PeerStatus(p.settings.session().peerAddress().getHostAddress(), p.settings.peerType(),
                         st.displayName, since, info, st == SessionState.ESTABLISHED, prefixes, s.updatesReceived(),

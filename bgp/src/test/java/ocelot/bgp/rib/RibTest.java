@@ -76,7 +76,7 @@ class RibTest {
     RibPeer peer(Rib rib, String address, long as, boolean rrClient, Receiver out) {
         RibPeer p = new RibPeer(nextId++, IpAddresses.inet(address), as, IpAddresses.toInt(IpAddresses.inet(address)),
                 as == AS, rrClient, false, SELF, true, out);
-        rib.peerUp(p, List.of(AddressFamily.IPV4_UNICAST));
+        rib.peerUp(p, List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST));
         return p;
     }
 
@@ -229,14 +229,14 @@ class RibTest {
         rib.flush();
         for (Receiver r : clients) {
             assertEquals(5000, r.table.size());
-            // 5000 /32s at 5 octets each: 7 UPDATEs of at most 4096 octets (plus the initial End-of-RIB).
-            assertTrue(r.updates.size() <= 1 + 8, "updates: " + r.updates.size());
+            // 5000 /32s at 5 octets each: 7 UPDATEs of at most 4096 octets (plus the initial End-of-RIBs).
+            assertTrue(r.updates.size() <= 2 + 8, "updates: " + r.updates.size());
         }
         // Joining late: the full table, then End-of-RIB.
         Receiver late = new Receiver();
         peer(rib, "10.0.3.99", AS, true, late);
         assertEquals(5000, late.table.size());
-        assertEquals(1, late.endOfRibs);
+        assertEquals(2, late.endOfRibs, "End-of-RIB for IPv4 and IPv6");
     }
 
     @Test

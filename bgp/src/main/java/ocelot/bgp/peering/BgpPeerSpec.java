@@ -1,0 +1,26 @@
+package ocelot.bgp.peering;
+
+import java.net.InetAddress;
+
+/**
+ * A Calico v1 `bgpPeer`: metadata.scope is global (every node peers) or node (only
+ * {@code node}); metadata.peerIP; spec.asNumber. {@code password} is this speaker's extension
+ * for TCP MD5 (null: none).
+ */
+public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password) {
+    public enum Scope { GLOBAL, NODE }
+
+    public BgpPeerSpec {
+        if (scope == null) throw new IllegalArgumentException("bgpPeer " + peerIp + ": scope missing");
+        if (peerIp == null) throw new IllegalArgumentException("bgpPeer: peerIP missing");
+        if (scope == Scope.NODE && (node == null || node.isBlank())) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": scope node needs metadata.node");
+        }
+        if (scope == Scope.GLOBAL && node != null) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": scope global must not name a node (" + node + ")");
+        }
+        if (asNumber < 1 || asNumber > 0xffffffffL) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": asNumber " + asNumber + " not in 1..4294967295");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package ocelot.bgp.peering;
+
+import ocelot.bgp.session.SessionConfig;
+import ocelot.bgp.speaker.PeerSettings;
+import ocelot.bgp.speaker.SpeakerConfig;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.IpAddresses;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calico's peering model, as its BIRD template (confd bird.cfg.template) computes it, turned
+ * into speaker settings:
+ * <ul>
+ * <li>node-to-node mesh: every other node with an IPv4 address, at that node's AS; the higher
+ *     address is passive so exactly one side dials (Calico: "Mesh is unidirectional");</li>
+ * <li>global bgpPeers for every node, node-scoped ones for their node; a peer that is this
+ *     node's own address is skipped;</li>
+ * <li>a node with a cluster id is a route reflector: same-AS peers that are not reflectors of
+ *     the same cluster are its clients, and their next hop is kept; otherwise next-hop-self;</li>
+ * <li>per-node AS (AS per rack): sessions are eBGP exactly where the ASes differ.</li>
+ * </ul>
+ * A peer address listed twice keeps the most specific entry: node specific, then global, then mesh.
+ */
+public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
+    public static final String MESH = "node-to-node mesh";
+    public static final String GLOBAL = "global";
+    public static final String NODE_SPECIFIC = "node specific";
+
+    public static PeeringPlan of(PeeringInputs in) {
+        CalicoNode self = null;
+        Map<InetAddress, CalicoNode> nodesByIp = new HashMap<>();
+        for (CalicoNode n : in.nodes()) {
+            if (n.name().equals(in.thisNode())) self = n;
+            if (n.ipv4Address() != null) {
+                CalicoNode dup = nodesByIp.put(n.ipv4Address(), n);
+                if (dup != null) {
+                    throw new IllegalArgumentException("nodes " + dup.name() + " and " + n.name() + " share ipv4Address "
+                            + n.ipv4Address().getHostAddress());
+                }
+            }
+        }
+        if (self == null) throw new IllegalArgumentException("this node '" + in.thisNode() + "' is not among the nodes");
+        if (self.ipv4Address() == null) throw new IllegalArgumentException("node " + self.name() + " has no ipv4Address: BGP needs one for its router id");
+        long localAs = asOf(self, in);
+        int routerId = IpAddresses.toInt(self.ipv4Address());
+        int clusterId = self.routeReflectorClusterId() == null ? 0 : IpAddresses.toInt(self.routeReflectorClusterId());
+        SpeakerConfig speaker = new SpeakerConfig(self.ipv4Address(), in.port(), localAs, routerId, clusterId,
+                self.ipv4Address(), self.ipv6Address());
+
+        Map<InetAddress, PeerSettings> out = new LinkedHashMap<>();
+        for (BgpPeerSpec p : in.peers()) {
+            if (p.scope() == BgpPeerSpec.Scope.NODE && p.node().equals(self.name())) {
+                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), NODE_SPECIFIC, nodesByIp, false);
+            }
+        }
+        for (BgpPeerSpec p : in.peers()) {
+            if (p.scope() == BgpPeerSpec.Scope.GLOBAL) {
+                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), GLOBAL, nodesByIp, false);
+            }
+        }
+        if (in.nodeToNodeMesh()) {
+            for (CalicoNode n : in.nodes()) {
+                if (n == self || n.ipv4Address() == null) continue;
+                boolean passive = Integer.compareUnsigned(IpAddresses.toInt(n.ipv4Address()), routerId) > 0;
+                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, MESH, nodesByIp, passive);
+            }
+        }
+        return new PeeringPlan(speaker, new ArrayList<>(out.values()));
+    }
+
+    private static void add(Map<InetAddress, PeerSettings> out, PeeringInputs in, CalicoNode self, long localAs, int clusterId,
+                            InetAddress peerIp, long peerAs, String password, String type,
+                            Map<InetAddress, CalicoNode> nodesByIp, boolean passive) {
+        if (peerIp.equals(self.ipv4Address()) || peerIp.equals(self.ipv6Address())) return; // "Skipping ourselves"
+        if (out.containsKey(peerIp)) return;
+        CalicoNode peerNode = nodesByIp.get(peerIp);
+        InetAddress peerCluster = peerNode == null ? null : peerNode.routeReflectorClusterId();
+        boolean client = clusterId != 0 && peerAs == localAs
+                && (peerCluster == null || IpAddresses.toInt(peerCluster) != clusterId);
+        InetAddress local = peerIp.getAddress().length == 4 ? self.ipv4Address() : self.ipv6Address();
+        if (local == null) return; // an IPv6 peer for a node without IPv6
+        SessionConfig session = new SessionConfig(peerIp, in.port(), local, localAs, peerAs,
+                IpAddresses.toInt(self.ipv4Address()), 90, 5, passive, password,
+                EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds());
+        out.put(peerIp, new PeerSettings(session, client, !client, type));
+    }
+
+    private static long asOf(CalicoNode n, PeeringInputs in) {
+        return n.asNumber() != null ? n.asNumber() : in.defaultAsNumber();
+    }
+}
