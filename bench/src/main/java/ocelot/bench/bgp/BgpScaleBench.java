@@ -1,0 +1,243 @@
+package ocelot.bench.bgp;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The BGP scale benchmark, Ocelot and BIRD 2 side by side in one run on loopback addresses:
+ * <ol type="a">
+ * <li>transit: one peer sends N IPv4 /32s (default 1M) through the device to a second peer;
+ *     time from the first UPDATE byte until the receiver holds all N;</li>
+ * <li>reflector: C clients (default 200) x R /32s (default 100); time from the clients'
+ *     first UPDATE until every client holds the other (C-1) x R routes.</li>
+ * </ol>
+ * Each round starts a fresh device process; memory is its peak RSS (VmHWM). The same Java test
+ * peers drive both devices. Output: per-round times, medians and the Ocelot/BIRD ratio.
+ * Usage: {@code BgpScaleBench [rounds] [transitPrefixes] [rrClients] [rrRoutesPerClient]}.
+ */
+public final class BgpScaleBench {
+    static final String DUT = "127.9.0.1";
+    static final String FEEDER = "127.9.0.2";
+    static final String RECEIVER = "127.9.0.3";
+    static final String CLIENT_PREFIX = "127.9.1.";
+    static final int TRANSIT_BASE = 0x0b000000; // 11.0.0.0
+    static final int RR_BASE = 0x0c000000;      // 12.0.0.0
+    static final int RR_STRIDE = 128;
+
+    record Result(double seconds, long peakRssKiB) {
+    }
+
+    interface Device extends AutoCloseable {
+        long pid();
+
+        @Override
+        void close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        int perClient = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        if (clients > 250 || perClient > RR_STRIDE) throw new IllegalArgumentException("at most 250 clients and 128 routes each");
+        System.out.printf("BGP scale benchmark: %d rounds, transit %,d prefixes, reflector %d clients x %d routes%n",
+                rounds, prefixes, clients, perClient);
+        List<Result> oT = new ArrayList<>(), bT = new ArrayList<>(), oR = new ArrayList<>(), bR = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            // Interleaved so drift on the shared machine hits both alike.
+            oT.add(report("ocelot", "transit", r, transit(true, prefixes)));
+            bT.add(report("bird2 ", "transit", r, transit(false, prefixes)));
+            oR.add(report("ocelot", "reflector", r, reflector(true, clients, perClient)));
+            bR.add(report("bird2 ", "reflector", r, reflector(false, clients, perClient)));
+        }
+        summary("transit " + prefixes, oT, bT);
+        summary("reflector " + clients + "x" + perClient, oR, bR);
+    }
+
+    static Result report(String dut, String what, int round, Result r) {
+        System.out.printf(Locale.ROOT, "  round %d %s %-9s %8.3f s  peak RSS %,8d KiB%n", round, dut, what, r.seconds, r.peakRssKiB);
+        return r;
+    }
+
+    static void summary(String what, List<Result> ocelot, List<Result> bird) {
+        double o = median(ocelot.stream().mapToDouble(Result::seconds).toArray());
+        double b = median(bird.stream().mapToDouble(Result::seconds).toArray());
+        long om = ocelot.stream().mapToLong(Result::peakRssKiB).max().orElse(0);
+        long bm = bird.stream().mapToLong(Result::peakRssKiB).max().orElse(0);
+        System.out.printf(Locale.ROOT, "%-22s median ocelot %.3f s, bird2 %.3f s, ratio ocelot/bird2 = %.2fx (target <= 1.0x); "
+                + "peak RSS ocelot %,d KiB, bird2 %,d KiB%n", what, o, b, o / b, om, bm);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static Result transit(boolean ocelot, int prefixes) throws Exception {
+        int port = freePort();
+        byte[] updates = UpdateBuilder.announce(TRANSIT_BASE, prefixes, new long[]{65001}, InetAddress.getByName(FEEDER), false);
+        try (Device d = ocelot ? ocelot(port, "transit", FEEDER, RECEIVER) : bird(port, birdTransit(port))) {
+            try (TestPeer receiver = new TestPeer(RECEIVER, DUT, port, 65002, TRANSIT_BASE, prefixes, 0, 0);
+                 TestPeer feeder = new TestPeer(FEEDER, DUT, port, 65001, 0, 1, 0, 0)) {
+                receiver.establish();
+                feeder.establish();
+                long t0 = System.nanoTime();
+                feeder.send(updates);
+                waitUntil(() -> receiver.distinct.get() >= prefixes, 600, () -> "receiver has " + receiver.distinct.get());
+                long t1 = System.nanoTime();
+                return new Result((t1 - t0) / 1e9, peakRss(d.pid()));
+            }
+        }
+    }
+
+    static Result reflector(boolean ocelot, int clients, int perClient) throws Exception {
+        int port = freePort();
+        int expected = (clients - 1) * perClient;
+        try (Device d = ocelot ? ocelot(port, "rr", CLIENT_PREFIX, String.valueOf(clients)) : bird(port, birdReflector(port, clients))) {
+            List<TestPeer> peers = new ArrayList<>();
+            try {
+                for (int c = 0; c < clients; c++) {
+                    peers.add(new TestPeer(CLIENT_PREFIX + (c + 1), DUT, port, 64512, RR_BASE, clients * RR_STRIDE,
+                            c * RR_STRIDE, c * RR_STRIDE + perClient));
+                }
+                for (TestPeer p : peers) p.establish();
+                byte[][] updates = new byte[clients][];
+                for (int c = 0; c < clients; c++) {
+                    updates[c] = UpdateBuilder.announce(RR_BASE + c * RR_STRIDE, perClient, new long[0],
+                            InetAddress.getByName(CLIENT_PREFIX + (c + 1)), true);
+                }
+                long t0 = System.nanoTime();
+                for (int c = 0; c < clients; c++) peers.get(c).send(updates[c]);
+                waitUntil(() -> peers.stream().allMatch(p -> p.distinct.get() >= expected), 600,
+                        () -> "slowest client has " + peers.stream().mapToInt(p -> p.distinct.get()).min().orElse(0) + " of " + expected);
+                long t1 = System.nanoTime();
+                return new Result((t1 - t0) / 1e9, peakRss(d.pid()));
+            } finally {
+                for (TestPeer p : peers) p.close();
+            }
+        }
+    }
+
+    interface Check {
+        boolean ok();
+    }
+
+    static void waitUntil(Check c, int timeoutSeconds, java.util.function.Supplier<String> state) throws InterruptedException {
+        long end = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (!c.ok()) {
+            if (System.nanoTime() > end) throw new IllegalStateException("timed out: " + state.get());
+            Thread.sleep(1);
+        }
+    }
+
+    static Device ocelot(int port, String mode, String a, String b) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx3g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), OcelotDut.class.getName(), mode, DUT, String.valueOf(port), a, b);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        String line;
+        while ((line = r.readLine()) != null && !line.equals("READY")) {
+            // skip
+        }
+        if (line == null) throw new IllegalStateException("Ocelot DUT exited before READY");
+        return new Device() {
+            public long pid() { return p.pid(); }
+
+            public void close() {
+                try {
+                    p.getOutputStream().close();
+                    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+                } catch (IOException | InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        };
+    }
+
+    static Device bird(int port, String config) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("ocelot-bench-bird-");
+        Path cfg = dir.resolve("bird.conf");
+        Files.writeString(cfg, config);
+        Path sock = dir.resolve("bird.ctl");
+        Process p = new ProcessBuilder("/usr/sbin/bird", "-c", cfg.toString(), "-s", sock.toString(), "-P",
+                dir.resolve("bird.pid").toString(), "-f").redirectErrorStream(true).redirectOutput(dir.resolve("bird.log").toFile()).start();
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (!Files.exists(sock)) {
+            if (!p.isAlive() || System.nanoTime() > end) throw new IllegalStateException("BIRD did not start: " + Files.readString(dir.resolve("bird.log")));
+            Thread.sleep(10);
+        }
+        return new Device() {
+            public long pid() { return p.pid(); }
+
+            public void close() {
+                p.destroy();
+                try {
+                    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+                    try (var s = Files.walk(dir)) {
+                        s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                } catch (IOException | InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        };
+    }
+
+    /** Next hops of the test peers resolve through a device route on lo, so BIRD treats the routes as reachable. */
+    static final String BIRD_COMMON = """
+            router id %s;
+            protocol device { }
+            protocol static lo4 { ipv4; route 127.9.0.0/16 via "lo"; }
+            """;
+
+    static String birdTransit(int port) {
+        return BIRD_COMMON.formatted(DUT) + """
+                protocol bgp feeder {
+                  local %1$s port %2$d as 65000; neighbor %3$s as 65001; passive; multihop;
+                  ipv4 { import all; export none; };
+                }
+                protocol bgp receiver {
+                  local %1$s port %2$d as 65000; neighbor %4$s as 65002; passive; multihop;
+                  ipv4 { import none; export filter { if source = RTS_BGP then accept; reject; }; next hop self; };
+                }
+                """.formatted(DUT, port, FEEDER, RECEIVER);
+    }
+
+    static String birdReflector(int port, int clients) {
+        StringBuilder sb = new StringBuilder(BIRD_COMMON.formatted(DUT));
+        for (int c = 1; c <= clients; c++) {
+            sb.append("""
+                    protocol bgp c%d {
+                      local %s port %d as 64512; neighbor %s%d as 64512; passive; rr client; rr cluster id 10.255.255.1;
+                      ipv4 { import all; export filter { if source = RTS_BGP then accept; reject; }; };
+                    }
+                    """.formatted(c, DUT, port, CLIENT_PREFIX, c));
+        }
+        return sb.toString();
+    }
+
+    static long peakRss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return -1;
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(InetAddress.getByName(DUT), 0));
+            return s.getLocalPort();
+        }
+    }
+}
