@@ -71,7 +71,11 @@ final class GetCommand implements Callable<Integer> {
         switch (output) {
             case "yaml" -> root.out.print(ResourceCodec.toYaml(found));
             case "json" -> root.out.print(ResourceCodec.toJson(found));
-            default -> root.out.print(ResourceTable.render(kind, found, output.equals("wide")));
+            default -> {
+                String globalAs = kind == Kind.NODE && output.equals("wide")
+                        ? new ResourceStore(root.store()).setting(ocelot.control.resource.ClusterSetting.AS_NUMBER) : "";
+                root.out.print(ResourceTable.render(kind, found, output.equals("wide"), globalAs));
+            }
         }
         return 0;
     }

@@ -36,10 +36,11 @@ final class ResourceTable {
         };
     }
 
-    static List<String> row(Resource r, boolean wide) {
+    /** {@code globalAs}: shown in parentheses for nodes without their own AS, as calicoctl does. */
+    static List<String> row(Resource r, boolean wide, String globalAs) {
         return switch (r) {
             case NodeResource n -> wide ? List.of(n.name(),
-                    n.bgp() == null || n.bgp().asNumber() == null ? "(64512)" : n.bgp().asNumber().toString(),
+                    n.bgp() == null || n.bgp().asNumber() == null ? "(" + globalAs + ")" : n.bgp().asNumber().toString(),
                     n.bgp() == null || n.bgp().ipv4Address() == null ? "" : n.bgp().ipv4Address().toString(),
                     n.bgp() == null || n.bgp().ipv6Address() == null ? "" : n.bgp().ipv6Address().toString())
                     : List.of(n.name());
@@ -68,10 +69,10 @@ final class ResourceTable {
         return values == null ? "" : values.stream().map(Object::toString).collect(Collectors.joining(","));
     }
 
-    static String render(Kind kind, List<Resource> resources, boolean wide) {
+    static String render(Kind kind, List<Resource> resources, boolean wide, String globalAs) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(headers(kind, wide));
-        for (Resource r : resources) rows.add(row(r, wide));
+        for (Resource r : resources) rows.add(row(r, wide, globalAs));
         int cols = rows.getFirst().size();
         int[] width = new int[cols];
         for (List<String> row : rows) for (int c = 0; c < cols; c++) width[c] = Math.max(width[c], row.get(c).length());
