@@ -55,7 +55,7 @@ class EtcdTlsAuthTest {
 
     private EtcdConfig config(URI endpoint, String user, String password) {
         return new EtcdConfig(List.of(endpoint), user, password, pki.resolve("ca.crt"), pki.resolve("client.crt"),
-                pki.resolve("client.key"), Duration.ofSeconds(5));
+                pki.resolve("client.key"), Duration.ofSeconds(30));
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("etcd")
 class IpamConcurrencyTest {
     static final int PROCESSES = 4;
-    static final int PER_PROCESS = 500;
+    static final int PER_PROCESS = 400;
     static final int RELEASE_EVERY = 5;
 
     @TempDir
