@@ -115,7 +115,13 @@ public final class Ipv4Dir24RouteTable implements Ipv4Routes {
         return (e & NEXT_HOP_MASK) - 1;
     }
 
-    private int groupEntry(int pointer, int address) {
+    /** The tbl24 entry for address, as a reader reads it first (package-private for tests). */
+    int tbl24Entry(int address) {
+        return (int) INTS.getAcquire(tbl24, address >>> 8);
+    }
+
+    /** The entry a reader finds in the group of a pointer it read earlier, possibly long ago. */
+    int groupEntry(int pointer, int address) {
         int index24 = address >>> 8;
         while (true) {
             Groups g = (Groups) GROUPS.getAcquire(this); // at least as new as the pointer

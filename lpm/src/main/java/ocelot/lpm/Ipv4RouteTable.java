@@ -124,7 +124,13 @@ public final class Ipv4RouteTable implements Ipv4Routes {
         return (e & NEXT_HOP_MASK) - 1;
     }
 
-    private int below(int pointer, int address) {
+    /** The root entry for address, as a reader reads it first (package-private for tests). */
+    int rootEntry(int address) {
+        return (int) INTS.getAcquire(root, address >>> 16);
+    }
+
+    /** The entry a reader finds below a root pointer it read earlier, possibly long ago. */
+    int below(int pointer, int address) {
         while (true) {
             Nodes ns = (Nodes) NODES.getAcquire(this); // read after the pointer: never older than it
             int e = read(ns, pointer, (address >>> 8) & 0xFF, LEVEL1 | (address >>> 16));
