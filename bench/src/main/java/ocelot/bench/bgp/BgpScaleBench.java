@@ -21,7 +21,7 @@ import java.util.Locale;
  * </ol>
  * Each round starts a fresh device process; memory is its peak RSS (VmHWM). The same Java test
  * peers drive both devices. Output: per-round times, medians and the Ocelot/BIRD ratio.
- * Usage: {@code BgpScaleBench [rounds] [transitPrefixes] [rrClients] [rrRoutesPerClient]}.
+ * Usage: {@code BgpScaleBench [rounds] [transitPrefixes] [rrClients] [rrRoutesPerClient] [transit|reflector|both]}.
  */
 public final class BgpScaleBench {
     static final String DUT = "127.9.0.1";
@@ -47,19 +47,24 @@ public final class BgpScaleBench {
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int perClient = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        String only = args.length > 4 ? args[4] : "both";
         if (clients > 250 || perClient > RR_STRIDE) throw new IllegalArgumentException("at most 250 clients and 128 routes each");
         System.out.printf("BGP scale benchmark: %d rounds, transit %,d prefixes, reflector %d clients x %d routes%n",
                 rounds, prefixes, clients, perClient);
         List<Result> oT = new ArrayList<>(), bT = new ArrayList<>(), oR = new ArrayList<>(), bR = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             // Interleaved so drift on the shared machine hits both alike.
-            oT.add(report("ocelot", "transit", r, transit(true, prefixes)));
-            bT.add(report("bird2 ", "transit", r, transit(false, prefixes)));
-            oR.add(report("ocelot", "reflector", r, reflector(true, clients, perClient)));
-            bR.add(report("bird2 ", "reflector", r, reflector(false, clients, perClient)));
+            if (!only.equals("reflector")) {
+                oT.add(report("ocelot", "transit", r, transit(true, prefixes)));
+                bT.add(report("bird2 ", "transit", r, transit(false, prefixes)));
+            }
+            if (!only.equals("transit")) {
+                oR.add(report("ocelot", "reflector", r, reflector(true, clients, perClient)));
+                bR.add(report("bird2 ", "reflector", r, reflector(false, clients, perClient)));
+            }
         }
-        summary("transit " + prefixes, oT, bT);
-        summary("reflector " + clients + "x" + perClient, oR, bR);
+        if (!oT.isEmpty()) summary("transit " + prefixes, oT, bT);
+        if (!oR.isEmpty()) summary("reflector " + clients + "x" + perClient, oR, bR);
     }
 
     static Result report(String dut, String what, int round, Result r) {
@@ -141,8 +146,11 @@ public final class BgpScaleBench {
 
     static Device ocelot(int port, String mode, String a, String b) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx3g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), OcelotDut.class.getName(), mode, DUT, String.valueOf(port), a, b);
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx3g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED"));
+        String extra = System.getenv("OCELOT_DUT_JVM_ARGS"); // e.g. a JFR recording while tuning
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OcelotDut.class.getName(), mode, DUT, String.valueOf(port), a, b));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()));

@@ -13,6 +13,25 @@ final class Destination {
     Path[] paths = NONE;
     Path best;
     BestPathReason reason;
+    /** Queued in {@link Rib}'s dirty list since the last flush. */
+    boolean dirty;
+    /**
+     * What each update group last advertised for this prefix, indexed by the group's slot: the
+     * Adj-RIBs-Out live here instead of in a map per group (one hash table for a million routes).
+     */
+    UpdateGroup.OutRoute[] advertised;
+
+    UpdateGroup.OutRoute advertised(int slot) {
+        return advertised == null || slot >= advertised.length ? null : advertised[slot];
+    }
+
+    void advertise(int slot, UpdateGroup.OutRoute r) {
+        if (advertised == null || slot >= advertised.length) {
+            if (r == null) return;
+            advertised = java.util.Arrays.copyOf(advertised == null ? new UpdateGroup.OutRoute[0] : advertised, slot + 1);
+        }
+        advertised[slot] = r;
+    }
 
     Destination(Prefix prefix) {
         this.prefix = prefix;

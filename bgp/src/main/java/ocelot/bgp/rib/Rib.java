@@ -32,6 +32,9 @@ public final class Rib {
     private final HashMap<Prefix, Destination> table = new HashMap<>();
     private final Map<UpdateGroup.Key, UpdateGroup> groups = new HashMap<>();
     private final List<UpdateGroup> groupList = new ArrayList<>();
+    /** Destinations whose best path changed since the last flush, each once (its dirty flag). */
+    private final ArrayList<Destination> dirty = new ArrayList<>();
+    private final java.util.BitSet usedSlots = new java.util.BitSet();
     private long refusedPaths;
 
     public Rib(RibConfig config, FibSink fib, ByteBufAllocator alloc) {
@@ -51,17 +54,17 @@ public final class Rib {
         UpdateGroup.Key key = new UpdateGroup.Key(peer.internal, peer.routeReflectorClient,
                 peer.internal ? 0 : peer.asNumber, peer.nextHopSelf,
                 peer.internal && !peer.nextHopSelf ? null : peer.localAddress, null, peer.fourOctetAs);
+        flush();
         UpdateGroup g = groups.get(key);
         if (g == null) {
-            g = new UpdateGroup(key, export, alloc);
+            int slot = usedSlots.nextClearBit(0);
+            usedSlots.set(slot);
+            g = new UpdateGroup(key, slot, export, alloc);
             groups.put(key, g);
             groupList.add(g);
-            for (Destination d : table.values()) {
-                if (d.best != null) g.changed(d.prefix, d.best);
-            }
+            g.flush(table.values()); // no members yet: records the group's Adj-RIB-Out only
         }
-        g.flush();
-        g.dumpTo(peer, families);
+        g.dumpTo(peer, table.values(), families);
         g.members.add(peer);
         peer.group = g;
     }
@@ -78,6 +81,9 @@ public final class Rib {
             if (g.members.isEmpty()) {
                 groups.remove(g.key);
                 groupList.remove(g);
+                for (Destination d : table.values()) d.advertise(g.slot, null);
+                for (Destination d : dirty) d.advertise(g.slot, null);
+                usedSlots.clear(g.slot);
             }
         }
         Iterator<Destination> it = table.values().iterator();
@@ -153,9 +159,8 @@ public final class Rib {
             table.put(prefix, d);
         }
         d.put(new Path(from, a, nextHop));
-        d.select();
-        // The best object changes even when the same peer re-announces: always propagate.
-        bestChanged(d);
+        // A re-announcement by the best path's peer is a new best object, so it propagates too.
+        if (d.select()) bestChanged(d);
     }
 
     private void withdraw(RibPeer from, Prefix prefix) {
@@ -182,19 +187,25 @@ public final class Rib {
         } else {
             fib.remove(d.prefix);
         }
-        for (UpdateGroup g : groupList) g.changed(d.prefix, best);
+        if (!d.dirty) {
+            d.dirty = true;
+            dirty.add(d);
+        }
     }
 
     /** Re-sends the whole Adj-RIB-Out to one peer (RFC 2918 ROUTE-REFRESH). */
     public void refresh(RibPeer peer, AddressFamily family) {
         if (peer.group == null) return;
-        peer.group.flush();
-        peer.group.dumpTo(peer, List.of(family));
+        flush();
+        peer.group.dumpTo(peer, table.values(), List.of(family));
     }
 
     /** Encodes and writes every pending change. */
     public void flush() {
-        for (UpdateGroup g : groupList) g.flush();
+        if (dirty.isEmpty()) return;
+        for (UpdateGroup g : groupList) g.flush(dirty);
+        for (Destination d : dirty) d.dirty = false;
+        dirty.clear();
     }
 
     // ---- queries (tests, status) -------------------------------------------------------------

@@ -8,7 +8,6 @@ import ocelot.bgp.wire.Prefix;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,31 +38,24 @@ final class UpdateGroup {
     }
 
     final Key key;
+    final int slot;
     final List<RibPeer> members = new ArrayList<>();
-    final HashMap<Prefix, OutRoute> adjRibOut = new HashMap<>();
-    /** Prefixes whose best path changed since the last flush; a null value means withdrawn. */
-    private final LinkedHashMap<Prefix, Path> pending = new LinkedHashMap<>();
     private final RouteExport export;
     private final UpdatePacker packer;
     long messagesEncoded;
 
-    UpdateGroup(Key key, RouteExport export, ByteBufAllocator alloc) {
+    UpdateGroup(Key key, int slot, RouteExport export, ByteBufAllocator alloc) {
         this.key = key;
+        this.slot = slot;
         this.export = export;
         this.packer = new UpdatePacker(alloc, key.fourOctetAs());
     }
 
-    void changed(Prefix prefix, Path best) {
-        pending.put(prefix, best);
-    }
-
-    boolean hasPending() {
-        return !pending.isEmpty();
-    }
-
-    /** Computes the Adj-RIB-Out delta, encodes it once, and writes it to every member. */
-    void flush() {
-        if (pending.isEmpty()) return;
+    /**
+     * Computes the Adj-RIB-Out delta for the changed destinations, encodes it once, and writes it
+     * to every member. With no members (a group being created) it only records the state.
+     */
+    void flush(Iterable<Destination> changed) {
         Map<OutRoute, List<Prefix>> announce = new LinkedHashMap<>();
         List<Prefix> withdraw = new ArrayList<>();
         // Consecutive prefixes usually share one attribute object: remember the last export.
@@ -71,9 +63,11 @@ final class UpdateGroup {
         RibPeer lastSource = null;
         boolean lastV4 = false;
         OutRoute lastOut = null;
-        for (Map.Entry<Prefix, Path> e : pending.entrySet()) {
-            Prefix p = e.getKey();
-            Path best = e.getValue();
+        List<Prefix> lastList = null;
+        boolean encode = !members.isEmpty();
+        for (Destination d : changed) {
+            Prefix p = d.prefix;
+            Path best = d.best;
             OutRoute out = null;
             if (best != null) {
                 boolean v4 = p.family() == AddressFamily.IPV4_UNICAST;
@@ -86,16 +80,22 @@ final class UpdateGroup {
                     lastSource = best.source;
                     lastV4 = v4;
                     lastOut = out;
+                    lastList = null;
                 }
             }
-            OutRoute prev = out == null ? adjRibOut.remove(p) : adjRibOut.put(p, out);
+            OutRoute prev = d.advertised(slot);
+            d.advertise(slot, out);
+            if (!encode) continue;
             if (out == null) {
                 if (prev != null) withdraw.add(p);
             } else if (!out.equals(prev)) {
-                announce.computeIfAbsent(out, k -> new ArrayList<>()).add(p);
+                if (lastList == null || lastOut != out) {
+                    lastList = announce.computeIfAbsent(out, k -> new ArrayList<>());
+                }
+                lastList.add(p);
             }
         }
-        pending.clear();
+        if (!encode) return;
         List<UpdatePacker.Chunk> chunks = new ArrayList<>();
         packer.withdrawals(withdraw, chunks);
         for (Map.Entry<OutRoute, List<Prefix>> e : announce.entrySet()) {
@@ -112,11 +112,12 @@ final class UpdateGroup {
     }
 
     /** The whole Adj-RIB-Out for one member that just joined (or asked for a ROUTE-REFRESH), then End-of-RIB. */
-    void dumpTo(RibPeer member, List<AddressFamily> families) {
+    void dumpTo(RibPeer member, Iterable<Destination> table, List<AddressFamily> families) {
         Map<OutRoute, List<Prefix>> byRoute = new LinkedHashMap<>();
-        for (Map.Entry<Prefix, OutRoute> e : adjRibOut.entrySet()) {
-            if (e.getValue().source() != member) {
-                byRoute.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
+        for (Destination d : table) {
+            OutRoute r = d.advertised(slot);
+            if (r != null && r.source() != member) {
+                byRoute.computeIfAbsent(r, k -> new ArrayList<>()).add(d.prefix);
             }
         }
         List<UpdatePacker.Chunk> chunks = new ArrayList<>();
