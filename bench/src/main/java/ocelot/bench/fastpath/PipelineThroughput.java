@@ -1,0 +1,161 @@
+package ocelot.bench.fastpath;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ocelot.acl.Action;
+import ocelot.acl.Classifier;
+import ocelot.acl.Rule;
+import ocelot.acl.TupleMergeClassifier;
+import ocelot.dpdk.DpdkPort;
+import ocelot.dpdk.Eal;
+import ocelot.dpdk.IoForwarder;
+import ocelot.dpdk.Mempool;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.port.DpdkEthPort;
+import ocelot.fastpath.port.PortRole;
+import ocelot.fastpath.state.DataplaneState;
+import ocelot.fastpath.state.Endpoint;
+import ocelot.fastpath.state.IpPool;
+import ocelot.fastpath.state.Neighbour;
+import ocelot.fastpath.state.NextHop;
+import ocelot.fastpath.state.NodeAddress;
+import ocelot.fastpath.state.Route;
+import ocelot.fastpath.worker.Fastpath;
+import ocelot.fastpath.worker.FastpathConfig;
+
+/**
+ * Mpps (per second of CPU time of the forwarding thread) of the full fastpath pipeline on one core (the calling thread, invoker mode), 64-byte
+ * UDP frames from a workload endpoint to another: parse + validation, anti-spoofing, conntrack
+ * (every packet looked up; policy classifies each new flow through egress and ingress
+ * TupleMerge classifiers of {@code rules} rules), LPM over a Calico-sized table ({@code routes}
+ * /26 blocks plus endpoint /32s), TTL/MAC rewrite. Source: net_pcap replaying {@code flows}
+ * flows forever; sink: net_null. In the same process and on the same devices, the bare FFM io
+ * loop ({@link IoForwarder}) runs as the reference; the script runs dpdk-testpmd io-forward
+ * on the same pcap beside it.
+ *
+ * <p>Usage: {@code PipelineThroughput PCAP SECONDS FLOWS ROUTES RULES}
+ */
+public final class PipelineThroughput {
+    /**
+     * Rates are packets per second of this thread's CPU time, not wall time: the machine is
+     * shared, and a descheduled thread would otherwise count against the code being measured.
+     */
+    static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    static final long WARMUP_NS = 8_000_000_000L;
+    static final long W1_MAC = 0xEEEE_EEEE_EE01L, W2_MAC = 0xEEEE_EEEE_EE02L, EP1_MAC = 0x0A58_0A41_0002L, EP2_MAC = 0x0A58_0A41_0003L;
+
+    public static void main(String[] args) throws Exception {
+        Path pcap = Path.of(args[0]);
+        double seconds = Double.parseDouble(args[1]);
+        int flows = Integer.parseInt(args[2]);
+        int routes = Integer.parseInt(args[3]);
+        int rules = Integer.parseInt(args[4]);
+        writePcap(pcap, flows);
+        Eal.initInMemory(1024);
+        Eal.registerThread();
+        try (Mempool pool = Mempool.create("bench_fastpath_pool", 16383, 256, Mempool.DEFAULT_DATA_ROOM)) {
+            DpdkPort src = DpdkPort.createVdev("net_pcap_bench", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
+            DpdkPort sink = DpdkPort.createVdev("net_null_bench", "no-rx=1", pool, DpdkPort.Config.defaults());
+            try {
+                double io = ioForward(src, sink, seconds);
+                double pipeline = pipeline(src, sink, seconds, routes, rules, flows);
+                System.out.printf("ocelot-io-forward-mpps %.2f%n", io);
+                System.out.printf("ocelot-pipeline-mpps %.2f%n", pipeline);
+                System.out.printf("ocelot-pipeline-vs-io-ratio %.3f%n", pipeline / io);
+            } finally {
+                src.close();
+                sink.close();
+            }
+        }
+    }
+
+    static double ioForward(DpdkPort src, DpdkPort sink, double seconds) {
+        IoForwarder fwd = new IoForwarder(src, sink, 64);
+        fwd.forward(Long.MAX_VALUE, System.nanoTime() + WARMUP_NS); // warm-up
+        long p0 = fwd.rxPackets();
+        long c0 = CPU.getCurrentThreadCpuTime();
+        fwd.forward(Long.MAX_VALUE, System.nanoTime() + (long) (seconds * 1e9));
+        double mpps = (fwd.rxPackets() - p0) / ((CPU.getCurrentThreadCpuTime() - c0) / 1e3);
+        fwd.close();
+        return mpps;
+    }
+
+    static double pipeline(DpdkPort src, DpdkPort sink, double seconds, int routes, int rules, int flows) {
+        DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
+        DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
+        DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
+        FastpathConfig config = FastpathConfig.defaults().withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
+        try (Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime)) {
+            fp.control().publish(state(routes, rules));
+            // warm-up: flows created, and C2 done with the graph's big methods (seconds on a busy 2-core box)
+            long end = System.nanoTime() + WARMUP_NS;
+            while (System.nanoTime() < end) for (int k = 0; k < 256; k++) fp.pollOnce();
+            long p0 = fp.counters().get(Counter.RX);
+            long tx0 = fp.counters().get(Counter.TX);
+            long c0 = CPU.getCurrentThreadCpuTime();
+            end = System.nanoTime() + (long) (seconds * 1e9);
+            while (System.nanoTime() < end) for (int k = 0; k < 256; k++) fp.pollOnce();
+            long elapsed = CPU.getCurrentThreadCpuTime() - c0;
+            long rx = fp.counters().get(Counter.RX) - p0;
+            long tx = fp.counters().get(Counter.TX) - tx0;
+            if (tx < rx * 0.99) throw new IllegalStateException("pipeline dropped packets: " + fp.counters().describeNonZero());
+            System.out.println("counters: " + fp.counters().describeNonZero());
+            return rx / (elapsed / 1e3);
+        }
+    }
+
+    static DataplaneState state(int routes, int rules) {
+        List<Rule> egress = new ArrayList<>();
+        List<Rule> ingress = new ArrayList<>();
+        // rules that do not match the benchmark traffic, then the one that does: classification does real work
+        for (int r = 0; r < rules - 1; r++) {
+            egress.add(Rule.builder(r).action(Action.DENY).protocol(6).dstPorts(1 + r % 60000, 1 + r % 60000).build());
+            ingress.add(Rule.builder(100_000 + r).action(Action.DENY).src(String.format("172.%d.%d.0/24", 16 + (r >> 8) % 16, r & 255)).build());
+        }
+        egress.add(Rule.builder(rules).action(Action.ALLOW).protocol(17).build());
+        ingress.add(Rule.builder(100_000 + rules).action(Action.ALLOW).src("10.65.0.0/16").protocol(17).dstPorts(7000, 7000).build());
+        Classifier eg = new TupleMergeClassifier(egress);
+        Classifier in = new TupleMergeClassifier(ingress);
+        List<Route> table = new ArrayList<>();
+        table.add(Route.of("10.65.0.2/32", new NextHop.ToEndpoint("ep1")));
+        table.add(Route.of("10.65.0.3/32", new NextHop.ToEndpoint("ep2")));
+        NextHop.Via node2 = new NextHop.Via(ocelot.fastpath.packet.Ipv4.parse("192.168.0.2"), "fabric");
+        for (int r = 0; r < routes; r++) table.add(new Route(0x0B00_0000 + (r << 6), 26, node2)); // 11.0.0.0/26 ... Calico blocks
+        table.add(Route.of("192.168.0.0/24", new NextHop.Via(0, "fabric")));
+        return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
+                List.of(new Endpoint("ep1", "w1", EP1_MAC, List.of(ocelot.fastpath.packet.Ipv4.parse("10.65.0.2")), null, eg),
+                        new Endpoint("ep2", "w2", EP2_MAC, List.of(ocelot.fastpath.packet.Ipv4.parse("10.65.0.3")), in, null)),
+                table, List.of(IpPool.of("10.65.0.0/16", IpPool.IpipMode.NEVER, false)),
+                List.of(new Neighbour(ocelot.fastpath.packet.Ipv4.parse("192.168.0.2"), 0x0200_0000_0002L, "fabric")));
+    }
+
+    /** 64-byte frames (60 + FCS): Ethernet + IPv4 + UDP + 18 bytes, one per flow (source ports differ). */
+    static void writePcap(Path file, int flows) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(24 + flows * (16 + 60)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        for (int f = 0; f < flows; f++) {
+            byte[] frame = new byte[60];
+            ByteBuffer e = ByteBuffer.wrap(frame);
+            e.putShort((short) (W1_MAC >>> 32)).putInt((int) W1_MAC).putShort((short) (EP1_MAC >>> 32)).putInt((int) EP1_MAC).putShort((short) 0x0800);
+            e.put((byte) 0x45).put((byte) 0).putShort((short) 46).putShort((short) f).putShort((short) 0x4000)
+                    .put((byte) 64).put((byte) 17).putShort((short) 0).putInt(0x0A41_0002).putInt(0x0A41_0003);
+            e.putShort((short) (1024 + f % 60000)).putShort((short) 7000).putShort((short) 26).putShort((short) 0);
+            e.putShort(24, (short) checksum(frame, 14, 20));
+            b.putInt(0).putInt(f).putInt(60).putInt(60).put(frame);
+        }
+        Files.write(file, b.array());
+    }
+
+    static int checksum(byte[] d, int off, int len) {
+        long sum = 0;
+        for (int i = 0; i < len; i += 2) sum += ((d[off + i] & 0xFF) << 8) | (d[off + i + 1] & 0xFF);
+        while ((sum >>> 16) != 0) sum = (sum & 0xFFFF) + (sum >>> 16);
+        return (int) (~sum & 0xFFFF);
+    }
+}
