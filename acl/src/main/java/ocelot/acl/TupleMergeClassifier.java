@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public final class TupleMergeClassifier implements Classifier {
     /** Bucket size above which a box goes to a more specific table (TupleMerge's c). */
-    static final int COLLISION_LIMIT = Integer.getInteger("ocelot.acl.collisionLimit", 16);
+    static final int COLLISION_LIMIT = Integer.getInteger("ocelot.acl.collisionLimit", 64);
 
     private static final VarHandle CURRENT;
 
@@ -181,7 +181,7 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     static final boolean RELAX_PORTS = !Boolean.getBoolean("ocelot.acl.keepPortTuples");
-    static final int RELAX_STEP = Integer.getInteger("ocelot.acl.relaxStep", 8);
+    static final int RELAX_STEP = Integer.getInteger("ocelot.acl.relaxStep", 16);
 
     /** Tuple relaxation: prefix lengths fall to a multiple of RELAX_STEP so neighbouring lengths share a table. */
     private static int relax(int length) {
@@ -245,6 +245,12 @@ public final class TupleMergeClassifier implements Classifier {
         return a;
     }
 
+    /** Structural self-check of every table (tests). */
+    synchronized void checkInvariants() {
+        for (TupleTable t : v4) t.checkInvariants(indexOfSlot);
+        for (TupleTable t : v6) t.checkInvariants(indexOfSlot);
+    }
+
     /** Tables currently in use (IPv4, IPv6), for measurements. */
     int[] tableCounts() {
         Snapshot s = (Snapshot) snapshot();
@@ -272,9 +278,17 @@ public final class TupleMergeClassifier implements Classifier {
         public void classify(HeaderBatch b, int n, int[] out) {
             Classifier.checkBatch(b, n, out);
             Arrays.fill(out, 0, n, Integer.MAX_VALUE);
-            for (int t = 0; t < v4.length; t++) v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot);
-            for (int t = 0; t < v6.length; t++) v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot);
+            // Tables come in order of their best rule: once every header has a match better than
+            // the next table's best rule, no later table can change anything.
+            for (int t = 0; t < v4.length && v4Best[t] < worst(out, n); t++) v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot);
+            for (int t = 0; t < v6.length && v6Best[t] < worst(out, n); t++) v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot);
             for (int i = 0; i < n; i++) if (out[i] == Integer.MAX_VALUE) out[i] = NO_MATCH;
+        }
+
+        private static int worst(int[] best, int n) {
+            int w = 0;
+            for (int i = 0; i < n; i++) w = Math.max(w, best[i]);
+            return w;
         }
 
         @Override
