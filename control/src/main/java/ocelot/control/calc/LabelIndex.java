@@ -13,11 +13,12 @@ import ocelot.control.selector.Selector;
  * Which endpoints each selector matches, kept up to date as either side changes, reporting
  * each match that starts or stops (Felix's {@code labelindex.InheritIndex}).
  *
- * <p>Selectors that imply a label {@code k == v} ({@link Selector#requiredLabel()}) are indexed
- * under it; an endpoint change only evaluates the selectors indexed under its own labels, the
- * unindexed ones and those it matched before, and a new selector only the endpoints carrying
- * its label. With Calico-style selectors ({@code role == "db" && ...}) that is a handful of
- * evaluations instead of one per selector.
+ * <p>Selectors that imply a label ({@link Selector#indexHint()}: {@code k == v}, {@code k in
+ * {..}}, {@code has(k)}) are filed under it; an endpoint change only evaluates the selectors
+ * filed under its own labels, the unfiled ones and those it matched before, and a new selector
+ * only the endpoints carrying its label. With Calico-style selectors ({@code role == "db" &&
+ * ...}) that is a handful of evaluations instead of one per selector. Measured: without it, 1k
+ * {@code app in {..}} selectors over 10k endpoints took 20 s to index on this 2-core machine.
  */
 final class LabelIndex {
 
@@ -33,6 +34,7 @@ final class LabelIndex {
     private final Map<Selector, Set<EndpointKey>> matchesBySelector = new HashMap<>();
     private final Map<EndpointKey, Set<Selector>> matchesByEndpoint = new HashMap<>();
     private final Map<Map.Entry<String, String>, Set<Selector>> selectorsByLabel = new HashMap<>();
+    private final Map<String, Set<Selector>> selectorsByKey = new HashMap<>();
     private final Set<Selector> unindexedSelectors = new HashSet<>();
 
     LabelIndex(MatchListener listener) {
@@ -46,19 +48,26 @@ final class LabelIndex {
         }
         Set<EndpointKey> matches = new HashSet<>();
         matchesBySelector.put(selector, matches);
-        Map.Entry<String, String> required = selector.requiredLabel();
-        Iterable<EndpointKey> candidates;
-        if (required == null) {
+        Selector.IndexHint hint = selector.indexHint();
+        List<Set<EndpointKey>> candidates = new ArrayList<>();
+        if (hint == null) {
             unindexedSelectors.add(selector);
-            candidates = labelsByEndpoint.keySet();
+            candidates.add(labelsByEndpoint.keySet());
+        } else if (hint.values() == null) {
+            selectorsByKey.computeIfAbsent(hint.key(), k -> new HashSet<>()).add(selector);
+            endpointsByLabel.getOrDefault(hint.key(), Map.of()).values().forEach(candidates::add);
         } else {
-            selectorsByLabel.computeIfAbsent(required, k -> new HashSet<>()).add(selector);
-            candidates = endpointsByLabel.getOrDefault(required.getKey(), Map.of())
-                    .getOrDefault(required.getValue(), Set.of());
+            Map<String, Set<EndpointKey>> byValue = endpointsByLabel.getOrDefault(hint.key(), Map.of());
+            for (String value : hint.values()) {
+                selectorsByLabel.computeIfAbsent(Map.entry(hint.key(), value), k -> new HashSet<>()).add(selector);
+                candidates.add(byValue.getOrDefault(value, Set.of()));
+            }
         }
-        for (EndpointKey endpoint : candidates) {
-            if (selector.matches(labelsByEndpoint.get(endpoint))) {
-                start(selector, endpoint, matches);
+        for (Set<EndpointKey> group : candidates) {
+            for (EndpointKey endpoint : group) {
+                if (selector.matches(labelsByEndpoint.get(endpoint))) {
+                    start(selector, endpoint, matches);
+                }
             }
         }
     }
@@ -69,14 +78,14 @@ final class LabelIndex {
         if (matches == null) {
             return;
         }
-        Map.Entry<String, String> required = selector.requiredLabel();
-        if (required == null) {
+        Selector.IndexHint hint = selector.indexHint();
+        if (hint == null) {
             unindexedSelectors.remove(selector);
+        } else if (hint.values() == null) {
+            unfile(selectorsByKey, hint.key(), selector);
         } else {
-            Set<Selector> indexed = selectorsByLabel.get(required);
-            indexed.remove(selector);
-            if (indexed.isEmpty()) {
-                selectorsByLabel.remove(required);
+            for (String value : hint.values()) {
+                unfile(selectorsByLabel, Map.entry(hint.key(), value), selector);
             }
         }
         for (EndpointKey endpoint : matches) {
@@ -102,9 +111,13 @@ final class LabelIndex {
         Set<Selector> candidates = new HashSet<>(unindexedSelectors);
         candidates.addAll(current);
         for (Map.Entry<String, String> label : labels.entrySet()) {
-            Set<Selector> indexed = selectorsByLabel.get(label);
-            if (indexed != null) {
-                candidates.addAll(indexed);
+            Set<Selector> byLabel = selectorsByLabel.get(label);
+            if (byLabel != null) {
+                candidates.addAll(byLabel);
+            }
+            Set<Selector> byKey = selectorsByKey.get(label.getKey());
+            if (byKey != null) {
+                candidates.addAll(byKey);
             }
         }
         for (Selector selector : candidates) {
@@ -151,6 +164,14 @@ final class LabelIndex {
         matches.add(endpoint);
         matchesByEndpoint.computeIfAbsent(endpoint, k -> new HashSet<>()).add(selector);
         listener.matchStarted(selector, endpoint);
+    }
+
+    private static <K> void unfile(Map<K, Set<Selector>> map, K key, Selector selector) {
+        Set<Selector> set = map.get(key);
+        set.remove(selector);
+        if (set.isEmpty()) {
+            map.remove(key);
+        }
     }
 
     private void unindexLabels(EndpointKey endpoint, Map<String, String> labels) {

@@ -54,26 +54,38 @@ public final class Selector {
     }
 
     /**
-     * A label {@code key == value} that every match must carry, or null when there is none
-     * (e.g. a top-level {@code ||}). The label index uses it to look at candidate endpoints
-     * only, rather than evaluating every selector against every endpoint.
+     * A label every match must carry: {@code key} with one of {@code values}, or with any value
+     * when {@code values} is null ({@code has(key)}). The label index files selectors under it
+     * and only evaluates a selector against endpoints that carry the label, rather than every
+     * selector against every endpoint.
      */
-    public Map.Entry<String, String> requiredLabel() {
-        return requiredLabel(root);
+    public record IndexHint(String key, java.util.Set<String> values) {
     }
 
-    private static Map.Entry<String, String> requiredLabel(SelectorNode node) {
+    /** The most selective {@link IndexHint} implied by this selector, or null (e.g. a top-level {@code ||}). */
+    public IndexHint indexHint() {
+        return indexHint(root);
+    }
+
+    private static IndexHint indexHint(SelectorNode node) {
         return switch (node) {
-            case SelectorNode.Equals(String key, String value) -> Map.entry(key, value);
-            case SelectorNode.In(String key, var values) when values.size() == 1 -> Map.entry(key, values.first());
+            case SelectorNode.Equals(String key, String value) -> new IndexHint(key, java.util.Set.of(value));
+            case SelectorNode.In(String key, var values) -> new IndexHint(key, java.util.Set.copyOf(values));
+            case SelectorNode.Has(String key) -> new IndexHint(key, null);
+            case SelectorNode.Contains(String key, String value) -> new IndexHint(key, null);
+            case SelectorNode.StartsWith(String key, String value) -> new IndexHint(key, null);
+            case SelectorNode.EndsWith(String key, String value) -> new IndexHint(key, null);
             case SelectorNode.And(var operands) -> {
+                IndexHint best = null;
                 for (SelectorNode operand : operands) {
-                    Map.Entry<String, String> found = requiredLabel(operand);
-                    if (found != null) {
-                        yield found;
+                    IndexHint hint = indexHint(operand);
+                    // A value list narrows more than a bare key; among lists the shorter wins.
+                    if (hint != null && (best == null || (best.values() == null && hint.values() != null)
+                            || (hint.values() != null && hint.values().size() < best.values().size()))) {
+                        best = hint;
                     }
                 }
-                yield null;
+                yield best;
             }
             default -> null;
         };

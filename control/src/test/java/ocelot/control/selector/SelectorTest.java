@@ -213,22 +213,25 @@ class SelectorTest {
     }
 
     @Test
-    void requiredLabelIsImpliedByEveryMatch() {
-        assertEquals(Map.entry("role", "db"), Selector.parse("has(x) && role == 'db'").requiredLabel());
-        assertEquals(Map.entry("role", "db"), Selector.parse("role in {'db'}").requiredLabel());
-        assertEquals(null, Selector.parse("role == 'db' || has(x)").requiredLabel());
-        assertEquals(null, Selector.parse("!(role == 'db')").requiredLabel());
+    void indexHintIsImpliedByEveryMatch() {
+        assertEquals(new Selector.IndexHint("role", java.util.Set.of("db")), Selector.parse("has(x) && role == 'db'").indexHint());
+        assertEquals(new Selector.IndexHint("role", java.util.Set.of("db", "web")), Selector.parse("role in {'db', 'web'}").indexHint());
+        assertEquals(new Selector.IndexHint("x", null), Selector.parse("has(x) && role != 'db'").indexHint());
+        assertEquals(null, Selector.parse("role == 'db' || has(x)").indexHint());
+        assertEquals(null, Selector.parse("!(role == 'db')").indexHint());
+        assertEquals(null, Selector.parse("role not in {'a'}").indexHint());
         Random random = new Random(7);
         for (int i = 0; i < 3000; i++) {
             Selector s = Selector.parse(RandomSelectors.text(random, 3));
-            Map.Entry<String, String> required = s.requiredLabel();
-            if (required == null) {
+            Selector.IndexHint hint = s.indexHint();
+            if (hint == null) {
                 continue;
             }
             for (int j = 0; j < 8; j++) {
                 Map<String, String> labels = RandomSelectors.labels(random);
                 if (s.matches(labels)) {
-                    assertEquals(required.getValue(), labels.get(required.getKey()), s.toString());
+                    String value = labels.get(hint.key());
+                    assertTrue(value != null && (hint.values() == null || hint.values().contains(value)), s + " on " + labels);
                 }
             }
         }

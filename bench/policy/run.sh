@@ -1,0 +1,12 @@
+#!/bin/bash
+# Control-plane scale benchmark (issue 6): 10k endpoints, 1k policies on one node.
+# Usage: bench/policy/run.sh [endpoints] [policies] [changes]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export PATH=$JAVA_HOME/bin:$PATH
+if [ ! -f bench/target/benchmarks.jar ] || [ -n "${REBUILD:-}" ]; then
+  mvn -q -B -pl acl,control,bench -am install -Dmaven.test.skip=true
+fi
+lscpu | grep 'Model name' || true
+exec java -Xmx3g -XX:+UseParallelGC -cp bench/target/benchmarks.jar ocelot.bench.policy.PolicyScaleBenchmark "$@"
