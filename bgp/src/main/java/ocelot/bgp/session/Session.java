@@ -235,6 +235,13 @@ public final class Session {
                     "peer uses our own BGP identifier on an internal session"));
             return;
         }
+        if (established != null) {
+            // RFC 4271 §6.8: a collision with an Established connection closes the newer one.
+            c.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_CONNECTION_COLLISION, null));
+            connections.remove(c);
+            noteState();
+            return;
+        }
         c.remoteOpen = o;
         // RFC 4271 §6.8 collision detection: the connection opened by the higher BGP identifier survives.
         for (Connection other : List.copyOf(connections)) {
