@@ -47,6 +47,8 @@ public final class PacketVector {
     public final long[] dstMac;
     /** ICMP error to send instead of the packet: type << 8 | code, or -1. */
     public final int[] icmpError;
+    /** Next-hop address to ARP for when its MAC is unknown (the packet becomes the request), or 0. */
+    public final int[] arpTarget;
     /** IPIP outer destination for this packet, or 0. */
     public final int[] tunnel;
     /** Endpoint the packet is delivered to (its ingress policy applies), or -1. */
@@ -75,6 +77,7 @@ public final class PacketVector {
         dstMac = new long[capacity];
         icmpError = new int[capacity];
         tunnel = new int[capacity];
+        arpTarget = new int[capacity];
         dstEndpoint = new int[capacity];
         snat = new boolean[capacity];
     }

@@ -35,6 +35,7 @@ public final class ParseNode {
             v.headDelta[i] = 0;
             v.icmpError[i] = -1;
             v.tunnel[i] = 0;
+            v.arpTarget[i] = 0;
             v.dstEndpoint[i] = -1;
             v.outPort[i] = -1;
             v.snat[i] = false;

@@ -51,7 +51,8 @@ public final class PolicyNode {
                 v.drop(i, Counter.DROP_IP_SOURCE);
                 continue;
             }
-            if (v.flow[i] >= 0 || v.icmpError[i] >= 0) continue;
+            // tracked already; or not forwarded at all (an ICMP error or ARP request goes in its place)
+            if (v.flow[i] >= 0 || v.icmpError[i] >= 0 || v.arpTarget[i] != 0) continue;
             if (FlowState.initial(h.protocol[i], v.tcpFlags[i]) == FlowState.INVALID) {
                 v.drop(i, Counter.DROP_CONNTRACK_INVALID);
                 continue;

@@ -46,7 +46,7 @@ public final class RewriteNode {
                 }
                 v.headDelta[i] = (short) -ICMP_ERROR_HEADROOM;
                 adjust++;
-            } else if (v.live(i) && v.kind[i] == PacketVector.KIND_IPV4 && v.dstMac[i] != -1 && v.tunnel[i] != 0) {
+            } else if (v.live(i) && v.kind[i] == PacketVector.KIND_IPV4 && v.arpTarget[i] == 0 && v.tunnel[i] != 0) {
                 v.headDelta[i] = (short) -IPIP_HEADROOM;
                 adjust++;
             }
@@ -60,7 +60,7 @@ public final class RewriteNode {
                 continue;
             }
             if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4 || v.outPort[i] < 0) continue;
-            if (v.dstMac[i] == -1) {
+            if (v.arpTarget[i] != 0) {
                 arpRequest(burst, v, i, s);
                 lengths = true;
                 continue;
@@ -143,7 +143,7 @@ public final class RewriteNode {
         Ethernet.src(frame, mac);
         PacketMemory.u16(frame + Ethernet.TYPE_OFFSET, Ethernet.TYPE_ARP);
         long arp = frame + Ethernet.HEADER_LENGTH;
-        Arp.write(arp, Arp.OP_REQUEST, mac, s.nodeAddress, 0, v.tunnel[i]);
+        Arp.write(arp, Arp.OP_REQUEST, mac, s.nodeAddress, 0, v.arpTarget[i]);
         for (int p = Ethernet.HEADER_LENGTH + Arp.LENGTH; p < MIN_FRAME; p++) PacketMemory.u8(frame + p, 0);
         burst.setDataLength(i, MIN_FRAME);
         v.verdict[i] = out;

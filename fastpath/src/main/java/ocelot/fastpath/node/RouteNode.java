@@ -113,8 +113,7 @@ public final class RouteNode {
             return;
         }
         if (k >= 0) arpSentAtNs[k] = nowNs;
-        v.dstMac[i] = -1; // marker for the rewrite node: send an ARP request for `neighbour` instead
-        v.tunnel[i] = neighbour;
+        v.arpTarget[i] = neighbour; // the rewrite node sends an ARP request in the packet's place
         counters.increment(Counter.ARP_REQUESTS);
     }
 
