@@ -1,0 +1,57 @@
+/**
+ * Ocelot's BGP-4 speaker, in the spirit of BIRD's {@code DOC:} block of proto/bgp/bgp.c.
+ *
+ * <h2>How the parts fit</h2>
+ * Five packages, dependencies pointing one way only (checked over the class files by
+ * {@code LayeringTest}):
+ * <pre>
+ *   wire     codec: records for OPEN/UPDATE/NOTIFICATION/KEEPALIVE/ROUTE-REFRESH, the path
+ *            attribute descriptor table (AttributeType), RFC 7606 verdicts (ErrorHandling),
+ *            Netty frame decoder / message decoder / shared encoder. JDK + Netty buffers only.
+ *     ^
+ *   session  the RFC 4271 FSM per peer (Session, Connection), timers on an injected clock,
+ *            connect retry with backoff, collision detection, TCP MD5 via FFM (TcpMd5).
+ *     ^
+ *   rib      Adj-RIB-In (paths in each Destination), Loc-RIB and the decision process
+ *            (DecisionProcess, BestPathReason), export rules and route reflection (RouteExport),
+ *            Adj-RIB-Out per update group (UpdateGroup, UpdatePacker), the FIB hand-off (FibSink).
+ *     ^
+ *   speaker  BgpSpeaker: one epoll event loop running every session, timer and the RIB.
+ *     ^
+ *   peering  Calico's model as plain inputs (CalicoNode, BgpPeerSpec, PeeringInputs) turned into
+ *            speaker settings (PeeringPlan), and calicoctl's `node status` table (NodeStatusTable).
+ * </pre>
+ *
+ * <h2>Receive path</h2>
+ * BgpFrameDecoder cuts whole messages (marker, 19..4096) &rarr; BgpMessageDecoder decodes with the
+ * options negotiated in OPEN (4-octet AS, internal/external, families); UPDATE errors are graded
+ * by RFC 7606 and applied in the decoder (treat-as-withdraw moves NLRI into withdrawn; attribute
+ * discard drops the attribute); only the cases RFC 7606 still reserves for a reset raise
+ * BgpWireException, answered with a NOTIFICATION carrying the RFC 4271 code/subcode/data &rarr;
+ * Session checks the FSM state and hands the UPDATE to the RIB &rarr; import loop checks (own AS,
+ * ORIGINATOR_ID, CLUSTER_LIST) &rarr; Destination.select &rarr; best changes go to the FibSink
+ * and onto the dirty list.
+ *
+ * <h2>Send path</h2>
+ * At the end of each read batch the RIB flushes: every update group computes its Adj-RIB-Out
+ * delta from the dirty list, packs prefixes that share attributes into UPDATEs of up to 4096
+ * octets and UPDATEs into 64 KiB buffers, encodes each once and writes retained duplicates to
+ * every member (FRR's update groups), skipping the member a route came from.
+ *
+ * <h2>Graceful restart</h2>
+ * Helper side (RFC 4724 §4.2): when a peer that advertised the capability loses its transport
+ * (not a NOTIFICATION), its paths stay, marked stale and used for forwarding, until it sends
+ * End-of-RIB (stale leftovers are swept) or its restart time runs out. We advertise the
+ * capability (restart flag clear) when configured, and send End-of-RIB after every initial table
+ * dump. Not built: the restarting-speaker side that preserves the dataplane's routes across a
+ * restart of the node process (the F bit is never set).
+ *
+ * <h2>Supported RFCs (also the interop checklist)</h2>
+ * RFC 4271 BGP-4; RFC 4760 multiprotocol (IPv4/IPv6 unicast); RFC 2545 IPv6 next hops
+ * (link-local accepted); RFC 6793 4-octet AS (AS4_PATH/AS4_AGGREGATOR towards old speakers);
+ * RFC 5492 capabilities; RFC 2918 route refresh; RFC 4724 graceful restart (helper); RFC 8950
+ * extended next hop (capability codec only); RFC 4456 route reflection; RFC 1997 communities;
+ * RFC 8092 large communities; RFC 7606 revised error handling; RFC 2385 TCP MD5; RFC 4486 Cease
+ * subcodes. Interop is tested against BIRD 2.0.12 and BIRD 1.6.8 on loopback addresses.
+ */
+package ocelot.bgp;
