@@ -34,14 +34,25 @@ public final class EmbeddedDatastore implements Datastore {
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     private static final AtomicInteger WATCH_IDS = new AtomicInteger();
 
-    public record Options(int historyLimit, long pollIntervalMillis) {
-        public static final Options DEFAULTS = new Options(100_000, 20);
+    /**
+     * {@code compactBytes}: when the log grows past this and past twice the live data, the writer
+     * rewrites it as one snapshot (see {@link WriteAheadLog#rewrite}).
+     */
+    public record Options(int historyLimit, long pollIntervalMillis, long compactBytes) {
+        public static final Options DEFAULTS = new Options(100_000, 20, 64L << 20);
 
         public Options {
             if (historyLimit < 1) throw new IllegalArgumentException("historyLimit must be >= 1");
             if (pollIntervalMillis < 1) throw new IllegalArgumentException("pollIntervalMillis must be >= 1");
+            if (compactBytes < 1) throw new IllegalArgumentException("compactBytes must be >= 1");
+        }
+
+        public Options(int historyLimit, long pollIntervalMillis) {
+            this(historyLimit, pollIntervalMillis, DEFAULTS_COMPACT_BYTES);
         }
     }
+
+    private static final long DEFAULTS_COMPACT_BYTES = 64L << 20;
 
     private final Path dir;
     private final Options options;
@@ -60,7 +71,12 @@ public final class EmbeddedDatastore implements Datastore {
         this.jvmLock = JVM_LOCKS.computeIfAbsent(canonical, p -> new ReentrantLock());
         this.lockChannel = FileChannel.open(canonical.resolve("ocelot.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.wal = new WriteAheadLog(canonical.resolve("ocelot.wal"));
+        jvmLock.lock();
+        try (FileLock ignored = lockChannel.lock(0, Long.MAX_VALUE, true)) {
+            this.wal = new WriteAheadLog(canonical.resolve("ocelot.wal"));
+        } finally {
+            jvmLock.unlock();
+        }
         this.keyspace = new Keyspace(options.historyLimit());
         catchUp();
     }
@@ -126,10 +142,19 @@ public final class EmbeddedDatastore implements Datastore {
             }
             WriteAheadLog.Entry entry = new WriteAheadLog.Entry(next, ops);
             wal.append(entry);
+            List<KeyValue> compactable = null;
             synchronized (keyspace) {
                 keyspace.apply(entry);
                 keyspace.notifyAll();
+                if (wal.size() > options.compactBytes()) {
+                    List<KeyValue> all = keyspace.all();
+                    long live = 0;
+                    for (KeyValue kv : all) live += kv.key().length() + kv.value().length() + 32;
+                    if (wal.size() > 2 * live) compactable = all;
+                }
             }
+            // The commit is durable already; a failed compaction leaves the old log in place.
+            if (compactable != null) wal.rewrite(next, compactable);
             return next;
         } catch (IOException e) {
             throw new DatastoreException(describe() + ": write failed: " + e.getMessage(), e);
@@ -160,7 +185,7 @@ public final class EmbeddedDatastore implements Datastore {
     void catchUp() {
         ensureOpen();
         try {
-            if (!wal.mayHaveNewRecords() && keyspace.revision() > 0) return;
+            if (!wal.mayHaveNewRecords() && keyspace.revision() > 0 && !wal.replacedOnDisk()) return;
             jvmLock.lock();
             try (FileLock ignored = lockChannel.lock(0, Long.MAX_VALUE, true)) {
                 readNewRecords();
@@ -172,12 +197,18 @@ public final class EmbeddedDatastore implements Datastore {
         }
     }
 
+    /** Caller holds the file lock. Follows compactions: finish the old file, then the new one. */
     private void readNewRecords() throws IOException {
-        WriteAheadLog.Scan scan = wal.readNew();
-        if (scan.entries().isEmpty()) return;
-        synchronized (keyspace) {
-            for (WriteAheadLog.Entry e : scan.entries()) keyspace.apply(e);
-            keyspace.notifyAll();
+        while (true) {
+            WriteAheadLog.Scan scan = wal.readNew();
+            if (!scan.entries().isEmpty()) {
+                synchronized (keyspace) {
+                    for (WriteAheadLog.Entry e : scan.entries()) keyspace.apply(e);
+                    keyspace.notifyAll();
+                }
+            }
+            if (!wal.replacedOnDisk()) return;
+            wal.reopen();
         }
     }
 

@@ -40,6 +40,10 @@ final class Keyspace {
     }
 
     void apply(WriteAheadLog.Entry entry) {
+        if (entry.snapshot() != null) {
+            loadSnapshot(entry);
+            return;
+        }
         if (entry.revision() != revision + 1) {
             throw new DatastoreException("write-ahead log out of order: revision " + entry.revision()
                     + " follows " + revision);
@@ -59,6 +63,24 @@ final class Keyspace {
             }
         }
         if (history.size() > historyLimit) compactTo(history.get(history.size() - historyLimit).revision());
+    }
+
+    /**
+     * A compacted log starts with the whole keyspace. Identical to what this process holds when
+     * it read the old log to its end (the usual case: nothing to do); otherwise the keys are
+     * replaced and history restarts, so watchers behind it resync.
+     */
+    private void loadSnapshot(WriteAheadLog.Entry entry) {
+        if (entry.revision() == revision && revision > 0) return;
+        keys.clear();
+        for (KeyValue kv : entry.snapshot()) keys.put(kv.key(), kv);
+        history.clear();
+        revision = entry.revision();
+        compactedRevision = revision;
+    }
+
+    List<KeyValue> all() {
+        return new ArrayList<>(keys.values());
     }
 
     /** Drops history at and before {@code rev}, whole revisions at a time. */

@@ -6,11 +6,14 @@ import java.nio.file.Path;
  * Child-JVM main for the crash and cross-process tests.
  * {@code burst DIR PREFIX COUNT}: creates PREFIX0..PREFIX(COUNT-1), printing "ACK i revision" after
  * each commit returns (i.e. after fsync). {@code counter DIR KEY N}: N compare-and-swap
- * increments of KEY, retrying on conflicts.
+ * increments of KEY, retrying on conflicts. Optional 5th argument: compaction threshold (bytes).
  */
 public final class EmbeddedWriterProcess {
     public static void main(String[] args) {
-        try (EmbeddedDatastore store = EmbeddedDatastore.open(Path.of(args[1]))) {
+        // Optional 5th argument: the compaction threshold in bytes, to run across log rewrites.
+        EmbeddedDatastore.Options options = args.length > 4
+                ? new EmbeddedDatastore.Options(100_000, 20, Long.parseLong(args[4])) : EmbeddedDatastore.Options.DEFAULTS;
+        try (EmbeddedDatastore store = EmbeddedDatastore.open(Path.of(args[1]), options)) {
             int n = Integer.parseInt(args[3]);
             if (args[0].equals("burst")) {
                 for (int i = 0; i < n; i++) {

@@ -20,7 +20,10 @@ public final class IpamAssignerProcess {
     public static void main(String[] args) {
         String spec = args[0];
         Datastore store = spec.startsWith("etcd=")
-                ? EtcdDatastore.connect(EtcdConfig.plain(URI.create(spec.substring(5))))
+                // A generous timeout: the first request of a fresh JVM on a loaded 2-core box can
+                // take seconds, and this test is about correctness, not latency.
+                ? EtcdDatastore.connect(new EtcdConfig(java.util.List.of(URI.create(spec.substring(5))), null, null, null,
+                        null, null, java.time.Duration.ofSeconds(60)))
                 : EmbeddedDatastore.open(Path.of(spec.substring(9)));
         String node = args[1];
         String prefix = args[2];
