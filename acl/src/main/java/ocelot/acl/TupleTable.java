@@ -277,21 +277,24 @@ final class TupleTable {
     /** A new table without the rows of {@code slot}, or null when nothing is left. No rehashing. */
     TupleTable without(int slot, int[] indexOfSlot) {
         int[] removedBefore = new int[count + 1];
-        long[] next = new long[count * stride];
-        int n = 0;
-        for (int r = 0; r < count; r++) {
-            boolean drop = slotOf(rows, stride, r) == slot;
-            removedBefore[r + 1] = removedBefore[r] + (drop ? 1 : 0);
-            if (drop) continue;
-            System.arraycopy(rows, r * stride, next, n * stride, stride);
-            n++;
-        }
+        for (int r = 0; r < count; r++) removedBefore[r + 1] = removedBefore[r] + (slotOf(rows, stride, r) == slot ? 1 : 0);
+        int n = count - removedBefore[count];
         if (n == 0) return null;
         if (n == count) return this;
+        long[] next = new long[n * stride];
+        for (int r = 0, w = 0; r < count; r++) {
+            if (removedBefore[r + 1] != removedBefore[r]) continue;
+            System.arraycopy(rows, r * stride, next, w * stride, stride);
+            w++;
+        }
         long[] nextIndex = index.clone();
         for (int p = 0; p < nextIndex.length / 2; p++) {
             if (nextIndex[2 * p] == 0) continue;
             int start = (int) (nextIndex[2 * p + 1] >>> 32), len = (int) nextIndex[2 * p + 1];
+            if (len == 0) {
+                nextIndex[2 * p + 1] = 0; // an emptied bucket's start means nothing (see with)
+                continue;
+            }
             int gone = removedBefore[start + len] - removedBefore[start];
             // An emptied bucket keeps its key with length 0 until the next full build.
             nextIndex[2 * p + 1] = (long) (start - removedBefore[start]) << 32 | (len - gone);
@@ -304,7 +307,7 @@ final class TupleTable {
                 if (best < 0 || indexOfSlot[s] < indexOfSlot[best]) best = s;
             }
         }
-        return new TupleTable(family, tuple(), Arrays.copyOf(next, n * stride), n, nextIndex, best, filter, keys);
+        return new TupleTable(family, tuple(), next, n, nextIndex, best, filter, keys);
     }
 
     /** Checks that the buckets tile the rows exactly and each row sits under its own key (tests). */
