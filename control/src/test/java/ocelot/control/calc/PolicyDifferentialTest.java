@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * the final state produces.
  */
 class PolicyDifferentialTest {
-    private static final int WORLDS = 24;
+    private static final int WORLDS = 16;
     private static final int STEPS = 40;
-    private static final int PACKETS = 16;
+    private static final int PACKETS = 12;
     private long allowed;
 
     @Test
