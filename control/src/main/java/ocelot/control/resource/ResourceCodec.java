@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -145,8 +144,12 @@ public final class ResourceCodec {
 
     public static String toJson(List<? extends Resource> resources) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().with(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(tree(resources)) + "\n";
+            // Go's json.MarshalIndent layout, as calicoctl prints: "key": value, arrays one item per line.
+            var printer = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                    .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+            printer.indentArraysWith(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+            return JSON.writer(printer).writeValueAsString(tree(resources)) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON", e);
         }

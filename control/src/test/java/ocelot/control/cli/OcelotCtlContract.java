@@ -173,7 +173,7 @@ abstract class OcelotCtlContract {
                 fd80:24e2:f998:72d6::/64   true   false
                 """, ok("get", "ippool", "-o", "wide").out());
         String json = ok("get", "ipPool", "-o", "json").out();
-        assertTrue(json.startsWith("[ {"), json);
+        assertTrue(json.startsWith("[\n  {\n    \"apiVersion\": \"v1\",\n"), json);
         assertEquals("Successfully applied 2 'ipPool' resource(s)\n", runWithStdin(json, "apply", "-f", "-").out());
     }
 
