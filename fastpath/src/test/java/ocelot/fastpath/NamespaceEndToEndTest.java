@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("dpdk")
 class NamespaceEndToEndTest {
     final String id = Long.toString(ProcessHandle.current().pid() % 100000);
-    final String nsW1 = "ocw1-" + id, nsW2 = "ocw2-" + id, nsFab = "ocfab-" + id;
+    final String nsW1 = "ocw1-" + id, nsW2 = "ocw2-" + id, nsFab = "ocfab-" + id, nsHost = "ochost-" + id;
 
     @Test
     void pingAndTcpFollowPolicyThroughTheFastpath() throws Exception {
@@ -63,10 +63,21 @@ class NamespaceEndToEndTest {
                 for (String h : List.of(h1, h2, hf)) {
                     devices.add(DpdkPort.createVdev("net_af_packet_" + h, "iface=" + h, pool, DpdkPort.Config.defaults()));
                 }
+                // the exception path: a TAP whose kernel side is the "node" (moved into its own namespace)
+                String tapIf = "ot" + id;
+                devices.add(DpdkPort.createVdev("net_tap_" + tapIf, "iface=" + tapIf, pool, DpdkPort.Config.defaults()));
+                sh("ip", "netns", "add", nsHost);
+                sh("ip", "link", "set", tapIf, "netns", nsHost);
+                run(nsHost, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+                sh("ip", "netns", "exec", nsHost, "ip", "addr", "add", "192.168.0.10/24", "dev", tapIf);
+                sh("ip", "netns", "exec", nsHost, "ip", "link", "set", tapIf, "up");
+                long hostMac = Long.parseLong(output(nsHost, "cat", "/sys/class/net/" + tapIf + "/address").replace(":", ""), 16);
                 List<DpdkEthPort> ports = List.of(new DpdkEthPort("w1", devices.get(0), PortRole.WORKLOAD),
-                        new DpdkEthPort("w2", devices.get(1), PortRole.WORKLOAD), new DpdkEthPort("fabric", devices.get(2), PortRole.FABRIC));
+                        new DpdkEthPort("w2", devices.get(1), PortRole.WORKLOAD), new DpdkEthPort("fabric", devices.get(2), PortRole.FABRIC),
+                        new DpdkEthPort("tap", devices.get(3), PortRole.EXCEPTION));
                 try (Fastpath fp = new Fastpath(ports, FastpathConfig.defaults(), System::nanoTime)) {
-                    fp.control().publish(state(ep1Mac, ep2Mac));
+                    DataplaneState st = state(ep1Mac, ep2Mac);
+                    fp.control().publish(new DataplaneState(st.node(), st.tunnelAddresses(), st.endpoints(), st.routes(), st.pools(), st.neighbours(), hostMac));
                     fp.start(() -> new BackoffIdleStrategy(1, 10, 1_000, 100_000));
                     Thread.sleep(200);
 
@@ -78,7 +89,11 @@ class NamespaceEndToEndTest {
                     assertEquals(0, run(nsW1, "ping", "-c", "4", "-i", "0.3", "-W", "2", "192.168.0.1") == 0 ? 0
                             : run(nsW1, "ping", "-c", "2", "-W", "2", "192.168.0.1"), "ping ep1 -> fabric via SNAT");
 
+                    // traffic for the node itself reaches its kernel through the TAP, and the kernel's answers come back out
+                    assertEquals(0, run(nsFab, "ping", "-c", "3", "-i", "0.3", "-W", "2", "192.168.0.10"), "ping fabric -> node kernel via TAP: " + fp.counters().describeNonZero());
+
                     var c = fp.counters();
+                    assertTrue(c.get(Counter.PUNTED) >= 1, c.describeNonZero());
                     assertTrue(c.get(Counter.DROP_POLICY_INGRESS) >= 3, c.describeNonZero());
                     assertTrue(c.get(Counter.SNAT) >= 1 && c.get(Counter.SNAT_REVERSE) >= 1, c.describeNonZero());
                     assertTrue(c.get(Counter.ARP_REPLIES) >= 2, c.describeNonZero());
@@ -88,7 +103,7 @@ class NamespaceEndToEndTest {
                 for (DpdkPort d : devices) d.close();
             }
         } finally {
-            for (String ns : List.of(nsW1, nsW2, nsFab)) run(null, "ip", "netns", "delete", ns);
+            for (String ns : List.of(nsW1, nsW2, nsFab, nsHost)) run(null, "ip", "netns", "delete", ns);
         }
     }
 
@@ -142,6 +157,15 @@ class NamespaceEndToEndTest {
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         p.waitFor();
         return Long.parseLong(text.replace(":", ""), 16);
+    }
+
+    static String output(String ns, String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return text;
     }
 
     static void sh(String... cmd) throws IOException, InterruptedException {

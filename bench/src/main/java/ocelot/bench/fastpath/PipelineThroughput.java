@@ -47,7 +47,7 @@ public final class PipelineThroughput {
      * shared, and a descheduled thread would otherwise count against the code being measured.
      */
     static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-    static final long WARMUP_NS = 8_000_000_000L;
+    static final long WARMUP_NS = Long.getLong("bench.warmupSeconds", 20) * 1_000_000_000L;
     static final long W1_MAC = 0xEEEE_EEEE_EE01L, W2_MAC = 0xEEEE_EEEE_EE02L, EP1_MAC = 0x0A58_0A41_0002L, EP2_MAC = 0x0A58_0A41_0003L;
 
     public static void main(String[] args) throws Exception {
@@ -63,7 +63,7 @@ public final class PipelineThroughput {
             DpdkPort src = DpdkPort.createVdev("net_pcap_bench", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
             DpdkPort sink = DpdkPort.createVdev("net_null_bench", "no-rx=1", pool, DpdkPort.Config.defaults());
             try {
-                double io = ioForward(src, sink, seconds);
+                double io = Boolean.getBoolean("bench.skipIo") ? Double.NaN : ioForward(src, sink, seconds);
                 double pipeline = pipeline(src, sink, seconds, routes, rules, flows);
                 System.out.printf("ocelot-io-forward-mpps %.2f%n", io);
                 System.out.printf("ocelot-pipeline-mpps %.2f%n", pipeline);

@@ -59,7 +59,8 @@ public enum Counter {
     DROP_ICMP_ERROR_SUPPRESSED(56, "drop_icmp_error_suppressed", Kind.DROP, "an ICMP error was due but RFC 1812 4.3.2.7 forbids it"),
     DROP_ARP_REPLY_CONSUMED(57, "drop_arp_reply_consumed", Kind.DROP, "ARP reply absorbed after learning its sender"),
     DROP_POLICY_UNSUPPORTED_ACTION(58, "drop_policy_unsupported_action", Kind.DROP, "first matching rule is PASS/LOG, which the control plane must compile away"),
-    DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header");
+    DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header"),
+    DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port");
 
     public enum Kind { TRAFFIC, DROP }
 

@@ -8,10 +8,18 @@ import java.util.List;
  * {@link ForwardingSnapshot} and swaps it in; workers pick it up at their next burst.
  *
  * @param tunnelAddresses extra local addresses (Calico's tunl0 address) that count as the node
+ * @param hostMac MAC of the node kernel's interface behind the exception port (a TAP): punted
+ *                frames are re-addressed to it so the kernel accepts them; 0 leaves them as received
  */
 public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
-                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours) {
+                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac) {
+    public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
+                          List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours) {
+        this(node, tunnelAddresses, endpoints, routes, pools, neighbours, 0);
+    }
+
     public DataplaneState {
+        if ((hostMac >>> 48) != 0) throw new IllegalArgumentException("dataplane state: hostMac must fit 48 bits");
         if (node == null) throw new IllegalArgumentException("dataplane state: node address missing");
         tunnelAddresses = tunnelAddresses == null ? List.of() : List.copyOf(tunnelAddresses);
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);

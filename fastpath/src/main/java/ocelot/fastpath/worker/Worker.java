@@ -133,9 +133,17 @@ public final class Worker implements Agent {
         for (int i = 0; i < v.count; i++) {
             int verdict = v.verdict[i];
             if (verdict == PacketVector.PUNT) {
-                if (s.exceptionPort >= 0) {
+                if (v.rxPort == s.exceptionPort) {
+                    verdict = PacketVector.DROP;
+                    v.dropReason[i] = (short) Counter.DROP_PUNT_LOOP.ordinal();
+                } else if (s.exceptionPort >= 0) {
                     verdict = s.exceptionPort;
                     punted++;
+                    long hostMac = s.state.hostMac();
+                    if (hostMac != 0 && v.length[i] >= ocelot.fastpath.packet.Ethernet.HEADER_LENGTH) {
+                        ocelot.fastpath.packet.Ethernet.dst(v.address[i], hostMac);
+                        ocelot.fastpath.packet.Ethernet.src(v.address[i], s.portMacs[s.exceptionPort]);
+                    }
                 } else {
                     verdict = PacketVector.DROP;
                     v.dropReason[i] = (short) Counter.DROP_NO_EXCEPTION_PORT.ordinal();
