@@ -192,20 +192,23 @@ final class TupleTable {
      */
     static TupleTable build(int family, int[] tuple, long[] rows, int count, int[] indexOfSlot) {
         int stride = stride(family);
-        int capacity = Integer.highestOneBit(Math.max(8, count * 2 + 1)) * 2; // load <= 1/2
-        long[] index = new long[2 * capacity];
-        int shift = 64 - Integer.numberOfTrailingZeros(capacity);
-        int[] posOfRow = new int[count];
+        long[] rowKeys = new long[count];
         int bestSlot = -1;
         for (int r = 0; r < count; r++) {
-            long key = keyOfRow(family, tuple, rows, r);
-            int pos = (int) (key >>> shift);
-            while (index[2 * pos] != 0 && index[2 * pos] != key) pos = (pos + 1) & (capacity - 1);
-            index[2 * pos] = key;
-            index[2 * pos + 1]++; // length, start filled below
-            posOfRow[r] = pos;
+            rowKeys[r] = keyOfRow(family, tuple, rows, r);
             int slot = slotOf(rows, stride, r);
             if (bestSlot < 0 || indexOfSlot[slot] < indexOfSlot[bestSlot]) bestSlot = slot;
+        }
+        int[] posOfRow = new int[count];
+        int capacity = capacityFor(count);
+        long[] index = new long[2 * capacity];
+        int keys = fill(index, capacity, rowKeys, posOfRow);
+        if (capacityFor(keys) < capacity) {
+            // Sized by distinct keys, not rows: big buckets would leave the index mostly empty,
+            // and every update copies the index.
+            capacity = capacityFor(keys);
+            index = new long[2 * capacity];
+            fill(index, capacity, rowKeys, posOfRow);
         }
         int start = 0;
         for (int pos = 0; pos < capacity; pos++) {
@@ -223,6 +226,27 @@ final class TupleTable {
             index[2 * pos + 1] = v + 1;
         }
         return new TupleTable(family, tuple, placed, count, index, bestSlot);
+    }
+
+    /** Index positions for {@code keys} keys: a power of two, load at most 1/2. */
+    private static int capacityFor(int keys) {
+        return Integer.highestOneBit(Math.max(8, keys * 2 + 1)) * 2;
+    }
+
+    /** Inserts every row key (counting bucket lengths); returns the number of distinct keys. */
+    private static int fill(long[] index, int capacity, long[] rowKeys, int[] posOfRow) {
+        int shift = 64 - Integer.numberOfTrailingZeros(capacity);
+        int keys = 0;
+        for (int r = 0; r < rowKeys.length; r++) {
+            long key = rowKeys[r];
+            int pos = (int) (key >>> shift);
+            while (index[2 * pos] != 0 && index[2 * pos] != key) pos = (pos + 1) & (capacity - 1);
+            if (index[2 * pos] == 0) keys++;
+            index[2 * pos] = key;
+            index[2 * pos + 1]++; // length, start filled by the caller
+            posOfRow[r] = pos;
+        }
+        return keys;
     }
 
     /**
