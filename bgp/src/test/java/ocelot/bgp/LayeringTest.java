@@ -30,7 +30,7 @@ class LayeringTest {
         List<String> violations = new ArrayList<>();
         int checked = 0;
         try (var files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class") && p.getParent().equals(classes) == false)::iterator) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class") && !p.getParent().equals(classes))::iterator) {
                 String layer = classes.relativize(f).getName(0).toString();
                 int own = LAYERS.indexOf(layer);
                 assertTrue(own >= 0, "class outside the known layers: " + f);

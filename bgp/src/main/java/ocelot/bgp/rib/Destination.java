@@ -16,21 +16,28 @@ final class Destination {
     /** Queued in {@link Rib}'s dirty list since the last flush. */
     boolean dirty;
     /**
-     * What each update group last advertised for this prefix, indexed by the group's slot: the
-     * Adj-RIBs-Out live here instead of in a map per group (one hash table for a million routes).
+     * What each update group last advertised for this prefix, by the group's slot: the
+     * Adj-RIBs-Out live here instead of in a map per group. Slot 0 has a field of its own, so
+     * the common one-group case costs no extra object per route.
      */
-    UpdateGroup.OutRoute[] advertised;
+    UpdateGroup.OutRoute advertised0;
+    UpdateGroup.OutRoute[] advertisedMore;
 
     UpdateGroup.OutRoute advertised(int slot) {
-        return advertised == null || slot >= advertised.length ? null : advertised[slot];
+        if (slot == 0) return advertised0;
+        return advertisedMore == null || slot - 1 >= advertisedMore.length ? null : advertisedMore[slot - 1];
     }
 
     void advertise(int slot, UpdateGroup.OutRoute r) {
-        if (advertised == null || slot >= advertised.length) {
-            if (r == null) return;
-            advertised = java.util.Arrays.copyOf(advertised == null ? new UpdateGroup.OutRoute[0] : advertised, slot + 1);
+        if (slot == 0) {
+            advertised0 = r;
+            return;
         }
-        advertised[slot] = r;
+        if (advertisedMore == null || slot - 1 >= advertisedMore.length) {
+            if (r == null) return;
+            advertisedMore = java.util.Arrays.copyOf(advertisedMore == null ? new UpdateGroup.OutRoute[0] : advertisedMore, slot);
+        }
+        advertisedMore[slot - 1] = r;
     }
 
     Destination(Prefix prefix) {

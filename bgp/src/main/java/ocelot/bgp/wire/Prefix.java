@@ -54,6 +54,10 @@ public record Prefix(AddressFamily family, long high, long low, int length) impl
         int bytes = (length + 7) >>> 3;
         if (family == AddressFamily.IPV4_UNICAST) {
             int a = (int) low;
+            if (bytes == 4) {
+                out.writeInt(a);
+                return;
+            }
             for (int i = 0; i < bytes; i++) {
                 out.writeByte(a >>> (24 - 8 * i));
             }
@@ -83,6 +87,9 @@ public record Prefix(AddressFamily family, long high, long low, int length) impl
             throw new IllegalArgumentException("NLRI /" + len + " needs " + bytes + " octets, " + in.readableBytes() + " left");
         }
         if (family == AddressFamily.IPV4_UNICAST) {
+            if (bytes == 4) {
+                return ipv4(in.readInt(), len); // /25../32 (Calico endpoints): one read, not four
+            }
             int a = 0;
             for (int i = 0; i < bytes; i++) {
                 a |= in.readUnsignedByte() << (24 - 8 * i);
