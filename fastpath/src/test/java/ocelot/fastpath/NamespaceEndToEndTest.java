@@ -121,16 +121,23 @@ class NamespaceEndToEndTest {
 
     /** Server in w2 counts bytes; client in w1 sends them. True when every byte arrived. */
     boolean tcpTransfer(int port, int bytes) throws Exception {
-        Process server = new ProcessBuilder("ip", "netns", "exec", nsW2, "timeout", "8", "/usr/bin/python3", "-c",
+        Process server = new ProcessBuilder("ip", "netns", "exec", nsW2, "timeout", "15", "/usr/bin/python3", "-u", "-c",
                 "import socket\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.65.0.3'," + port + "));s.listen(1)\n"
-                        + "c,_=s.accept();n=0\nwhile True:\n d=c.recv(65536)\n if not d: break\n n+=len(d)\nprint(n)").redirectErrorStream(true).start();
-        Thread.sleep(500);
-        int client = run(nsW1, "timeout", "5", "/usr/bin/python3", "-c",
-                "import socket\ns=socket.create_connection(('10.65.0.3'," + port + "),timeout=3);s.sendall(b'x'*" + bytes + ");s.close()");
-        server.waitFor(10, TimeUnit.SECONDS);
-        String out = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                        + "print('ready')\nc,_=s.accept();n=0\nwhile True:\n d=c.recv(65536)\n if not d: break\n n+=len(d)\nprint(n)").redirectErrorStream(true).start();
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String ready = lines.readLine(); // listening before the client connects, however slow the machine
+        if (!"ready".equals(ready)) throw new IllegalStateException("TCP server in " + nsW2 + " did not start: " + ready);
+        int client = run(nsW1, "timeout", "8", "/usr/bin/python3", "-c",
+                "import socket\ns=socket.create_connection(('10.65.0.3'," + port + "),timeout=4);s.sendall(b'x'*" + bytes + ");s.close()");
+        if (client != 0) {
+            server.destroyForcibly();
+            server.waitFor(15, TimeUnit.SECONDS);
+            return false;
+        }
+        String out = String.valueOf(lines.readLine()).trim(); // the byte count, printed when the client closes
+        server.waitFor(15, TimeUnit.SECONDS);
         server.destroyForcibly();
-        return client == 0 && out.equals(Integer.toString(bytes));
+        return out.equals(Integer.toString(bytes));
     }
 
     /** Creates the namespace and a veth pair: eth0 inside, the returned name on the host (up, no address). */
