@@ -210,7 +210,7 @@ public final class Session {
                 listener.update(this, u);
             }
             case BgpMessage.RouteRefresh r -> {
-                if (c == established) listener.routeRefresh(this, r);
+                if (c == established && r.family() != null && families.contains(r.family())) listener.routeRefresh(this, r);
             }
             case BgpMessage.Notification n -> {
                 info = "Received: " + n;

@@ -109,7 +109,7 @@ public sealed interface BgpMessage {
         }
     }
 
-    /** RFC 2918 §3. */
+    /** RFC 2918 §3; {@code family} is null for an AFI/SAFI this speaker does not carry (to be ignored). */
     record RouteRefresh(AddressFamily family) implements BgpMessage {
         public int type() {
             return ROUTE_REFRESH;

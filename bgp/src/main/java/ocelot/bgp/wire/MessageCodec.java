@@ -48,13 +48,8 @@ public final class MessageCodec {
                 int afi = body.readUnsignedShort();
                 body.skipBytes(1);
                 int safi = body.readUnsignedByte();
-                AddressFamily f = AddressFamily.of(afi, safi);
-                if (f == null) {
-                    // RFC 2918 §4: a ROUTE-REFRESH for an AFI/SAFI not advertised is ignored; we report it as IPv4 never.
-                    throw new BgpWireException(NotificationCode.ROUTE_REFRESH_MESSAGE, 1,
-                            "ROUTE-REFRESH for unsupported AFI " + afi + " SAFI " + safi);
-                }
-                yield new BgpMessage.RouteRefresh(f);
+                // RFC 2918 §4: a ROUTE-REFRESH for an AFI/SAFI we do not carry is ignored (null family).
+                yield new BgpMessage.RouteRefresh(AddressFamily.of(afi, safi));
             }
             default -> throw new BgpWireException(NotificationCode.MESSAGE_HEADER, NotificationCode.HEADER_BAD_TYPE,
                     new byte[]{(byte) type}, "message type " + type + " is not defined");
@@ -152,7 +147,10 @@ public final class MessageCodec {
             case BgpMessage.Notification n -> out.writeByte(n.code()).writeByte(n.subcode()).writeBytes(n.data());
             case BgpMessage.Keepalive k -> {
             }
-            case BgpMessage.RouteRefresh r -> out.writeShort(r.family().afi).writeByte(0).writeByte(r.family().safi);
+            case BgpMessage.RouteRefresh r -> {
+                if (r.family() == null) throw new IllegalArgumentException("ROUTE-REFRESH without a family");
+                out.writeShort(r.family().afi).writeByte(0).writeByte(r.family().safi);
+            }
         }
         int len = out.writerIndex() - start;
         if (len > MAX_LENGTH) {

@@ -117,6 +117,9 @@ class MessageCodecTest {
                 0002 00 01     // AFI 2 (IPv6), reserved, SAFI 1
                 """);
         assertEquals(new BgpMessage.RouteRefresh(AddressFamily.IPV6_UNICAST), roundTrip(wire, CodecOptions.FOUR_OCTET_IBGP));
+        // RFC 2918 §4: an AFI/SAFI we do not carry is not an error; the session ignores it.
+        byte[] multicast = bytes(Hex.MARKER + "0017 05 0001 00 02 // IPv4 multicast");
+        assertNull(((BgpMessage.RouteRefresh) decode(multicast, CodecOptions.FOUR_OCTET_IBGP)).family());
     }
 
     /** Every attribute the IPv4 decoder knows, plus an unknown optional transitive one passed on. */
