@@ -90,7 +90,7 @@ public final class PipelineThroughput {
         DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
         DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
-        FastpathConfig config = FastpathConfig.defaults().withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
+        FastpathConfig config = FastpathConfig.defaults().withBurstSize(Integer.getInteger("bench.burst", 64)).withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
         try (Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime)) {
             fp.control().publish(state(routes, rules));
             // warm-up: flows created, and C2 done with the graph's big methods (seconds on a busy 2-core box)

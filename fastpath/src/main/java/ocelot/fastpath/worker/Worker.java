@@ -191,6 +191,8 @@ public final class Worker implements Agent {
                 }
             }
         }
+        // conservation, checked whenever assertions are on (every test run): each mbuf counted once
+        assert v.count == tx + punted + dropped + txFull : "burst of " + v.count + " but tx " + tx + " punt " + punted + " drop " + (dropped + txFull);
         if (txFull > 0) counters.add(Counter.DROP_TX_FULL, txFull);
         counters.add(Counter.TX, tx);
         counters.add(Counter.PUNTED, punted);
