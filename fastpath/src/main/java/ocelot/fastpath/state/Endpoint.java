@@ -11,7 +11,7 @@ import ocelot.acl.Classifier;
  * new flow denies it (Calico's end-of-tier default deny). Only the first packet of a flow is
  * classified: connection tracking lets replies and related ICMP back in.
  *
- * @param ruleIds the classifier rules' {@code userId}s are the policy-rule counter slots
+ * The classifier rules' {@code userId}s are their hit-counter slots ({@link ocelot.fastpath.counter.CounterSet#ruleHits}).
  */
 public record Endpoint(String name, String port, long mac, List<Integer> addresses,
                        Classifier ingress, Classifier egress) {
