@@ -40,8 +40,15 @@ final class AclLowering {
     private AclLowering() {
     }
 
+    /**
+     * @param own         the endpoint's addresses, and {@code ownIsDestination} which side
+     *                    they are on (ingress: destination, egress: source). The classifier only
+     *                    sees packets to (from) the endpoint, so that side's IP sets and named
+     *                    ports are cut down to the endpoint's own addresses instead of expanded
+     *                    in full; with a cluster-wide named port that is 2 alternatives, not 20k.
+     */
     static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, int userIdBase,
-                      List<ocelot.acl.Rule> out) {
+                      List<IpAddress> own, boolean ownIsDestination, List<ocelot.acl.Rule> out) {
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule rule = rules.get(i);
             ocelot.acl.Action action = switch (rule.action()) {
@@ -51,18 +58,17 @@ final class AclLowering {
                 case LOG -> null;
             };
             if (action != null) {
-                lower(rule, action, members, userIdBase + i, out);
+                lower(rule, action, members, userIdBase + i, own, ownIsDestination, out);
             }
         }
     }
 
     private static void lower(CompiledRule rule, ocelot.acl.Action action, Function<IpSetKey, Set<IpSetMember>> members,
-                              int userId, List<ocelot.acl.Rule> out) {
-        int[] families = rule.ipVersion() != 0 ? new int[] {rule.ipVersion()}
-                : addressFree(rule) ? new int[] {0} : new int[] {4, 6};
+                              int userId, List<IpAddress> own, boolean ownIsDestination, List<ocelot.acl.Rule> out) {
+        int[] families = rule.ipVersion() != 0 ? new int[] {rule.ipVersion()} : new int[] {4, 6};
         for (int family : families) {
-            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members);
-            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members);
+            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members, ownIsDestination ? null : own);
+            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members, ownIsDestination ? own : null);
             for (IcmpAlternative icmp : icmp(rule)) {
                 for (Alternative src : sources) {
                     for (Alternative dst : destinations) {
@@ -82,7 +88,7 @@ final class AclLowering {
         Prefix srcPrefix = src.address();
         if (srcPrefix == null) {
             // Pin the family when nothing else does: a prefix-free acl rule matches both.
-            srcPrefix = family == 4 ? ANY_V4 : family == 6 ? ANY_V6 : Prefix.ANY;
+            srcPrefix = family == 4 ? ANY_V4 : ANY_V6;
         }
         // Rule validation keeps ports and ICMP matches apart, so at most one of each pair is set.
         PortRange srcPorts = src.ports() != null ? src.ports() : icmp.type() != null ? icmp.type() : PortRange.ANY;
@@ -120,8 +126,8 @@ final class AclLowering {
     }
 
     private static List<Alternative> side(CompiledRule.Side side, int family, int protocol,
-                                          Function<IpSetKey, Set<IpSetMember>> members) {
-        // Positive addresses: nets ∩ IP set.
+                                          Function<IpSetKey, Set<IpSetMember>> members, List<IpAddress> own) {
+        // Positive addresses: nets ∩ IP set (∩ own addresses on the endpoint's side).
         List<Prefix> addresses = new ArrayList<>();
         if (side.nets().isEmpty()) {
             addresses.add(null);
@@ -132,7 +138,16 @@ final class AclLowering {
                 }
             }
         }
-        if (side.ipSet() != null) {
+        if (own != null) {
+            List<Prefix> hosts = new ArrayList<>();
+            for (IpAddress a : own) {
+                if (a.version() == family
+                        && (side.ipSet() == null || members.apply(side.ipSet()).contains(new IpSetMember.Address(a)))) {
+                    hosts.add(host(a));
+                }
+            }
+            addresses = intersect(addresses, hosts);
+        } else if (side.ipSet() != null) {
             List<Prefix> hosts = new ArrayList<>();
             for (IpSetMember m : members.apply(side.ipSet())) {
                 if (family == 0 || m.address().version() == family) {
@@ -240,16 +255,6 @@ final class AclLowering {
             return null;
         }
         return a.covers(b) ? b : b.covers(a) ? a : null;
-    }
-
-    private static boolean addressFree(CompiledRule rule) {
-        for (CompiledRule.Side s : new CompiledRule.Side[] {rule.source(), rule.destination()}) {
-            if (!s.nets().isEmpty() || !s.notNets().isEmpty() || s.ipSet() != null || s.notIpSet() != null
-                    || !s.namedPorts().isEmpty() || !s.notNamedPorts().isEmpty()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static Prefix prefix(Cidr cidr) {

@@ -18,8 +18,12 @@ import ocelot.control.policy.Verdict;
  * {@code deny} end the walk, {@code pass} (or no match) goes on to the next stage; after the
  * last stage the packet is denied. That is Calico's evaluation order (see
  * {@link ocelot.control.policy.PolicyEvaluator}) with {@code pass} as a jump and {@code log}
- * dropped, since it never decides. Profile stages depend on the profile only and could be
- * shared between endpoints.
+ * dropped, since it never decides.
+ *
+ * <p>The classifiers are for packets to the endpoint (ingress: destination is one of its
+ * addresses) or from it (egress: source is one of them), which is all the dataplane gives them;
+ * the endpoint's side of every rule is cut down to its own addresses, so other packets are
+ * denied.
  */
 public record EndpointClassifier(List<Classifier> stages) {
 
@@ -40,7 +44,7 @@ public record EndpointClassifier(List<Classifier> stages) {
             int base = 0;
             for (String name : policies) {
                 List<CompiledRule> compiled = dataplane.policy(name).rules(direction);
-                AclLowering.lower(compiled, dataplane::ipSet, base, rules);
+                AclLowering.lower(compiled, dataplane::ipSet, base, endpoint.addresses(), direction == Direction.INGRESS, rules);
                 base += compiled.size();
             }
             // Felix: "drop if no policies passed packet".
@@ -49,7 +53,8 @@ public record EndpointClassifier(List<Classifier> stages) {
         }
         for (String id : endpoint.profiles()) {
             List<ocelot.acl.Rule> rules = new ArrayList<>();
-            AclLowering.lower(dataplane.profile(id).rules(direction), dataplane::ipSet, 0, rules);
+            AclLowering.lower(dataplane.profile(id).rules(direction), dataplane::ipSet, 0, endpoint.addresses(),
+                    direction == Direction.INGRESS, rules);
             stages.add(Classifier.compile(rules));
         }
         return new EndpointClassifier(stages);
