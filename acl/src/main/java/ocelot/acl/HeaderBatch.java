@@ -6,6 +6,7 @@ package ocelot.acl;
  * (addresses in {@link #srcV4}/{@link #dstV4}, first octet in the top byte) and IPv6 when it is
  * 6 (addresses in the {@code *V6Hi}/{@code *V6Lo} pairs, network order: hi holds bytes 0..7).
  * Ports are 0..65535 and the protocol 0..255; for protocols without ports the parser writes 0.
+ * An entry whose {@code ipVersion} is neither 4 nor 6 (e.g. a non-IP frame) matches no rule.
  *
  * <p>The arrays are public and final so the parse stage writes them without calls; one batch
  * belongs to one worker thread.

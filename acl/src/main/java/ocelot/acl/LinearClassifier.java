@@ -71,7 +71,8 @@ public final class LinearClassifier implements Classifier {
             for (int i = 0; i < n; i++) {
                 int found = NO_MATCH;
                 boolean v4 = b.ipVersion[i] == 4;
-                for (int r = 0; r < table.length; r++) {
+                boolean known = v4 || b.ipVersion[i] == 6;
+                for (int r = 0; known && r < table.length; r++) {
                     Rule rule = table[r];
                     boolean m = v4
                             ? rule.matchesV4(b.srcV4[i], b.dstV4[i], b.srcPort[i], b.dstPort[i], b.protocol[i])

@@ -251,12 +251,6 @@ public final class TupleMergeClassifier implements Classifier {
         for (TupleTable t : v6) t.checkInvariants(indexOfSlot);
     }
 
-    /** Tables currently in use (IPv4, IPv6), for measurements. */
-    int[] tableCounts() {
-        Snapshot s = (Snapshot) snapshot();
-        return new int[] {s.v4.length, s.v6.length};
-    }
-
     private static final class Snapshot implements ClassifierSnapshot {
         private final Rule[] rules;
         private final int[] indexOfSlot;

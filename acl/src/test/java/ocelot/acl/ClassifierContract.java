@@ -81,6 +81,15 @@ abstract class ClassifierContract {
     }
 
     @Test
+    void headersThatAreNeitherIpv4NorIpv6MatchNothing() {
+        Classifier c = create(List.of(Rule.builder(0).build()));
+        HeaderBatch b = new HeaderBatch(2);
+        b.setV4(0, 1, 2, 3, 4, 6);
+        b.ipVersion[1] = 0; // e.g. an ARP frame the parser left unset
+        assertArrayEquals(new int[] {0, -1}, classify(c, b, 2));
+    }
+
+    @Test
     void ipv6PrefixesLongerThan64Bits() {
         Classifier c = create(List.of(
                 Rule.builder(0).src("2001:db8::1:0/112").build(),
