@@ -1,0 +1,55 @@
+package ocelot.control.node;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.function.BooleanSupplier;
+
+/** Condition waits with a deadline (never a sleep as an assertion) and port picking for node tests. */
+final class NodeTesting {
+    private static final long TIMEOUT_NANOS = 60_000_000_000L;
+
+    private NodeTesting() {
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) fail("timed out waiting until " + what);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting until " + what);
+            }
+        }
+    }
+
+    /** A TCP port free on every one of {@code addresses} right now. */
+    static int freePort(InetAddress... addresses) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(addresses[0], 0));
+                port = s.getLocalPort();
+            }
+            if (freeOnAll(port, addresses)) return port;
+        }
+        throw new IOException("no port free on all of the test addresses after 50 tries");
+    }
+
+    private static boolean freeOnAll(int port, InetAddress... addresses) {
+        for (InetAddress a : addresses) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(a, port));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
