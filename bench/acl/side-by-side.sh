@@ -20,8 +20,8 @@ gcc -O3 -march=native -DALLOW_EXPERIMENTAL_API -o "$out/rte_acl_bench" "$here/rt
     $(pkg-config --cflags --libs libdpdk)
 # The Java side needs only acl/ and one class: build them privately (the shared benchmarks.jar is
 # rebuilt by other benchmarks at any time, and a module someone is editing must not stop this one).
-(cd "$root" && JAVA_HOME="$java_home" mvn -q -B -o -pl acl package -DskipTests 2>/dev/null \
-    || JAVA_HOME="$java_home" mvn -q -B -pl acl package -DskipTests)
+(cd "$root" && { JAVA_HOME="$java_home" mvn -q -B -o -pl acl package -DskipTests >/dev/null 2>&1 \
+    || JAVA_HOME="$java_home" mvn -q -B -pl acl package -DskipTests; } >&2)
 rm -rf "$out/classes" && mkdir -p "$out/classes"
 cp -r "$root/acl/target/classes/." "$out/classes/"
 "$java_home/bin/javac" -d "$out/classes" -cp "$out/classes" "$root/bench/src/main/java/ocelot/bench/acl/AclSideBySide.java"
