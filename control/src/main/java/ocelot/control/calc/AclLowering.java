@@ -196,7 +196,51 @@ final class AclLowering {
                 }
             }
         }
-        return excludeNamedPorts(alternatives, side.notNamedPorts(), family, protocol, members);
+        return excludeNamedPorts(resolveHostExclusions(alternatives), side.notNamedPorts(), family, protocol, members);
+    }
+
+    /**
+     * A host prefix is either inside an excluded prefix or disjoint from it, so for host
+     * alternatives (IP set members, own addresses) the exclusions are decided here and dropped:
+     * acl would otherwise split every rule around each excluded prefix, and a notSelector
+     * over 10k endpoints made one endpoint's classifier take minutes to build.
+     */
+    private static List<Alternative> resolveHostExclusions(List<Alternative> alternatives) {
+        List<Alternative> out = new ArrayList<>(alternatives.size());
+        java.util.Map<List<Prefix>, Exclusions> split = new java.util.IdentityHashMap<>();
+        for (Alternative a : alternatives) {
+            Prefix address = a.address();
+            if (address == null || a.notAddresses().isEmpty()
+                    || address.length() != (address.version() == 4 ? 32 : 128)) {
+                out.add(a);
+                continue;
+            }
+            Exclusions exclusions = split.computeIfAbsent(a.notAddresses(), Exclusions::of);
+            boolean excluded = exclusions.hosts().contains(address);
+            for (Prefix wider : exclusions.wider()) {
+                excluded |= wider.covers(address);
+            }
+            if (!excluded) {
+                out.add(new Alternative(address, a.ports(), List.of(), a.notPorts()));
+            }
+        }
+        return out;
+    }
+
+    /** Excluded prefixes split into host prefixes (hash lookup) and the rest (scanned). */
+    private record Exclusions(java.util.Set<Prefix> hosts, List<Prefix> wider) {
+        static Exclusions of(List<Prefix> prefixes) {
+            java.util.Set<Prefix> hosts = new java.util.HashSet<>();
+            List<Prefix> wider = new ArrayList<>();
+            for (Prefix p : prefixes) {
+                if (p.length() == (p.version() == 4 ? 32 : 128)) {
+                    hosts.add(p);
+                } else {
+                    wider.add(p);
+                }
+            }
+            return new Exclusions(hosts, wider);
+        }
     }
 
     private static List<Alternative> excludeNamedPorts(List<Alternative> alternatives, List<IpSetKey> keys, int family,
