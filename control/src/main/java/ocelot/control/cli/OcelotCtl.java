@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         description = "Manage Ocelot resources, cluster settings and IPAM (calicoctl-compatible).",
         subcommands = {ResourceCommands.Create.class, ResourceCommands.Apply.class, ResourceCommands.Replace.class,
                 ResourceCommands.Delete.class, GetCommand.class, ConfigCommand.class, IpamCommand.class,
-                VersionCommand.class, CompletionCommand.class})
+                NodeCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class OcelotCtl implements Runnable {
     @Option(names = {"-c", "--config"}, scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
             description = "Client configuration file (default /etc/ocelot/ocelotctl.cfg, else the environment).")
