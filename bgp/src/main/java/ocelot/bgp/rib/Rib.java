@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +28,7 @@ public final class Rib {
     private final RouteExport export;
     private final ByteBufAllocator alloc;
     private final RibPeer local;
-    private final HashMap<Prefix, Destination> table = new HashMap<>();
+    private final DestinationTable table = new DestinationTable();
     private final Map<UpdateGroup.Key, UpdateGroup> groups = new HashMap<>();
     private final List<UpdateGroup> groupList = new ArrayList<>();
     /** Destinations whose best path changed since the last flush, each once (its dirty flag). */
@@ -62,9 +61,9 @@ public final class Rib {
             g = new UpdateGroup(key, slot, export, alloc);
             groups.put(key, g);
             groupList.add(g);
-            g.flush(table.values()); // no members yet: records the group's Adj-RIB-Out only
+            g.flush(table); // no members yet: records the group's Adj-RIB-Out only
         }
-        g.dumpTo(peer, table.values(), families);
+        g.dumpTo(peer, table, families);
         g.members.add(peer);
         peer.group = g;
     }
@@ -81,39 +80,38 @@ public final class Rib {
             if (g.members.isEmpty()) {
                 groups.remove(g.key);
                 groupList.remove(g);
-                for (Destination d : table.values()) d.advertise(g.slot, null);
+                for (Destination d : table) d.advertise(g.slot, null);
                 for (Destination d : dirty) d.advertise(g.slot, null);
                 usedSlots.clear(g.slot);
             }
         }
-        Iterator<Destination> it = table.values().iterator();
-        while (it.hasNext()) {
-            Destination d = it.next();
+        for (Destination d : table.snapshot()) {
             Path p = d.pathFrom(peer);
             if (p == null) continue;
             if (graceful) {
                 p.stale = true;
+                peer.mayHaveStale = true;
                 if (d.select()) bestChanged(d);
             } else {
                 d.remove(peer);
                 if (d.select()) bestChanged(d);
-                if (d.paths.length == 0) it.remove();
+                if (d.paths.length == 0) table.remove(d.prefix);
             }
         }
     }
 
     /** Removes every stale path of {@code peer} (RFC 4724 §4.2: End-of-RIB received or restart timer expired). */
     public int sweepStale(RibPeer peer) {
+        if (!peer.mayHaveStale) return 0;
+        peer.mayHaveStale = false;
         int removed = 0;
-        Iterator<Destination> it = table.values().iterator();
-        while (it.hasNext()) {
-            Destination d = it.next();
+        for (Destination d : table.snapshot()) {
             Path p = d.pathFrom(peer);
             if (p != null && p.stale) {
                 d.remove(peer);
                 removed++;
                 if (d.select()) bestChanged(d);
-                if (d.paths.length == 0) it.remove();
+                if (d.paths.length == 0) table.remove(d.prefix);
             }
         }
         return removed;
@@ -121,12 +119,13 @@ public final class Rib {
 
     /** Moves the stale paths of a restarting peer's old incarnation to its new {@link RibPeer}. */
     public void adoptStale(RibPeer from, RibPeer to) {
-        for (Destination d : table.values()) {
+        for (Destination d : table) {
             Path p = d.pathFrom(from);
             if (p != null) {
                 d.remove(from);
                 Path n = new Path(to, p.attributes, p.nextHop);
                 n.stale = true;
+                to.mayHaveStale = true;
                 d.put(n);
                 d.select();
             }
@@ -153,11 +152,7 @@ public final class Rib {
     }
 
     private void add(RibPeer from, Prefix prefix, PathAttributes a, InetAddress nextHop) {
-        Destination d = table.get(prefix);
-        if (d == null) {
-            d = new Destination(prefix);
-            table.put(prefix, d);
-        }
+        Destination d = table.getOrAdd(prefix);
         d.put(new Path(from, a, nextHop));
         // A re-announcement by the best path's peer is a new best object, so it propagates too.
         if (d.select()) bestChanged(d);
@@ -197,7 +192,7 @@ public final class Rib {
     public void refresh(RibPeer peer, AddressFamily family) {
         if (peer.group == null) return;
         flush();
-        peer.group.dumpTo(peer, table.values(), List.of(family));
+        peer.group.dumpTo(peer, table, List.of(family));
     }
 
     /** Encodes and writes every pending change. */
@@ -231,7 +226,7 @@ public final class Rib {
 
     public int routesFrom(RibPeer peer) {
         int n = 0;
-        for (Destination d : table.values()) if (d.pathFrom(peer) != null) n++;
+        for (Destination d : table) if (d.pathFrom(peer) != null) n++;
         return n;
     }
 
