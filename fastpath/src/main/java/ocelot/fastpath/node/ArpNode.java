@@ -18,6 +18,7 @@ import ocelot.fastpath.state.ForwardingSnapshot;
  */
 public final class ArpNode {
     public void run(PacketVector v, ForwardingSnapshot s, NeighbourTable neighbours, CounterRecord counters) {
+        if (v.arpSeen == 0) return;
         int port = v.rxPort;
         PortRole role = s.portRoles[port];
         long portMac = s.portMacs[port];

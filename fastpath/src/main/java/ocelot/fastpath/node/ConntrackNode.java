@@ -19,6 +19,7 @@ import ocelot.fastpath.packet.Transport;
 public final class ConntrackNode {
     public void run(PacketVector v, ConntrackTable ct, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
+        int hits = 0;
         for (int i = 0; i < v.count; i++) {
             if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
             int proto = h.protocol[i];
@@ -36,12 +37,14 @@ public final class ConntrackNode {
             boolean reply = (ref & 1) != 0;
             ct.touch(f, reply, v.tcpFlags[i], nowNs, timeouts);
             v.flow[i] = ref;
-            counters.increment(Counter.CT_HIT);
+            hits++;
             if (ct.natOrigSrc(f) != 0) {
                 if (reply) reverseNat(v, i, ct.natOrigSrc(f), ct.natOrigPort(f), counters);
                 else v.snat[i] = true;
             }
         }
+        // one off-heap counter store per burst, not per packet
+        if (hits > 0) counters.add(Counter.CT_HIT, hits);
     }
 
     /** Rewrites destination address (and port / echo id) of a reply back to the endpoint's. */

@@ -23,10 +23,11 @@ public final class DecapNode {
     }
 
     public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, CounterRecord counters) {
+        if (v.ipipSeen == 0) return;
         int found = 0;
         for (int i = 0; i < v.count; i++) {
             if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4 || v.headers.protocol[i] != Ipv4.PROTO_IPIP) continue;
-            if (!s.localAddresses.containsKey(v.headers.dstV4[i])) continue;
+            if (!s.isLocal(v.headers.dstV4[i])) continue;
             if (!s.tunnelPeers.containsKey(v.headers.srcV4[i])) {
                 v.drop(i, Counter.DROP_BAD_ENCAP);
                 continue;

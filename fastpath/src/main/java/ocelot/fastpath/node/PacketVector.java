@@ -25,6 +25,14 @@ public final class PacketVector {
     public final int capacity;
     public int count;
     public int rxPort;
+    /**
+     * ARP frames and IPIP packets the parser saw in this burst: the arp and decap passes skip
+     * bursts with none (most of them) instead of testing every packet.
+     */
+    public int arpSeen;
+    public int ipipSeen;
+    /** Packets the route node marked for an ICMP error or an IPIP tunnel: only then does rewrite stage head room. */
+    public int headroomWanted;
     public final long[] address;
     public final int[] length;
     public final int[] verdict;

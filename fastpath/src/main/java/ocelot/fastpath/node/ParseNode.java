@@ -26,6 +26,9 @@ public final class ParseNode {
     /** @param portMac frames to other unicast MACs are dropped; 0 accepts any (the exception port's kernel side). */
     public void run(MbufBurst burst, PacketVector v, long portMac) {
         HeaderBatch h = v.headers;
+        v.arpSeen = 0;
+        v.ipipSeen = 0;
+        v.headroomWanted = 0;
         for (int i = 0; i < v.count; i++) {
             v.verdict[i] = PacketVector.CONTINUE;
             v.flow[i] = -1;
@@ -78,6 +81,7 @@ public final class ParseNode {
             case Ethernet.TYPE_IPV6 -> parseIpv6(v, i, frame, len, l3);
             case Ethernet.TYPE_ARP -> {
                 v.kind[i] = PacketVector.KIND_ARP;
+                v.arpSeen++;
                 if (l3 + ocelot.fastpath.packet.Arp.LENGTH > len) v.drop(i, Counter.DROP_ARP);
             }
             default -> v.drop(i, Counter.DROP_ETHERTYPE);
@@ -91,41 +95,49 @@ public final class ParseNode {
             v.drop(i, Counter.DROP_IP_HEADER_LENGTH);
             return;
         }
-        if (Ipv4.version(ip) != 4) {
+        // The 20-byte fixed header as five big-endian words, each read once: the fields below and
+        // the checksum come from these registers (11 packet loads instead of 16 per packet).
+        int w0 = PacketMemory.u32(ip);
+        int w1 = PacketMemory.u32(ip + 4);
+        int w2 = PacketMemory.u32(ip + 8);
+        int src = PacketMemory.u32(ip + Ipv4.SRC_OFFSET);
+        int dst = PacketMemory.u32(ip + Ipv4.DST_OFFSET);
+        if (w0 >>> 28 != 4) {
             v.drop(i, Counter.DROP_IP_VERSION);
             return;
         }
-        int ihl = Ipv4.headerLength(ip);
+        int ihl = ((w0 >>> 24) & 0x0F) << 2;
         if (ihl < Ipv4.MIN_HEADER_LENGTH || l3 + ihl > len) {
             v.drop(i, Counter.DROP_IP_HEADER_LENGTH);
             return;
         }
-        int total = Ipv4.totalLength(ip);
+        int total = w0 & 0xFFFF;
         if (total < ihl || l3 + total > len) {
             v.drop(i, Counter.DROP_IP_LENGTH);
             return;
         }
-        if (!Checksum.verify(ip, ihl)) {
+        boolean checksumOk = ihl == Ipv4.MIN_HEADER_LENGTH
+                ? Checksum.fold((w0 & 0xFFFFFFFFL) + (w1 & 0xFFFFFFFFL) + (w2 & 0xFFFFFFFFL) + (src & 0xFFFFFFFFL) + (dst & 0xFFFFFFFFL)) == 0xFFFF
+                : Checksum.verify(ip, ihl);
+        if (!checksumOk) {
             v.drop(i, Counter.DROP_IP_CHECKSUM);
             return;
         }
-        if ((Ipv4.flagsFragment(ip) & Ipv4.FRAGMENT_MASK) != 0) {
+        if ((w1 & Ipv4.FRAGMENT_MASK) != 0) {
             v.drop(i, Counter.DROP_FRAGMENT);
             return;
         }
-        int src = Ipv4.src(ip);
-        int dst = Ipv4.dst(ip);
         int srcTop = src >>> 24;
         // RFC 1812 5.3.7: martian sources (0/8, 127/8, class D/E, limited broadcast) are never forwarded
         if (srcTop == 0 || srcTop == 127 || srcTop >= 224) {
             v.drop(i, Counter.DROP_IP_SOURCE);
             return;
         }
-        int proto = Ipv4.protocol(ip);
+        int proto = (w2 >>> 16) & 0xFF;
         int l4 = l3 + ihl;
         int l4Len = total - ihl;
         v.l4Offset[i] = l4;
-        v.ttl[i] = Ipv4.ttl(ip);
+        v.ttl[i] = w2 >>> 24;
         int sport = 0;
         int dport = 0;
         long t = frame + l4;
@@ -145,8 +157,9 @@ public final class ParseNode {
                     v.drop(i, Counter.DROP_L4_TRUNCATED);
                     return;
                 }
-                sport = Transport.srcPort(t);
-                dport = Transport.dstPort(t);
+                int ports = PacketMemory.u32(t); // both ports in one load
+                sport = ports >>> 16;
+                dport = ports & 0xFFFF;
             }
             case Ipv4.PROTO_ICMP -> {
                 if (l4Len < Transport.ICMP_LENGTH) {
@@ -158,6 +171,7 @@ public final class ParseNode {
                 // echo id stands in for both ports so request and reply share a flow
                 if (Transport.isIcmpQuery(type)) sport = dport = Transport.icmpId(t);
             }
+            case Ipv4.PROTO_IPIP -> v.ipipSeen++;
             default -> { }
         }
         v.headers.setV4(i, src, dst, sport, dport, proto);

@@ -47,7 +47,7 @@ public final class PolicyNode {
         for (int i = 0; i < v.count; i++) {
             pending[i] = false;
             if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
-            if (fromWorkload && (srcEndpoint < 0 || s.endpointByAddress.get(h.srcV4[i]) != srcEndpoint)) {
+            if (fromWorkload && (srcEndpoint < 0 || !s.endpointOwns(srcEndpoint, h.srcV4[i]))) {
                 v.drop(i, Counter.DROP_IP_SOURCE);
                 continue;
             }

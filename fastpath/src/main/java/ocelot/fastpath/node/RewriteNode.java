@@ -36,7 +36,10 @@ public final class RewriteNode {
     public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
         int adjust = 0;
         boolean lengths = false;
-        for (int i = 0; i < v.count; i++) {
+        // headDelta is all zero on entry (parse clears it, decap clears what it used); most bursts
+        // carry no ICMP error and no tunnelled packet and skip this pass
+        int staging = v.headroomWanted > 0 ? v.count : 0;
+        for (int i = 0; i < staging; i++) {
             v.headDelta[i] = 0;
             if (v.icmpError[i] >= 0) {
                 if (v.verdict[i] != PacketVector.CONTINUE) continue;
@@ -78,8 +81,7 @@ public final class RewriteNode {
                 Ipv4.write(frame + l3, 0, Ipv4.totalLength(ip) + IPIP_HEADROOM, nextId(), TUNNEL_TTL, Ipv4.PROTO_IPIP, s.nodeAddress, v.tunnel[i]);
                 counters.increment(Counter.IPIP_ENCAP);
             }
-            Ethernet.dst(frame, v.dstMac[i]);
-            Ethernet.src(frame, s.portMacs[v.outPort[i]]);
+            Ethernet.addresses(frame, v.dstMac[i], s.portMacs[v.outPort[i]]);
             v.verdict[i] = v.outPort[i];
         }
         if (lengths) burst.applyLengths();

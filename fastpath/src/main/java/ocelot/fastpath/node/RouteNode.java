@@ -44,7 +44,7 @@ public final class RouteNode {
                 continue;
             }
             if (v.kind[i] != PacketVector.KIND_IPV4) continue;
-            if (s.localAddresses.containsKey(h.dstV4[i])) {
+            if (s.isLocal(h.dstV4[i])) {
                 v.verdict[i] = PacketVector.PUNT;
                 continue;
             }
@@ -80,6 +80,7 @@ public final class RouteNode {
                     long entry = neighbours.get(neighbour);
                     v.outPort[i] = s.nhPort[nh];
                     v.tunnel[i] = s.nhTunnel[nh];
+                    if (v.tunnel[i] != 0) v.headroomWanted++;
                     if (entry == NeighbourTable.UNRESOLVED) {
                         unresolved(v, i, nh, neighbour, nowNs, counters);
                         continue;
@@ -99,6 +100,7 @@ public final class RouteNode {
     /** Marks the packet to be turned into an ICMP error; counts why the original did not pass. */
     static void icmpError(PacketVector v, int i, int type, int code, Counter reason) {
         v.icmpError[i] = type << 8 | code;
+        v.headroomWanted++;
         v.dropReason[i] = (short) reason.ordinal();
     }
 

@@ -27,7 +27,17 @@ public final class Checksum {
     public static int compute(long address, int length) { return ~fold(sum(address, length, 0)) & 0xFFFF; }
 
     /** True when the region, checksum field included, sums to 0xFFFF (RFC 1071 verification). */
-    public static boolean verify(long address, int length) { return fold(sum(address, length, 0)) == 0xFFFF; }
+    public static boolean verify(long address, int length) {
+        if (length == Ipv4.MIN_HEADER_LENGTH) return fold(sum20(address)) == 0xFFFF;
+        return fold(sum(address, length, 0)) == 0xFFFF;
+    }
+
+    /** {@link #sum} of an option-less IPv4 header, unrolled: five loads, no loop. */
+    static long sum20(long address) {
+        return (PacketMemory.u32(address) & 0xFFFFFFFFL) + (PacketMemory.u32(address + 4) & 0xFFFFFFFFL)
+                + (PacketMemory.u32(address + 8) & 0xFFFFFFFFL) + (PacketMemory.u32(address + 12) & 0xFFFFFFFFL)
+                + (PacketMemory.u32(address + 16) & 0xFFFFFFFFL);
+    }
 
     /** RFC 1624 eqn. 3 for one 16-bit word changing from {@code old} to {@code now}. */
     public static int update16(int checksum, int old, int now) {

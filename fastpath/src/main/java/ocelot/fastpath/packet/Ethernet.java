@@ -36,6 +36,12 @@ public final class Ethernet {
 
     public static void src(long frame, long mac) { PacketMemory.mac(frame + SRC_OFFSET, mac); }
 
+    /** Writes both addresses with two stores (a 64-bit and a 32-bit one) instead of four. */
+    public static void addresses(long frame, long dst, long src) {
+        PacketMemory.u64(frame, dst << 16 | (src >>> 32) & 0xFFFF);
+        PacketMemory.u32(frame + 8, (int) src);
+    }
+
     public static int type(long frame) { return PacketMemory.u16(frame + TYPE_OFFSET); }
 
     public static boolean isMulticast(long mac) { return (mac & 0x0100_0000_0000L) != 0; }

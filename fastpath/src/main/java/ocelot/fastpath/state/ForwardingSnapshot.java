@@ -57,8 +57,12 @@ public final class ForwardingSnapshot {
     public final Classifier[] egress;
     /** Endpoint address -> endpoint index, for anti-spoofing on workload ports. */
     public final Int2IntHashMap endpointByAddress;
+    /** Per endpoint its addresses, for the per-packet anti-spoofing test (a scan of one or two). */
+    private final int[][] endpointAddresses;
     /** Node-owned addresses (node + tunnel): traffic to them is punted, IPIP to them decapsulated. */
     public final Int2IntHashMap localAddresses;
+    /** The same addresses as a plain array: a node has one to a few, a scan beats a hash probe per packet. */
+    private final int[] localAddressList;
     /** Remote nodes we tunnel to: the only sources whose IPIP packets are decapsulated. */
     public final Int2IntHashMap tunnelPeers;
 
@@ -106,6 +110,8 @@ public final class ForwardingSnapshot {
         endpoints = state.endpoints().toArray(Endpoint[]::new);
         endpointPort = c.endpointPort;
         endpointMac = new long[endpoints.length];
+        endpointAddresses = new int[endpoints.length][];
+        for (int e = 0; e < endpoints.length; e++) endpointAddresses[e] = endpoints[e].addresses().stream().mapToInt(Integer::intValue).toArray();
         ingress = new Classifier[endpoints.length];
         egress = new Classifier[endpoints.length];
         for (int e = 0; e < endpoints.length; e++) {
@@ -117,6 +123,9 @@ public final class ForwardingSnapshot {
         localAddresses = new Int2IntHashMap(-1);
         localAddresses.put(nodeAddress, 0);
         for (int a : state.tunnelAddresses()) localAddresses.put(a, 0);
+        localAddressList = new int[localAddresses.size()];
+        int k = 0;
+        for (var it = localAddresses.keySet().iterator(); it.hasNext(); ) localAddressList[k++] = it.nextValue();
         List<IpPool> pools = state.pools();
         poolPrefix = new int[pools.size()];
         poolLength = new int[pools.size()];
@@ -257,5 +266,22 @@ public final class ForwardingSnapshot {
             hopIndex.put(key, hops.size() - 1);
             return hops.size() - 1;
         }
+    }
+
+    /** True when {@code address} is the node's address or one of its tunnel addresses. */
+    public boolean isLocal(int address) {
+        int[] list = localAddressList;
+        for (int a : list) if (a == address) return true;
+        return false;
+    }
+
+    /**
+     * True when {@code address} is one of endpoint {@code e}'s addresses: the same answer as
+     * {@code endpointByAddress.get(address) == e} (an address belongs to at most one endpoint)
+     * without the hash probe.
+     */
+    public boolean endpointOwns(int e, int address) {
+        for (int a : endpointAddresses[e]) if (a == address) return true;
+        return false;
     }
 }

@@ -59,6 +59,8 @@ public final class Worker implements Agent {
     private final PolicyNode policy;
     private final RewriteNode rewrite;
     private final long[] dropsByReason = new long[Counter.values().length];
+    /** Packets staged per output port in the current burst; MbufBurst counts are set once per burst. */
+    private final int[] staged;
 
     Worker(int index, int workers, List<? extends Port> ports, FastpathControl control, NeighbourTable neighbours,
            NanoClock clock, FastpathConfig config) {
@@ -74,6 +76,7 @@ public final class Worker implements Agent {
         this.rx = new MbufBurst(b);
         this.txStage = new MbufBurst[ports.size()];
         for (int p = 0; p < ports.size(); p++) txStage[p] = new MbufBurst(b);
+        this.staged = new int[ports.size()];
         this.drops = new MbufBurst(b);
         this.v = new PacketVector(b);
         this.heads = new HeadAdjuster(b);
@@ -154,9 +157,7 @@ public final class Worker implements Agent {
                 v.dropReason[i] = (short) Counter.DROP_ETHERTYPE.ordinal();
             }
             if (verdict >= 0) {
-                MbufBurst t = txStage[verdict];
-                t.setMbuf(t.count(), rx.mbuf(i));
-                t.setCount(t.count() + 1);
+                txStage[verdict].setMbuf(staged[verdict]++, rx.mbuf(i));
             } else {
                 drops.setMbuf(dropped++, rx.mbuf(i));
                 dropsByReason[v.dropReason[i]]++;
@@ -168,8 +169,10 @@ public final class Worker implements Agent {
         int exceptionRefused = 0;
         for (int p = 0; p < txStage.length; p++) {
             MbufBurst t = txStage[p];
-            int n = t.count();
+            int n = staged[p];
             if (n == 0) continue;
+            staged[p] = 0;
+            t.setCount(n);
             int sent = ports.get(p).transmit(index, t, 0, n);
             t.setCount(0);
             counters.addPort(p, CounterRecord.PORT_TX, sent);
