@@ -159,7 +159,7 @@ public final class BgpNodeAgent implements AutoCloseable {
             BgpSpeaker s = new BgpSpeaker(plan.speaker(), fib, clock);
             try {
                 s.start();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Netty rethrows bind's IOException unchecked-style
                 s.close();
                 speaker = null;
                 throw new IllegalStateException("node " + nodeName + ": cannot listen on "
