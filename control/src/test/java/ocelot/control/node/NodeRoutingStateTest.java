@@ -1,0 +1,96 @@
+package ocelot.control.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import ocelot.bgp.peering.PeeringPlan;
+import ocelot.bgp.speaker.PeerSettings;
+import ocelot.bgp.wire.Prefix;
+import ocelot.control.resource.AsNumber;
+import ocelot.control.resource.BgpPeer;
+import ocelot.control.resource.Cidr;
+import ocelot.control.resource.ClusterSetting;
+import ocelot.control.resource.IpAddress;
+import ocelot.control.resource.IpPool;
+import ocelot.control.resource.NodeResource;
+import ocelot.control.resource.Resource;
+import ocelot.control.resource.ResourceCodec;
+import ocelot.control.resource.WorkloadEndpoint;
+import org.junit.jupiter.api.Test;
+
+/** Datastore keys -> Calico peering inputs and local routes, without sockets. */
+class NodeRoutingStateTest {
+    private final SortedMap<String, String> keys = new TreeMap<>();
+
+    private void put(Resource... resources) {
+        for (Resource r : resources) keys.put(r.key().datastoreKey(), ResourceCodec.toStored(r));
+    }
+
+    private void block(String cidr, String node) {
+        keys.put(NodeRoutingState.BLOCKS + cidr.replace('/', '-'), "{\"cidr\":\"" + cidr + "\",\"affinity\":\"host:" + node + "\",\"allocations\":[]}");
+    }
+
+    private static NodeResource node(String name, String ip, Long as) {
+        return new NodeResource(name, new NodeResource.Bgp(as == null ? null : AsNumber.of(as), Cidr.parseInterface(ip), null));
+    }
+
+    @Test
+    void asPerRackNodeScopedPeersAndNodesWithoutBgp() {
+        keys.put(ClusterSetting.AS_NUMBER.datastoreKey(), "64512");
+        put(node("a", "10.0.0.1/24", 65001L), node("b", "10.0.0.2/24", null), new NodeResource("c", null),
+                new BgpPeer(BgpPeer.Scope.NODE, "a", IpAddress.parse("10.0.0.254"), AsNumber.of(65001)),
+                new BgpPeer(BgpPeer.Scope.NODE, "b", IpAddress.parse("10.0.0.253"), AsNumber.of(64512)),
+                new BgpPeer(BgpPeer.Scope.GLOBAL, null, IpAddress.parse("10.0.9.9"), AsNumber.of(64999)));
+        PeeringPlan plan = PeeringPlan.of(NodeRoutingState.read(keys, "a", 179, 120).peering());
+        assertEquals(65001, plan.speaker().localAs());
+        Map<String, PeerSettings> byPeer = new TreeMap<>();
+        for (PeerSettings p : plan.peers()) byPeer.put(p.session().peerAddress().getHostAddress(), p);
+        assertEquals(List.of("10.0.0.2", "10.0.0.254", "10.0.9.9"), List.copyOf(byPeer.keySet()), "c has no BGP address; b's own peer is b's");
+        assertEquals("node-to-node mesh", byPeer.get("10.0.0.2").peerType());
+        assertEquals(64512, byPeer.get("10.0.0.2").session().peerAs(), "b has no AS of its own: the global one");
+        assertTrue(byPeer.get("10.0.0.2").session().external());
+        assertEquals("node specific", byPeer.get("10.0.0.254").peerType());
+        assertFalse(byPeer.get("10.0.0.254").session().external());
+
+        keys.put(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey(), "off");
+        assertEquals(2, PeeringPlan.of(NodeRoutingState.read(keys, "a", 179, 120).peering()).peers().size());
+    }
+
+    @Test
+    void affineBlocksAndBorrowedAddressesInsidePoolsOnly() {
+        put(node("a", "10.0.0.1/24", null), node("b", "10.0.0.2/24", null), new IpPool(Cidr.parse("10.70.0.0/16"), null, true, null, null));
+        block("10.70.0.0/26", "a");
+        block("10.70.0.64/26", "b");
+        block("10.80.0.0/26", "a"); // left behind by a deleted pool
+        put(new WorkloadEndpoint("eth0", "p1", "k8s", "a", Map.of(), "cali1", null, List.of(Cidr.parse("10.70.0.5/32")), null, null),
+                new WorkloadEndpoint("eth0", "p2", "k8s", "a", Map.of(), "cali2", null, List.of(Cidr.parse("10.70.0.70/32")), null, null),
+                new WorkloadEndpoint("eth0", "p3", "k8s", "b", Map.of(), "cali3", null, List.of(Cidr.parse("10.70.0.71/32")), null, null));
+        NodeRoutingState a = NodeRoutingState.read(keys, "a", 179, 120);
+        assertEquals(List.of(Prefix.parse("10.70.0.0/26"), Prefix.parse("10.70.0.70/32")), a.localRoutes(),
+                "own block, plus the address borrowed from b's block; not b's endpoint, not the block outside every pool");
+        assertEquals(List.of("affine block 10.80.0.0/26 is outside every IP pool: not announced"), a.warnings());
+    }
+
+    @Test
+    void damagedRecordsAreNamed() {
+        put(node("a", "10.0.0.1/24", null));
+        keys.put(ClusterSetting.AS_NUMBER.datastoreKey(), "sixty");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeRoutingState.read(keys, "a", 179, 120));
+        assertTrue(e.getMessage().startsWith("/ocelot/v1/config/asNumber: "), e.getMessage());
+        keys.remove(ClusterSetting.AS_NUMBER.datastoreKey());
+        block("10.70.0.0/26", "a");
+        keys.put(NodeRoutingState.BLOCKS + "10.70.0.64-26", "{\"cidr\":\"10.70.0.64/99\",\"affinity\":\"host:a\"}");
+        e = assertThrows(IllegalArgumentException.class, () -> NodeRoutingState.read(keys, "a", 179, 120));
+        assertTrue(e.getMessage().startsWith("/ocelot/v1/ipam/block/10.70.0.64-26: cidr: "), e.getMessage());
+        keys.remove(NodeRoutingState.BLOCKS + "10.70.0.64-26");
+        put(new NodeResource("a", null));
+        e = assertThrows(IllegalArgumentException.class, () -> PeeringPlan.of(NodeRoutingState.read(keys, "a", 179, 120).peering()));
+        assertTrue(e.getMessage().contains("node a has no ipv4Address"), e.getMessage());
+    }
+}
