@@ -101,7 +101,12 @@ final class NodeCommand implements Runnable {
             }).prepare(nodeName, address, asNumber);
 
             CountDownLatch stopped = new CountDownLatch(1);
-            NodeProcess process = NodeProcess.start(node.root.store(), nodeName, bgpPort, dir, Clock.systemUTC());
+            NodeProcess process;
+            try {
+                process = NodeProcess.start(node.root.store(), nodeName, bgpPort, dir, Clock.systemUTC());
+            } catch (IOException | IllegalStateException e) {
+                throw new OcelotCtl.CommandFailure("node " + nodeName + " not started: " + e.getMessage());
+            }
             Thread hook = new Thread(() -> {
                 out.println("Stopping Ocelot node " + nodeName);
                 out.flush();
