@@ -75,10 +75,11 @@ public final class Ipv4 {
 
     /** Decrements TTL and patches the checksum incrementally (RFC 1624): TTL is the high byte of word 4. */
     public static void decrementTtl(long ip) {
-        int oldWord = PacketMemory.u16(ip + TTL_OFFSET);
-        int newWord = oldWord - 0x0100;
-        PacketMemory.u16(ip + TTL_OFFSET, newWord);
-        checksum(ip, Checksum.update16(checksum(ip), oldWord, newWord));
+        // TTL, protocol and checksum are one 32-bit word: one load and one store instead of two each
+        int word = PacketMemory.u32(ip + TTL_OFFSET);
+        int oldTtlProto = word >>> 16;
+        int newTtlProto = oldTtlProto - 0x0100;
+        PacketMemory.u32(ip + TTL_OFFSET, newTtlProto << 16 | Checksum.update16(word & 0xFFFF, oldTtlProto, newTtlProto));
     }
 
     public static String format(int address) {
