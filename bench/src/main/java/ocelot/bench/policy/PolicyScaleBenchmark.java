@@ -9,6 +9,7 @@ import ocelot.control.calc.CalculationGraph;
 import ocelot.control.calc.DataplaneModel;
 import ocelot.control.calc.DataplaneUpdate;
 import ocelot.control.calc.EndpointClassifier;
+import ocelot.control.calc.SharedClassifiers;
 import ocelot.control.policy.Action;
 import ocelot.control.policy.Cidr;
 import ocelot.control.policy.Direction;
@@ -109,6 +110,7 @@ public final class PolicyScaleBenchmark {
         }
         System.out.printf("(%d dataplane updates emitted by %d changes)%n", updates, 3 * changes);
         bench.classifiers(graph);
+        bench.sharedClassifiers(changes);
     }
 
     private static int random(PolicyScaleBenchmark bench) {
@@ -166,7 +168,7 @@ public final class PolicyScaleBenchmark {
         }
         DataplaneModel dataplane = new DataplaneModel();
         dataplane.apply(fresh.flush());
-        int sample = Math.min(500, endpointCount);
+        int sample = Math.min(100, endpointCount);
         long rules = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < sample; i++) {
@@ -181,6 +183,76 @@ public final class PolicyScaleBenchmark {
         long ns = System.nanoTime() - t0;
         System.out.printf("acl classifiers: %d endpoints x 2 directions in %.1f ms (%.3f ms per endpoint, %.0f acl rules per endpoint)%n",
                 sample, ns / 1e6, ns / 1e6 / sample, (double) rules / sample);
+    }
+
+    /**
+     * The calculation graph and the acl/ classifiers of every endpoint together, classifiers
+     * shared between endpoints of equal inputs ({@link SharedClassifiers}): cold (empty to every
+     * endpoint's classifiers compiled), then p50/p99 of the same three changes including the
+     * classifier rebuilds. The reference is the unshared per-endpoint compile above.
+     */
+    private void sharedClassifiers(int changes) {
+        long[] coldCpu = new long[3];
+        long[] coldWall = new long[3];
+        CalculationGraph graph = null;
+        SharedClassifiers classifiers = null;
+        for (int run = 0; run < coldCpu.length; run++) {
+            nextEndpoint = endpointCount;
+            List<Endpoint> endpoints = new ArrayList<>(endpointCount);
+            for (int i = 0; i < endpointCount; i++) {
+                endpoints.add(endpoint(i));
+            }
+            List<Policy> policies = new ArrayList<>(policyCount);
+            for (int i = 0; i < policyCount; i++) {
+                policies.add(policy(i));
+            }
+            long c0 = THREAD.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            graph = new CalculationGraph(NODE);
+            graph.updateProfile(new Profile("k8s_ns.default", List.of(Rule.of(Action.ALLOW)), List.of(Rule.of(Action.ALLOW)),
+                    Map.of("ns", "default")));
+            policies.forEach(graph::updatePolicy);
+            endpoints.forEach(graph::updateEndpoint);
+            classifiers = new SharedClassifiers(new DataplaneModel());
+            classifiers.apply(graph.flush());
+            coldWall[run] = System.nanoTime() - t0;
+            coldCpu[run] = THREAD.getCurrentThreadCpuTime() - c0;
+        }
+        long rules = 0;
+        for (int i = 0; i < endpointCount; i++) {
+            for (Direction d : Direction.values()) {
+                for (var stage : classifiers.classifier(EndpointKey.workload(NODE, "wl-" + i), d).stages()) {
+                    rules += stage.size();
+                }
+            }
+        }
+        System.out.printf("shared classifiers cold (empty -> every endpoint's classifiers compiled): first %.1f ms (cpu %.1f ms),"
+                        + " last %.1f ms (cpu %.1f ms); %d distinct stages for %d endpoints x 2 directions (%.0f acl rules per endpoint)%n",
+                coldWall[0] / 1e6, coldCpu[0] / 1e6, coldWall[2] / 1e6, coldCpu[2] / 1e6, classifiers.distinctStages(),
+                endpointCount, (double) rules / endpointCount);
+        long[][] wall = new long[3][changes];
+        long[][] cpu = new long[3][changes];
+        long builds0 = classifiers.builds();
+        for (int i = 0; i < changes; i++) {
+            for (int kind = 0; kind < 3; kind++) {
+                long c0 = THREAD.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                switch (kind) {
+                    case 0 -> graph.updateEndpoint(relabelled(random.nextInt(endpointCount)));
+                    case 1 -> graph.updateEndpoint(endpoint(nextEndpoint++));
+                    default -> graph.updatePolicy(policy(random.nextInt(policyCount)));
+                }
+                classifiers.apply(graph.flush());
+                wall[kind][i] = System.nanoTime() - t0;
+                cpu[kind][i] = THREAD.getCurrentThreadCpuTime() - c0;
+            }
+        }
+        String[] names = {"+acl label change", "+acl new endpoint", "+acl policy edit"};
+        for (int kind = 0; kind < 3; kind++) {
+            report(names[kind] + " wall", wall[kind], coldWall[2]);
+            report(names[kind] + " cpu", cpu[kind], coldCpu[2]);
+        }
+        System.out.printf("(%d classifier stages compiled by %d changes)%n", classifiers.builds() - builds0, 3 * changes);
     }
 
     private Endpoint endpoint(int i) {

@@ -40,15 +40,32 @@ final class AclLowering {
     private AclLowering() {
     }
 
+    /** Stand-ins for "the endpoint's only address of this family" (compared by reference). */
+    static final IpAddress ONLY_V4 = new IpAddress(false, 0, 0);
+    static final IpAddress ONLY_V6 = new IpAddress(true, 0, 0);
+
     /**
-     * @param own         the endpoint's addresses, and {@code ownIsDestination} which side
-     *                    they are on (ingress: destination, egress: source). The classifier only
-     *                    sees packets to (from) the endpoint, so that side's IP sets and named
-     *                    ports are cut down to the endpoint's own addresses instead of expanded
-     *                    in full; with a cluster-wide named port that is 2 alternatives, not 20k.
+     * The endpoint's side of every rule: its {@code addresses} and, for each IP set read on
+     * that side, the members that are its own ({@code members}). An address may be
+     * {@link #ONLY_V4}/{@link #ONLY_V6}: the classifier sees only packets to (from) the endpoint,
+     * so its only address of a family needs no prefix at all, and endpoints that differ only in
+     * their addresses lower to the same rules (and share one classifier).
+     */
+    record OwnSide(List<IpAddress> addresses, boolean isDestination, Function<IpSetKey, Set<IpSetMember>> members) {
+        /** The host prefix of an own address; null (any) for a stand-in. */
+        Prefix host(IpAddress a) {
+            return a == ONLY_V4 || a == ONLY_V6 ? null : AclLowering.host(a);
+        }
+    }
+
+    /**
+     * @param own the endpoint's side (ingress: destination, egress: source). The classifier only
+     *            sees packets to (from) the endpoint, so that side's IP sets and named ports are
+     *            cut down to the endpoint's own bindings instead of expanded in full; with a
+     *            cluster-wide named port that is 2 alternatives, not 20k.
      */
     static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, int userIdBase,
-                      List<IpAddress> own, boolean ownIsDestination, List<ocelot.acl.Rule> out) {
+                      OwnSide own, List<ocelot.acl.Rule> out) {
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule rule = rules.get(i);
             ocelot.acl.Action action = switch (rule.action()) {
@@ -58,17 +75,17 @@ final class AclLowering {
                 case LOG -> null;
             };
             if (action != null) {
-                lower(rule, action, members, userIdBase + i, own, ownIsDestination, out);
+                lower(rule, action, members, userIdBase + i, own, out);
             }
         }
     }
 
     private static void lower(CompiledRule rule, ocelot.acl.Action action, Function<IpSetKey, Set<IpSetMember>> members,
-                              int userId, List<IpAddress> own, boolean ownIsDestination, List<ocelot.acl.Rule> out) {
+                              int userId, OwnSide own, List<ocelot.acl.Rule> out) {
         int[] families = rule.ipVersion() != 0 ? new int[] {rule.ipVersion()} : new int[] {4, 6};
         for (int family : families) {
-            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members, ownIsDestination ? null : own);
-            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members, ownIsDestination ? own : null);
+            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members, own.isDestination() ? null : own);
+            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members, own.isDestination() ? own : null);
             for (IcmpAlternative icmp : icmp(rule)) {
                 for (Alternative src : sources) {
                     for (Alternative dst : destinations) {
@@ -126,7 +143,9 @@ final class AclLowering {
     }
 
     private static List<Alternative> side(CompiledRule.Side side, int family, int protocol,
-                                          Function<IpSetKey, Set<IpSetMember>> members, List<IpAddress> own) {
+                                          Function<IpSetKey, Set<IpSetMember>> peerMembers, OwnSide own) {
+        // The endpoint's side reads only its own bindings: that is what makes the result shareable.
+        Function<IpSetKey, Set<IpSetMember>> members = own != null ? own.members() : peerMembers;
         // Positive addresses: nets ∩ IP set (∩ own addresses on the endpoint's side).
         List<Prefix> addresses = new ArrayList<>();
         if (side.nets().isEmpty()) {
@@ -139,11 +158,15 @@ final class AclLowering {
             }
         }
         if (own != null) {
+            // notSelector on the endpoint's side is decided here too, against its own addresses
+            // (not 10k excluded hosts in every rule).
             List<Prefix> hosts = new ArrayList<>();
-            for (IpAddress a : own) {
+            for (IpAddress a : own.addresses()) {
+                IpSetMember.Address member = new IpSetMember.Address(a);
                 if (a.version() == family
-                        && (side.ipSet() == null || members.apply(side.ipSet()).contains(new IpSetMember.Address(a)))) {
-                    hosts.add(host(a));
+                        && (side.ipSet() == null || members.apply(side.ipSet()).contains(member))
+                        && (side.notIpSet() == null || !members.apply(side.notIpSet()).contains(member))) {
+                    hosts.add(own.host(a));
                 }
             }
             addresses = intersect(addresses, hosts);
@@ -162,7 +185,7 @@ final class AclLowering {
                 notAddresses.add(prefix(net));
             }
         }
-        if (side.notIpSet() != null) {
+        if (side.notIpSet() != null && own == null) {
             for (IpSetMember m : members.apply(side.notIpSet())) {
                 if (family == 0 || m.address().version() == family) {
                     notAddresses.add(host(m.address()));
@@ -189,14 +212,19 @@ final class AclLowering {
                     if (ap.protocol() != protocol || (family != 0 && ap.address().version() != family)) {
                         continue;
                     }
-                    Prefix both = intersect(address, host(ap.address()));
+                    Prefix memberHost = own != null ? own.host(ap.address()) : host(ap.address());
+                    if (memberHost == null) { // the endpoint's only address of this family
+                        alternatives.add(new Alternative(address, new PortRange(ap.port(), ap.port()), notAddresses, notPorts));
+                        continue;
+                    }
+                    Prefix both = intersect(address, memberHost);
                     if (both != null) {
                         alternatives.add(new Alternative(both, new PortRange(ap.port(), ap.port()), notAddresses, notPorts));
                     }
                 }
             }
         }
-        return excludeNamedPorts(resolveHostExclusions(alternatives), side.notNamedPorts(), family, protocol, members);
+        return excludeNamedPorts(resolveHostExclusions(alternatives), side.notNamedPorts(), family, protocol, members, own);
     }
 
     /**
@@ -244,18 +272,32 @@ final class AclLowering {
     }
 
     private static List<Alternative> excludeNamedPorts(List<Alternative> alternatives, List<IpSetKey> keys, int family,
-                                                       int protocol, Function<IpSetKey, Set<IpSetMember>> members) {
+                                                       int protocol, Function<IpSetKey, Set<IpSetMember>> members,
+                                                       OwnSide own) {
         Map<Prefix, List<PortRange>> excluded = new LinkedHashMap<>();
         for (IpSetKey key : keys) {
             for (IpSetMember m : members.apply(key)) {
                 IpSetMember.AddressPort ap = (IpSetMember.AddressPort) m;
                 if (ap.protocol() == protocol && (family == 0 || ap.address().version() == family)) {
-                    excluded.computeIfAbsent(host(ap.address()), h -> new ArrayList<>()).add(new PortRange(ap.port(), ap.port()));
+                    Prefix h = own != null ? own.host(ap.address()) : host(ap.address());
+                    excluded.computeIfAbsent(h, x -> new ArrayList<>()).add(new PortRange(ap.port(), ap.port()));
                 }
             }
         }
         if (excluded.isEmpty()) {
             return alternatives;
+        }
+        List<PortRange> onlyAddress = excluded.get(null);
+        if (onlyAddress != null) {
+            // The endpoint's only address of this family: every packet here has it, so the
+            // exclusion is just the ports (and no other key can exist in this family).
+            List<Alternative> out = new ArrayList<>();
+            for (Alternative a : alternatives) {
+                List<PortRange> notPorts = new ArrayList<>(a.notPorts());
+                notPorts.addAll(onlyAddress);
+                out.add(new Alternative(a.address(), a.ports(), a.notAddresses(), notPorts));
+            }
+            return out;
         }
         List<Alternative> out = new ArrayList<>();
         for (Alternative a : alternatives) {
@@ -278,6 +320,10 @@ final class AclLowering {
         List<Prefix> out = new ArrayList<>();
         for (Prefix a : as) {
             for (Prefix b : bs) {
+                if (a == null || b == null) { // "any" on either side: the other, even if also any
+                    out.add(a == null ? b : a);
+                    continue;
+                }
                 Prefix both = intersect(a, b);
                 if (both != null) {
                     out.add(both);

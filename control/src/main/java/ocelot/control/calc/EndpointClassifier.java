@@ -7,6 +7,7 @@ import ocelot.acl.ClassifierSnapshot;
 import ocelot.acl.HeaderBatch;
 import ocelot.control.policy.Direction;
 import ocelot.control.policy.EndpointKey;
+import ocelot.control.policy.IpAddress;
 import ocelot.control.policy.Packet;
 import ocelot.control.policy.Protocol;
 import ocelot.control.policy.Verdict;
@@ -21,43 +22,28 @@ import ocelot.control.policy.Verdict;
  * dropped, since it never decides.
  *
  * <p>The classifiers are for packets to the endpoint (ingress: destination is one of its
- * addresses) or from it (egress: source is one of them), which is all the dataplane gives them;
- * the endpoint's side of every rule is cut down to its own addresses, so other packets are
- * denied.
+ * {@code addresses}) or from it (egress: source is one of them), which is all the dataplane
+ * gives them; {@link #decide} denies any other packet. The stages themselves are usually
+ * shared with every endpoint whose inputs are the same (see {@link SharedClassifiers}).
  */
-public record EndpointClassifier(List<Classifier> stages) {
+public record EndpointClassifier(List<Classifier> stages, Direction direction, List<IpAddress> addresses) {
 
     public EndpointClassifier {
         stages = List.copyOf(stages);
+        addresses = List.copyOf(addresses);
     }
 
-    /** Builds the classifiers of a local endpoint from what a dataplane holds. */
+    /** Builds the classifiers of a local endpoint from what a dataplane holds, sharing nothing. */
     public static EndpointClassifier compile(DataplaneModel dataplane, EndpointKey key, Direction direction) {
         DataplaneUpdate.EndpointUpdate endpoint = dataplane.endpoint(key);
         if (endpoint == null) {
             throw new IllegalArgumentException("no local endpoint " + key);
         }
         List<Classifier> stages = new ArrayList<>();
-        List<String> policies = direction == Direction.INGRESS ? endpoint.ingressPolicies() : endpoint.egressPolicies();
-        if (!policies.isEmpty()) {
-            List<ocelot.acl.Rule> rules = new ArrayList<>();
-            int base = 0;
-            for (String name : policies) {
-                List<CompiledRule> compiled = dataplane.policy(name).rules(direction);
-                AclLowering.lower(compiled, dataplane::ipSet, base, endpoint.addresses(), direction == Direction.INGRESS, rules);
-                base += compiled.size();
-            }
-            // Felix: "drop if no policies passed packet".
-            rules.add(ocelot.acl.Rule.builder(base).action(ocelot.acl.Action.DENY).build());
-            stages.add(Classifier.compile(rules));
+        for (StageKey stage : StageKey.of(dataplane, endpoint, direction, SharedClassifiers.scanNamedPorts(dataplane))) {
+            stages.add(stage.build(dataplane));
         }
-        for (String id : endpoint.profiles()) {
-            List<ocelot.acl.Rule> rules = new ArrayList<>();
-            AclLowering.lower(dataplane.profile(id).rules(direction), dataplane::ipSet, 0, endpoint.addresses(),
-                    direction == Direction.INGRESS, rules);
-            stages.add(Classifier.compile(rules));
-        }
-        return new EndpointClassifier(stages);
+        return new EndpointClassifier(stages, direction, endpoint.addresses());
     }
 
     /**
@@ -73,6 +59,10 @@ public record EndpointClassifier(List<Classifier> stages) {
             batch.setV6(0, packet.src().hi(), packet.src().lo(), packet.dst().hi(), packet.dst().lo(), sport, dport, packet.protocol());
         } else {
             batch.setV4(0, (int) packet.src().lo(), (int) packet.dst().lo(), sport, dport, packet.protocol());
+        }
+        IpAddress own = direction == Direction.INGRESS ? packet.dst() : packet.src();
+        if (!addresses.contains(own)) {
+            return Verdict.DENY; // not this endpoint's packet: the dataplane never hands it over
         }
         int[] out = new int[1];
         for (Classifier stage : stages) {

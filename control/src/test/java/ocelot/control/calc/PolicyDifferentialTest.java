@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The compiled side (calculation graph → updates → {@link DataplaneModel} → acl/ classifiers
- * per endpoint and direction, {@link EndpointClassifier}) against the
+ * per endpoint and direction, {@link EndpointClassifier}, both shared and kept up to date by
+ * {@link SharedClassifiers} and compiled one-off) against the
  * reference {@link PolicyEvaluator}: the same verdict for every packet, from a cold start and
  * after every step of a random sequence of label, endpoint, policy and profile changes applied
  * incrementally. At the end the incremental dataplane must hold exactly what a cold start from
@@ -49,15 +50,23 @@ class PolicyDifferentialTest {
             world.policies.values().forEach(graph::updatePolicy);
             world.profiles.values().forEach(graph::updateProfile);
             DataplaneModel dataplane = new DataplaneModel();
-            dataplane.apply(graph.flush());
-            checked += compare(world, dataplane, "seed " + seed + " cold");
+            // Both ways in: classifiers built from a filled dataplane, or kept up to date from empty.
+            SharedClassifiers classifiers;
+            if (seed % 2 == 0) {
+                dataplane.apply(graph.flush());
+                classifiers = new SharedClassifiers(dataplane);
+            } else {
+                classifiers = new SharedClassifiers(dataplane);
+                classifiers.apply(graph.flush());
+            }
+            checked += compare(world, dataplane, classifiers, "seed " + seed + " cold");
 
             boolean flushEachStep = seed % 3 != 0;
             for (int step = 0; step < STEPS; step++) {
                 String change = change(world, graph);
                 if (flushEachStep || step % 7 == 6 || step == STEPS - 1) {
-                    dataplane.apply(graph.flush());
-                    checked += compare(world, dataplane, "seed " + seed + " step " + step + " after " + change);
+                    classifiers.apply(graph.flush());
+                    checked += compare(world, dataplane, classifiers, "seed " + seed + " step " + step + " after " + change);
                 }
             }
             CalculationGraph cold = new CalculationGraph(RandomPolicyWorld.LOCAL);
@@ -151,7 +160,7 @@ class PolicyDifferentialTest {
                 : new Packet(mine, other, p.protocol(), p.srcPort(), p.dstPort(), p.icmpType(), p.icmpCode());
     }
 
-    private long compare(RandomPolicyWorld world, DataplaneModel dataplane, String where) {
+    private long compare(RandomPolicyWorld world, DataplaneModel dataplane, SharedClassifiers classifiers, String where) {
         PolicyEvaluator reference = world.evaluator();
         List<EndpointKey> local = world.endpoints.keySet().stream()
                 .filter(k -> k.node().equals(RandomPolicyWorld.LOCAL)).sorted().toList();
@@ -159,7 +168,9 @@ class PolicyDifferentialTest {
         long n = 0;
         for (EndpointKey key : local) {
             for (Direction direction : Direction.values()) {
-                EndpointClassifier classifier = EndpointClassifier.compile(dataplane, key, direction);
+                // The shared, incrementally maintained classifier and a one-off compile of the same state.
+                EndpointClassifier classifier = classifiers.classifier(key, direction);
+                EndpointClassifier unshared = EndpointClassifier.compile(dataplane, key, direction);
                 Endpoint endpoint = world.endpoints.get(key);
                 for (int i = 0; i < PACKETS; i++) {
                     Packet packet = world.packet();
@@ -177,6 +188,8 @@ class PolicyDifferentialTest {
                         assertEquals(ownExpected, dataplane.decide(key, direction, own),
                                 where + ": " + key + " " + direction + " " + own);
                         assertEquals(ownExpected, classifier.decide(own),
+                                where + ": shared acl classifier of " + key + " " + direction + " " + own);
+                        assertEquals(ownExpected, unshared.decide(own),
                                 where + ": acl classifier of " + key + " " + direction + " " + own);
                         if (ownExpected == Verdict.ALLOW) {
                             allowed++;

@@ -1,0 +1,234 @@
+package ocelot.control.calc;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import ocelot.acl.Classifier;
+import ocelot.control.policy.Direction;
+import ocelot.control.policy.EndpointKey;
+import ocelot.control.policy.IpAddress;
+
+/**
+ * The acl/ classifiers of every local endpoint of a {@link DataplaneModel}, kept up to date as
+ * updates are applied, with one compiled classifier per distinct {@link StageKey}: endpoints
+ * whose policies, profiles and own IP set bindings are the same share it (Felix and VPP share
+ * per-policy rules the same way). 10k endpoints selected by ~1k distinct policy lists compile
+ * ~1k classifiers, not 20k.
+ *
+ * <p>A change rebuilds only what reads it: a policy or profile update drops the stages that
+ * name it, an IP set change drops the stages that read the set on the peer side and re-keys the
+ * endpoints whose own bindings it may change. Not thread-safe: one thread applies updates
+ * (classifying threads read the classifiers' snapshots, which acl/ publishes safely).
+ */
+public final class SharedClassifiers {
+    private final DataplaneModel dataplane;
+    private final Map<StageKey, Stage> stages = new HashMap<>();
+    private final Map<String, Set<StageKey>> byPolicy = new HashMap<>();
+    private final Map<String, Set<StageKey>> byProfile = new HashMap<>();
+    private final Map<IpSetKey, Set<StageKey>> byPeerSet = new HashMap<>();
+    private final Map<IpSetKey, Set<StageKey>> byOwnSet = new HashMap<>();
+    private final Map<EndpointKey, List<StageKey>> endpointStages = new HashMap<>();
+    private final Map<EndpointKey, EndpointClassifier[]> classifiers = new HashMap<>();
+    private final Map<IpAddress, Set<EndpointKey>> endpointsByAddress = new HashMap<>();
+    /** Named-port set members by address, so an endpoint's binding is a lookup, not a scan. */
+    private final Map<IpSetKey, Map<IpAddress, Set<IpSetMember>>> namedPortIndex = new HashMap<>();
+    private long builds;
+
+    /** One compiled stage, the IP sets it expanded on the peer side, and the endpoints using it. */
+    private record Stage(Classifier classifier, Set<IpSetKey> peerSets, Set<EndpointKey> users) {
+    }
+
+    /** Compiles the classifiers of every endpoint {@code dataplane} already holds. */
+    public SharedClassifiers(DataplaneModel dataplane) {
+        this.dataplane = dataplane;
+        dataplane.endpoints().forEach(this::refresh);
+    }
+
+    /** Applies {@code updates} to the dataplane, then rebuilds what they touch. */
+    public void apply(List<DataplaneUpdate> updates) {
+        Set<EndpointKey> dirty = new LinkedHashSet<>();
+        Set<StageKey> stale = new HashSet<>();
+        for (DataplaneUpdate update : updates) {
+            dataplane.apply(update);
+            switch (update) {
+                case DataplaneUpdate.EndpointUpdate u -> dirty.add(u.key());
+                case DataplaneUpdate.EndpointRemove u -> dirty.add(u.key());
+                case DataplaneUpdate.PolicyUpdate u -> stale.addAll(byPolicy.getOrDefault(u.name(), Set.of()));
+                case DataplaneUpdate.ProfileUpdate u -> stale.addAll(byProfile.getOrDefault(u.id(), Set.of()));
+                case DataplaneUpdate.IpSetReplace u -> {
+                    namedPortIndex.remove(u.key());
+                    stale.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
+                    for (StageKey k : byOwnSet.getOrDefault(u.key(), Set.of())) {
+                        dirty.addAll(stages.get(k).users());
+                    }
+                }
+                case DataplaneUpdate.IpSetDelta u -> {
+                    indexDelta(u);
+                    stale.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
+                    if (byOwnSet.containsKey(u.key())) {
+                        // Only endpoints owning a changed member can bind differently.
+                        for (Set<IpSetMember> members : List.of(u.added(), u.removed())) {
+                            members.forEach(m -> dirty.addAll(endpointsByAddress.getOrDefault(m.address(), Set.of())));
+                        }
+                    }
+                }
+                case DataplaneUpdate.IpSetRemove u -> namedPortIndex.remove(u.key());
+                case DataplaneUpdate.PolicyRemove u -> { }
+                case DataplaneUpdate.ProfileRemove u -> { }
+            }
+        }
+        for (StageKey key : stale) {
+            Stage stage = stages.get(key);
+            if (stage != null) {
+                dirty.addAll(stage.users());
+                forget(key); // its users re-reference (and so rebuild) it below
+            }
+        }
+        dirty.forEach(this::refresh);
+    }
+
+    /** The classifier of a local endpoint; stages are shared with endpoints of equal inputs. */
+    public EndpointClassifier classifier(EndpointKey key, Direction direction) {
+        EndpointClassifier[] both = classifiers.get(key);
+        if (both == null) {
+            throw new IllegalArgumentException("no local endpoint " + key);
+        }
+        return both[direction.ordinal()];
+    }
+
+    /** Distinct compiled stages held (what sharing saves: compare with 2 x endpoints x stages). */
+    public int distinctStages() {
+        return stages.size();
+    }
+
+    /** Classifiers compiled since construction (a counter for tests and the benchmark). */
+    public long builds() {
+        return builds;
+    }
+
+    private void refresh(EndpointKey key) {
+        List<StageKey> old = endpointStages.remove(key);
+        EndpointClassifier[] previous = classifiers.remove(key);
+        if (previous != null) {
+            for (IpAddress a : previous[0].addresses()) {
+                Set<EndpointKey> at = endpointsByAddress.get(a);
+                if (at != null && at.remove(key) && at.isEmpty()) {
+                    endpointsByAddress.remove(a);
+                }
+            }
+        }
+        DataplaneUpdate.EndpointUpdate endpoint = dataplane.endpoint(key);
+        if (endpoint != null) {
+            List<StageKey> all = new ArrayList<>();
+            EndpointClassifier[] both = new EndpointClassifier[Direction.values().length];
+            for (Direction direction : Direction.values()) {
+                List<Classifier> built = new ArrayList<>();
+                for (StageKey stage : StageKey.of(dataplane, endpoint, direction, this::ownMembers)) {
+                    built.add(reference(stage, key));
+                    all.add(stage);
+                }
+                both[direction.ordinal()] = new EndpointClassifier(built, direction, endpoint.addresses());
+            }
+            endpointStages.put(key, all);
+            classifiers.put(key, both);
+            endpoint.addresses().forEach(a -> endpointsByAddress.computeIfAbsent(a, x -> new HashSet<>()).add(key));
+        }
+        if (old != null) {
+            // After the new references, so a kept stage is not dropped and rebuilt.
+            Set<StageKey> kept = new HashSet<>(endpointStages.getOrDefault(key, List.of()));
+            old.stream().filter(k -> !kept.contains(k)).forEach(k -> release(k, key));
+        }
+    }
+
+    private Classifier reference(StageKey key, EndpointKey user) {
+        Stage stage = stages.get(key);
+        if (stage == null) {
+            Set<IpSetKey> peer = new HashSet<>();
+            for (String name : key.names()) {
+                CompiledRules rules = key.policies() ? dataplane.policy(name) : dataplane.profile(name);
+                StageKey.peerSets(rules.rules(key.direction()), key.direction(), peer);
+                (key.policies() ? byPolicy : byProfile).computeIfAbsent(name, n -> new HashSet<>()).add(key);
+            }
+            stage = new Stage(key.build(dataplane), peer, new HashSet<>());
+            builds++;
+            stages.put(key, stage);
+            peer.forEach(s -> byPeerSet.computeIfAbsent(s, x -> new HashSet<>()).add(key));
+            key.binding().keySet().forEach(s -> byOwnSet.computeIfAbsent(s, x -> new HashSet<>()).add(key));
+        }
+        stage.users().add(user);
+        return stage.classifier();
+    }
+
+    private void release(StageKey key, EndpointKey user) {
+        Stage stage = stages.get(key);
+        if (stage != null && stage.users().remove(user) && stage.users().isEmpty()) {
+            forget(key);
+        }
+    }
+
+    /** Drops a stage and its index entries (its users, if any, must re-reference it). */
+    private void forget(StageKey key) {
+        Stage stage = stages.remove(key);
+        if (stage == null) {
+            return;
+        }
+        for (String name : key.names()) {
+            removeFrom(key.policies() ? byPolicy : byProfile, name, key);
+        }
+        stage.peerSets().forEach(s -> removeFrom(byPeerSet, s, key));
+        key.binding().keySet().forEach(s -> removeFrom(byOwnSet, s, key));
+    }
+
+    private static <K> void removeFrom(Map<K, Set<StageKey>> index, K k, StageKey key) {
+        Set<StageKey> keys = index.get(k);
+        if (keys != null && keys.remove(key) && keys.isEmpty()) {
+            index.remove(k);
+        }
+    }
+
+    private Set<IpSetMember> ownMembers(IpSetKey set, IpAddress address) {
+        return switch (set) {
+            case IpSetKey.Addresses a -> dataplane.ipSet(set).contains(new IpSetMember.Address(address))
+                    ? Set.of(new IpSetMember.Address(address)) : Set.of();
+            case IpSetKey.NamedPorts n -> namedPortIndex.computeIfAbsent(set, this::indexOf).getOrDefault(address, Set.of());
+        };
+    }
+
+    private Map<IpAddress, Set<IpSetMember>> indexOf(IpSetKey set) {
+        Map<IpAddress, Set<IpSetMember>> index = new HashMap<>();
+        dataplane.ipSet(set).forEach(m -> index.computeIfAbsent(m.address(), a -> new HashSet<>()).add(m));
+        return index;
+    }
+
+    private void indexDelta(DataplaneUpdate.IpSetDelta u) {
+        Map<IpAddress, Set<IpSetMember>> index = namedPortIndex.get(u.key());
+        if (index == null) {
+            return;
+        }
+        for (IpSetMember m : u.removed()) {
+            Set<IpSetMember> at = index.get(m.address());
+            if (at != null && at.remove(m) && at.isEmpty()) {
+                index.remove(m.address());
+            }
+        }
+        u.added().forEach(m -> index.computeIfAbsent(m.address(), a -> new HashSet<>()).add(m));
+    }
+
+    /** The same lookup as {@link #ownMembers} by scanning, for one-off compiles without an index. */
+    static BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> scanNamedPorts(DataplaneModel dataplane) {
+        return (set, address) -> {
+            Set<IpSetMember> out = new HashSet<>();
+            for (IpSetMember m : dataplane.ipSet(set)) {
+                if (m.address().equals(address)) {
+                    out.add(m);
+                }
+            }
+            return out;
+        };
+    }
+}

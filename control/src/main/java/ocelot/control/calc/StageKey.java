@@ -1,0 +1,142 @@
+package ocelot.control.calc;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import ocelot.acl.Classifier;
+import ocelot.control.policy.Direction;
+import ocelot.control.policy.IpAddress;
+
+/**
+ * Everything one classifier stage of an endpoint is built from, as a value: two endpoints
+ * with equal keys get the same rules, so they share one compiled classifier (as Felix shares
+ * one {@code cali-pi-*} chain per policy between all endpoints). The stage reads
+ * <ul>
+ *   <li>the rules of {@code names}: the endpoint's policies in order ({@code policies}), or one
+ *       profile; their content is not in the key, a {@link SharedClassifiers} drops the key's
+ *       classifier when one of them changes;</li>
+ *   <li>the members of IP sets on the peer side (likewise dropped on change);</li>
+ *   <li>the endpoint's side: {@code own} addresses, where the only address of a family is the
+ *       stand-in {@link AclLowering#ONLY_V4}/{@code ONLY_V6}, and {@code binding}: for each IP
+ *       set read on that side, which of those addresses (with ports, for named ports) it holds.</li>
+ * </ul>
+ */
+record StageKey(Direction direction, boolean policies, List<String> names, List<IpAddress> own,
+                Map<IpSetKey, Set<IpSetMember>> binding) {
+
+    /**
+     * The stages of one endpoint and direction, in evaluation order. {@code ownMembers} gives a
+     * set's members whose address is the given one.
+     */
+    static List<StageKey> of(DataplaneModel dataplane, DataplaneUpdate.EndpointUpdate endpoint, Direction direction,
+                             BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> ownMembers) {
+        List<IpAddress> addresses = endpoint.addresses();
+        Map<IpAddress, IpAddress> canonical = canonical(addresses);
+        // A family the endpoint has no address in gets a stand-in too: its rules can never see a
+        // packet (none is to or from the endpoint), and v4-only and dual-stack endpoints share.
+        List<IpAddress> own = new ArrayList<>(new LinkedHashSet<>(addresses.stream().map(canonical::get).toList()));
+        for (IpAddress only : List.of(AclLowering.ONLY_V4, AclLowering.ONLY_V6)) {
+            if (addresses.stream().noneMatch(a -> a.v6() == only.v6())) {
+                own.add(only);
+            }
+        }
+        own.sort(null);
+        List<StageKey> out = new ArrayList<>();
+        List<String> policies = direction == Direction.INGRESS ? endpoint.ingressPolicies() : endpoint.egressPolicies();
+        if (!policies.isEmpty()) {
+            Set<IpSetKey> sets = new LinkedHashSet<>();
+            policies.forEach(p -> ownSets(dataplane.policy(p).rules(direction), direction, sets));
+            out.add(new StageKey(direction, true, policies, own, bind(sets, addresses, canonical, ownMembers)));
+        }
+        for (String id : endpoint.profiles()) {
+            Set<IpSetKey> sets = new LinkedHashSet<>();
+            ownSets(dataplane.profile(id).rules(direction), direction, sets);
+            out.add(new StageKey(direction, false, List.of(id), own, bind(sets, addresses, canonical, ownMembers)));
+        }
+        return out;
+    }
+
+    /** The IP sets read on the endpoint's side of {@code rules}. */
+    static void ownSets(List<CompiledRule> rules, Direction direction, Set<IpSetKey> out) {
+        for (CompiledRule rule : rules) {
+            CompiledRule.Side side = direction == Direction.INGRESS ? rule.destination() : rule.source();
+            if (side.ipSet() != null) {
+                out.add(side.ipSet());
+            }
+            if (side.notIpSet() != null) {
+                out.add(side.notIpSet());
+            }
+            out.addAll(side.namedPorts());
+            out.addAll(side.notNamedPorts());
+        }
+    }
+
+    /** The IP sets read on the peer side of {@code rules}. */
+    static void peerSets(List<CompiledRule> rules, Direction direction, Set<IpSetKey> out) {
+        ownSets(rules, direction == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS, out);
+    }
+
+    Classifier build(DataplaneModel dataplane) {
+        List<ocelot.acl.Rule> rules = new ArrayList<>();
+        AclLowering.OwnSide side = new AclLowering.OwnSide(own, direction == Direction.INGRESS,
+                k -> binding.getOrDefault(k, Set.of()));
+        if (policies) {
+            int base = 0;
+            for (String name : names) {
+                List<CompiledRule> compiled = dataplane.policy(name).rules(direction);
+                AclLowering.lower(compiled, dataplane::ipSet, base, side, rules);
+                base += compiled.size();
+            }
+            // Felix: "drop if no policies passed packet".
+            rules.add(ocelot.acl.Rule.builder(base).action(ocelot.acl.Action.DENY).build());
+        } else {
+            AclLowering.lower(dataplane.profile(names.getFirst()).rules(direction), dataplane::ipSet, 0, side, rules);
+        }
+        return Classifier.compile(rules);
+    }
+
+    private static Map<IpAddress, IpAddress> canonical(List<IpAddress> addresses) {
+        int v4 = 0;
+        int v6 = 0;
+        for (IpAddress a : addresses) {
+            if (a.v6()) {
+                v6++;
+            } else {
+                v4++;
+            }
+        }
+        Map<IpAddress, IpAddress> out = new HashMap<>();
+        for (IpAddress a : addresses) {
+            boolean only = a.v6() ? v6 == 1 : v4 == 1;
+            out.put(a, only ? (a.v6() ? AclLowering.ONLY_V6 : AclLowering.ONLY_V4) : a);
+        }
+        return out;
+    }
+
+    private static Map<IpSetKey, Set<IpSetMember>> bind(Set<IpSetKey> sets, List<IpAddress> addresses,
+                                                        Map<IpAddress, IpAddress> canonical,
+                                                        BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> ownMembers) {
+        if (sets.isEmpty()) {
+            return Map.of();
+        }
+        Map<IpSetKey, Set<IpSetMember>> out = new HashMap<>();
+        for (IpSetKey set : sets) {
+            Set<IpSetMember> mine = new java.util.HashSet<>();
+            for (IpAddress a : addresses) {
+                IpAddress c = canonical.get(a);
+                for (IpSetMember m : ownMembers.apply(set, a)) {
+                    mine.add(switch (m) {
+                        case IpSetMember.Address x -> new IpSetMember.Address(c);
+                        case IpSetMember.AddressPort x -> new IpSetMember.AddressPort(c, x.protocol(), x.port());
+                    });
+                }
+            }
+            out.put(set, Set.copyOf(mine));
+        }
+        return Map.copyOf(out);
+    }
+}

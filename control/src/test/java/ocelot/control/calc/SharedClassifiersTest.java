@@ -1,0 +1,112 @@
+package ocelot.control.calc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+import java.util.Map;
+import ocelot.control.policy.Action;
+import ocelot.control.policy.Direction;
+import ocelot.control.policy.Endpoint;
+import ocelot.control.policy.EndpointKey;
+import ocelot.control.policy.EndpointPort;
+import ocelot.control.policy.EntityMatch;
+import ocelot.control.policy.IpAddress;
+import ocelot.control.policy.Packet;
+import ocelot.control.policy.Policy;
+import ocelot.control.policy.PortSpec;
+import ocelot.control.policy.Profile;
+import ocelot.control.policy.Protocol;
+import ocelot.control.policy.Rule;
+import ocelot.control.policy.Verdict;
+import ocelot.control.selector.Selector;
+import org.junit.jupiter.api.Test;
+
+/** Endpoints with equal inputs share compiled stages; a change rebuilds only what reads it. */
+class SharedClassifiersTest {
+    private static final String NODE = "n1";
+    private static final Profile DEFAULT = new Profile("default", List.of(Rule.of(Action.ALLOW)),
+            List.of(Rule.of(Action.ALLOW)), Map.of());
+
+    private static Endpoint web(int i, String app) {
+        return new Endpoint(EndpointKey.workload(NODE, "web-" + i), Map.of("app", app),
+                List.of(IpAddress.v4((10 << 24) | i), IpAddress.parse("fd00::" + Integer.toHexString(i))),
+                List.of(new EndpointPort("http", Protocol.TCP, 8080 + i % 2)), List.of("default"));
+    }
+
+    /** Ingress to app == {@code app}: TCP from role == client to port 80 or the named port http. */
+    private static Policy allowClients(String app) {
+        Rule rule = new Rule(Action.ALLOW, 0, Protocol.TCP, null, null, null,
+                new EntityMatch(List.of(), List.of(), Selector.parse("role == 'client'"), null, List.of(), List.of()),
+                new EntityMatch(List.of(), List.of(), null, null,
+                        List.of(new PortSpec.Range(80, 80), new PortSpec.Named("http")), List.of()));
+        return new Policy("allow-" + app, 1.0, Selector.parse("app == '" + app + "'"), List.of(rule), List.of(), null);
+    }
+
+    private static Packet tcp(IpAddress src, IpAddress dst, int port) {
+        return new Packet(src, dst, Protocol.TCP.number(), 40000, port, 0, 0);
+    }
+
+    @Test
+    void equalInputsShareOneClassifierAndChangesRebuildOnlyTheirReaders() {
+        CalculationGraph graph = new CalculationGraph(NODE);
+        graph.updateProfile(DEFAULT);
+        graph.updatePolicy(allowClients("web"));
+        graph.updatePolicy(allowClients("api"));
+        for (int i = 1; i <= 6; i++) {
+            graph.updateEndpoint(web(i, i <= 4 ? "web" : "api"));
+        }
+        IpAddress client = IpAddress.v4((10 << 24) | 200);
+        graph.updateEndpoint(new Endpoint(EndpointKey.workload(NODE, "client"), Map.of("role", "client"),
+                List.of(client), List.of(), List.of("default")));
+        SharedClassifiers classifiers = new SharedClassifiers(new DataplaneModel());
+        classifiers.apply(graph.flush());
+
+        EndpointClassifier web1 = classifiers.classifier(web(1, "web").key(), Direction.INGRESS);
+        EndpointClassifier web3 = classifiers.classifier(web(3, "web").key(), Direction.INGRESS);
+        EndpointClassifier web2 = classifiers.classifier(web(2, "web").key(), Direction.INGRESS);
+        EndpointClassifier api5 = classifiers.classifier(web(5, "api").key(), Direction.INGRESS);
+        // Same policies and the same named-port binding (http is 8081 for odd i): one classifier.
+        assertSame(web1.stages().get(0), web3.stages().get(0));
+        // http is 8080 for even i: a different binding, a different classifier.
+        assertNotSame(web1.stages().get(0), web2.stages().get(0));
+        assertNotSame(web1.stages().get(0), api5.stages().get(0));
+        // One profile stage per direction for everyone.
+        assertSame(web1.stages().get(1), api5.stages().get(1));
+        // ingress: web x2 bindings, api x2, profile; egress: profile.
+        assertEquals(6, classifiers.distinctStages());
+        assertEquals(Verdict.ALLOW, web1.decide(tcp(client, web1.addresses().get(0), 8081)));
+        assertEquals(Verdict.DENY, web1.decide(tcp(client, web1.addresses().get(0), 8080)));
+        assertEquals(Verdict.ALLOW, web2.decide(tcp(client, web2.addresses().get(0), 8080)));
+        assertEquals(Verdict.DENY, web1.decide(tcp(client, web3.addresses().get(0), 80)), "not web-1's packet");
+        assertEquals(Verdict.ALLOW, web3.decide(tcp(client, web3.addresses().get(0), 80)));
+
+        // A policy edit rebuilds the stages naming it, not the others; without a named port
+        // both api endpoints now bind alike and share one.
+        long before = classifiers.builds();
+        graph.updatePolicy(new Policy("allow-api", 1.0, Selector.parse("app == 'api'"), List.of(Rule.of(Action.DENY)), List.of(), null));
+        classifiers.apply(graph.flush());
+        assertEquals(before + 1, classifiers.builds());
+        assertEquals(5, classifiers.distinctStages());
+        assertSame(web1.stages().get(0), classifiers.classifier(web(1, "web").key(), Direction.INGRESS).stages().get(0));
+        EndpointClassifier api = classifiers.classifier(web(5, "api").key(), Direction.INGRESS);
+        assertEquals(Verdict.DENY, api.decide(tcp(client, api.addresses().get(0), 80)));
+
+        // A new client changes a peer-side set: the two web stages reading it are rebuilt and see it.
+        IpAddress client2 = IpAddress.v4((10 << 24) | 201);
+        graph.updateEndpoint(new Endpoint(EndpointKey.workload(NODE, "client2"), Map.of("role", "client"),
+                List.of(client2), List.of(), List.of("default")));
+        before = classifiers.builds();
+        classifiers.apply(graph.flush());
+        assertEquals(before + 2, classifiers.builds());
+        EndpointClassifier web3After = classifiers.classifier(web(3, "web").key(), Direction.INGRESS);
+        assertEquals(Verdict.ALLOW, web3After.decide(tcp(client2, web3After.addresses().get(0), 80)));
+
+        // Removing every user of a stage drops it.
+        graph.removeEndpoint(web(5, "api").key());
+        graph.removeEndpoint(web(6, "api").key());
+        classifiers.apply(graph.flush());
+        assertEquals(4, classifiers.distinctStages()); // web x2, profile in, profile out
+    }
+}
