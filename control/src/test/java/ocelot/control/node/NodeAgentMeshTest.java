@@ -115,6 +115,35 @@ class NodeAgentMeshTest {
         }
     }
 
+    @Test
+    void aNodesOwnAsChangeReplacesItsSpeakerAndTheMeshComesBackAsEbgp() throws Exception {
+        InetAddress a1 = InetAddress.getByName("127.0.0.1");
+        InetAddress a2 = InetAddress.getByName("127.0.0.2");
+        int port = NodeTesting.freePort(a1, a2);
+        try (EmbeddedDatastore store = EmbeddedDatastore.open(dir.resolve("data2"))) {
+            ResourceStore resources = new ResourceStore(store);
+            resources.apply(List.of(
+                    new IpPool(Cidr.parse("10.67.0.0/16"), null, true, null, null),
+                    new NodeResource("node1", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.1/8"), null)),
+                    new NodeResource("node2", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.2/8"), null))));
+            IpAddress ip2 = new BlockAffinityIpam(store).assign(new BlockAffinityIpam.AssignRequest("node2", "w2", 4, Map.of())).address();
+            Prefix block2 = Prefix.parse(new Cidr(ip2, 26).masked().toString());
+            LearnedRouteTable fib1 = new LearnedRouteTable("node1");
+            try (BgpNodeAgent n1 = new BgpNodeAgent(store, "node1", port, fib1, Clock.systemUTC());
+                 BgpNodeAgent n2 = new BgpNodeAgent(store, "node2", port, new LearnedRouteTable("node2"), Clock.systemUTC())) {
+                n1.start();
+                n2.start();
+                NodeTesting.await("node1 learns node2's block over iBGP", () -> a2.equals(fib1.nextHop(block2)));
+                resources.apply(List.of(new NodeResource("node2", new NodeResource.Bgp(AsNumber.of(65002), Cidr.parseInterface("127.0.0.2/8"), null))));
+                NodeTesting.await("node1's session to node2 comes back as eBGP",
+                        () -> n1.passes() >= 2 && n2.passes() >= 2 && n1.status().size() == 1
+                                && n1.status().getFirst().established() && a2.equals(fib1.nextHop(block2)));
+                assertEquals(1, n2.status().size());
+                assertTrue(n2.status().getFirst().established(), n2.status().toString());
+            }
+        }
+    }
+
     private static PeerSettings client(InetAddress local, InetAddress peer, int port) {
         SessionConfig s = new SessionConfig(peer, port, local, 64512, 64512, IpAddresses.toInt(local), 90, 1, false, null,
                 EnumSet.of(AddressFamily.IPV4_UNICAST), 0);
