@@ -27,7 +27,9 @@ import ocelot.control.resource.IpPool;
 import ocelot.control.resource.Kind;
 import ocelot.control.resource.NodeResource;
 import ocelot.control.resource.ResourceKey;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +41,17 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeCommandTest {
     @TempDir
     Path tmp;
+
+    /** Killed after the test whatever happened, also when the timeout abandoned the test thread. */
+    private Process child;
+
+    @AfterEach
+    void killChild() throws InterruptedException {
+        if (child != null) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 
     private record Result(int code, String out, String err) {}
 
@@ -53,6 +66,7 @@ class NodeCommandTest {
     }
 
     @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung child never blocks the suite
     void nodeRunRegistersTheNodeAndNodeStatusPrintsItsPeers() throws Exception {
         Path data = tmp.resolve("data");
         Path cfg = tmp.resolve("ocelotctl.cfg");
@@ -63,7 +77,7 @@ class NodeCommandTest {
 
         int port = NodeTesting.freePort(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"));
         Path childErr = tmp.resolve("node1.stderr");
-        Process child = ChildJvm.start(OcelotCtl.class, childErr, "node", "run", "--name", "node1", "--ip", "127.0.0.1/8",
+        child = ChildJvm.start(OcelotCtl.class, childErr, "node", "run", "--name", "node1", "--ip", "127.0.0.1/8",
                 "--bgp-port", String.valueOf(port), "--run-dir", runDir.toString(), "--config=" + cfg);
         BufferedReader stdout = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         try (EmbeddedDatastore store = EmbeddedDatastore.open(data)) {
@@ -72,6 +86,8 @@ class NodeCommandTest {
                 log.add(line);
                 if (line.equals("Ocelot node started successfully")) break;
             }
+            assertTrue(log.size() >= 10 && log.getLast().equals("Ocelot node started successfully"),
+                    "node run stopped early: " + log + "; stderr: " + Files.readString(childErr));
             assertEquals(List.of(
                     "Skipping kernel IPv4 forwarding (net.ipv4.ip_forward): the Ocelot dataplane forwards in userspace",
                     "Skipping kernel IPv6 forwarding (net.ipv6.conf.all.forwarding): the Ocelot dataplane forwards in userspace",
@@ -120,8 +136,6 @@ class NodeCommandTest {
             String rest = String.join("\n", stdout.lines().toList());
             assertTrue(rest.contains("Stopping Ocelot node node1"), rest);
             assertEquals(new Result(1, "Ocelot process is not running.\n", ""), ocelotctl(cfg, "node", "status", "--run-dir", runDir.toString()));
-        } finally {
-            child.destroyForcibly();
         }
     }
 }
