@@ -21,8 +21,8 @@ import ocelot.control.policy.IpAddress;
  * ~1k classifiers, not 20k.
  *
  * <p>A change rebuilds only what reads it: a policy or profile update drops the stages that
- * name it, an IP set change drops the stages that read the set on the peer side and re-keys the
- * endpoints whose own bindings it may change. Not thread-safe: one thread applies updates
+ * name it (their users rebuild them), an IP set change patches the stages that read the set on
+ * the peer side in place and re-keys the endpoints whose own bindings it may change. Not thread-safe: one thread applies updates
  * (classifying threads read the classifiers' snapshots, which acl/ publishes safely).
  */
 public final class SharedClassifiers {
@@ -38,10 +38,36 @@ public final class SharedClassifiers {
     /** Named-port set members by address, so an endpoint's binding is a lookup, not a scan. */
     private final Map<IpSetKey, Map<IpAddress, Set<IpSetMember>>> namedPortIndex = new HashMap<>();
     private long builds;
+    private long patches;
 
     /** One compiled stage, the IP sets it expanded on the peer side, and the endpoints using it. */
-    private record Stage(Classifier classifier, Set<IpSetKey> peerSets, Set<EndpointKey> users) {
+    private static final class Stage {
+        final Classifier classifier;
+        final Set<IpSetKey> peerSets;
+        final Set<EndpointKey> users = new HashSet<>();
+        List<ocelot.acl.Rule> rules;
+
+        Stage(List<ocelot.acl.Rule> rules, Set<IpSetKey> peerSets) {
+            this.classifier = Classifier.compile(rules);
+            this.rules = rules;
+            this.peerSets = peerSets;
+        }
+
+        Classifier classifier() {
+            return classifier;
+        }
+
+        Set<IpSetKey> peerSets() {
+            return peerSets;
+        }
+
+        Set<EndpointKey> users() {
+            return users;
+        }
     }
+
+    /** Beyond this many rule insertions and removals a stage is recompiled instead of patched. */
+    private static final int MAX_PATCH = 256;
 
     /** Compiles the classifiers of every endpoint {@code dataplane} already holds. */
     public SharedClassifiers(DataplaneModel dataplane) {
@@ -53,6 +79,7 @@ public final class SharedClassifiers {
     public void apply(List<DataplaneUpdate> updates) {
         Set<EndpointKey> dirty = new LinkedHashSet<>();
         Set<StageKey> stale = new HashSet<>();
+        Set<StageKey> patch = new LinkedHashSet<>();
         for (DataplaneUpdate update : updates) {
             dataplane.apply(update);
             switch (update) {
@@ -62,14 +89,14 @@ public final class SharedClassifiers {
                 case DataplaneUpdate.ProfileUpdate u -> stale.addAll(byProfile.getOrDefault(u.id(), Set.of()));
                 case DataplaneUpdate.IpSetReplace u -> {
                     namedPortIndex.remove(u.key());
-                    stale.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
+                    patch.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
                     for (StageKey k : byOwnSet.getOrDefault(u.key(), Set.of())) {
                         dirty.addAll(stages.get(k).users());
                     }
                 }
                 case DataplaneUpdate.IpSetDelta u -> {
                     indexDelta(u);
-                    stale.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
+                    patch.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
                     if (byOwnSet.containsKey(u.key())) {
                         // Only endpoints owning a changed member can bind differently.
                         for (Set<IpSetMember> members : List.of(u.added(), u.removed())) {
@@ -90,6 +117,14 @@ public final class SharedClassifiers {
             }
         }
         dirty.forEach(this::refresh);
+        // A peer-side set change leaves the key valid (its users keep it): the stage is lowered
+        // again and only the acl rules that differ are removed and inserted, acl/'s incremental
+        // update, since a set delta moves a few of thousands of rules.
+        for (StageKey key : patch) {
+            if (!stale.contains(key) && stages.containsKey(key)) { // after refresh: a released stage may read a removed policy
+                patch(key);
+            }
+        }
     }
 
     /** The classifier of a local endpoint; stages are shared with endpoints of equal inputs. */
@@ -104,6 +139,11 @@ public final class SharedClassifiers {
     /** Distinct compiled stages held (what sharing saves: compare with 2 x endpoints x stages). */
     public int distinctStages() {
         return stages.size();
+    }
+
+    /** Stages patched in place (acl rule removes and inserts) since construction. */
+    public long patches() {
+        return patches;
     }
 
     /** Classifiers compiled since construction (a counter for tests and the benchmark). */
@@ -145,6 +185,39 @@ public final class SharedClassifiers {
         }
     }
 
+    private void patch(StageKey key) {
+        Stage stage = stages.get(key);
+        List<ocelot.acl.Rule> now = key.lower(dataplane);
+        List<ocelot.acl.Rule> was = stage.rules;
+        int head = 0;
+        while (head < was.size() && head < now.size() && was.get(head).equals(now.get(head))) {
+            head++;
+        }
+        if (head == was.size() && head == now.size()) {
+            return; // e.g. a notSelector member that no positive host of the stage has
+        }
+        int tail = 0;
+        while (tail < was.size() - head && tail < now.size() - head
+                && was.get(was.size() - 1 - tail).equals(now.get(now.size() - 1 - tail))) {
+            tail++;
+        }
+        int removed = was.size() - head - tail;
+        int added = now.size() - head - tail;
+        if (removed + added > MAX_PATCH) {
+            stage.classifier.replaceAll(now);
+            builds++;
+        } else {
+            for (int i = 0; i < removed; i++) {
+                stage.classifier.remove(head);
+            }
+            for (int i = 0; i < added; i++) {
+                stage.classifier.add(head + i, now.get(head + i));
+            }
+            patches++;
+        }
+        stage.rules = now;
+    }
+
     private Classifier reference(StageKey key, EndpointKey user) {
         Stage stage = stages.get(key);
         if (stage == null) {
@@ -154,7 +227,7 @@ public final class SharedClassifiers {
                 StageKey.peerSets(rules.rules(key.direction()), key.direction(), peer);
                 (key.policies() ? byPolicy : byProfile).computeIfAbsent(name, n -> new HashSet<>()).add(key);
             }
-            stage = new Stage(key.build(dataplane), peer, new HashSet<>());
+            stage = new Stage(key.lower(dataplane), peer);
             builds++;
             stages.put(key, stage);
             peer.forEach(s -> byPeerSet.computeIfAbsent(s, x -> new HashSet<>()).add(key));

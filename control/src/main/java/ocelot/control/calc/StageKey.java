@@ -81,6 +81,11 @@ record StageKey(Direction direction, boolean policies, List<String> names, List<
     }
 
     Classifier build(DataplaneModel dataplane) {
+        return Classifier.compile(lower(dataplane));
+    }
+
+    /** The stage's acl rules from the dataplane's current rules and IP set members. */
+    List<ocelot.acl.Rule> lower(DataplaneModel dataplane) {
         List<ocelot.acl.Rule> rules = new ArrayList<>();
         AclLowering.OwnSide side = new AclLowering.OwnSide(own, direction == Direction.INGRESS,
                 k -> binding.getOrDefault(k, Set.of()));
@@ -96,7 +101,7 @@ record StageKey(Direction direction, boolean policies, List<String> names, List<
         } else {
             AclLowering.lower(dataplane.profile(names.getFirst()).rules(direction), dataplane::ipSet, 0, side, rules);
         }
-        return Classifier.compile(rules);
+        return rules;
     }
 
     private static Map<IpAddress, IpAddress> canonical(List<IpAddress> addresses) {

@@ -93,15 +93,23 @@ class SharedClassifiersTest {
         EndpointClassifier api = classifiers.classifier(web(5, "api").key(), Direction.INGRESS);
         assertEquals(Verdict.DENY, api.decide(tcp(client, api.addresses().get(0), 80)));
 
-        // A new client changes a peer-side set: the two web stages reading it are rebuilt and see it.
+        // A new client changes a peer-side set: the two web stages reading it are patched in
+        // place (same classifier objects, nothing compiled) and see it.
         IpAddress client2 = IpAddress.v4((10 << 24) | 201);
         graph.updateEndpoint(new Endpoint(EndpointKey.workload(NODE, "client2"), Map.of("role", "client"),
                 List.of(client2), List.of(), List.of("default")));
         before = classifiers.builds();
+        long patched = classifiers.patches();
         classifiers.apply(graph.flush());
-        assertEquals(before + 2, classifiers.builds());
+        assertEquals(before, classifiers.builds());
+        assertEquals(patched + 2, classifiers.patches());
         EndpointClassifier web3After = classifiers.classifier(web(3, "web").key(), Direction.INGRESS);
+        assertSame(web3.stages().get(0), web3After.stages().get(0));
         assertEquals(Verdict.ALLOW, web3After.decide(tcp(client2, web3After.addresses().get(0), 80)));
+        assertEquals(Verdict.ALLOW, web3After.decide(tcp(client, web3After.addresses().get(0), 80)));
+        graph.removeEndpoint(EndpointKey.workload(NODE, "client"));
+        classifiers.apply(graph.flush());
+        assertEquals(Verdict.DENY, web3After.decide(tcp(client, web3After.addresses().get(0), 80)), "removed from the set");
 
         // Removing every user of a stage drops it.
         graph.removeEndpoint(web(5, "api").key());
