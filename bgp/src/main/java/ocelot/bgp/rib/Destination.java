@@ -3,14 +3,17 @@ package ocelot.bgp.rib;
 import ocelot.bgp.wire.Prefix;
 
 /**
- * All paths to one prefix and the best of them. Paths live in a small array: a Calico prefix
- * has one or two paths, and a million destinations must stay cheap.
+ * All paths to one prefix and the best of them. A Calico prefix has one or two paths, and a
+ * million destinations must stay cheap: one path is held directly, more in a small array.
  */
 final class Destination {
-    private static final Path[] NONE = new Path[0];
-
     final Prefix prefix;
-    Path[] paths = NONE;
+    /**
+     * The paths: null, one {@link Path}, or a {@code Path[]} of two or more. A transit table is
+     * almost all single-path destinations, and a Path[1] per route was a million more objects
+     * for young GC to copy (1M transit: the GC pauses are most of what separates us from BIRD).
+     */
+    private Object paths;
     Path best;
     BestPathReason reason;
     /** Queued in {@link Rib}'s dirty list since the last flush. */
@@ -44,27 +47,59 @@ final class Destination {
         this.prefix = prefix;
     }
 
+    int pathCount() {
+        return paths == null ? 0 : paths instanceof Path ? 1 : ((Path[]) paths).length;
+    }
+
+    Path path(int i) {
+        return paths instanceof Path p ? p : ((Path[]) paths)[i];
+    }
+
+    java.util.List<Path> pathList() {
+        return paths == null ? java.util.List.of() : paths instanceof Path p ? java.util.List.of(p) : java.util.List.of((Path[]) paths);
+    }
+
     /** Replaces the path from {@code p.source} (implicit withdraw, RFC 4271 §3.1). */
     void put(Path p) {
-        for (int i = 0; i < paths.length; i++) {
-            if (paths[i].source == p.source) {
-                paths[i] = p;
+        if (paths == null) {
+            paths = p;
+            return;
+        }
+        if (paths instanceof Path only) {
+            paths = only.source == p.source ? p : new Path[]{only, p};
+            return;
+        }
+        Path[] ps = (Path[]) paths;
+        for (int i = 0; i < ps.length; i++) {
+            if (ps[i].source == p.source) {
+                ps[i] = p;
                 return;
             }
         }
-        Path[] n = java.util.Arrays.copyOf(paths, paths.length + 1);
-        n[paths.length] = p;
+        Path[] n = java.util.Arrays.copyOf(ps, ps.length + 1);
+        n[ps.length] = p;
         paths = n;
     }
 
     Path remove(RibPeer source) {
-        for (int i = 0; i < paths.length; i++) {
-            if (paths[i].source == source) {
-                Path old = paths[i];
-                Path[] n = new Path[paths.length - 1];
-                System.arraycopy(paths, 0, n, 0, i);
-                System.arraycopy(paths, i + 1, n, i, paths.length - i - 1);
-                paths = n;
+        if (paths == null) return null;
+        if (paths instanceof Path only) {
+            if (only.source != source) return null;
+            paths = null;
+            return only;
+        }
+        Path[] ps = (Path[]) paths;
+        for (int i = 0; i < ps.length; i++) {
+            if (ps[i].source == source) {
+                Path old = ps[i];
+                if (ps.length == 2) {
+                    paths = ps[1 - i];
+                } else {
+                    Path[] n = new Path[ps.length - 1];
+                    System.arraycopy(ps, 0, n, 0, i);
+                    System.arraycopy(ps, i + 1, n, i, ps.length - i - 1);
+                    paths = n;
+                }
                 return old;
             }
         }
@@ -72,32 +107,36 @@ final class Destination {
     }
 
     Path pathFrom(RibPeer source) {
-        for (Path p : paths) if (p.source == source) return p;
+        if (paths instanceof Path only) return only.source == source ? only : null;
+        if (paths == null) return null;
+        for (Path p : (Path[]) paths) if (p.source == source) return p;
         return null;
     }
 
     /** Recomputes the best path; returns true when it changed (a different object). */
     boolean select() {
         Path old = best;
-        if (paths.length == 0) {
+        int n = pathCount();
+        if (n == 0) {
             best = null;
             reason = null;
-        } else if (paths.length == 1) {
-            best = paths[0];
+        } else if (n == 1) {
+            best = path(0);
             reason = BestPathReason.ONLY_PATH;
         } else {
+            Path[] ps = (Path[]) paths;
             BestPathReason[] why = new BestPathReason[1];
             BestPathReason decisive = null;
-            Path b = paths[0];
-            for (int i = 1; i < paths.length; i++) {
-                if (DecisionProcess.compare(paths[i], b, why) < 0) {
-                    b = paths[i];
+            Path b = ps[0];
+            for (int i = 1; i < ps.length; i++) {
+                if (DecisionProcess.compare(ps[i], b, why) < 0) {
+                    b = ps[i];
                 }
                 decisive = why[0];
             }
             // The reason reported is the step that settled the last comparison against the winner.
-            if (paths.length == 2) {
-                DecisionProcess.compare(paths[0], paths[1], why);
+            if (ps.length == 2) {
+                DecisionProcess.compare(ps[0], ps[1], why);
                 decisive = why[0];
             }
             best = b;

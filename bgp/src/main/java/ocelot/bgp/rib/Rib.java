@@ -95,7 +95,7 @@ public final class Rib {
             } else {
                 d.remove(peer);
                 if (d.select()) bestChanged(d);
-                if (d.paths.length == 0) table.remove(d.prefix);
+                if (d.pathCount() == 0) table.remove(d.prefix);
             }
         }
     }
@@ -111,7 +111,7 @@ public final class Rib {
                 d.remove(peer);
                 removed++;
                 if (d.select()) bestChanged(d);
-                if (d.paths.length == 0) table.remove(d.prefix);
+                if (d.pathCount() == 0) table.remove(d.prefix);
             }
         }
         return removed;
@@ -162,7 +162,7 @@ public final class Rib {
         Destination d = table.get(prefix);
         if (d == null || d.remove(from) == null) return;
         if (d.select()) bestChanged(d);
-        if (d.paths.length == 0) table.remove(prefix);
+        if (d.pathCount() == 0) table.remove(prefix);
     }
 
     /** Originates a route (Calico: an endpoint /32 or an affine IPAM block), ORIGIN IGP. */
@@ -221,7 +221,7 @@ public final class Rib {
 
     public List<Path> paths(Prefix p) {
         Destination d = table.get(p);
-        return d == null ? List.of() : List.of(d.paths);
+        return d == null ? List.of() : d.pathList();
     }
 
     public int routesFrom(RibPeer peer) {
