@@ -8,7 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-data="${OCELOT_CLASSBENCH:-$root/../shared/data/classbench}"
+data="${OCELOT_CLASSBENCH:-$root/data/classbench}"
 repeats="${1:-2}"
 seconds="${2:-1}"
 java_home="${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

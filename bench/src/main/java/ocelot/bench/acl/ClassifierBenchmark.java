@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * TupleMerge classify (bursts of 64 from the ClassBench trace) and single-rule update, on the
  * ClassBench sets. The rte_acl comparison is bench/acl/side-by-side.sh; this is for profiling
  * ({@code -prof gc}, {@code -prof perfasm}) and tuning. Data: -Docelot.classbench.dir (default
- * ../shared/data/classbench relative to the working directory).
+ * ../data/classbench (the repository's copy of ../shared/data/classbench) relative to the working directory).
  * <pre>java -jar bench/target/benchmarks.jar ClassifierBenchmark -p set=acl1_10000</pre>
  */
 @State(Scope.Thread)
@@ -50,7 +50,7 @@ public class ClassifierBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        Path dir = Path.of(System.getProperty("ocelot.classbench.dir", "../shared/data/classbench"));
+        Path dir = Path.of(System.getProperty("ocelot.classbench.dir", "../data/classbench"));
         rules = ClassBenchReader.readRules(dir.resolve(set));
         ClassBenchReader.Trace trace = ClassBenchReader.readTrace(dir.resolve(set + "_trace"));
         classifier = new TupleMergeClassifier(rules);
