@@ -172,8 +172,11 @@ final class AclLowering {
             addresses = intersect(addresses, hosts);
         } else if (side.ipSet() != null) {
             List<Prefix> hosts = new ArrayList<>();
+            // Positive hosts are decided against a notSelector by lookup: no 10k-prefix exclusion
+            // list to build per rule (an IP set change re-lowers every stage reading the set).
+            Set<IpSetMember> excluded = side.notIpSet() == null ? Set.of() : members.apply(side.notIpSet());
             for (IpSetMember m : members.apply(side.ipSet())) {
-                if (family == 0 || m.address().version() == family) {
+                if ((family == 0 || m.address().version() == family) && !excluded.contains(m)) {
                     hosts.add(host(m.address()));
                 }
             }
@@ -185,7 +188,7 @@ final class AclLowering {
                 notAddresses.add(prefix(net));
             }
         }
-        if (side.notIpSet() != null && own == null) {
+        if (side.notIpSet() != null && own == null && side.ipSet() == null) {
             for (IpSetMember m : members.apply(side.notIpSet())) {
                 if (family == 0 || m.address().version() == family) {
                     notAddresses.add(host(m.address()));
