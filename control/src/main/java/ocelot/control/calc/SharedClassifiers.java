@@ -185,37 +185,52 @@ public final class SharedClassifiers {
         }
     }
 
+    /**
+     * Alternatives of one Calico rule share its action and user id, so their order among
+     * themselves does not matter (and follows hash-set iteration, which a set change reshuffles):
+     * the difference is taken as a multiset, a new rule goes in after its rule's group (user ids
+     * are nondecreasing down the list).
+     */
     private void patch(StageKey key) {
         Stage stage = stages.get(key);
         List<ocelot.acl.Rule> now = key.lower(dataplane);
-        List<ocelot.acl.Rule> was = stage.rules;
-        int head = 0;
-        while (head < was.size() && head < now.size() && was.get(head).equals(now.get(head))) {
-            head++;
-        }
-        if (head == was.size() && head == now.size()) {
+        Map<ocelot.acl.Rule, Integer> balance = new HashMap<>();
+        now.forEach(r -> balance.merge(r, 1, Integer::sum));
+        stage.rules.forEach(r -> balance.merge(r, -1, Integer::sum));
+        balance.values().removeIf(c -> c == 0);
+        if (balance.isEmpty()) {
             return; // e.g. a notSelector member that no positive host of the stage has
         }
-        int tail = 0;
-        while (tail < was.size() - head && tail < now.size() - head
-                && was.get(was.size() - 1 - tail).equals(now.get(now.size() - 1 - tail))) {
-            tail++;
+        int changes = 0;
+        for (int c : balance.values()) {
+            changes += Math.abs(c);
         }
-        int removed = was.size() - head - tail;
-        int added = now.size() - head - tail;
-        if (removed + added > MAX_PATCH) {
+        if (changes > MAX_PATCH) {
             stage.classifier.replaceAll(now);
+            stage.rules = now;
             builds++;
-        } else {
-            for (int i = 0; i < removed; i++) {
-                stage.classifier.remove(head);
-            }
-            for (int i = 0; i < added; i++) {
-                stage.classifier.add(head + i, now.get(head + i));
-            }
-            patches++;
+            return;
         }
-        stage.rules = now;
+        List<ocelot.acl.Rule> current = new ArrayList<>(stage.rules);
+        for (Map.Entry<ocelot.acl.Rule, Integer> e : balance.entrySet()) {
+            for (int c = e.getValue(); c < 0; c++) {
+                int index = current.indexOf(e.getKey());
+                stage.classifier.remove(index);
+                current.remove(index);
+            }
+        }
+        for (Map.Entry<ocelot.acl.Rule, Integer> e : balance.entrySet()) {
+            for (int c = 0; c < e.getValue(); c++) {
+                int index = 0;
+                while (index < current.size() && current.get(index).userId() <= e.getKey().userId()) {
+                    index++;
+                }
+                stage.classifier.add(index, e.getKey());
+                current.add(index, e.getKey());
+            }
+        }
+        stage.rules = current;
+        patches++;
     }
 
     private Classifier reference(StageKey key, EndpointKey user) {
