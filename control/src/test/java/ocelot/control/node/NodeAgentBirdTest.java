@@ -1,5 +1,7 @@
 package ocelot.control.node;
 
+import ocelot.bgp.interop.BirdDaemon;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,7 +76,7 @@ class NodeAgentBirdTest {
                     """.formatted(port);
             LearnedRouteTable fib1 = new LearnedRouteTable("rack1-a");
             LearnedRouteTable fib2 = new LearnedRouteTable("rack1-b");
-            try (BirdProcess bird = BirdProcess.start(config);
+            try (BirdDaemon bird = BirdDaemon.bird2(config);
                  BgpNodeAgent n1 = new BgpNodeAgent(store, "rack1-a", port, fib1, Clock.systemUTC());
                  BgpNodeAgent n2 = new BgpNodeAgent(store, "rack1-b", port, fib2, Clock.systemUTC())) {
                 n1.start();
