@@ -109,4 +109,34 @@ class PolicyTest {
         assertEquals(1, t.w1.drainTransmitted().size(), t.fastpath.counters().describeNonZero());
         assertEquals(1, t.counter(Counter.ICMP_RELATED));
     }
+
+    /**
+     * Calico's {@code icmp: {type: 8}} lowered as control's AclLowering does: type in the source
+     * port field, code in the destination port field. The echo request is allowed and its reply
+     * passes through conntrack (keyed on the echo id); a timestamp request (type 13) is denied.
+     */
+    @Test
+    void icmpRulesMatchTypeAndCodeWhileConntrackKeysOnTheEchoId() {
+        t.ep2Ingress = rules(Rule.builder(20).action(Action.ALLOW).protocol(1).srcPorts(8, 8).dstPorts(0, 0).build(),
+                Rule.builder(21).action(Action.DENY).protocol(1).build());
+        t.ep1Ingress = rules();
+        t.publish();
+        t.w1.inject(Frames.icmpEcho(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 8, 4242, 64));
+        t.w1.inject(Frames.icmpEcho(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 13, 4243, 64));
+        t.run();
+        assertEquals(1, t.w2.drainTransmitted().size(), t.fastpath.counters().describeNonZero());
+        assertEquals(1, t.fastpath.counters().ruleHits(20));
+        assertEquals(1, t.fastpath.counters().ruleHits(21));
+        assertEquals(1, t.counter(Counter.DROP_POLICY_INGRESS));
+        // the reply (type 0) matches no rule of ep1's default-deny ingress: only conntrack lets it through
+        t.w2.inject(Frames.icmpEcho(W2_MAC, EP2_MAC, "10.65.0.3", "10.65.0.2", 0, 4242, 64));
+        t.run();
+        assertEquals(1, t.w1.drainTransmitted().size(), t.fastpath.counters().describeNonZero());
+        assertEquals(1, t.counter(Counter.CT_HIT));
+        // an echo reply with another id belongs to no flow and is denied
+        t.w2.inject(Frames.icmpEcho(W2_MAC, EP2_MAC, "10.65.0.3", "10.65.0.2", 0, 4243, 64));
+        t.run();
+        assertEquals(0, t.w1.drainTransmitted().size());
+        assertEquals(2, t.counter(Counter.DROP_POLICY_INGRESS));
+    }
 }

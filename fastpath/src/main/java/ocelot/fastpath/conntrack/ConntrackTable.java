@@ -72,7 +72,11 @@ public final class ConntrackTable {
 
     /** The flow reference for this tuple (ports packed sport << 16 | dport), or {@link #NONE}. */
     public int lookup(int src, int dst, int sport, int dport, int protocol) {
-        int ports = sport << 16 | dport;
+        return lookup(src, dst, sport << 16 | dport, protocol);
+    }
+
+    /** The flow reference for this tuple with its ports already packed {@code sport << 16 | dport}, or {@link #NONE}. */
+    public int lookup(int src, int dst, int ports, int protocol) {
         for (int s = hash(src, dst, ports, protocol) & indexMask; ; s = (s + 1) & indexMask) {
             int e = index[s];
             if (e == 0) return NONE;

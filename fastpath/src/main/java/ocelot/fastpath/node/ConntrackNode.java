@@ -23,7 +23,7 @@ public final class ConntrackNode {
         for (int i = 0; i < v.count; i++) {
             if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
             int proto = h.protocol[i];
-            int ref = ct.lookup(h.srcV4[i], h.dstV4[i], h.srcPort[i], h.dstPort[i], proto);
+            int ref = ct.lookup(h.srcV4[i], h.dstV4[i], v.flowPorts[i], proto);
             if (ref != ConntrackTable.NONE && ct.isExpired(ref >>> 1, nowNs)) {
                 ct.remove(ref >>> 1);
                 counters.increment(Counter.CT_EXPIRED);
@@ -57,7 +57,12 @@ public final class ConntrackNode {
         Ipv4.checksum(ip, ocelot.fastpath.packet.Checksum.update32(Ipv4.checksum(ip), oldAddr, origAddr));
         Nat.rewriteL4(v.headers.protocol[i], l4, oldAddr, origAddr, Transport.DST_PORT_OFFSET, origPort);
         v.headers.dstV4[i] = origAddr;
-        v.headers.dstPort[i] = origPort;
+        if (v.headers.protocol[i] == Ipv4.PROTO_ICMP) {
+            v.flowPorts[i] = origPort << 16 | origPort; // the echo id; the classifier's type/code stay
+        } else {
+            v.headers.dstPort[i] = origPort;
+            v.flowPorts[i] = (v.flowPorts[i] & 0xFFFF0000) | origPort;
+        }
         counters.increment(Counter.SNAT_REVERSE);
     }
 

@@ -45,6 +45,13 @@ public final class PacketVector {
     /** ICMP type (or -1): replies and errors need it beyond the 5-tuple. */
     public final int[] icmpType;
     public final HeaderBatch headers;
+    /**
+     * The ports conntrack keys flows on, {@code sport << 16 | dport}: the TCP/UDP ports, the echo
+     * id twice for ICMP queries (so request and reply share a flow), 0 for other ICMP. The
+     * classifier's port columns in {@link #headers} differ for ICMP: type and code there, as
+     * Calico's rules match them.
+     */
+    public final int[] flowPorts;
     public final int[] nextHop;
     /** Conntrack flow reference (flow << 1 | direction), or -1. */
     public final int[] flow;
@@ -77,6 +84,7 @@ public final class PacketVector {
         tcpFlags = new int[capacity];
         icmpType = new int[capacity];
         headers = new HeaderBatch(capacity);
+        flowPorts = new int[capacity];
         nextHop = new int[capacity];
         flow = new int[capacity];
         headDelta = new short[capacity];

@@ -146,6 +146,7 @@ public final class ParseNode {
         v.ttl[i] = w2 >>> 24;
         int sport = 0;
         int dport = 0;
+        int flowPorts = 0;
         long t = frame + l4;
         switch (proto) {
             case Ipv4.PROTO_TCP -> {
@@ -172,14 +173,22 @@ public final class ParseNode {
                     v.drop(i, Counter.DROP_L4_TRUNCATED);
                     return;
                 }
-                int type = Transport.icmpType(t);
+                int typeCode = PacketMemory.u16(t); // type and code in one load
+                int type = typeCode >>> 8;
                 v.icmpType[i] = type;
-                // echo id stands in for both ports so request and reply share a flow
-                if (Transport.isIcmpQuery(type)) sport = dport = Transport.icmpId(t);
+                // the classifier sees type/code (Calico's icmp match); conntrack the echo id
+                sport = type;
+                dport = typeCode & 0xFF;
+                if (Transport.isIcmpQuery(type)) {
+                    int id = Transport.icmpId(t);
+                    flowPorts = id << 16 | id;
+                }
             }
             case Ipv4.PROTO_IPIP -> v.ipipSeen++;
             default -> { }
         }
+        if (proto != Ipv4.PROTO_ICMP) flowPorts = sport << 16 | dport;
+        v.flowPorts[i] = flowPorts;
         v.headers.setV4(i, src, dst, sport, dport, proto);
     }
 
@@ -225,6 +234,7 @@ public final class ParseNode {
         long t = frame + off;
         int sport = 0;
         int dport = 0;
+        int flowPorts = 0;
         if (next == Ipv4.PROTO_TCP || next == Ipv4.PROTO_UDP) {
             if (l4Len < (next == Ipv4.PROTO_TCP ? Transport.TCP_MIN_LENGTH : Transport.UDP_LENGTH)) {
                 v.drop(i, Counter.DROP_L4_TRUNCATED);
@@ -238,8 +248,17 @@ public final class ParseNode {
                 v.drop(i, Counter.DROP_L4_TRUNCATED);
                 return;
             }
-            v.icmpType[i] = Transport.icmpType(t);
+            int type = Transport.icmpType(t);
+            v.icmpType[i] = type;
+            sport = type;
+            dport = Transport.icmpCode(t);
+            if (type == Transport.ICMP6_ECHO_REQUEST || type == Transport.ICMP6_ECHO_REPLY) {
+                int id = Transport.icmpId(t);
+                flowPorts = id << 16 | id;
+            }
         }
+        if (next != Ipv4.PROTO_ICMPV6) flowPorts = sport << 16 | dport;
+        v.flowPorts[i] = flowPorts;
         v.headers.setV6(i, Ipv6.srcHi(ip), Ipv6.srcLo(ip), Ipv6.dstHi(ip), Ipv6.dstLo(ip), sport, dport, next);
     }
 }

@@ -106,7 +106,7 @@ public final class PolicyNode {
     private void create(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,
                         long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
-        int src = h.srcV4[i], dst = h.dstV4[i], sport = h.srcPort[i], dport = h.dstPort[i], proto = h.protocol[i];
+        int src = h.srcV4[i], dst = h.dstV4[i], sport = v.flowPorts[i] >>> 16, dport = v.flowPorts[i] & 0xFFFF, proto = h.protocol[i];
         int state = FlowState.initial(proto, v.tcpFlags[i]);
         int pool = s.poolOf(src);
         boolean nat = pool >= 0 && s.poolNat[pool] && s.poolOf(dst) < 0 && v.outPort[i] >= 0

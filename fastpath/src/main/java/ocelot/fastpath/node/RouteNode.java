@@ -61,7 +61,7 @@ public final class RouteNode {
                 continue;
             }
             if (s.nhKind[nh] == ForwardingSnapshot.NH_ECMP) {
-                int hash = flowHash(h, i);
+                int hash = flowHash(v, i);
                 nh = s.ecmpMembers[s.nhEcmpFirst[nh] + Integer.remainderUnsigned(hash, s.nhEcmpCount[nh])];
             }
             v.nextHop[i] = nh;
@@ -120,9 +120,10 @@ public final class RouteNode {
     }
 
     /** Flow hash for ECMP (same for every packet of one direction of a flow). */
-    static int flowHash(HeaderBatch h, int i) {
+    static int flowHash(PacketVector v, int i) {
+        HeaderBatch h = v.headers;
         int x = h.srcV4[i] * 0x9E3779B1 ^ h.dstV4[i];
-        x = (x ^ (x >>> 16)) * 0x85EBCA6B ^ (h.srcPort[i] << 16 | h.dstPort[i]);
+        x = (x ^ (x >>> 16)) * 0x85EBCA6B ^ v.flowPorts[i];
         x = (x ^ (x >>> 13)) * 0xC2B2AE35 ^ h.protocol[i];
         return x ^ (x >>> 16);
     }
