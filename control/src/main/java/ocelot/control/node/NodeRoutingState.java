@@ -71,13 +71,14 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
                 continue; // Calico: a node without BGP addresses takes no part in peering
             }
             nodes.add(new CalicoNode(n.name(), inet(bgp.ipv4Address()), inet(bgp.ipv6Address()),
-                    bgp.asNumber() == null ? null : bgp.asNumber().value(), null));
+                    bgp.asNumber() == null ? null : bgp.asNumber().value(),
+                    bgp.routeReflectorClusterID() == null ? null : inet(bgp.routeReflectorClusterID())));
         }
         List<BgpPeerSpec> peers = new ArrayList<>();
         for (Map.Entry<String, String> e : keys.subMap(PEERS, PEERS + Character.MAX_VALUE).entrySet()) {
             BgpPeer p = (BgpPeer) ResourceCodec.fromStored(e.getKey(), e.getValue());
             peers.add(new BgpPeerSpec(p.scope() == BgpPeer.Scope.GLOBAL ? BgpPeerSpec.Scope.GLOBAL : BgpPeerSpec.Scope.NODE,
-                    p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), null));
+                    p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password()));
         }
         PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds);
         return new NodeRoutingState(inputs, localRoutes(keys, nodeName, warnings), warnings);

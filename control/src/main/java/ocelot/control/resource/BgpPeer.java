@@ -2,8 +2,34 @@ package ocelot.control.resource;
 
 import java.util.List;
 
-/** {@code kind: bgpPeer}: a global peer (every node peers with it) or a node's own peer. */
-public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber) implements Resource {
+/**
+ * {@code kind: bgpPeer}: a global peer (every node peers with it) or a node's own peer.
+ * {@code password} (null: none) is the session's TCP MD5 key (RFC 2385): an extension, as v1 has
+ * no such field; later Calico names it {@code spec.password} too (there a Kubernetes secret
+ * reference, here the key itself, since Ocelot has no secret store).
+ */
+public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password) implements Resource {
+    /** The longest key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
+    public static final int MAX_PASSWORD_OCTETS = 80;
+
+    public BgpPeer {
+        String problem = password == null ? null : passwordProblem(password);
+        if (problem != null) throw new IllegalArgumentException("password " + problem);
+    }
+
+    /** Why {@code password} cannot be a TCP MD5 key, or null when it can. */
+    public static String passwordProblem(String password) {
+        int octets = password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (octets == 0) return "must not be empty (omit it for no TCP MD5)";
+        if (octets > MAX_PASSWORD_OCTETS) return "is " + octets + " octets; TCP MD5 keys are at most " + MAX_PASSWORD_OCTETS;
+        return null;
+    }
+
+    /** A v1 peer without a password. */
+    public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber) {
+        this(scope, node, peerIp, asNumber, null);
+    }
+
     public enum Scope {
         GLOBAL("global"), NODE("node");
 

@@ -81,10 +81,30 @@ final class ResourceReader {
         NodeResource.Bgp b = null;
         if (bgp != null) {
             b = new NodeResource.Bgp(asNumber(bgp, "asNumber"),
-                    family(bgp, "ipv4Address", 4), family(bgp, "ipv6Address", 6));
+                    family(bgp, "ipv4Address", 4), family(bgp, "ipv6Address", 6), clusterId(bgp, "routeReflectorClusterID"));
             bgp.finish();
         }
         return new NodeResource(name, b);
+    }
+
+    /** Calico's routeReflectorClusterID: a dotted quad (RFC 4456 CLUSTER_ID is four octets). */
+    private IpAddress clusterId(FieldReader r, String field) {
+        IpAddress a = parsed(r, field, IpAddress::parse, false);
+        if (a != null && a.version() != 4) throw r.fail(field, "must be an IPv4 dotted quad such as 244.0.0.1, got '" + a + "'");
+        return a;
+    }
+
+    /** The TCP MD5 key: a string; a Kubernetes secretKeyRef (later Calico) cannot be resolved here. */
+    private String password(FieldReader r, String field) {
+        JsonNode v = r.raw(field);
+        if (v == null) return null;
+        if (v.isObject() && v.has("secretKeyRef")) {
+            throw r.fail(field, "secretKeyRef needs Kubernetes secrets, which Ocelot does not read; give the key itself as a string");
+        }
+        if (!v.isTextual()) throw r.fail(field, "must be a string (the TCP MD5 key), got " + FieldReader.describe(v));
+        String problem = BgpPeer.passwordProblem(v.asText());
+        if (problem != null) throw r.fail(field, problem);
+        return v.asText();
     }
 
     private Cidr family(FieldReader r, String field, int version) {
@@ -105,7 +125,7 @@ final class ResourceReader {
         IpAddress ip = parsed(meta, "peerIP", IpAddress::parse, true);
         AsNumber as = asNumber(spec, "asNumber");
         if (as == null) throw spec.fail("asNumber", "is required");
-        return new BgpPeer(scope, node, ip, as);
+        return new BgpPeer(scope, node, ip, as, password(spec, "password"));
     }
 
     private HostEndpoint hostEndpoint(FieldReader meta, FieldReader spec) {

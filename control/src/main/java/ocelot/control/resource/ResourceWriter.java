@@ -31,6 +31,7 @@ final class ResourceWriter {
                     asNumber(bgp, "asNumber", n.bgp().asNumber());
                     text(bgp, "ipv4Address", n.bgp().ipv4Address());
                     text(bgp, "ipv6Address", n.bgp().ipv6Address());
+                    text(bgp, "routeReflectorClusterID", n.bgp().routeReflectorClusterID());
                 }
             }
             case BgpPeer b -> {
@@ -38,6 +39,7 @@ final class ResourceWriter {
                 text(meta, "node", b.node());
                 meta.put("peerIP", b.peerIp().toString());
                 asNumber(spec, "asNumber", b.asNumber());
+                text(spec, "password", b.password());
             }
             case HostEndpoint h -> {
                 meta.put("name", h.name());

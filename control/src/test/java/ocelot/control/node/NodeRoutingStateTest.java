@@ -63,6 +63,22 @@ class NodeRoutingStateTest {
     }
 
     @Test
+    void routeReflectorClusterIdAndPeerPasswordReachTheSpeakerSettings() {
+        put(new NodeResource("rr", new NodeResource.Bgp(null, Cidr.parseInterface("10.0.0.1/24"), null, IpAddress.parse("244.0.0.1"))),
+                node("b", "10.0.0.2/24", null),
+                new BgpPeer(BgpPeer.Scope.GLOBAL, null, IpAddress.parse("10.0.9.9"), AsNumber.of(64512), "s3cr3t"));
+        keys.put(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey(), "off");
+        PeeringPlan rr = PeeringPlan.of(NodeRoutingState.read(keys, "rr", 179, 120).peering());
+        assertEquals(IpAddress.parse("244.0.0.1").value().intValue(), rr.speaker().clusterId());
+        PeerSettings peer = rr.peers().getFirst();
+        assertEquals("s3cr3t", peer.session().md5Password());
+        assertTrue(peer.routeReflectorClient(), "a same-AS peer of a reflector that is not in its cluster is its client");
+        PeeringPlan b = PeeringPlan.of(NodeRoutingState.read(keys, "b", 179, 120).peering());
+        assertEquals(0, b.speaker().clusterId());
+        assertFalse(b.peers().getFirst().routeReflectorClient());
+    }
+
+    @Test
     void affineBlocksAndBorrowedAddressesInsidePoolsOnly() {
         put(node("a", "10.0.0.1/24", null), node("b", "10.0.0.2/24", null), new IpPool(Cidr.parse("10.70.0.0/16"), null, true, null, null));
         block("10.70.0.0/26", "a");

@@ -87,6 +87,36 @@ class ResourceCodecTest {
         assertEquals(asdot, ResourceCodec.parse(ResourceCodec.toYaml(List.of(asdot)), "again").getFirst());
     }
 
+    /** Calico's later fields (v1 has neither): a node that reflects routes, a peer's TCP MD5 key. */
+    @Test
+    void routeReflectorClusterIdAndPeerPasswordRoundTrip() {
+        String yaml = """
+                - apiVersion: v1
+                  kind: node
+                  metadata:
+                    name: rr1
+                  spec:
+                    bgp:
+                      ipv4Address: 10.0.0.5/24
+                      routeReflectorClusterID: 244.0.0.1
+                - apiVersion: v1
+                  kind: bgpPeer
+                  metadata:
+                    scope: node
+                    node: rr1
+                    peerIP: 10.0.0.9
+                  spec:
+                    asNumber: 64512
+                    password: s3cr3t
+                """;
+        List<Resource> r = ResourceCodec.parse(yaml, "f.yaml");
+        NodeResource n = (NodeResource) r.get(0);
+        assertEquals(IpAddress.parse("244.0.0.1"), n.bgp().routeReflectorClusterID());
+        assertEquals("s3cr3t", ((BgpPeer) r.get(1)).password());
+        assertEquals(yaml.strip(), ResourceCodec.toYaml(r).strip());
+        for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
+    }
+
     /** Each bad input gives one line naming the document, the field path and the problem. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
@@ -98,6 +128,13 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {ipip: {mode: sometimes}} | spec.ipip.mode: must be always or cross-subnet, got 'sometimes'
             apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {nat-outgoin: true} | spec.nat-outgoin: unknown field
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 0}}  | spec.bgp.asNumber: AS number 0 out of range
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {routeReflectorClusterID: 'fd00::1'}} | f.yaml: document 1: spec.bgp.routeReflectorClusterID: must be an IPv4 dotted quad such as 244.0.0.1, got 'fd00::1'
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {routeReflectorClusterID: 1.2.3}} | spec.bgp.routeReflectorClusterID: '1.2.3'
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {routeReflectorClusterId: 1.2.3.4}} | spec.bgp.routeReflectorClusterId: unknown field
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: ''} | f.yaml: document 1: spec.password: must not be empty (omit it for no TCP MD5)
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: 1234} | spec.password: must be a string (the TCP MD5 key), got the number 1234
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: {secretKeyRef: {name: s, key: k}}} | spec.password: secretKeyRef needs Kubernetes secrets, which Ocelot does not read; give the key itself as a string
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx} | spec.password: is 81 octets; TCP MD5 keys are at most 80
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 4294967296}} | spec.bgp.asNumber: AS number 4294967296 out of range
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: '1.70000'}} | spec.bgp.asNumber: '1.70000': asdot halves must be 0-65535
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {ipv4Address: 10.0.0.256/24}} | spec.bgp.ipv4Address: '10.0.0.256' is not a valid IPv4 address
