@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Ocelot's IPv4 route tables side by side with DPDK's rte_lpm and rte_fib, on the same
-# Calico-like route files and address traces, in one run on this machine.
+# Ocelot's IPv4 route tables side by side with DPDK's rte_lpm and rte_fib, in ONE process on
+# the same Calico-like route and trace arrays, lookups in alternating rounds.
 #
-#   bench/lpm/side-by-side.sh [ROUTES...]        default: 100000 1000000
-#   SHAPE=internet bench/lpm/side-by-side.sh     the public-BGP-like table instead
-#   REPEAT=3 bench/lpm/side-by-side.sh 100000    alternate Java and C runs 3 times, keep the best
+#   bench/lpm/side-by-side.sh [ROUTES...]      default: 100000 1000000
+#   SHAPE=internet bench/lpm/side-by-side.sh   the public-BGP-like table instead
+#   ROUNDS=7 PASSES=2                          alternating rounds; passes of the 4M trace per round
+#   THP=0                                      without -XX:+UseTransparentHugePages (see below)
 #
-# Java writes the files (seeded generator) and measures Ocelot; lpm_side_by_side.c, built
-# here with gcc -O3 -march=native against Debian's libdpdk, reads the same files. Lookups are
-# bursts of 32 over a 4M-address trace (half endpoint hits, half uniform), best of 5 rounds;
-# adds are every route of the file into an empty table (Ocelot with a reader thread looking
-# up the whole time; DPDK alone); bytes are the table's arrays (Java) or the DPDK heap growth.
-# The checksum column must be equal in every row of one size: the tables answer alike.
-# rte_lpm's adds scan its per-depth rule array, so its 1M build alone takes 15+ minutes of
-# CPU; the harness measures rte_fib first and prints rte_lpm's add progress as it goes.
-# On a shared machine, REPEAT > 1 alternates the Java and C processes so that both meet the
-# same load, and the table keeps each one's best run.
+# lpm_reference.c is built here (gcc -O3 -march=native, Debian's libdpdk 22.11) into a shared
+# library; ocelot.bench.lpm.Ipv4SideBySide initialises EAL (ocelot.dpdk.Eal.initInMemory:
+# --no-huge, so DPDK's tables sit on 4 KiB pages), builds rte_lpm and rte_fib through FFM with
+# rte_lpm_add / rte_fib_add, and then runs rounds of one timed pass set per table in turn:
+# Ocelot, rte_lpm, Ocelot DIR-24-8, rte_lpm_x4, rte_fib. Each round's Ocelot/rte_lpm ratio
+# compares passes under the same load; the table shows the median and best of each and the
+# median of the per-round ratios. Checksums (sum of all answers) must be equal on every row.
+#
+# The Java heap uses transparent huge pages (THP is "madvise" on this machine; the JVM
+# madvises its heap with -XX:+UseTransparentHugePages): a deployment flag ocelot's dataplane
+# JVM uses too. THP=0 measures without it (4 KiB pages on both sides).
+#
+# rte_lpm's adds scan every rule of the same depth, so its 1M build takes 10-25 minutes;
+# progress is printed every 100k routes. The route/trace files are written to the work folder
+# too; bench/lpm/lpm_side_by_side.c is the older standalone C harness that reads them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -23,54 +29,27 @@ export PATH="$JAVA_HOME/bin:$PATH"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 shape="${SHAPE:-calico}"
-repeat="${REPEAT:-1}"
 work="$(mktemp -d /tmp/ocelot-lpm-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+thp=(-XX:+UseTransparentHugePages)
+[ "${THP:-1}" = 1 ] || thp=()
 
 echo "building ..." >&2
-# Only lpm/ and this harness: compiled into the work folder, so that engineers rebuilding
-# bench/target/benchmarks.jar at the same time cannot break this run (nor it theirs).
+# Only lpm/ and this harness, compiled into the work folder (native/ from its installed jar),
+# so engineers rebuilding bench/target/benchmarks.jar meanwhile cannot break this run.
 mvn -q -B -o -pl lpm compile >&2 2>/dev/null || mvn -q -B -pl lpm compile >&2
-javac -d "$work/classes" -cp lpm/target/classes bench/src/main/java/ocelot/bench/lpm/Ipv4SideBySide.java
-gcc -O3 -march=native -Wall -o "$work/lpm_side_by_side" bench/lpm/lpm_side_by_side.c \
+native_jar="$HOME/.m2/repository/dev/ocelot/ocelot-native/0.1.0-SNAPSHOT/ocelot-native-0.1.0-SNAPSHOT.jar"
+[ -f "$native_jar" ] || mvn -q -B -o -pl native install -DskipTests >&2
+cp=lpm/target/classes:$native_jar
+javac -d "$work/classes" -cp "$cp" bench/src/main/java/ocelot/bench/lpm/{Ipv4SideBySide,DpdkLpmReference}.java
+gcc -O3 -march=native -Wall -shared -fPIC -o "$work/liblpm_reference.so" bench/lpm/lpm_reference.c \
   $(pkg-config --cflags --libs libdpdk)
 
-results="$work/results"
-for n in "${sizes[@]}"; do
- for ((run = 1; run <= repeat; run++)); do
-  echo "$n routes, run $run/$repeat: Ocelot ..." >&2
-  java -Xmx3g --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$work/classes:lpm/target/classes" \
-    ocelot.bench.lpm.Ipv4SideBySide "$work" "$n" 4 "$shape" 2>/dev/null | tee -a "$results" >&2
-  echo "$n routes: rte_lpm, rte_fib ..." >&2
-  "$work/lpm_side_by_side" "$work/$shape-$n.routes" "$work/$shape-$n.trace" 4 2> >(grep --line-buffered "^rte_lpm:" >&2) \
-    | grep -E '^rte_' | tee -a "$results" >&2
- done
-done
-
-echo
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; table shape: $shape; $(date -u +%Y-%m-%dT%H:%MZ)"
-awk '
-  { key = $2 SUBSEP $1
-    if (!(key in L)) { rows[++nrows] = key; rname[nrows] = $1; rroutes[nrows] = $2; runs[key] = 0 }
-    runs[key]++
-    if ($3 > L[key]) L[key] = $3
-    if ($4 > A[key]) A[key] = $4
-    B[key] = $5
-    if ((key in S) && S[key] != $6) S[key] = "DIFFERS"; else S[key] = $6
-    if (!($2 in seen)) { seen[$2] = 1; order[++sizes] = $2 } }
-  END {
-    printf "| %-9s | %-12s | %12s | %12s | %12s | %-14s | %4s |\n", "routes", "table", "lookups/s", "adds/s", "bytes", "checksum", "runs"
-    printf "|-----------|--------------|--------------|--------------|--------------|----------------|------|\n"
-    for (i = 1; i <= nrows; i++) {
-      k = rows[i]
-      printf "| %-9s | %-12s | %12.0f | %12.0f | %12.0f | %-14s | %4d |\n", rroutes[i], rname[i], L[k], A[k], B[k], S[k], runs[k]
-    }
-    print ""
-    for (j = 1; j <= sizes; j++) {
-      n = order[j]; o = n SUBSEP "ocelot"; l = n SUBSEP "rte_lpm"; f = n SUBSEP "rte_fib"
-      if (!(o in L) || !(l in L) || !(f in L)) continue
-      same = (S[o] == S[l] && S[o] == S[f]) ? "equal" : "DIFFERENT"
-      printf "%s routes: lookups Ocelot/rte_lpm %.2fx (target >= 1.0) | adds Ocelot/rte_fib %.2fx (target >= 1.5) | bytes Ocelot/rte_lpm %.2f (target <= 1.0) | checksums %s\n", \
-        n, L[o] / L[l], A[o] / A[f], B[o] / B[l], same
-    }
-  }' "$results"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; shape: $shape;" \
+  "THP for the Java heap: ${THP:-1}; load average at start: $load; $(date -u +%Y-%m-%dT%H:%MZ)"
+IFS=, joined="${sizes[*]}"; unset IFS
+java -Xmx3g "${thp[@]}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC \
+  -Docelot.lpm.reference.lib="$work/liblpm_reference.so" -cp "$work/classes:$cp" \
+  ocelot.bench.lpm.Ipv4SideBySide "$work" "$joined" "${ROUNDS:-7}" "${PASSES:-2}" "$shape"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
