@@ -45,6 +45,17 @@ public interface Classifier {
         return new TupleMergeClassifier(rules);
     }
 
+    /**
+     * As {@link #compile(List)}, for rules that may carry IP set conditions: they are looked up
+     * in {@code sets} at classification time, so membership changes need no update here.
+     */
+    static Classifier compile(List<Rule> rules, IpSetTable sets) {
+        return new TupleMergeClassifier(rules, sets);
+    }
+
+    /** The IP set store the rules' set conditions read, or null. */
+    IpSetTable ipSets();
+
     static void checkBatch(HeaderBatch batch, int n, int[] out) {
         if (n < 0 || n > batch.capacity || n > out.length) {
             throw new IllegalArgumentException("n " + n + " outside 0.." + Math.min(batch.capacity, out.length));

@@ -24,9 +24,21 @@ public final class LinearClassifier implements Classifier {
 
     @SuppressWarnings("unused") // accessed through CURRENT
     private Snapshot current;
+    private final IpSetTable sets;
 
     public LinearClassifier(List<Rule> rules) {
+        this(rules, null);
+    }
+
+    /** A classifier whose rules' set conditions read {@code sets} (null: rules may have none). */
+    public LinearClassifier(List<Rule> rules, IpSetTable sets) {
+        this.sets = sets;
         replaceAll(rules);
+    }
+
+    @Override
+    public IpSetTable ipSets() {
+        return sets;
     }
 
     @Override
@@ -37,6 +49,7 @@ public final class LinearClassifier implements Classifier {
     @Override
     public void add(int index, Rule rule) {
         Objects.requireNonNull(rule, "rule");
+        rule.checkSets(sets);
         List<Rule> next = new ArrayList<>(snapshot().rules());
         Objects.checkIndex(index, next.size() + 1);
         next.add(index, rule);
@@ -55,16 +68,17 @@ public final class LinearClassifier implements Classifier {
     public void replaceAll(List<Rule> rules) {
         for (int i = 0; i < rules.size(); i++) {
             if (rules.get(i) == null) throw new InvalidRuleException("rule " + i, "rule", "is null");
+            rules.get(i).checkSets(sets);
         }
         publish(rules);
     }
 
     private void publish(List<Rule> rules) {
         // Release: the rule array is complete before a reader can see the snapshot.
-        CURRENT.setRelease(this, new Snapshot(rules.toArray(Rule[]::new)));
+        CURRENT.setRelease(this, new Snapshot(rules.toArray(Rule[]::new), sets));
     }
 
-    private record Snapshot(Rule[] table) implements ClassifierSnapshot {
+    private record Snapshot(Rule[] table, IpSetTable sets) implements ClassifierSnapshot {
         @Override
         public void classify(HeaderBatch b, int n, int[] out) {
             Classifier.checkBatch(b, n, out);
@@ -75,8 +89,8 @@ public final class LinearClassifier implements Classifier {
                 for (int r = 0; known && r < table.length; r++) {
                     Rule rule = table[r];
                     boolean m = v4
-                            ? rule.matchesV4(b.srcV4[i], b.dstV4[i], b.srcPort[i], b.dstPort[i], b.protocol[i])
-                            : rule.matchesV6(b.srcV6Hi[i], b.srcV6Lo[i], b.dstV6Hi[i], b.dstV6Lo[i], b.srcPort[i], b.dstPort[i], b.protocol[i]);
+                            ? rule.matchesV4(sets, b.srcV4[i], b.dstV4[i], b.srcPort[i], b.dstPort[i], b.protocol[i])
+                            : rule.matchesV6(sets, b.srcV6Hi[i], b.srcV6Lo[i], b.dstV6Hi[i], b.dstV6Lo[i], b.srcPort[i], b.dstPort[i], b.protocol[i]);
                     if (m) {
                         found = r;
                         break;

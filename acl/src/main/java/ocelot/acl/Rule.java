@@ -14,13 +14,26 @@ import java.util.List;
  * families. Negations are compiled into disjoint positive boxes ({@link RuleCompiler}); they
  * cost nothing extra at classification time.
  *
+ * <p>{@code srcSets}/{@code dstSets} are IP set conditions ({@link SetMatch}), checked against
+ * the {@link IpSetTable} the classifier was built with, after the 5-tuple fields: they take
+ * no part in compilation, so a set's members change without touching any classifier (ipset's
+ * {@code -m set --match-set} for iptables). They do not pin the family.
+ *
  * @param userId opaque to the classifier (rte_acl's {@code userdata})
  * @param protocol 0..255, or {@link Protocol#ANY}
  * @param notProtocol 0..255 to exclude one protocol, or {@link Protocol#ANY} for none
  */
 public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange srcPorts, PortRange dstPorts,
                    int protocol, List<Prefix> notSrc, List<Prefix> notDst, List<PortRange> notSrcPorts,
-                   List<PortRange> notDstPorts, int notProtocol) {
+                   List<PortRange> notDstPorts, int notProtocol, List<SetMatch> srcSets, List<SetMatch> dstSets) {
+
+    /** A rule without IP set conditions. */
+    public Rule(int userId, Action action, Prefix src, Prefix dst, PortRange srcPorts, PortRange dstPorts,
+                int protocol, List<Prefix> notSrc, List<Prefix> notDst, List<PortRange> notSrcPorts,
+                List<PortRange> notDstPorts, int notProtocol) {
+        this(userId, action, src, dst, srcPorts, dstPorts, protocol, notSrc, notDst, notSrcPorts, notDstPorts, notProtocol,
+                List.of(), List.of());
+    }
 
     public Rule {
         String where = "rule userId " + userId;
@@ -35,6 +48,8 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
         notDst = copy(where, "notDst", notDst);
         notSrcPorts = copy(where, "notSrcPorts", notSrcPorts);
         notDstPorts = copy(where, "notDstPorts", notDstPorts);
+        srcSets = copy(where, "srcSets", srcSets);
+        dstSets = copy(where, "dstSets", dstSets);
         int family = 0;
         family = family(where, "src", family, src);
         family = family(where, "dst", family, dst);
@@ -64,23 +79,74 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
         return f;
     }
 
-    /** The obvious evaluation (the reference the compiled classifiers are tested against). */
+    /** Whether the rule has IP set conditions (and so needs an {@link IpSetTable} to be evaluated). */
+    public boolean hasSetMatches() {
+        return !srcSets.isEmpty() || !dstSets.isEmpty();
+    }
+
+    /** The obvious evaluation of a rule without set conditions. */
     public boolean matchesV4(int srcAddr, int dstAddr, int sport, int dport, int proto) {
+        return matchesV4(null, srcAddr, dstAddr, sport, dport, proto);
+    }
+
+    public boolean matchesV6(long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int proto) {
+        return matchesV6(null, srcHi, srcLo, dstHi, dstLo, sport, dport, proto);
+    }
+
+    /**
+     * The obvious evaluation (the reference the compiled classifiers are tested against), set
+     * conditions looked up in {@code sets} (which may be null for a rule without any).
+     */
+    public boolean matchesV4(IpSetTable sets, int srcAddr, int dstAddr, int sport, int dport, int proto) {
         if (ipVersion() == 6) return false;
         if (!src.containsV4(srcAddr) || !dst.containsV4(dstAddr)) return false;
         if (!matchesL4(sport, dport, proto)) return false;
         for (Prefix p : notSrc) if (p.containsV4(srcAddr)) return false;
         for (Prefix p : notDst) if (p.containsV4(dstAddr)) return false;
+        for (SetMatch m : srcSets) if (needs(sets).containsV4(m.setId(), srcAddr) == m.negated()) return false;
+        for (SetMatch m : dstSets) if (needs(sets).containsV4(m.setId(), dstAddr) == m.negated()) return false;
         return true;
     }
 
-    public boolean matchesV6(long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int proto) {
+    public boolean matchesV6(IpSetTable sets, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int proto) {
         if (ipVersion() == 4) return false;
         if (!src.containsV6(srcHi, srcLo) || !dst.containsV6(dstHi, dstLo)) return false;
         if (!matchesL4(sport, dport, proto)) return false;
         for (Prefix p : notSrc) if (p.containsV6(srcHi, srcLo)) return false;
         for (Prefix p : notDst) if (p.containsV6(dstHi, dstLo)) return false;
+        for (SetMatch m : srcSets) if (needs(sets).containsV6(m.setId(), srcHi, srcLo) == m.negated()) return false;
+        for (SetMatch m : dstSets) if (needs(sets).containsV6(m.setId(), dstHi, dstLo) == m.negated()) return false;
         return true;
+    }
+
+    private IpSetTable needs(IpSetTable sets) {
+        if (sets == null) throw new IllegalStateException("rule userId " + userId + " has IP set conditions but no IpSetTable was given");
+        return sets;
+    }
+
+    /**
+     * Checks that every set condition names a live set of {@code sets}; a classifier calls this
+     * before accepting the rule, so an update that fails changes nothing.
+     */
+    void checkSets(IpSetTable sets) {
+        String where = "rule userId " + userId;
+        for (List<SetMatch> list : List.of(srcSets, dstSets)) {
+            String field = list == srcSets ? "srcSets" : "dstSets";
+            for (SetMatch m : list) {
+                if (sets == null) throw new InvalidRuleException(where, field, "IP set " + m.setId() + " in a classifier built without an IpSetTable");
+                if (!sets.exists(m.setId())) throw new InvalidRuleException(where, field, "IP set " + m.setId() + " does not exist in the classifier's IpSetTable");
+            }
+        }
+    }
+
+    /** The set conditions as classifiers hold them (see {@link SetMatch#encode}); null if none. */
+    int[] encodedSets() {
+        if (!hasSetMatches()) return null;
+        int[] out = new int[srcSets.size() + dstSets.size()];
+        int i = 0;
+        for (SetMatch m : srcSets) out[i++] = m.encode(false);
+        for (SetMatch m : dstSets) out[i++] = m.encode(true);
+        return out;
     }
 
     private boolean matchesL4(int sport, int dport, int proto) {
@@ -109,6 +175,7 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
         private int protocol = Protocol.ANY, notProtocol = Protocol.ANY;
         private final List<Prefix> notSrc = new ArrayList<>(), notDst = new ArrayList<>();
         private final List<PortRange> notSrcPorts = new ArrayList<>(), notDstPorts = new ArrayList<>();
+        private final List<SetMatch> srcSets = new ArrayList<>(), dstSets = new ArrayList<>();
 
         Builder(int userId) {
             this.userId = userId;
@@ -137,13 +204,27 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
         public Builder notSrcPorts(int low, int high) { notSrcPorts.add(ports("notSrcPorts", low, high)); return this; }
         public Builder notDstPorts(int low, int high) { notDstPorts.add(ports("notDstPorts", low, high)); return this; }
 
+        public Builder srcInSet(int setId) { srcSets.add(set("srcSets", setId, false)); return this; }
+        public Builder srcNotInSet(int setId) { srcSets.add(set("srcSets", setId, true)); return this; }
+        public Builder dstInSet(int setId) { dstSets.add(set("dstSets", setId, false)); return this; }
+        public Builder dstNotInSet(int setId) { dstSets.add(set("dstSets", setId, true)); return this; }
+
         public Rule build() {
-            return new Rule(userId, action, src, dst, srcPorts, dstPorts, protocol, notSrc, notDst, notSrcPorts, notDstPorts, notProtocol);
+            return new Rule(userId, action, src, dst, srcPorts, dstPorts, protocol, notSrc, notDst, notSrcPorts, notDstPorts, notProtocol,
+                    srcSets, dstSets);
         }
 
         private Prefix prefix(String field, String cidr) {
             try {
                 return Prefix.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRuleException(where, field, e.getMessage());
+            }
+        }
+
+        private SetMatch set(String field, int setId, boolean negated) {
+            try {
+                return new SetMatch(setId, negated);
             } catch (IllegalArgumentException e) {
                 throw new InvalidRuleException(where, field, e.getMessage());
             }

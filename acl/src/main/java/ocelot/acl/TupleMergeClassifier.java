@@ -21,6 +21,12 @@ import java.util.Objects;
  * snapshot (copy-on-write, one release store); untouched tables are shared between snapshots.
  * Rules are numbered internally by a stable slot; the snapshot maps slots to current indices,
  * so inserting at index 0 shifts every index without touching any table.
+ *
+ * <p>IP set conditions ({@link SetMatch}) are a post-check: they take no part in a rule's boxes
+ * (its tuple keys see only its prefixes), its rows carry a flag, and a flagged candidate that
+ * passes the 5-tuple fields is accepted only if its conditions hold in the {@link IpSetTable};
+ * otherwise the bucket scan goes on in rule order, so the first match stays exact. Rules without
+ * conditions pay one bit test on a hit.
  */
 public final class TupleMergeClassifier implements Classifier {
     /** Bucket size above which a box goes to a more specific table (TupleMerge's c). */
@@ -47,9 +53,22 @@ public final class TupleMergeClassifier implements Classifier {
     private int freeCount;
     private ArrayList<TupleTable> v4 = new ArrayList<>();
     private ArrayList<TupleTable> v6 = new ArrayList<>();
+    private int[][] setsOfSlot = new int[0][]; // encoded set conditions per slot, null for none
+    private final IpSetTable sets;
 
     public TupleMergeClassifier(List<Rule> rules) {
+        this(rules, null);
+    }
+
+    /** A classifier whose rules' set conditions read {@code sets} (null: rules may have none). */
+    public TupleMergeClassifier(List<Rule> rules, IpSetTable sets) {
+        this.sets = sets;
         replaceAll(rules);
+    }
+
+    @Override
+    public IpSetTable ipSets() {
+        return sets;
     }
 
     @Override
@@ -61,16 +80,20 @@ public final class TupleMergeClassifier implements Classifier {
     public synchronized void replaceAll(List<Rule> newRules) {
         for (int i = 0; i < newRules.size(); i++) {
             if (newRules.get(i) == null) throw new InvalidRuleException("rule " + i, "rule", "is null");
+            newRules.get(i).checkSets(sets);
         }
         int n = newRules.size();
         int[] order = new int[n];
         int[] inverse = new int[n];
+        int[][] conditions = new int[n][];
         for (int i = 0; i < n; i++) order[i] = inverse[i] = i;
         ArrayList<Draft> d4 = new ArrayList<>(), d6 = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Rule r = newRules.get(i);
-            for (RuleCompiler.Box b : RuleCompiler.expand(r, 4)) place(d4, 4, b, i);
-            for (RuleCompiler.Box b : RuleCompiler.expand(r, 6)) place(d6, 6, b, i);
+            conditions[i] = r.encodedSets();
+            boolean flagged = conditions[i] != null;
+            for (RuleCompiler.Box b : RuleCompiler.expand(r, 4)) place(d4, 4, b, i, flagged);
+            for (RuleCompiler.Box b : RuleCompiler.expand(r, 6)) place(d6, 6, b, i, flagged);
         }
         ArrayList<TupleTable> t4 = finish(d4, inverse), t6 = finish(d6, inverse);
         rules = new ArrayList<>(newRules);
@@ -80,6 +103,7 @@ public final class TupleMergeClassifier implements Classifier {
         freeCount = 0;
         v4 = t4;
         v6 = t6;
+        setsOfSlot = conditions;
         publish();
     }
 
@@ -87,6 +111,7 @@ public final class TupleMergeClassifier implements Classifier {
     public synchronized void add(int index, Rule rule) {
         Objects.requireNonNull(rule, "rule");
         Objects.checkIndex(index, rules.size() + 1);
+        rule.checkSets(sets);
         List<RuleCompiler.Box> b4 = RuleCompiler.expand(rule, 4), b6 = RuleCompiler.expand(rule, 6);
         int slot = freeCount > 0 ? freeSlots[freeCount - 1] : indexOfSlot.length;
         int n = rules.size();
@@ -96,9 +121,12 @@ public final class TupleMergeClassifier implements Classifier {
         System.arraycopy(slotAt, index, order, index + 1, n - index);
         int[] inverse = Arrays.copyOf(indexOfSlot, Math.max(indexOfSlot.length, slot + 1));
         for (int i = index; i <= n; i++) inverse[order[i]] = i;
+        int[][] conditions = Arrays.copyOf(setsOfSlot, inverse.length);
+        conditions[slot] = rule.encodedSets();
+        boolean flagged = conditions[slot] != null;
         ArrayList<TupleTable> t4 = v4, t6 = v6;
-        if (!b4.isEmpty()) t4 = finish(placeAll(v4, 4, b4, slot), inverse);
-        if (!b6.isEmpty()) t6 = finish(placeAll(v6, 6, b6, slot), inverse);
+        if (!b4.isEmpty()) t4 = finish(placeAll(v4, 4, b4, slot, flagged), inverse);
+        if (!b6.isEmpty()) t6 = finish(placeAll(v6, 6, b6, slot, flagged), inverse);
         // Nothing above changed writer state: commit it all at once.
         if (freeCount > 0) freeCount--;
         v4 = t4;
@@ -106,6 +134,7 @@ public final class TupleMergeClassifier implements Classifier {
         rules.add(index, rule);
         slotAt = order;
         indexOfSlot = inverse;
+        setsOfSlot = conditions;
         publish();
     }
 
@@ -122,6 +151,10 @@ public final class TupleMergeClassifier implements Classifier {
         for (int i = index; i < n - 1; i++) inverse[order[i]] = i;
         v4 = without(v4, slot, inverse);
         v6 = without(v6, slot, inverse);
+        if (setsOfSlot[slot] != null) {
+            setsOfSlot = setsOfSlot.clone(); // the published snapshot keeps its own
+            setsOfSlot[slot] = null;
+        }
         Rule removed = rules.remove(index);
         slotAt = order;
         indexOfSlot = inverse;
@@ -140,10 +173,11 @@ public final class TupleMergeClassifier implements Classifier {
         return out;
     }
 
-    private static ArrayList<Draft> placeAll(ArrayList<TupleTable> tables, int family, List<RuleCompiler.Box> boxes, int slot) {
+    private static ArrayList<Draft> placeAll(ArrayList<TupleTable> tables, int family, List<RuleCompiler.Box> boxes, int slot,
+                                             boolean flagged) {
         ArrayList<Draft> drafts = new ArrayList<>(tables.size() + 1);
         for (TupleTable t : tables) drafts.add(new Draft(t));
-        for (RuleCompiler.Box b : boxes) place(drafts, family, b, slot);
+        for (RuleCompiler.Box b : boxes) place(drafts, family, b, slot, flagged);
         return drafts;
     }
 
@@ -154,8 +188,8 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     /** Puts one box into the first table that admits it without overflowing a bucket, else a new one. */
-    private static void place(ArrayList<Draft> drafts, int family, RuleCompiler.Box b, int slot) {
-        long[] row = TupleTable.row(family, b, slot);
+    private static void place(ArrayList<Draft> drafts, int family, RuleCompiler.Box b, int slot, boolean flagged) {
+        long[] row = TupleTable.row(family, b, slot, flagged);
         int[] natural = TupleTable.naturalTuple(family, b);
         for (Draft d : drafts) {
             if (TupleTable.admits(d.tuple, natural) && d.bucketSize(row) < COLLISION_LIMIT) {
@@ -233,7 +267,7 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     private void publish() {
-        Snapshot next = new Snapshot(rules.toArray(Rule[]::new), indexOfSlot, ordered(v4), ordered(v6));
+        Snapshot next = new Snapshot(rules.toArray(Rule[]::new), indexOfSlot, ordered(v4), ordered(v6), setsOfSlot, sets);
         // Release: the tables, arrays and rules of `next` are complete before a reader sees it.
         CURRENT.setRelease(this, next);
     }
@@ -256,9 +290,13 @@ public final class TupleMergeClassifier implements Classifier {
         private final int[] indexOfSlot;
         private final TupleTable[] v4, v6;
         private final int[] v4Best, v6Best;
+        private final int[][] setsOfSlot;
+        private final IpSetTable sets;
 
-        Snapshot(Rule[] rules, int[] indexOfSlot, TupleTable[] v4, TupleTable[] v6) {
+        Snapshot(Rule[] rules, int[] indexOfSlot, TupleTable[] v4, TupleTable[] v6, int[][] setsOfSlot, IpSetTable sets) {
             this.rules = rules;
+            this.setsOfSlot = setsOfSlot;
+            this.sets = sets;
             this.indexOfSlot = indexOfSlot;
             this.v4 = v4;
             this.v6 = v6;
@@ -274,8 +312,8 @@ public final class TupleMergeClassifier implements Classifier {
             Arrays.fill(out, 0, n, Integer.MAX_VALUE);
             // Tables come in order of their best rule: once every header has a match better than
             // the next table's best rule, no later table can change anything.
-            for (int t = 0; t < v4.length && v4Best[t] < worst(out, n); t++) v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot);
-            for (int t = 0; t < v6.length && v6Best[t] < worst(out, n); t++) v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot);
+            for (int t = 0; t < v4.length && v4Best[t] < worst(out, n); t++) v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot, setsOfSlot, sets);
+            for (int t = 0; t < v6.length && v6Best[t] < worst(out, n); t++) v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot, setsOfSlot, sets);
             for (int i = 0; i < n; i++) if (out[i] == Integer.MAX_VALUE) out[i] = NO_MATCH;
         }
 
@@ -302,7 +340,8 @@ public final class TupleMergeClassifier implements Classifier {
 
         @Override
         public long memoryBytes() {
-            long bytes = 4L * indexOfSlot.length + 8L * (v4.length + v6.length);
+            long bytes = 4L * indexOfSlot.length + 8L * (v4.length + v6.length) + 4L * setsOfSlot.length;
+            for (int[] c : setsOfSlot) if (c != null) bytes += 16 + 4L * c.length;
             for (TupleTable t : v4) bytes += t.memoryBytes();
             for (TupleTable t : v6) bytes += t.memoryBytes();
             return bytes;

@@ -21,12 +21,16 @@ import java.util.Arrays;
  *   IPv4 (E = 4): src &lt;&lt; 32 | dst | srcMask &lt;&lt; 32 | dstMask | ports | proto, slot
  *   IPv6 (E = 10): srcHi srcLo dstHi dstLo, four masks, ports, proto+slot
  *   ports = spLow &lt;&lt; 48 | spWidth &lt;&lt; 32 | dpLow &lt;&lt; 16 | dpWidth
- *   proto+slot = pLow &lt;&lt; 56 | pWidth &lt;&lt; 48 | slot
+ *   proto+slot = pLow &lt;&lt; 56 | pWidth &lt;&lt; 48 | SETS flag (bit 32) | slot
  * </pre>
+ * A row whose rule has IP set conditions carries {@link #SETS}: a candidate that passes the box
+ * is then accepted only if {@link IpSetTable} says its conditions hold, else the scan goes on.
  * A key is a multiply-xor hash of the masked fields (top bits give the position); two different
  * keys colliding in 64 bits share a bucket, which is harmless since every candidate is verified.
  */
 final class TupleTable {
+    /** Row flag: the rule has IP set conditions to check after the 5-tuple fields. */
+    static final long SETS = 1L << 32;
     static final long K1 = 0x9E3779B97F4A7C15L, K2 = 0xC2B2AE3D27D4EB4FL, K3 = 0xD6E8FEB86659FD93L;
 
     final int family, stride;
@@ -100,10 +104,10 @@ final class TupleTable {
     }
 
     /** The row of a box: see the class comment. */
-    static long[] row(int family, RuleCompiler.Box b, int slot) {
+    static long[] row(int family, RuleCompiler.Box b, int slot, boolean flagged) {
         long ports = (long) b.srcPortLow() << 48 | (long) (b.srcPortHigh() - b.srcPortLow()) << 32
                 | (long) b.dstPortLow() << 16 | (b.dstPortHigh() - b.dstPortLow());
-        long protoSlot = (long) b.protocolLow() << 56 | (long) (b.protocolHigh() - b.protocolLow()) << 48 | slot;
+        long protoSlot = (long) b.protocolLow() << 56 | (long) (b.protocolHigh() - b.protocolLow()) << 48 | (flagged ? SETS : 0) | slot;
         if (family == 4) {
             long sd = b.src().hi() | (b.dst().hi() >>> 32);
             long m = Prefix.maskHi(b.src().length()) | (Prefix.maskHi(b.dst().length()) >>> 32);
@@ -363,7 +367,7 @@ final class TupleTable {
      * Probes this table for every IPv4 header whose best match so far ({@code best[i]}) is worse
      * than this table's best rule ({@code tableBest}); lowers {@code best[i]} on a hit.
      */
-    void classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
+    void classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
         final long sdm = sdMask;
         final int spm = spMask, dpm = dpMask, pm = pMask, sh = shift, fsh = filterShift;
         final long[] index = this.index, rows = this.rows, filter = this.filter;
@@ -395,7 +399,8 @@ final class TupleTable {
                 if (((sd ^ rows[o]) & rows[o + 1]) == 0
                         && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
-                        && Integer.compareUnsigned(p - (int) (ps4 >>> 56), (int) (ps4 >>> 48) & 0xFF) <= 0) {
+                        && Integer.compareUnsigned(p - (int) (ps4 >>> 56), (int) (ps4 >>> 48) & 0xFF) <= 0
+                        && ((ps4 & SETS) == 0 || sets.passV4(setsOfSlot[(int) ps4], srcs[i], dsts[i]))) {
                     best[i] = idx;
                     break;
                 }
@@ -403,7 +408,7 @@ final class TupleTable {
         }
     }
 
-    void classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
+    void classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
         final int m = index.length / 2 - 1;
         for (int i = 0; i < n; i++) {
             int cur = best[i];
@@ -431,7 +436,8 @@ final class TupleTable {
                         && ((d ^ rows[o + 2]) & rows[o + 6]) == 0 && ((dl ^ rows[o + 3]) & rows[o + 7]) == 0
                         && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
-                        && Integer.compareUnsigned(p - (int) (ps10 >>> 56), (int) (ps10 >>> 48) & 0xFF) <= 0) {
+                        && Integer.compareUnsigned(p - (int) (ps10 >>> 56), (int) (ps10 >>> 48) & 0xFF) <= 0
+                        && ((ps10 & SETS) == 0 || sets.passV6(setsOfSlot[(int) ps10], s, sl, d, dl))) {
                     best[i] = idx;
                     break;
                 }

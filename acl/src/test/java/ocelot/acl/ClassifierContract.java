@@ -20,7 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (JCTools' QueueSanityTest pattern). Oracles are a linear first-match scan and {@link LinearClassifier}.
  */
 abstract class ClassifierContract {
-    abstract Classifier create(List<Rule> rules);
+    /** A classifier whose rules' IP set conditions read {@code sets} (may be null). */
+    abstract Classifier create(List<Rule> rules, IpSetTable sets);
+
+    Classifier create(List<Rule> rules) {
+        return create(rules, null);
+    }
 
     /** Whether the 10k-rule ClassBench sets are checked (the linear reference itself is too slow for them). */
     boolean checksLargeSets() {
@@ -241,5 +246,95 @@ abstract class ClassifierContract {
             reader.join();
         }
         if (failure.get() != null) throw new AssertionError(failure.get());
+    }
+
+    // ---- IP set conditions -----------------------------------------------------------------
+
+    @Test
+    void setConditionsMatchMembershipAndSeeChangesWithoutAnyUpdate() {
+        IpSetTable sets = new IpSetTable();
+        int web = sets.createSet(), bad = sets.createSet();
+        Prefix v6 = Prefix.parse("fd00::5");
+        sets.addV4(web, ip("10.0.0.1"));
+        sets.addV6(web, v6.hi(), v6.lo());
+        Classifier c = create(List.of(
+                Rule.builder(0).action(Action.DENY).srcInSet(bad).build(),
+                Rule.builder(1).srcInSet(web).dstNotInSet(bad).dstPorts(80, 80).build(),
+                Rule.builder(2).action(Action.PASS).src("10.0.0.0/8").build()), sets);
+        ClassifierSnapshot before = c.snapshot();
+        HeaderBatch b = new HeaderBatch(5);
+        b.setV4(0, ip("10.0.0.1"), ip("10.0.0.9"), 1, 80, 6);   // web -> 1
+        b.setV4(1, ip("10.0.0.2"), ip("10.0.0.9"), 1, 80, 6);   // not in web -> 2
+        b.setV4(2, ip("10.0.0.1"), ip("10.0.0.9"), 1, 81, 6);   // port -> 2
+        b.setV6(3, v6.hi(), v6.lo(), 0, 1, 1, 80, 6);            // web (v6) -> 1
+        b.setV6(4, v6.hi(), v6.lo() + 1, 0, 1, 1, 80, 6);        // -> none
+        assertArrayEquals(new int[] {1, 2, 2, 1, -1}, classify(c, b, 5));
+        sets.addV4(bad, ip("10.0.0.9"));                       // dst now excluded from rule 1
+        sets.addV4(bad, ip("10.0.0.2"));                       // src now denied by rule 0
+        sets.removeV6(web, v6.hi(), v6.lo());
+        assertArrayEquals(new int[] {2, 0, 2, -1, -1}, classify(c, b, 5));
+        assertSame(before, c.snapshot(), "membership changes publish no new classifier version");
+        sets.deleteSet(bad);
+        assertArrayEquals(new int[] {1, 2, 2, -1, -1}, classify(c, b, 5), "a deleted set is empty");
+    }
+
+    @Test
+    void rulesNamingUnknownSetsAreRejectedAndChangeNothing() {
+        IpSetTable sets = new IpSetTable();
+        int s = sets.createSet();
+        Classifier c = create(List.of(Rule.builder(1).srcInSet(s).build()), sets);
+        ClassifierSnapshot before = c.snapshot();
+        InvalidRuleException e = assertThrows(InvalidRuleException.class, () -> c.add(0, Rule.builder(7).dstInSet(s + 1).build()));
+        assertEquals("dstSets", e.field());
+        assertTrue(e.getMessage().contains("userId 7") && e.getMessage().contains("IP set " + (s + 1)), e.getMessage());
+        sets.deleteSet(s);
+        e = assertThrows(InvalidRuleException.class, () -> c.replaceAll(List.of(Rule.builder(8).srcNotInSet(s).build())));
+        assertEquals("srcSets", e.field());
+        assertSame(before, c.snapshot());
+        e = assertThrows(InvalidRuleException.class, () -> create(List.of(Rule.builder(9).srcInSet(0).build()), null));
+        assertTrue(e.getMessage().contains("without an IpSetTable"), e.getMessage());
+        e = assertThrows(InvalidRuleException.class, () -> Rule.builder(3).srcInSet(-1).build());
+        assertEquals("srcSets", e.field());
+    }
+
+    /**
+     * Random rules with set conditions, random set contents, membership churn between lookups
+     * and rule adds/removes: the classifier agrees with the linear scan over the same table.
+     */
+    @Test
+    void randomSetConditionsAgreeWithLinearScanThroughSetAndRuleChanges() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int seed = 0; seed < 20; seed++) {
+            RandomRules g = new RandomRules(5000 + seed);
+            IpSetTable sets = new IpSetTable();
+            int setCount = 1 + seed % 6;
+            for (int i = 0; i < setCount; i++) sets.createSet();
+            List<Rule> model = new ArrayList<>();
+            for (Rule r : g.rules(10 + seed * 4)) model.add(g.withSets(r, setCount));
+            Classifier c = create(model, sets);
+            HeaderBatch b = new HeaderBatch(128);
+            g.headers(b, 128, model);
+            g.churn(sets, setCount, b, 128, 200);
+            for (int step = 0; step < 60; step++) {
+                assertArrayEquals(classify(new LinearClassifier(model, sets), b, 128), classify(c, b, 128),
+                        "seed " + seed + " step " + step);
+                switch (rnd.nextInt(4)) {
+                    case 0 -> g.churn(sets, setCount, b, 128, 1 + rnd.nextInt(20));
+                    case 1 -> g.headers(b, 128, model);
+                    case 2 -> {
+                        int at = rnd.nextInt(model.size() + 1);
+                        Rule r = g.withSets(g.rule(20_000 + step), setCount);
+                        model.add(at, r);
+                        c.add(at, r);
+                    }
+                    default -> {
+                        if (!model.isEmpty()) {
+                            int at = rnd.nextInt(model.size());
+                            assertSame(model.remove(at), c.remove(at));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 
 class LinearClassifierTest extends ClassifierContract {
     @Override
-    Classifier create(List<Rule> rules) {
-        return new LinearClassifier(rules);
+    Classifier create(List<Rule> rules, IpSetTable sets) {
+        return new LinearClassifier(rules, sets);
     }
 
     @Override

@@ -34,6 +34,38 @@ final class RandomRules {
         return b.build();
     }
 
+    /**
+     * {@code r} with 0-3 random IP set conditions (src/dst, in/not in) over set ids
+     * {@code 0..setCount-1}; about a third of the rules get none.
+     */
+    Rule withSets(Rule r, int setCount) {
+        int k = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(3);
+        List<SetMatch> src = new ArrayList<>(), dst = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            SetMatch m = new SetMatch(rnd.nextInt(setCount), rnd.nextInt(3) == 0);
+            (rnd.nextBoolean() ? src : dst).add(m);
+        }
+        return new Rule(r.userId(), r.action(), r.src(), r.dst(), r.srcPorts(), r.dstPorts(), r.protocol(), r.notSrc(), r.notDst(),
+                r.notSrcPorts(), r.notDstPorts(), r.notProtocol(), src, dst);
+    }
+
+    /** Flips the membership of random header addresses (and adds some foreign ones) in random sets. */
+    void churn(IpSetTable sets, int setCount, HeaderBatch b, int n, int changes) {
+        for (int c = 0; c < changes; c++) {
+            int set = rnd.nextInt(setCount), i = rnd.nextInt(n);
+            boolean src = rnd.nextBoolean();
+            if (b.ipVersion[i] == 4) {
+                int a = src ? b.srcV4[i] : b.dstV4[i];
+                if (rnd.nextInt(8) == 0) a = rnd.nextInt();
+                if (!sets.addV4(set, a)) sets.removeV4(set, a);
+            } else {
+                long hi = src ? b.srcV6Hi[i] : b.dstV6Hi[i], lo = src ? b.srcV6Lo[i] : b.dstV6Lo[i];
+                if (rnd.nextInt(8) == 0) lo = rnd.nextLong();
+                if (!sets.addV6(set, hi, lo)) sets.removeV6(set, hi, lo);
+            }
+        }
+    }
+
     List<Rule> rules(int n) {
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < n; i++) out.add(rule(i));

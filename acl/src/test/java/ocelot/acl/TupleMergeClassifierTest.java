@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class TupleMergeClassifierTest extends ClassifierContract {
     @Override
-    Classifier create(List<Rule> rules) {
-        return new TupleMergeClassifier(rules);
+    Classifier create(List<Rule> rules, IpSetTable sets) {
+        return new TupleMergeClassifier(rules, sets);
     }
 
     /**
