@@ -8,22 +8,26 @@ import java.util.Set;
 import java.util.function.Function;
 import ocelot.acl.PortRange;
 import ocelot.acl.Prefix;
+import ocelot.acl.SetMatch;
 import ocelot.control.policy.Cidr;
 import ocelot.control.policy.IcmpMatch;
 import ocelot.control.policy.IpAddress;
 import ocelot.control.policy.PortSpec;
 
 /**
- * Lowers {@link CompiledRule}s, with the current members of their IP sets, to acl/ first-match
- * rules. An acl rule has one positive prefix and one port range per side, so a Calico rule
- * becomes the cross product of its alternatives: each net (intersected with each IP set
- * member), each port range or named-port member, each address family. Exclusions the acl
- * model has no field for are rewritten exactly into disjoint alternatives:
+ * Lowers {@link CompiledRule}s to acl/ first-match rules. Address IP sets (selectors and
+ * notSelectors) become acl {@link SetMatch} conditions on the set's id in {@link IpSets}: the
+ * members stay in the IP set table, out of every classifier, as ipset keeps them out of
+ * iptables rules, so a membership change recompiles nothing. What acl has no field for is
+ * expanded: a Calico rule becomes the cross product of its alternatives (each net, each port
+ * range or named-port member, each address family), and exclusions are rewritten exactly into
+ * disjoint alternatives:
  * <ul>
  *   <li>notPorts naming a port: (address ∉ A) ∨ ⋁<sub>a∈A</sub> (address = a ∧ port ∉ P<sub>a</sub>),
  *       A the addresses that declare it and P<sub>a</sub> their ports;</li>
  *   <li>notICMP type t code c: (type ≠ t) ∨ (type = t ∧ code ≠ c).</li>
  * </ul>
+ * Named ports ({@code hash:ip,port} sets) are the one set kind still expanded into members.
  * ICMP and ICMPv6 headers are classified with the type in the source-port field and the code
  * in the destination-port field (the fastpath parse stage fills them so). {@code log} rules do
  * not decide and are left out. Each acl rule's user id is {@code userIdBase} plus the index of
@@ -33,8 +37,12 @@ final class AclLowering {
     private static final Prefix ANY_V4 = Prefix.v4(0, 0);
     private static final Prefix ANY_V6 = Prefix.v6(0, 0, 0);
 
-    /** One way a side (source or destination) can match. {@code address}/{@code ports} null: any. */
-    private record Alternative(Prefix address, PortRange ports, List<Prefix> notAddresses, List<PortRange> notPorts) {
+    /**
+     * One way a side (source or destination) can match. {@code address}/{@code ports} null: any;
+     * {@code sets}: IP set conditions on the side's address (all must hold).
+     */
+    private record Alternative(Prefix address, PortRange ports, List<Prefix> notAddresses, List<PortRange> notPorts,
+                               List<SetMatch> sets) {
     }
 
     private AclLowering() {
@@ -45,8 +53,8 @@ final class AclLowering {
     static final IpAddress ONLY_V6 = new IpAddress(true, 0, 0);
 
     /**
-     * The endpoint's side of every rule: its {@code addresses} and, for each IP set read on
-     * that side, the members that are its own ({@code members}). An address may be
+     * The endpoint's side of every rule: its {@code addresses} and, for each named-port set read
+     * on that side, the members that are its own ({@code members}). An address may be
      * {@link #ONLY_V4}/{@link #ONLY_V6}: the classifier sees only packets to (from) the endpoint,
      * so its only address of a family needs no prefix at all, and endpoints that differ only in
      * their addresses lower to the same rules (and share one classifier).
@@ -59,12 +67,13 @@ final class AclLowering {
     }
 
     /**
+     * @param members the members of named-port sets (address sets are read through {@code sets})
      * @param own the endpoint's side (ingress: destination, egress: source). The classifier only
-     *            sees packets to (from) the endpoint, so that side's IP sets and named ports are
-     *            cut down to the endpoint's own bindings instead of expanded in full; with a
-     *            cluster-wide named port that is 2 alternatives, not 20k.
+     *            sees packets to (from) the endpoint, so that side's named ports are cut down to
+     *            the endpoint's own bindings instead of expanded in full; with a cluster-wide
+     *            named port that is 2 alternatives, not 20k.
      */
-    static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, int userIdBase,
+    static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, IpSets sets, int userIdBase,
                       OwnSide own, List<ocelot.acl.Rule> out) {
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule rule = rules.get(i);
@@ -75,17 +84,17 @@ final class AclLowering {
                 case LOG -> null;
             };
             if (action != null) {
-                lower(rule, action, members, userIdBase + i, own, out);
+                lower(rule, action, members, sets, userIdBase + i, own, out);
             }
         }
     }
 
     private static void lower(CompiledRule rule, ocelot.acl.Action action, Function<IpSetKey, Set<IpSetMember>> members,
-                              int userId, OwnSide own, List<ocelot.acl.Rule> out) {
+                              IpSets sets, int userId, OwnSide own, List<ocelot.acl.Rule> out) {
         int[] families = rule.ipVersion() != 0 ? new int[] {rule.ipVersion()} : new int[] {4, 6};
         for (int family : families) {
-            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members, own.isDestination() ? null : own);
-            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members, own.isDestination() ? own : null);
+            List<Alternative> sources = side(rule.source(), family, rule.protocol(), members, sets, own.isDestination() ? null : own);
+            List<Alternative> destinations = side(rule.destination(), family, rule.protocol(), members, sets, own.isDestination() ? own : null);
             for (IcmpAlternative icmp : icmp(rule)) {
                 for (Alternative src : sources) {
                     for (Alternative dst : destinations) {
@@ -117,7 +126,7 @@ final class AclLowering {
         out.add(new ocelot.acl.Rule(userId, action, srcPrefix, dst.address() == null ? Prefix.ANY : dst.address(),
                 srcPorts, dstPorts, rule.protocol() < 0 ? ocelot.acl.Protocol.ANY : rule.protocol(),
                 src.notAddresses(), dst.notAddresses(), notSrcPorts, notDstPorts,
-                rule.notProtocol() < 0 ? ocelot.acl.Protocol.ANY : rule.notProtocol()));
+                rule.notProtocol() < 0 ? ocelot.acl.Protocol.ANY : rule.notProtocol(), src.sets(), dst.sets()));
     }
 
     private static List<IcmpAlternative> icmp(CompiledRule rule) {
@@ -143,56 +152,41 @@ final class AclLowering {
     }
 
     private static List<Alternative> side(CompiledRule.Side side, int family, int protocol,
-                                          Function<IpSetKey, Set<IpSetMember>> peerMembers, OwnSide own) {
-        // The endpoint's side reads only its own bindings: that is what makes the result shareable.
+                                          Function<IpSetKey, Set<IpSetMember>> peerMembers, IpSets sets, OwnSide own) {
+        // The endpoint's side reads only its own named-port bindings: that is what makes the result shareable.
         Function<IpSetKey, Set<IpSetMember>> members = own != null ? own.members() : peerMembers;
-        // Positive addresses: nets ∩ IP set (∩ own addresses on the endpoint's side).
+        // Positive addresses: nets (∩ own addresses on the endpoint's side).
         List<Prefix> addresses = new ArrayList<>();
         if (side.nets().isEmpty()) {
             addresses.add(null);
         } else {
             for (Cidr net : side.nets()) {
-                if (family == 0 || net.version() == family) {
+                if (net.version() == family) {
                     addresses.add(prefix(net));
                 }
             }
         }
         if (own != null) {
-            // notSelector on the endpoint's side is decided here too, against its own addresses
-            // (not 10k excluded hosts in every rule).
             List<Prefix> hosts = new ArrayList<>();
             for (IpAddress a : own.addresses()) {
-                IpSetMember.Address member = new IpSetMember.Address(a);
-                if (a.version() == family
-                        && (side.ipSet() == null || members.apply(side.ipSet()).contains(member))
-                        && (side.notIpSet() == null || !members.apply(side.notIpSet()).contains(member))) {
+                if (a.version() == family) {
                     hosts.add(own.host(a));
                 }
             }
             addresses = intersect(addresses, hosts);
-        } else if (side.ipSet() != null) {
-            List<Prefix> hosts = new ArrayList<>();
-            // Positive hosts are decided against a notSelector by lookup: no 10k-prefix exclusion
-            // list to build per rule (an IP set change re-lowers every stage reading the set).
-            Set<IpSetMember> excluded = side.notIpSet() == null ? Set.of() : members.apply(side.notIpSet());
-            for (IpSetMember m : members.apply(side.ipSet())) {
-                if ((family == 0 || m.address().version() == family) && !excluded.contains(m)) {
-                    hosts.add(host(m.address()));
-                }
-            }
-            addresses = intersect(addresses, hosts);
+        }
+        // Selector and notSelector: looked up in the IP set table at classification time.
+        List<SetMatch> setMatches = new ArrayList<>(2);
+        if (side.ipSet() != null) {
+            setMatches.add(sets.match(side.ipSet(), false));
+        }
+        if (side.notIpSet() != null) {
+            setMatches.add(sets.match(side.notIpSet(), true));
         }
         List<Prefix> notAddresses = new ArrayList<>();
         for (Cidr net : side.notNets()) {
-            if (family == 0 || net.version() == family) {
+            if (net.version() == family) {
                 notAddresses.add(prefix(net));
-            }
-        }
-        if (side.notIpSet() != null && own == null && side.ipSet() == null) {
-            for (IpSetMember m : members.apply(side.notIpSet())) {
-                if (family == 0 || m.address().version() == family) {
-                    notAddresses.add(host(m.address()));
-                }
             }
         }
         List<PortRange> notPorts = new ArrayList<>();
@@ -204,25 +198,25 @@ final class AclLowering {
         boolean anyPort = side.ports().isEmpty() && side.namedPorts().isEmpty();
         for (Prefix address : addresses) {
             if (anyPort) {
-                alternatives.add(new Alternative(address, null, notAddresses, notPorts));
+                alternatives.add(new Alternative(address, null, notAddresses, notPorts, setMatches));
             }
             for (PortSpec.Range r : side.ports()) {
-                alternatives.add(new Alternative(address, new PortRange(r.first(), r.last()), notAddresses, notPorts));
+                alternatives.add(new Alternative(address, new PortRange(r.first(), r.last()), notAddresses, notPorts, setMatches));
             }
             for (IpSetKey key : side.namedPorts()) {
                 for (IpSetMember m : members.apply(key)) {
                     IpSetMember.AddressPort ap = (IpSetMember.AddressPort) m;
-                    if (ap.protocol() != protocol || (family != 0 && ap.address().version() != family)) {
+                    if (ap.protocol() != protocol || ap.address().version() != family) {
                         continue;
                     }
                     Prefix memberHost = own != null ? own.host(ap.address()) : host(ap.address());
                     if (memberHost == null) { // the endpoint's only address of this family
-                        alternatives.add(new Alternative(address, new PortRange(ap.port(), ap.port()), notAddresses, notPorts));
+                        alternatives.add(new Alternative(address, new PortRange(ap.port(), ap.port()), notAddresses, notPorts, setMatches));
                         continue;
                     }
                     Prefix both = intersect(address, memberHost);
                     if (both != null) {
-                        alternatives.add(new Alternative(both, new PortRange(ap.port(), ap.port()), notAddresses, notPorts));
+                        alternatives.add(new Alternative(both, new PortRange(ap.port(), ap.port()), notAddresses, notPorts, setMatches));
                     }
                 }
             }
@@ -232,9 +226,8 @@ final class AclLowering {
 
     /**
      * A host prefix is either inside an excluded prefix or disjoint from it, so for host
-     * alternatives (IP set members, own addresses) the exclusions are decided here and dropped:
-     * acl would otherwise split every rule around each excluded prefix, and a notSelector
-     * over 10k endpoints made one endpoint's classifier take minutes to build.
+     * alternatives (named-port members, own addresses) the exclusions are decided here and
+     * dropped: acl would otherwise split every rule around each excluded prefix.
      */
     private static List<Alternative> resolveHostExclusions(List<Alternative> alternatives) {
         List<Alternative> out = new ArrayList<>(alternatives.size());
@@ -252,7 +245,7 @@ final class AclLowering {
                 excluded |= wider.covers(address);
             }
             if (!excluded) {
-                out.add(new Alternative(address, a.ports(), List.of(), a.notPorts()));
+                out.add(new Alternative(address, a.ports(), List.of(), a.notPorts(), a.sets()));
             }
         }
         return out;
@@ -298,7 +291,7 @@ final class AclLowering {
             for (Alternative a : alternatives) {
                 List<PortRange> notPorts = new ArrayList<>(a.notPorts());
                 notPorts.addAll(onlyAddress);
-                out.add(new Alternative(a.address(), a.ports(), a.notAddresses(), notPorts));
+                out.add(new Alternative(a.address(), a.ports(), a.notAddresses(), notPorts, a.sets()));
             }
             return out;
         }
@@ -306,13 +299,13 @@ final class AclLowering {
         for (Alternative a : alternatives) {
             List<Prefix> notAddresses = new ArrayList<>(a.notAddresses());
             notAddresses.addAll(excluded.keySet());
-            out.add(new Alternative(a.address(), a.ports(), notAddresses, a.notPorts()));
+            out.add(new Alternative(a.address(), a.ports(), notAddresses, a.notPorts(), a.sets()));
             for (Map.Entry<Prefix, List<PortRange>> e : excluded.entrySet()) {
                 Prefix both = intersect(a.address(), e.getKey());
                 if (both != null && a.notAddresses().stream().noneMatch(n -> n.covers(both))) {
                     List<PortRange> notPorts = new ArrayList<>(a.notPorts());
                     notPorts.addAll(e.getValue());
-                    out.add(new Alternative(both, a.ports(), a.notAddresses(), notPorts));
+                    out.add(new Alternative(both, a.ports(), a.notAddresses(), notPorts, a.sets()));
                 }
             }
         }

@@ -122,6 +122,17 @@ public final class DataplaneModel {
         return java.util.Collections.unmodifiableSet(require(ipSets, key, "IP set"));
     }
 
+    /** Members of an applied IP set, or null if the dataplane holds no such set. */
+    public Set<IpSetMember> ipSetIfPresent(IpSetKey key) {
+        Set<IpSetMember> set = ipSets.get(key);
+        return set == null ? null : java.util.Collections.unmodifiableSet(set);
+    }
+
+    /** Every IP set held. */
+    public Set<IpSetKey> ipSetKeys() {
+        return Set.copyOf(ipSets.keySet());
+    }
+
     public Set<EndpointKey> endpoints() {
         return Set.copyOf(endpoints.keySet());
     }

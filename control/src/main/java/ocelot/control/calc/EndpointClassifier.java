@@ -33,15 +33,18 @@ public record EndpointClassifier(List<Classifier> stages, Direction direction, L
         addresses = List.copyOf(addresses);
     }
 
-    /** Builds the classifiers of a local endpoint from what a dataplane holds, sharing nothing. */
-    public static EndpointClassifier compile(DataplaneModel dataplane, EndpointKey key, Direction direction) {
+    /**
+     * Builds the classifiers of a local endpoint from what a dataplane holds, sharing nothing;
+     * their set conditions read {@code sets}, which must mirror {@code dataplane}'s IP sets.
+     */
+    public static EndpointClassifier compile(DataplaneModel dataplane, IpSets sets, EndpointKey key, Direction direction) {
         DataplaneUpdate.EndpointUpdate endpoint = dataplane.endpoint(key);
         if (endpoint == null) {
             throw new IllegalArgumentException("no local endpoint " + key);
         }
         List<Classifier> stages = new ArrayList<>();
         for (StageKey stage : StageKey.of(dataplane, endpoint, direction, SharedClassifiers.scanNamedPorts(dataplane))) {
-            stages.add(stage.build(dataplane));
+            stages.add(stage.build(dataplane, sets));
         }
         return new EndpointClassifier(stages, direction, endpoint.addresses());
     }

@@ -21,12 +21,17 @@ import ocelot.control.policy.IpAddress;
  * ~1k classifiers, not 20k.
  *
  * <p>A change rebuilds only what reads it: a policy or profile update drops the stages that
- * name it (their users rebuild them), an IP set change patches the stages that read the set on
- * the peer side in place and re-keys the endpoints whose own bindings it may change. Not thread-safe: one thread applies updates
- * (classifying threads read the classifiers' snapshots, which acl/ publishes safely).
+ * name it (their users rebuild them). An address IP set change is only an {@link IpSets} table
+ * update: the stages name sets by id and look members up as they classify, so labels and
+ * endpoints come and go without any classifier work (Calico's ipsets). A named-port set change
+ * (the one set kind still expanded) patches the stages that read it on the peer side in place
+ * and re-keys the endpoints whose own bindings it may change. Not thread-safe: one thread
+ * applies updates (classifying threads read the classifiers' snapshots, which acl/ publishes
+ * safely, and the IP set table, which is single-writer, lock-free for readers).
  */
 public final class SharedClassifiers {
     private final DataplaneModel dataplane;
+    private final IpSets ipSets;
     private final Map<StageKey, Stage> stages = new HashMap<>();
     private final Map<String, Set<StageKey>> byPolicy = new HashMap<>();
     private final Map<String, Set<StageKey>> byProfile = new HashMap<>();
@@ -40,15 +45,15 @@ public final class SharedClassifiers {
     private long builds;
     private long patches;
 
-    /** One compiled stage, the IP sets it expanded on the peer side, and the endpoints using it. */
+    /** One compiled stage, the named-port sets it expanded on the peer side, and the endpoints using it. */
     private static final class Stage {
         final Classifier classifier;
         final Set<IpSetKey> peerSets;
         final Set<EndpointKey> users = new HashSet<>();
         List<ocelot.acl.Rule> rules;
 
-        Stage(List<ocelot.acl.Rule> rules, Set<IpSetKey> peerSets) {
-            this.classifier = Classifier.compile(rules);
+        Stage(List<ocelot.acl.Rule> rules, Set<IpSetKey> peerSets, IpSets ipSets) {
+            this.classifier = Classifier.compile(rules, ipSets.table());
             this.rules = rules;
             this.peerSets = peerSets;
         }
@@ -72,6 +77,7 @@ public final class SharedClassifiers {
     /** Compiles the classifiers of every endpoint {@code dataplane} already holds. */
     public SharedClassifiers(DataplaneModel dataplane) {
         this.dataplane = dataplane;
+        this.ipSets = IpSets.of(dataplane);
         dataplane.endpoints().forEach(this::refresh);
     }
 
@@ -81,7 +87,9 @@ public final class SharedClassifiers {
         Set<StageKey> stale = new HashSet<>();
         Set<StageKey> patch = new LinkedHashSet<>();
         for (DataplaneUpdate update : updates) {
+            Set<IpSetMember> before = update instanceof DataplaneUpdate.IpSetReplace r ? dataplane.ipSetIfPresent(r.key()) : null;
             dataplane.apply(update);
+            ipSets.apply(update, before);
             switch (update) {
                 case DataplaneUpdate.EndpointUpdate u -> dirty.add(u.key());
                 case DataplaneUpdate.EndpointRemove u -> dirty.add(u.key());
@@ -125,6 +133,12 @@ public final class SharedClassifiers {
                 patch(key);
             }
         }
+        ipSets.retireRemoved(); // no stage names a removed set any more
+    }
+
+    /** The IP set table every classifier here reads (fastpath keeps it with the classifiers). */
+    public IpSets ipSets() {
+        return ipSets;
     }
 
     /** The classifier of a local endpoint; stages are shared with endpoints of equal inputs. */
@@ -193,7 +207,7 @@ public final class SharedClassifiers {
      */
     private void patch(StageKey key) {
         Stage stage = stages.get(key);
-        List<ocelot.acl.Rule> now = key.lower(dataplane);
+        List<ocelot.acl.Rule> now = key.lower(dataplane, ipSets);
         Map<ocelot.acl.Rule, Integer> balance = new HashMap<>();
         now.forEach(r -> balance.merge(r, 1, Integer::sum));
         stage.rules.forEach(r -> balance.merge(r, -1, Integer::sum));
@@ -242,7 +256,7 @@ public final class SharedClassifiers {
                 StageKey.peerSets(rules.rules(key.direction()), key.direction(), peer);
                 (key.policies() ? byPolicy : byProfile).computeIfAbsent(name, n -> new HashSet<>()).add(key);
             }
-            stage = new Stage(key.lower(dataplane), peer);
+            stage = new Stage(key.lower(dataplane, ipSets), peer, ipSets);
             builds++;
             stages.put(key, stage);
             peer.forEach(s -> byPeerSet.computeIfAbsent(s, x -> new HashSet<>()).add(key));

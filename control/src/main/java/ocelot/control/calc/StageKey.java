@@ -19,11 +19,13 @@ import ocelot.control.policy.IpAddress;
  *   <li>the rules of {@code names}: the endpoint's policies in order ({@code policies}), or one
  *       profile; their content is not in the key, a {@link SharedClassifiers} drops the key's
  *       classifier when one of them changes;</li>
- *   <li>the members of IP sets on the peer side (likewise dropped on change);</li>
+ *   <li>the members of named-port sets on the peer side (the stage is patched on change);</li>
  *   <li>the endpoint's side: {@code own} addresses, where the only address of a family is the
- *       stand-in {@link AclLowering#ONLY_V4}/{@code ONLY_V6}, and {@code binding}: for each IP
- *       set read on that side, which of those addresses (with ports, for named ports) it holds.</li>
+ *       stand-in {@link AclLowering#ONLY_V4}/{@code ONLY_V6}, and {@code binding}: for each
+ *       named-port set read on that side, which (address, protocol, port) of its own it holds.</li>
  * </ul>
+ * Address IP sets are not part of a key on either side: the rules name them by id and the
+ * classifier looks members up in the {@link IpSets} table, so they never split or stale a stage.
  */
 record StageKey(Direction direction, boolean policies, List<String> names, List<IpAddress> own,
                 Map<IpSetKey, Set<IpSetMember>> binding) {
@@ -60,32 +62,26 @@ record StageKey(Direction direction, boolean policies, List<String> names, List<
         return out;
     }
 
-    /** The IP sets read on the endpoint's side of {@code rules}. */
+    /** The named-port sets read on the endpoint's side of {@code rules} (the expanded ones). */
     static void ownSets(List<CompiledRule> rules, Direction direction, Set<IpSetKey> out) {
         for (CompiledRule rule : rules) {
             CompiledRule.Side side = direction == Direction.INGRESS ? rule.destination() : rule.source();
-            if (side.ipSet() != null) {
-                out.add(side.ipSet());
-            }
-            if (side.notIpSet() != null) {
-                out.add(side.notIpSet());
-            }
             out.addAll(side.namedPorts());
             out.addAll(side.notNamedPorts());
         }
     }
 
-    /** The IP sets read on the peer side of {@code rules}. */
+    /** The named-port sets read on the peer side of {@code rules}. */
     static void peerSets(List<CompiledRule> rules, Direction direction, Set<IpSetKey> out) {
         ownSets(rules, direction == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS, out);
     }
 
-    Classifier build(DataplaneModel dataplane) {
-        return Classifier.compile(lower(dataplane));
+    Classifier build(DataplaneModel dataplane, IpSets sets) {
+        return Classifier.compile(lower(dataplane, sets), sets.table());
     }
 
-    /** The stage's acl rules from the dataplane's current rules and IP set members. */
-    List<ocelot.acl.Rule> lower(DataplaneModel dataplane) {
+    /** The stage's acl rules from the dataplane's current rules, named-port members and set ids. */
+    List<ocelot.acl.Rule> lower(DataplaneModel dataplane, IpSets sets) {
         List<ocelot.acl.Rule> rules = new ArrayList<>();
         AclLowering.OwnSide side = new AclLowering.OwnSide(own, direction == Direction.INGRESS,
                 k -> binding.getOrDefault(k, Set.of()));
@@ -93,13 +89,13 @@ record StageKey(Direction direction, boolean policies, List<String> names, List<
             int base = 0;
             for (String name : names) {
                 List<CompiledRule> compiled = dataplane.policy(name).rules(direction);
-                AclLowering.lower(compiled, dataplane::ipSet, base, side, rules);
+                AclLowering.lower(compiled, dataplane::ipSet, sets, base, side, rules);
                 base += compiled.size();
             }
             // Felix: "drop if no policies passed packet".
             rules.add(ocelot.acl.Rule.builder(base).action(ocelot.acl.Action.DENY).build());
         } else {
-            AclLowering.lower(dataplane.profile(names.getFirst()).rules(direction), dataplane::ipSet, 0, side, rules);
+            AclLowering.lower(dataplane.profile(names.getFirst()).rules(direction), dataplane::ipSet, sets, 0, side, rules);
         }
         return rules;
     }

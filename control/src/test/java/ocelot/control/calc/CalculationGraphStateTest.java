@@ -258,11 +258,12 @@ class CalculationGraphStateTest {
             }
         }
         PolicyEvaluator reference = new PolicyEvaluator(endpoints, policies, profiles);
+        IpSets sets = IpSets.of(dataplane);
         for (Expectation x : s.expectations()) {
             String what = s.name() + ": " + x;
             assertEquals(x.verdict(), reference.decide(x.endpoint(), x.direction(), x.packet()), "reference, " + what);
             assertEquals(x.verdict(), dataplane.decide(x.endpoint(), x.direction(), x.packet()), "dataplane, " + what);
-            assertEquals(x.verdict(), EndpointClassifier.compile(dataplane, x.endpoint(), x.direction()).decide(x.packet()),
+            assertEquals(x.verdict(), EndpointClassifier.compile(dataplane, sets, x.endpoint(), x.direction()).decide(x.packet()),
                     "acl classifier, " + what);
         }
     }

@@ -166,11 +166,12 @@ class PolicyDifferentialTest {
                 .filter(k -> k.node().equals(RandomPolicyWorld.LOCAL)).sorted().toList();
         assertEquals(java.util.Set.copyOf(local), dataplane.endpoints(), where + ": local endpoints");
         long n = 0;
+        IpSets mirror = IpSets.of(dataplane); // the one-off compiles read a fresh mirror of the sets
         for (EndpointKey key : local) {
             for (Direction direction : Direction.values()) {
                 // The shared, incrementally maintained classifier and a one-off compile of the same state.
                 EndpointClassifier classifier = classifiers.classifier(key, direction);
-                EndpointClassifier unshared = EndpointClassifier.compile(dataplane, key, direction);
+                EndpointClassifier unshared = EndpointClassifier.compile(dataplane, mirror, key, direction);
                 Endpoint endpoint = world.endpoints.get(key);
                 for (int i = 0; i < PACKETS; i++) {
                     Packet packet = world.packet();

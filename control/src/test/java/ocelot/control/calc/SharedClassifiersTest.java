@@ -23,7 +23,10 @@ import ocelot.control.policy.Verdict;
 import ocelot.control.selector.Selector;
 import org.junit.jupiter.api.Test;
 
-/** Endpoints with equal inputs share compiled stages; a change rebuilds only what reads it. */
+/**
+ * Endpoints with equal inputs share compiled stages; a change rebuilds only what reads it, and
+ * address set changes rebuild nothing (IP set table updates only).
+ */
 class SharedClassifiersTest {
     private static final String NODE = "n1";
     private static final Profile DEFAULT = new Profile("default", List.of(Rule.of(Action.ALLOW)),
@@ -93,23 +96,35 @@ class SharedClassifiersTest {
         EndpointClassifier api = classifiers.classifier(web(5, "api").key(), Direction.INGRESS);
         assertEquals(Verdict.DENY, api.decide(tcp(client, api.addresses().get(0), 80)));
 
-        // A new client changes a peer-side set: the two web stages reading it are patched in
-        // place (same classifier objects, nothing compiled) and see it.
+        // A new client changes a peer-side address set: only IP set table entries change (its
+        // v4 address; the v6 family has none). Nothing is compiled or patched, the classifier
+        // objects and even their published versions stay, and they see the new member.
         IpAddress client2 = IpAddress.v4((10 << 24) | 201);
         graph.updateEndpoint(new Endpoint(EndpointKey.workload(NODE, "client2"), Map.of("role", "client"),
                 List.of(client2), List.of(), List.of("default")));
         before = classifiers.builds();
         long patched = classifiers.patches();
+        long memberChanges = classifiers.ipSets().memberChanges();
+        var version = web3.stages().get(0).snapshot();
+        assertEquals(Verdict.DENY, web3.decide(tcp(client2, web3.addresses().get(0), 80)));
         classifiers.apply(graph.flush());
         assertEquals(before, classifiers.builds());
-        assertEquals(patched + 2, classifiers.patches());
+        assertEquals(patched, classifiers.patches());
+        assertEquals(memberChanges + 1, classifiers.ipSets().memberChanges());
         EndpointClassifier web3After = classifiers.classifier(web(3, "web").key(), Direction.INGRESS);
         assertSame(web3.stages().get(0), web3After.stages().get(0));
-        assertEquals(Verdict.ALLOW, web3After.decide(tcp(client2, web3After.addresses().get(0), 80)));
+        assertSame(version, web3After.stages().get(0).snapshot());
+        assertEquals(Verdict.ALLOW, web3.decide(tcp(client2, web3.addresses().get(0), 80)), "the held classifier sees the new member");
         assertEquals(Verdict.ALLOW, web3After.decide(tcp(client, web3After.addresses().get(0), 80)));
         graph.removeEndpoint(EndpointKey.workload(NODE, "client"));
         classifiers.apply(graph.flush());
         assertEquals(Verdict.DENY, web3After.decide(tcp(client, web3After.addresses().get(0), 80)), "removed from the set");
+        // A relabel out of the set is one table removal too.
+        graph.updateEndpoint(new Endpoint(EndpointKey.workload(NODE, "client2"), Map.of("role", "server"),
+                List.of(client2), List.of(), List.of("default")));
+        classifiers.apply(graph.flush());
+        assertEquals(before, classifiers.builds());
+        assertEquals(Verdict.DENY, web3.decide(tcp(client2, web3.addresses().get(0), 80)));
 
         // Removing every user of a stage drops it.
         graph.removeEndpoint(web(5, "api").key());
