@@ -133,30 +133,56 @@ public final class Ipv4RouteTable implements Ipv4Routes {
     int below(int pointer, int address) {
         while (true) {
             Nodes ns = (Nodes) NODES.getAcquire(this); // read after the pointer: never older than it
-            int e = read(ns, pointer, (address >>> 8) & 0xFF, LEVEL1 | (address >>> 16));
-            if (e < 0 && e != RETRY) e = read(ns, e, address & 0xFF, address >>> 8);
+            int e = level1(ns, pointer, address);
+            if (e < 0 && e != RETRY) e = level2(ns, e, address);
             if (e != RETRY) return e;
             pointer = (int) INTS.getAcquire(root, address >>> 16);
             if (pointer >= 0) return pointer;
         }
     }
 
-    /** Entry slot of the node at pointer, or RETRY unless the node stably serves identity. */
-    private static int read(Nodes ns, int pointer, int slot, int identity) {
+    /**
+     * The level-1 entry for address below pointer. A leaf is returned only if the node stably
+     * served address's /16 while it was read (seqlock check before and after), else RETRY. A
+     * child pointer is returned unchecked, because it was written while this node was live:
+     * a node is freed only after its last child was (which turned the parent slot into a
+     * leaf), and a refill writes leaves, so a freed or refilling node holds no pointers. If
+     * that life served another /16, the pointer leads to a node of another /24, which
+     * {@link #level2}'s identity check rejects; if it served this /16, the child was the live
+     * node for this /24 when the pointer was read, and level2 checks it still serves it. So a
+     * walk to a /32 validates one node, not two (two fewer loads and branches).
+     */
+    private static int level1(Nodes ns, int pointer, int address) {
         int base = pointer & ~CHILD_FLAG;
         int node = base >>> 8;
-        if (node >= ns.capacity()) return RETRY;
+        long[] seq = ns.seq;
+        if (node >= seq.length) return RETRY;
         // Acquire: pairs with the release store that ended the node's last refill.
-        long before = (long) LONGS.getAcquire(ns.seq, node);
-        if ((int) before != identity || (before & ODD) != 0) return RETRY;
+        long before = (long) LONGS.getAcquire(seq, node);
         // Acquire: keeps the second check after the entry read.
-        int e = (int) INTS.getAcquire(ns.entries, base | slot);
-        return (long) LONGS.getAcquire(ns.seq, node) == before ? e : RETRY;
+        int e = (int) INTS.getAcquire(ns.entries, base | ((address >>> 8) & 0xFF));
+        if (e < 0) return e;
+        return (int) before == (LEVEL1 | (address >>> 16)) && (before & ODD) == 0
+                && (long) LONGS.getAcquire(seq, node) == before ? e : RETRY;
+    }
+
+    /** The level-2 entry for address below pointer, or RETRY unless the node stably serves address's /24. */
+    private static int level2(Nodes ns, int pointer, int address) {
+        int base = pointer & ~CHILD_FLAG;
+        int node = base >>> 8;
+        long[] seq = ns.seq;
+        if (node >= seq.length) return RETRY;
+        long before = (long) LONGS.getAcquire(seq, node);
+        int e = (int) INTS.getAcquire(ns.entries, base | (address & 0xFF));
+        return (int) before == (address >>> 8) && (before & ODD) == 0
+                && (long) LONGS.getAcquire(seq, node) == before ? e : RETRY;
     }
 
     /**
-     * First every root load of the burst (independent, so they overlap in the memory system),
-     * then the node walks; nextHops doubles as scratch so nothing is allocated.
+     * Level by level across the burst: every root load first, then every level-1 load, then
+     * every level-2 load. The loads of one stage are independent of each other, so the memory
+     * system overlaps their misses instead of walking one address's dependent chain at a time.
+     * nextHops holds the entries between stages, so nothing is allocated.
      */
     @Override
     public void lookupBatch(int[] addresses, int[] nextHops, int n) {
@@ -165,21 +191,38 @@ public final class Ipv4RouteTable implements Ipv4Routes {
                     + addresses.length + " addresses and " + nextHops.length + " next hops");
         }
         int[] r = root;
-        for (int i = 0; i < n; i++) nextHops[i] = (int) INTS.getAcquire(r, addresses[i] >>> 16);
-        Nodes ns = (Nodes) NODES.getAcquire(this);
+        int pointers = 0;
         for (int i = 0; i < n; i++) {
-            int e = nextHops[i];
-            if (e < 0) {
-                int a = addresses[i];
-                e = read(ns, e, (a >>> 8) & 0xFF, LEVEL1 | (a >>> 16));
-                if (e < 0 && e != RETRY) e = read(ns, e, a & 0xFF, a >>> 8);
-                if (e == RETRY) {
-                    e = (int) INTS.getAcquire(r, a >>> 16); // the node was recycled: walk again
-                    if (e < 0) e = below(e, a);
+            int e = (int) INTS.getAcquire(r, addresses[i] >>> 16);
+            nextHops[i] = e;
+            pointers |= e;
+        }
+        if (pointers < 0) {
+            Nodes ns = (Nodes) NODES.getAcquire(this); // after the root loads: never older than them
+            int deeper = 0;
+            for (int i = 0; i < n; i++) {
+                int e = nextHops[i];
+                if (e < 0) {
+                    e = level1(ns, e, addresses[i]);
+                    nextHops[i] = e;
+                    deeper |= e;
                 }
             }
-            nextHops[i] = (e & NEXT_HOP_MASK) - 1;
+            if (deeper < 0) {
+                for (int i = 0; i < n; i++) {
+                    int e = nextHops[i];
+                    if (e < 0 && e != RETRY) nextHops[i] = level2(ns, e, addresses[i]);
+                }
+                for (int i = 0; i < n; i++) {
+                    if (nextHops[i] == RETRY) { // a node was recycled under us: walk again
+                        int a = addresses[i];
+                        int e = (int) INTS.getAcquire(r, a >>> 16);
+                        nextHops[i] = e < 0 ? below(e, a) : e;
+                    }
+                }
+            }
         }
+        for (int i = 0; i < n; i++) nextHops[i] = (nextHops[i] & NEXT_HOP_MASK) - 1;
     }
 
     // ---------------------------------------------------------------- writer
