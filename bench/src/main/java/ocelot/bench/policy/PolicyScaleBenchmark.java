@@ -9,6 +9,7 @@ import ocelot.control.calc.CalculationGraph;
 import ocelot.control.calc.DataplaneModel;
 import ocelot.control.calc.DataplaneUpdate;
 import ocelot.control.calc.EndpointClassifier;
+import ocelot.control.calc.IpSets;
 import ocelot.control.calc.SharedClassifiers;
 import ocelot.control.policy.Action;
 import ocelot.control.policy.Cidr;
@@ -171,11 +172,12 @@ public final class PolicyScaleBenchmark {
         dataplane.apply(fresh.flush());
         int sample = Math.min(100, endpointCount);
         long rules = 0;
+        IpSets sets = IpSets.of(dataplane);
         long t0 = System.nanoTime();
         for (int i = 0; i < sample; i++) {
             EndpointKey key = EndpointKey.workload(NODE, "wl-" + i);
             for (Direction d : Direction.values()) {
-                EndpointClassifier c = EndpointClassifier.compile(dataplane, key, d);
+                EndpointClassifier c = EndpointClassifier.compile(dataplane, sets, key, d);
                 for (var stage : c.stages()) {
                     rules += stage.size();
                 }
@@ -194,8 +196,9 @@ public final class PolicyScaleBenchmark {
      * classifier rebuilds. The reference is the unshared per-endpoint compile above.
      */
     private void sharedClassifiers(int changes) {
-        long[] coldCpu = new long[2];
-        long[] coldWall = new long[2];
+        long[] coldCpu = new long[3];
+        long[] coldWall = new long[3];
+        long[] graphCpu = new long[3];
         CalculationGraph graph = null;
         SharedClassifiers classifiers = null;
         for (int run = 0; run < coldCpu.length; run++) {
@@ -215,8 +218,10 @@ public final class PolicyScaleBenchmark {
                     Map.of("ns", "default")));
             policies.forEach(graph::updatePolicy);
             endpoints.forEach(graph::updateEndpoint);
+            List<DataplaneUpdate> all = graph.flush();
+            graphCpu[run] = THREAD.getCurrentThreadCpuTime() - c0;
             classifiers = new SharedClassifiers(new DataplaneModel());
-            classifiers.apply(graph.flush());
+            classifiers.apply(all);
             coldWall[run] = System.nanoTime() - t0;
             coldCpu[run] = THREAD.getCurrentThreadCpuTime() - c0;
         }
@@ -228,14 +233,19 @@ public final class PolicyScaleBenchmark {
                 }
             }
         }
+        int last = coldCpu.length - 1;
         System.out.printf("shared classifiers cold (empty -> every endpoint's classifiers compiled): first %.1f ms (cpu %.1f ms),"
-                        + " last %.1f ms (cpu %.1f ms); %d distinct stages for %d endpoints x 2 directions (%.0f acl rules per endpoint)%n",
-                coldWall[0] / 1e6, coldCpu[0] / 1e6, coldWall[1] / 1e6, coldCpu[1] / 1e6, classifiers.distinctStages(),
-                endpointCount, (double) rules / endpointCount);
+                        + " last %.1f ms (cpu %.1f ms: graph %.1f + dataplane/ipsets/classifiers %.1f); %d distinct stages for %d"
+                        + " endpoints x 2 directions (%.0f acl rules per endpoint), IP set table %d members, %.1f MiB%n",
+                coldWall[0] / 1e6, coldCpu[0] / 1e6, coldWall[last] / 1e6, coldCpu[last] / 1e6, graphCpu[last] / 1e6,
+                (coldCpu[last] - graphCpu[last]) / 1e6, classifiers.distinctStages(),
+                endpointCount, (double) rules / endpointCount, classifiers.ipSets().memberChanges(),
+                classifiers.ipSets().table().memoryBytes() / 1048576.0);
         System.out.printf("  (unshared, the sample above extrapolated: %d endpoints x %.1f ms)%n", endpointCount, unsharedMsPerEndpoint);
         long[][] wall = new long[3][changes];
         long[][] cpu = new long[3][changes];
         long builds0 = classifiers.builds();
+        long members0 = classifiers.ipSets().memberChanges();
         long patches0 = classifiers.patches();
         for (int i = 0; i < changes; i++) {
             for (int kind = 0; kind < 3; kind++) {
@@ -253,11 +263,12 @@ public final class PolicyScaleBenchmark {
         }
         String[] names = {"+acl label change", "+acl new endpoint", "+acl policy edit"};
         for (int kind = 0; kind < 3; kind++) {
-            report(names[kind] + " wall", wall[kind], coldWall[1]);
-            report(names[kind] + " cpu", cpu[kind], coldCpu[1]);
+            report(names[kind] + " wall", wall[kind], coldWall[last]);
+            report(names[kind] + " cpu", cpu[kind], coldCpu[last]);
         }
-        System.out.printf("(%d classifier stages compiled, %d patched in place by %d changes)%n",
-                classifiers.builds() - builds0, classifiers.patches() - patches0, 3 * changes);
+        System.out.printf("(%d classifier stages compiled, %d patched in place, %d IP set table member changes by %d changes)%n",
+                classifiers.builds() - builds0, classifiers.patches() - patches0, classifiers.ipSets().memberChanges() - members0,
+                3 * changes);
     }
 
     private Endpoint endpoint(int i) {

@@ -37,58 +37,85 @@ public final class DataplaneModel {
             case DataplaneUpdate.IpSetDelta u -> {
                 Set<IpSetMember> set = require(ipSets, u.key(), "IP set");
                 for (IpSetMember m : u.removed()) {
-                    if (!set.remove(m)) {
+                    if (!set.contains(m)) {
                         throw new IllegalStateException("delta removes " + m + " absent from " + u.key());
                     }
                 }
                 for (IpSetMember m : u.added()) {
-                    if (!set.add(m)) {
+                    if (set.contains(m) && !u.removed().contains(m)) {
                         throw new IllegalStateException("delta adds " + m + " already in " + u.key());
                     }
                 }
+                set.removeAll(u.removed());
+                set.addAll(u.added());
             }
             case DataplaneUpdate.IpSetRemove u -> {
                 require(ipSets, u.key(), "IP set");
-                for (Map<String, CompiledRules> rules : List.of(policies, profiles)) {
-                    rules.forEach((name, r) -> {
-                        if (r.ipSets().contains(u.key())) {
-                            throw new IllegalStateException("IP set " + u.key() + " removed while " + name + " reads it");
-                        }
-                    });
+                if (setReaders.containsKey(u.key())) {
+                    throw new IllegalStateException("IP set " + u.key() + " removed while " + setReaders.get(u.key())
+                            + " policies/profiles read it");
                 }
                 ipSets.remove(u.key());
             }
-            case DataplaneUpdate.PolicyUpdate u -> policies.put(u.name(), checkSets(u.rules()));
-            case DataplaneUpdate.ProfileUpdate u -> profiles.put(u.id(), checkSets(u.rules()));
+            case DataplaneUpdate.PolicyUpdate u -> {
+                checkSets(u.rules());
+                count(setReaders, policies.put(u.name(), u.rules()), u.rules());
+            }
+            case DataplaneUpdate.ProfileUpdate u -> {
+                checkSets(u.rules());
+                count(setReaders, profiles.put(u.id(), u.rules()), u.rules());
+            }
             case DataplaneUpdate.PolicyRemove u -> {
                 require(policies, u.name(), "policy");
-                endpoints.values().forEach(e -> {
-                    if (e.ingressPolicies().contains(u.name()) || e.egressPolicies().contains(u.name())) {
-                        throw new IllegalStateException("policy " + u.name() + " removed while " + e.key() + " uses it");
-                    }
-                });
-                policies.remove(u.name());
+                if (policyUsers.containsKey(u.name())) {
+                    throw new IllegalStateException("policy " + u.name() + " removed while " + policyUsers.get(u.name()) + " endpoints use it");
+                }
+                count(setReaders, policies.remove(u.name()), null);
             }
             case DataplaneUpdate.ProfileRemove u -> {
                 require(profiles, u.id(), "profile");
-                endpoints.values().forEach(e -> {
-                    if (e.profiles().contains(u.id())) {
-                        throw new IllegalStateException("profile " + u.id() + " removed while " + e.key() + " uses it");
-                    }
-                });
-                profiles.remove(u.id());
+                if (profileUsers.containsKey(u.id())) {
+                    throw new IllegalStateException("profile " + u.id() + " removed while " + profileUsers.get(u.id()) + " endpoints use it");
+                }
+                count(setReaders, profiles.remove(u.id()), null);
             }
             case DataplaneUpdate.EndpointUpdate u -> {
                 u.ingressPolicies().forEach(p -> require(policies, p, "policy"));
                 u.egressPolicies().forEach(p -> require(policies, p, "policy"));
                 u.profiles().forEach(p -> require(profiles, p, "profile"));
-                endpoints.put(u.key(), u);
+                uses(endpoints.put(u.key(), u), -1);
+                uses(u, 1);
             }
-            case DataplaneUpdate.EndpointRemove u -> require(endpoints, u.key(), "endpoint");
+            case DataplaneUpdate.EndpointRemove u -> uses(require(endpoints, u.key(), "endpoint"), -1);
         }
         if (update instanceof DataplaneUpdate.EndpointRemove(EndpointKey key)) {
             endpoints.remove(key);
         }
+    }
+
+    /** Reference counts kept so a removal checks its readers in O(1), not by scanning everything. */
+    private final Map<IpSetKey, Integer> setReaders = new HashMap<>();
+    private final Map<String, Integer> policyUsers = new HashMap<>();
+    private final Map<String, Integer> profileUsers = new HashMap<>();
+
+    private static void count(Map<IpSetKey, Integer> readers, CompiledRules old, CompiledRules now) {
+        if (old != null) {
+            old.ipSets().forEach(k -> readers.merge(k, -1, (a, b) -> a + b == 0 ? null : a + b));
+        }
+        if (now != null) {
+            now.ipSets().forEach(k -> readers.merge(k, 1, Integer::sum));
+        }
+    }
+
+    private void uses(DataplaneUpdate.EndpointUpdate e, int delta) {
+        if (e == null) {
+            return;
+        }
+        // A policy may be listed in both directions: count it once per endpoint.
+        Set<String> named = new HashSet<>(e.ingressPolicies());
+        named.addAll(e.egressPolicies());
+        named.forEach(p -> policyUsers.merge(p, delta, (a, b) -> a + b == 0 ? null : a + b));
+        new HashSet<>(e.profiles()).forEach(p -> profileUsers.merge(p, delta, (a, b) -> a + b == 0 ? null : a + b));
     }
 
     private CompiledRules checkSets(CompiledRules rules) {

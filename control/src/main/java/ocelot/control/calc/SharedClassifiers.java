@@ -87,7 +87,12 @@ public final class SharedClassifiers {
         Set<StageKey> stale = new HashSet<>();
         Set<StageKey> patch = new LinkedHashSet<>();
         for (DataplaneUpdate update : updates) {
-            Set<IpSetMember> before = update instanceof DataplaneUpdate.IpSetReplace r ? dataplane.ipSetIfPresent(r.key()) : null;
+            // The dataplane replaces (or drops) a set's member collection, so this view keeps the old members.
+            Set<IpSetMember> before = switch (update) {
+                case DataplaneUpdate.IpSetReplace r -> dataplane.ipSetIfPresent(r.key());
+                case DataplaneUpdate.IpSetRemove r -> dataplane.ipSetIfPresent(r.key());
+                default -> null;
+            };
             dataplane.apply(update);
             ipSets.apply(update, before);
             switch (update) {
