@@ -12,11 +12,15 @@ command -v bird >/dev/null || [ -x /usr/sbin/bird ] || { echo "bench/bgp: BIRD 2
 cd "$ROOT"
 mvn -q -B -o -pl bgp install -DskipTests
 CP_FILE=$(mktemp)
-trap 'rm -f "$CP_FILE"' EXIT
 mvn -q -B -o -pl bgp dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
 OUT=bench/target/bgp-classes
+# A private copy of the speaker's classes: a rebuild of bgp/ during a long run cannot change the DUT.
+BGP=$(mktemp -d)
+trap 'rm -f "$CP_FILE"; rm -rf "$BGP"' EXIT
+cp -r bgp/target/classes/. "$BGP/"
 mkdir -p "$OUT"
-javac -d "$OUT" -cp "bgp/target/classes:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java 2>/dev/null \
-  || javac -d "$OUT" -cp "bgp/target/classes:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java
-echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//')"
-exec java -Xmx2g -cp "$OUT:bgp/target/classes:$(cat "$CP_FILE")" ocelot.bench.bgp.BgpScaleBench "$@"
+javac -d "$OUT" -cp "$BGP:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java 2>/dev/null \
+  || javac -d "$OUT" -cp "$BGP:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java
+echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//'); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xmx2g -cp "$OUT:$BGP:$(cat "$CP_FILE")" ocelot.bench.bgp.BgpScaleBench "$@"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

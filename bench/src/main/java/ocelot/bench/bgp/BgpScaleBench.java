@@ -51,21 +51,45 @@ public final class BgpScaleBench {
         if (clients > 250 || perClient > RR_STRIDE) throw new IllegalArgumentException("at most 250 clients and 128 routes each");
         System.out.printf("BGP scale benchmark: %d rounds, transit %,d prefixes, reflector %d clients x %d routes%n",
                 rounds, prefixes, clients, perClient);
-        List<Result> oT = new ArrayList<>(), bT = new ArrayList<>(), oR = new ArrayList<>(), bR = new ArrayList<>();
+        // OCELOT_DUT_VARIANTS="flags;flags": several speaker JVM settings, alternated in the same rounds.
+        String v = System.getenv("OCELOT_DUT_VARIANTS");
+        List<String> variants = v == null || v.isBlank() ? List.of(DUT_JVM_FLAGS) : List.of(v.split(";"));
+        System.out.printf("Ocelot speaker JVM flags: %s%n", String.join(" | ", variants));
+        List<List<Result>> oT = new ArrayList<>(), oR = new ArrayList<>();
+        for (int i = 0; i < variants.size(); i++) {
+            oT.add(new ArrayList<>());
+            oR.add(new ArrayList<>());
+        }
+        List<Result> bT = new ArrayList<>(), bR = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             // Interleaved so drift on the shared machine hits both alike.
             if (!only.equals("reflector")) {
-                oT.add(report("ocelot", "transit", r, transit(true, prefixes)));
-                bT.add(report("bird2 ", "transit", r, transit(false, prefixes)));
+                for (int i = 0; i < variants.size(); i++) {
+                    oT.get(i).add(report("ocelot" + (variants.size() > 1 ? "#" + i : ""), "transit", r, transit(variants.get(i), prefixes)));
+                }
+                bT.add(report("bird2 ", "transit", r, transit(null, prefixes)));
             }
             if (!only.equals("transit")) {
-                oR.add(report("ocelot", "reflector", r, reflector(true, clients, perClient)));
-                bR.add(report("bird2 ", "reflector", r, reflector(false, clients, perClient)));
+                for (int i = 0; i < variants.size(); i++) {
+                    oR.get(i).add(report("ocelot" + (variants.size() > 1 ? "#" + i : ""), "reflector", r, reflector(variants.get(i), clients, perClient)));
+                }
+                bR.add(report("bird2 ", "reflector", r, reflector(null, clients, perClient)));
             }
         }
-        if (!oT.isEmpty()) summary("transit " + prefixes, oT, bT);
-        if (!oR.isEmpty()) summary("reflector " + clients + "x" + perClient, oR, bR);
+        for (int i = 0; i < variants.size(); i++) {
+            String tag = variants.size() > 1 ? " [#" + i + ": " + variants.get(i).strip() + "]" : "";
+            if (!bT.isEmpty()) summary("transit " + prefixes + tag, oT.get(i), bT);
+            if (!bR.isEmpty()) summary("reflector " + clients + "x" + perClient + tag, oR.get(i), bR);
+        }
     }
+
+    /**
+     * The speaker JVM's settings, chosen by measurement (bgp/README.md): ParallelGC (throughput;
+     * the speaker has no latency-sensitive second thread), compact object headers (JDK 25, JEP
+     * 519: 8-octet headers, 105 -> 88 live octets per route in RibLoadProbe), and a young
+     * generation large enough that a full-table load is never copied by young GC.
+     */
+    static final String DUT_JVM_FLAGS = "-Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn1g";
 
     static Result report(String dut, String what, int round, Result r) {
         System.out.printf(Locale.ROOT, "  round %d %s %-9s %8.3f s  peak RSS %,8d KiB%n", round, dut, what, r.seconds, r.peakRssKiB);
@@ -87,10 +111,12 @@ public final class BgpScaleBench {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    static Result transit(boolean ocelot, int prefixes) throws Exception {
+    /** {@code ocelotFlags} null: BIRD 2 is the device. */
+    static Result transit(String ocelotFlags, int prefixes) throws Exception {
+        boolean ocelot = ocelotFlags != null;
         int port = freePort();
         byte[] updates = UpdateBuilder.announce(TRANSIT_BASE, prefixes, new long[]{65001}, InetAddress.getByName(FEEDER), false);
-        try (Device d = ocelot ? ocelot(port, "transit", FEEDER, RECEIVER) : bird(port, birdTransit(port))) {
+        try (Device d = ocelot ? ocelot(ocelotFlags, port, "transit", FEEDER, RECEIVER) : bird(port, birdTransit(port))) {
             try (TestPeer receiver = new TestPeer(RECEIVER, DUT, port, 65002, TRANSIT_BASE, prefixes, 0, 0);
                  TestPeer feeder = new TestPeer(FEEDER, DUT, port, 65001, 0, 1, 0, 0)) {
                 receiver.establish();
@@ -104,10 +130,11 @@ public final class BgpScaleBench {
         }
     }
 
-    static Result reflector(boolean ocelot, int clients, int perClient) throws Exception {
+    static Result reflector(String ocelotFlags, int clients, int perClient) throws Exception {
+        boolean ocelot = ocelotFlags != null;
         int port = freePort();
         int expected = (clients - 1) * perClient;
-        try (Device d = ocelot ? ocelot(port, "rr", CLIENT_PREFIX, String.valueOf(clients)) : bird(port, birdReflector(port, clients))) {
+        try (Device d = ocelot ? ocelot(ocelotFlags, port, "rr", CLIENT_PREFIX, String.valueOf(clients)) : bird(port, birdReflector(port, clients))) {
             List<TestPeer> peers = new ArrayList<>();
             try {
                 for (int c = 0; c < clients; c++) {
@@ -144,9 +171,10 @@ public final class BgpScaleBench {
         }
     }
 
-    static Device ocelot(int port, String mode, String a, String b) throws IOException {
+    static Device ocelot(String flags, int port, String mode, String a, String b) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx3g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED"));
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(List.of(flags.strip().split("\\s+")));
         String extra = System.getenv("OCELOT_DUT_JVM_ARGS"); // e.g. a JFR recording while tuning
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OcelotDut.class.getName(), mode, DUT, String.valueOf(port), a, b));

@@ -25,6 +25,8 @@ public final class OcelotDut {
         FibSink fib = new FibSink() {
             public void install(Prefix p, InetAddress nh) { fibSize[0]++; }
             public void remove(Prefix p) { fibSize[0]--; }
+            public void installIpv4(int address, int length, InetAddress nh) { fibSize[0]++; }
+            public void removeIpv4(int address, int length) { fibSize[0]--; }
         };
         boolean rr = args[0].equals("rr");
         try (BgpSpeaker s = new BgpSpeaker(new SpeakerConfig(self, port, rr ? 64512 : 65000, IpAddresses.toInt(self),

@@ -8,9 +8,22 @@ import java.net.InetAddress;
  * Where learned best paths go: the fastpath's route table in a node, a recording sink in tests.
  * Called on the speaker's event loop; {@code install} replaces any earlier next hop of the prefix.
  * Locally originated routes never reach the sink.
+ *
+ * <p>IPv4 routes arrive through {@link #installIpv4}/{@link #removeIpv4} with the prefix as
+ * primitives, so a table load makes no Prefix object per route; a sink keyed by primitives (an
+ * LPM table) overrides them, any other gets the Prefix form through the defaults.
  */
 public interface FibSink {
     void install(Prefix prefix, InetAddress nextHop);
 
     void remove(Prefix prefix);
+
+    /** {@code address} holds the prefix's network address, host bits zero. */
+    default void installIpv4(int address, int length, InetAddress nextHop) {
+        install(Prefix.ipv4(address, length), nextHop);
+    }
+
+    default void removeIpv4(int address, int length) {
+        remove(Prefix.ipv4(address, length));
+    }
 }

@@ -5,6 +5,7 @@ import ocelot.bgp.wire.AddressFamily;
 import ocelot.bgp.wire.BgpMessage;
 import ocelot.bgp.wire.PathAttributes;
 import ocelot.bgp.wire.Prefix;
+import ocelot.bgp.wire.PrefixList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,10 @@ public final class Rib {
     private final ByteBufAllocator alloc;
     private final RibPeer local;
     private final DestinationTable table = new DestinationTable();
+    /** One attribute object per distinct set, shared by every path that carries it (BIRD's rta cache). */
+    private final AttributeCache attributeCache = new AttributeCache();
+    private static final PathAttributes LOCAL_ATTRIBUTES =
+            PathAttributes.builder().origin(PathAttributes.ORIGIN_IGP).asPath(ocelot.bgp.wire.AsPath.EMPTY).build();
     private final Map<UpdateGroup.Key, UpdateGroup> groups = new HashMap<>();
     private final List<UpdateGroup> groupList = new ArrayList<>();
     /** Destinations whose best path changed since the last flush, each once (its dirty flag). */
@@ -95,23 +100,29 @@ public final class Rib {
             } else {
                 d.remove(peer);
                 if (d.select()) bestChanged(d);
-                if (d.pathCount() == 0) table.remove(d.prefix);
+                if (d.pathCount() == 0) table.remove(d);
             }
         }
     }
 
     /** Removes every stale path of {@code peer} (RFC 4724 §4.2: End-of-RIB received or restart timer expired). */
     public int sweepStale(RibPeer peer) {
-        if (!peer.mayHaveStale) return 0;
-        peer.mayHaveStale = false;
+        return sweepStale(peer, java.util.EnumSet.allOf(AddressFamily.class));
+    }
+
+    /** Removes the stale paths of {@code peer} in {@code families} only (RFC 4724 §4.2, F bit per family). */
+    public int sweepStale(RibPeer peer, java.util.Set<AddressFamily> families) {
+        if (!peer.mayHaveStale || families.isEmpty()) return 0;
+        if (families.size() == AddressFamily.values().length) peer.mayHaveStale = false;
         int removed = 0;
         for (Destination d : table.snapshot()) {
+            if (!families.contains(d.family())) continue;
             Path p = d.pathFrom(peer);
             if (p != null && p.stale) {
                 d.remove(peer);
                 removed++;
                 if (d.select()) bestChanged(d);
-                if (d.pathCount() == 0) table.remove(d.prefix);
+                if (d.pathCount() == 0) table.remove(d);
             }
         }
         return removed;
@@ -145,14 +156,22 @@ public final class Rib {
             for (Prefix p : u.mpNlri()) withdraw(from, p);
             return;
         }
-        InetAddress nh4 = a.nextHop();
-        InetAddress nh6 = a.mpNextHop();
-        for (Prefix p : u.nlri()) add(from, p, a, nh4);
-        for (Prefix p : u.mpNlri()) add(from, p, a, nh6);
+        a = attributeCache.intern(a);
+        addAll(from, u.nlri(), a, a.nextHop());
+        addAll(from, u.mpNlri(), a, a.mpNextHop());
     }
 
-    private void add(RibPeer from, Prefix prefix, PathAttributes a, InetAddress nextHop) {
-        Destination d = table.getOrAdd(prefix);
+    private void addAll(RibPeer from, List<Prefix> nlri, PathAttributes a, InetAddress nextHop) {
+        if (nlri instanceof PrefixList l) {
+            // Decoded NLRI: straight from the primitive columns, no Prefix per route.
+            boolean v6 = l.family() == AddressFamily.IPV6_UNICAST;
+            for (int i = 0, n = l.size(); i < n; i++) add(from, table.getOrAdd(v6, l.high(i), l.low(i), l.length(i)), a, nextHop);
+        } else {
+            for (Prefix p : nlri) add(from, table.getOrAdd(p), a, nextHop);
+        }
+    }
+
+    private void add(RibPeer from, Destination d, PathAttributes a, InetAddress nextHop) {
         d.put(new Path(from, a, nextHop));
         // A re-announcement by the best path's peer is a new best object, so it propagates too.
         if (d.select()) bestChanged(d);
@@ -162,13 +181,12 @@ public final class Rib {
         Destination d = table.get(prefix);
         if (d == null || d.remove(from) == null) return;
         if (d.select()) bestChanged(d);
-        if (d.pathCount() == 0) table.remove(prefix);
+        if (d.pathCount() == 0) table.remove(d);
     }
 
     /** Originates a route (Calico: an endpoint /32 or an affine IPAM block), ORIGIN IGP. */
     public void announceLocal(Prefix prefix) {
-        add(local, prefix, PathAttributes.builder().origin(PathAttributes.ORIGIN_IGP).asPath(ocelot.bgp.wire.AsPath.EMPTY).build(),
-                null);
+        add(local, table.getOrAdd(prefix), LOCAL_ATTRIBUTES, null);
     }
 
     public void withdrawLocal(Prefix prefix) {
@@ -178,9 +196,11 @@ public final class Rib {
     private void bestChanged(Destination d) {
         Path best = d.best;
         if (best != null && !best.source.isLocal()) {
-            fib.install(d.prefix, best.nextHop);
+            if (d.v6) fib.install(d.prefix(), best.nextHop);
+            else fib.installIpv4((int) d.low, d.prefixLength(), best.nextHop);
         } else {
-            fib.remove(d.prefix);
+            if (d.v6) fib.remove(d.prefix());
+            else fib.removeIpv4((int) d.low, d.prefixLength());
         }
         if (!d.dirty) {
             d.dirty = true;

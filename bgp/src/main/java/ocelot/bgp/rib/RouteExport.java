@@ -2,7 +2,6 @@ package ocelot.bgp.rib;
 
 import ocelot.bgp.wire.AddressFamily;
 import ocelot.bgp.wire.PathAttributes;
-import ocelot.bgp.wire.Prefix;
 
 import java.net.InetAddress;
 
@@ -33,11 +32,11 @@ final class RouteExport {
     }
 
     /** The attributes to send to {@code group} for {@code best}, or null when it must not be sent. */
-    PathAttributes export(Prefix prefix, Path best, UpdateGroup.Key group) {
+    PathAttributes export(AddressFamily family, Path best, UpdateGroup.Key group) {
         RibPeer src = best.source;
         PathAttributes a = best.attributes;
         PathAttributes.Builder b = a.toBuilder();
-        boolean v4 = prefix.family() == AddressFamily.IPV4_UNICAST;
+        boolean v4 = family == AddressFamily.IPV4_UNICAST;
         if (group.internal()) {
             if (!src.isLocal() && src.internal) {
                 // RFC 4271 §9.2: iBGP-learned routes are not re-advertised to iBGP peers, except

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import ocelot.bgp.wire.AddressFamily;
 import ocelot.bgp.wire.PathAttributes;
-import ocelot.bgp.wire.Prefix;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -56,29 +55,31 @@ final class UpdateGroup {
      * to every member. With no members (a group being created) it only records the state.
      */
     void flush(Iterable<Destination> changed) {
-        Map<OutRoute, List<Prefix>> announce = new LinkedHashMap<>();
-        List<Prefix> withdraw = new ArrayList<>();
+        // Packed per attribute set: every prefix whose exported route is equal goes in the same
+        // run of UPDATEs, however many incoming UPDATEs (or peers) it came from.
+        // One map per family: an UPDATE carrying IPv4 and IPv6 NLRI gives both one attribute object,
+        // but each family is packed in its own messages (NLRI field vs MP_REACH_NLRI).
+        List<Map<OutRoute, List<Destination>>> announce = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
+        List<Destination> withdraw = new ArrayList<>();
         // Consecutive prefixes usually share one attribute object: remember the last export.
         PathAttributes lastIn = null;
         RibPeer lastSource = null;
-        boolean lastV4 = false;
+        boolean lastV6 = false;
         OutRoute lastOut = null;
-        List<Prefix> lastList = null;
+        List<Destination> lastList = null;
         boolean encode = !members.isEmpty();
         for (Destination d : changed) {
-            Prefix p = d.prefix;
             Path best = d.best;
             OutRoute out = null;
             if (best != null) {
-                boolean v4 = p.family() == AddressFamily.IPV4_UNICAST;
-                if (best.attributes == lastIn && best.source == lastSource && v4 == lastV4) {
+                if (best.attributes == lastIn && best.source == lastSource && d.v6 == lastV6) {
                     out = lastOut;
                 } else {
-                    PathAttributes a = export.export(p, best, key);
+                    PathAttributes a = export.export(d.family(), best, key);
                     out = a == null ? null : new OutRoute(a, best.source);
                     lastIn = best.attributes;
                     lastSource = best.source;
-                    lastV4 = v4;
+                    lastV6 = d.v6;
                     lastOut = out;
                     lastList = null;
                 }
@@ -87,19 +88,21 @@ final class UpdateGroup {
             d.advertise(slot, out);
             if (!encode) continue;
             if (out == null) {
-                if (prev != null) withdraw.add(p);
+                if (prev != null) withdraw.add(d);
             } else if (!out.equals(prev)) {
                 if (lastList == null || lastOut != out) {
-                    lastList = announce.computeIfAbsent(out, k -> new ArrayList<>());
+                    lastList = announce.get(d.v6 ? 1 : 0).computeIfAbsent(out, k -> new ArrayList<>());
                 }
-                lastList.add(p);
+                lastList.add(d);
             }
         }
         if (!encode) return;
         List<UpdatePacker.Chunk> chunks = new ArrayList<>();
         packer.withdrawals(withdraw, chunks);
-        for (Map.Entry<OutRoute, List<Prefix>> e : announce.entrySet()) {
-            packer.announcements(e.getKey().attributes(), e.getValue(), e.getKey().source(), chunks);
+        for (Map<OutRoute, List<Destination>> family : announce) {
+            for (Map.Entry<OutRoute, List<Destination>> e : family.entrySet()) {
+                packer.announcements(e.getKey().attributes(), e.getValue(), e.getKey().source(), chunks);
+            }
         }
         for (UpdatePacker.Chunk c : chunks) {
             messagesEncoded += c.messages();
@@ -113,16 +116,18 @@ final class UpdateGroup {
 
     /** The whole Adj-RIB-Out for one member that just joined (or asked for a ROUTE-REFRESH), then End-of-RIB. */
     void dumpTo(RibPeer member, Iterable<Destination> table, List<AddressFamily> families) {
-        Map<OutRoute, List<Prefix>> byRoute = new LinkedHashMap<>();
+        List<Map<OutRoute, List<Destination>>> byRoute = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
         for (Destination d : table) {
             OutRoute r = d.advertised(slot);
             if (r != null && r.source() != member) {
-                byRoute.computeIfAbsent(r, k -> new ArrayList<>()).add(d.prefix);
+                byRoute.get(d.v6 ? 1 : 0).computeIfAbsent(r, k -> new ArrayList<>()).add(d);
             }
         }
         List<UpdatePacker.Chunk> chunks = new ArrayList<>();
-        for (Map.Entry<OutRoute, List<Prefix>> e : byRoute.entrySet()) {
-            packer.announcements(e.getKey().attributes(), e.getValue(), null, chunks);
+        for (Map<OutRoute, List<Destination>> family : byRoute) {
+            for (Map.Entry<OutRoute, List<Destination>> e : family.entrySet()) {
+                packer.announcements(e.getKey().attributes(), e.getValue(), null, chunks);
+            }
         }
         for (AddressFamily f : families) packer.endOfRib(f, chunks);
         for (UpdatePacker.Chunk c : chunks) member.output.write(c.bytes());

@@ -52,19 +52,19 @@ final class UpdatePacker {
         }
     }
 
-    void withdrawals(List<Prefix> prefixes, List<Chunk> out) {
+    void withdrawals(List<Destination> prefixes, List<Chunk> out) {
         int i = 0;
         while (i < prefixes.size()) {
             ByteBuf b = open(out, null);
-            if (prefixes.get(i).family() == AddressFamily.IPV4_UNICAST) {
+            if (!prefixes.get(i).v6) {
                 int start = b.writerIndex();
                 b.writeLong(-1L).writeLong(-1L).writeShort(0).writeByte(BgpMessage.UPDATE);
                 int wStart = b.writerIndex();
                 b.writeShort(0);
                 // 2 octets stay for the (empty) attribute length.
-                while (i < prefixes.size() && prefixes.get(i).family() == AddressFamily.IPV4_UNICAST
+                while (i < prefixes.size() && !prefixes.get(i).v6
                         && b.writerIndex() - start + prefixes.get(i).wireLength() + 2 <= MessageCodec.MAX_LENGTH) {
-                    prefixes.get(i++).write(b);
+                    prefixes.get(i++).writeNlri(b);
                 }
                 b.setShort(wStart, b.writerIndex() - wStart - 2);
                 b.writeShort(0);
@@ -72,20 +72,27 @@ final class UpdatePacker {
             } else {
                 int j = i;
                 int len = 23 + 4 + 3; // header, lengths, MP_UNREACH_NLRI header and AFI/SAFI
-                while (j < prefixes.size() && prefixes.get(j).family() == AddressFamily.IPV6_UNICAST
+                while (j < prefixes.size() && prefixes.get(j).v6
                         && len + prefixes.get(j).wireLength() <= MessageCodec.MAX_LENGTH) {
                     len += prefixes.get(j++).wireLength();
                 }
-                MessageCodec.encode(new BgpMessage.Update(prefixes.subList(i, j), null, List.of(), List.of()), b, fourOctetAs);
+                MessageCodec.encode(new BgpMessage.Update(prefixesOf(prefixes.subList(i, j)), null, List.of(), List.of()), b, fourOctetAs);
                 i = j;
             }
         }
         seal(out);
     }
 
-    void announcements(PathAttributes attrs, List<Prefix> prefixes, RibPeer source, List<Chunk> out) {
+    private static List<Prefix> prefixesOf(List<Destination> ds) {
+        List<Prefix> l = new java.util.ArrayList<>(ds.size());
+        for (Destination d : ds) l.add(d.prefix());
+        return l;
+    }
+
+    /** {@code prefixes} all of one family (an update group's run for one attribute set). */
+    void announcements(PathAttributes attrs, List<Destination> prefixes, RibPeer source, List<Chunk> out) {
         if (prefixes.isEmpty()) return;
-        if (prefixes.get(0).family() == AddressFamily.IPV4_UNICAST) {
+        if (!prefixes.get(0).v6) {
             // The attributes are encoded once and copied in front of each message's NLRI.
             ByteBuf attrBytes = alloc.buffer(256);
             try {
@@ -100,8 +107,8 @@ final class UpdatePacker {
                     b.writeBytes(attrBytes, attrBytes.readerIndex(), attrBytes.readableBytes());
                     int len = fixed;
                     while (i < prefixes.size() && len + prefixes.get(i).wireLength() <= MessageCodec.MAX_LENGTH) {
-                        Prefix p = prefixes.get(i++);
-                        p.write(b);
+                        Destination p = prefixes.get(i++);
+                        p.writeNlri(b);
                         len += p.wireLength();
                     }
                     b.setShort(start + 16, b.writerIndex() - start);
@@ -127,7 +134,7 @@ final class UpdatePacker {
                     len += prefixes.get(j++).wireLength();
                 }
                 ByteBuf b = open(out, source);
-                MessageCodec.encode(new BgpMessage.Update(List.of(), attrs, List.of(), prefixes.subList(i, j)), b, fourOctetAs);
+                MessageCodec.encode(new BgpMessage.Update(List.of(), attrs, List.of(), prefixesOf(prefixes.subList(i, j))), b, fourOctetAs);
                 i = j;
             }
         }

@@ -40,6 +40,9 @@ public final class Session {
     private final List<Connection> connections = new ArrayList<>(2);
 
     private boolean started;
+    /** RFC 4724 R and F bits for the next OPEN (see {@link #gracefulRestartState}). */
+    private boolean restarting;
+    private boolean forwardingPreserved;
     private boolean dialing;
     private long retryDueNanos = Long.MAX_VALUE;
     private int retrySeconds;
@@ -93,6 +96,33 @@ public final class Session {
     }
 
     /** ManualStop (event 2): Cease with the given subcode (RFC 4486), then Idle. */
+    /**
+     * RFC 4724 §4.1: sets the Restart State bit, and the Forwarding State bit of every family, in
+     * the OPENs sent from now on; the speaker sets both after a restart and clears them once its
+     * selection deferral is over.
+     */
+    public void gracefulRestartState(boolean restarting, boolean forwardingPreserved) {
+        this.restarting = restarting;
+        this.forwardingPreserved = forwardingPreserved;
+    }
+
+    /**
+     * Closes every connection without a NOTIFICATION, as a crashed or restarted process would:
+     * a graceful-restart helper keeps our routes (RFC 4724 §4.2; a Cease would make it drop them).
+     */
+    public void abandon(String why) {
+        started = false;
+        dialing = false;
+        retryDueNanos = Long.MAX_VALUE;
+        // No listener.down: the process "dies" with its routes; the RIB is discarded as a whole
+        // and the FIB it fed keeps forwarding (the point of the restart).
+        for (Connection c : List.copyOf(connections)) c.close();
+        connections.clear();
+        established = null;
+        info = why;
+        noteState();
+    }
+
     public void stop(int ceaseSubcode, String why) {
         started = false;
         dialing = false;
@@ -176,7 +206,12 @@ public final class Session {
         }
         caps.add(new Capability.RouteRefresh());
         if (config.gracefulRestartSeconds() > 0) {
-            caps.add(new Capability.GracefulRestart(false, config.gracefulRestartSeconds(), List.of()));
+            // RFC 4724 §3: list every family we do graceful restart for (a helper keeps our routes
+            // only for listed families); R and F only while this speaker is restarting.
+            List<AddressFamily> fams = new ArrayList<>();
+            for (AddressFamily f : AddressFamily.values()) if (config.families().contains(f)) fams.add(f);
+            caps.add(new Capability.GracefulRestart(restarting, config.gracefulRestartSeconds(), fams,
+                    restarting && forwardingPreserved ? fams : List.of()));
         }
         caps.add(new Capability.FourOctetAs(config.localAs()));
         return new BgpMessage.Open(4, config.localAs(), config.holdTimeSeconds(), config.routerId(), caps);

@@ -67,6 +67,12 @@ public final class BgpSpeaker implements AutoCloseable {
     private Channel server;
     private ScheduledFuture<?> ticker;
     private int nextPeerId = 1;
+    private final FibSink fib;
+    /** RFC 4724 §4.1, restarting speaker: route selection and advertisement deferred, FIB kept. */
+    private boolean deferring;
+    private java.util.Set<Prefix> preserved = java.util.Set.of();
+    private ScheduledFuture<?> deferralTimer;
+    private int preservedSwept = -1;
 
     public BgpSpeaker(SpeakerConfig config, FibSink fib) {
         this(config, fib, Clock.systemUTC());
@@ -77,12 +83,35 @@ public final class BgpSpeaker implements AutoCloseable {
         this.wallClock = wallClock;
         this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         this.loop = group.next();
+        this.fib = fib;
         this.rib = new Rib(new RibConfig(config.localAs(), config.routerId(), config.clusterId(), config.nextHopV4(),
                 config.nextHopV6()), fib, PooledByteBufAllocator.DEFAULT);
     }
 
     /** Binds the listening socket; returns the bound port. */
     public int start() {
+        return start(null);
+    }
+
+    /**
+     * Starts as the restarting speaker of RFC 4724 §4.1 when {@code restart} is not null: OPENs
+     * carry the Restart State bit and the Forwarding State bit of every family, learned routes go
+     * to the FIB as they arrive but nothing is advertised until every Established peer that does
+     * graceful restart has sent End-of-RIB (or the selection deferral timer fires); then every
+     * peer gets the table and End-of-RIB, and preserved routes nobody re-announced leave the FIB.
+     */
+    public int start(RestartState restart) {
+        if (restart != null) {
+            call(() -> {
+                deferring = true;
+                preserved = restart.preservedRoutes();
+                deferralTimer = loop.schedule(() -> endDeferral("selection deferral timer (" + restart.selectionDeferralSeconds() + " s) expired"),
+                        restart.selectionDeferralSeconds(), TimeUnit.SECONDS);
+                LOG.info("graceful restart: {} routes preserved in the FIB; deferring selection up to {} s", preserved.size(),
+                        restart.selectionDeferralSeconds());
+                return null;
+            });
+        }
         ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -252,6 +281,69 @@ public final class BgpSpeaker implements AutoCloseable {
         }
     }
 
+    /** True while a restart's route selection is deferred (see {@link #start(RestartState)}). */
+    public boolean selectionDeferred() {
+        return call(() -> deferring);
+    }
+
+    /** Preserved routes removed from the FIB when the deferral ended; -1 before (or without a restart). */
+    public int preservedRoutesSwept() {
+        return call(() -> preservedSwept);
+    }
+
+    private void maybeEndDeferral() {
+        if (!deferring) return;
+        for (Peer p : peers.values()) {
+            if (p.session.state() != SessionState.ESTABLISHED || p.awaitingEndOfRib) return;
+        }
+        endDeferral("End-of-RIB from every peer");
+    }
+
+    private void endDeferral(String why) {
+        if (!deferring) return;
+        deferring = false;
+        if (deferralTimer != null) deferralTimer.cancel(false);
+        for (Peer p : peers.values()) {
+            p.session.gracefulRestartState(false, false);
+            if (p.joinPending) {
+                p.joinPending = false;
+                rib.peerUp(p.ribPeer, ordered(p.session.families()));
+            }
+        }
+        int swept = 0;
+        for (Prefix x : preserved) {
+            ocelot.bgp.rib.Path best = rib.best(x);
+            if (best == null || best.source().isLocal()) {
+                fib.remove(x);
+                swept++;
+            }
+        }
+        preserved = java.util.Set.of();
+        preservedSwept = swept;
+        rib.flush();
+        LOG.info("graceful restart: selection deferral over ({}); {} stale preserved routes removed from the FIB, table and End-of-RIB sent",
+                why, swept);
+    }
+
+    /**
+     * Stops like a process that dies or is restarted: connections closed without a NOTIFICATION
+     * (so graceful-restart helpers keep our routes, RFC 4724 §4.2) and the FIB left as it is, for
+     * the next incarnation to start from with {@link #start(RestartState)}.
+     */
+    public void closeForRestart() {
+        try {
+            call(() -> {
+                if (ticker != null) ticker.cancel(false);
+                if (deferralTimer != null) deferralTimer.cancel(false);
+                for (Peer p : peers.values()) p.session.abandon("speaker restarting");
+                if (server != null) server.close();
+                return null;
+            });
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -272,10 +364,15 @@ public final class BgpSpeaker implements AutoCloseable {
         final Session session;
         RibPeer ribPeer;
         ScheduledFuture<?> staleTimer;
+        /** Established during a restart's deferral: joins its update group when the deferral ends. */
+        boolean joinPending;
+        boolean awaitingEndOfRib;
+        int endOfRibs;
 
         Peer(PeerSettings settings) {
             this.settings = settings;
             this.session = new Session(settings.session(), System::nanoTime, this, this);
+            session.gracefulRestartState(deferring, deferring);
         }
 
         @Override
@@ -334,9 +431,24 @@ public final class BgpSpeaker implements AutoCloseable {
                     !cfg.external(), settings.routeReflectorClient(), settings.nextHopSelf(), localAddress,
                     s.fourOctetAs(), this);
             RibPeer old = restarting.remove(cfg.peerAddress());
+            Capability.GracefulRestart gr = s.remoteOpen().capability(Capability.GracefulRestart.class);
             if (old != null) {
                 rib.adoptStale(old, ribPeer);
                 if (staleTimer != null) staleTimer.cancel(false);
+                // RFC 4724 §4.2: no capability now, or the F bit clear for a family: that family's
+                // stale routes go at once instead of waiting for End-of-RIB.
+                java.util.Set<AddressFamily> lost = java.util.EnumSet.allOf(AddressFamily.class);
+                if (gr != null) gr.preserved().forEach(lost::remove);
+                int swept = rib.sweepStale(ribPeer, lost);
+                if (swept > 0) LOG.info("peer {}: restarted without forwarding state for {}: {} stale routes removed", s.peerName(), lost, swept);
+            }
+            if (deferring) {
+                // RFC 4724 §4.1: wait for End-of-RIB from peers that do graceful restart and are not restarting themselves.
+                joinPending = true;
+                awaitingEndOfRib = gr != null && !gr.restarting();
+                endOfRibs = 0;
+                maybeEndDeferral();
+                return;
             }
             rib.peerUp(ribPeer, ordered(s.families()));
         }
@@ -346,6 +458,11 @@ public final class BgpSpeaker implements AutoCloseable {
             if (u.isEndOfRib()) {
                 // RFC 4724 §4.2: End-of-RIB ends the helper's wait; what was not refreshed goes.
                 if (rib.sweepStale(ribPeer) > 0) rib.flush();
+                // One End-of-RIB per negotiated family (an empty UPDATE, an empty MP_UNREACH_NLRI).
+                if (awaitingEndOfRib && ++endOfRibs >= s.families().size()) {
+                    awaitingEndOfRib = false;
+                    maybeEndDeferral();
+                }
                 return;
             }
             rib.update(ribPeer, u);
@@ -366,6 +483,8 @@ public final class BgpSpeaker implements AutoCloseable {
             LOG.info("peer {} down: {}{}", s.peerName(), reason, graceful ? " (graceful restart: routes kept)" : "");
             RibPeer gone = ribPeer;
             ribPeer = null;
+            joinPending = false;
+            awaitingEndOfRib = false;
             rib.peerDown(gone, graceful);
             if (graceful) {
                 restarting.put(s.config().peerAddress(), gone);

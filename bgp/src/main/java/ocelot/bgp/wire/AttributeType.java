@@ -173,7 +173,7 @@ public enum AttributeType {
             } catch (UnknownHostException e) {
                 throw new AssertionError(e);
             }
-            return d.readNlri(v, f, d.mpNlri, this);
+            return d.readMpNlri(v, f, this);
         }
         boolean present(PathAttributes a) { return false; } // written by UpdateCodec with its NLRI
         int length(PathAttributes a, boolean four) { return 0; }

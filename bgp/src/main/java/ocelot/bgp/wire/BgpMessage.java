@@ -58,8 +58,9 @@ public sealed interface BgpMessage {
                   ErrorHandling handling, List<String> problems) implements BgpMessage {
         public Update {
             withdrawn = List.copyOf(withdrawn);
-            nlri = List.copyOf(nlri);
-            mpNlri = List.copyOf(mpNlri);
+            // A decoded PrefixList is already immutable; copying it would build a Prefix per route.
+            nlri = nlri instanceof PrefixList ? nlri : List.copyOf(nlri);
+            mpNlri = mpNlri instanceof PrefixList ? mpNlri : List.copyOf(mpNlri);
             problems = List.copyOf(problems);
         }
 

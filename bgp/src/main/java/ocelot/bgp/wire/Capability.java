@@ -50,13 +50,26 @@ public sealed interface Capability {
         }
     }
 
-    /** RFC 4724 §3, code 64: restart flag, restart time and the families whose forwarding was kept. */
-    record GracefulRestart(boolean restarting, int restartTimeSeconds, List<AddressFamily> preserved) implements Capability {
+    /**
+     * RFC 4724 §3, code 64: the Restart State (R) bit, the restart time, the families the sender
+     * does graceful restart for, and of those the ones whose forwarding state it kept (F bit).
+     */
+    record GracefulRestart(boolean restarting, int restartTimeSeconds, List<AddressFamily> families,
+                           List<AddressFamily> preserved) implements Capability {
         public GracefulRestart {
             if (restartTimeSeconds < 0 || restartTimeSeconds > 4095) {
                 throw new IllegalArgumentException("graceful restart time " + restartTimeSeconds + " not in 0..4095");
             }
+            families = List.copyOf(families);
             preserved = List.copyOf(preserved);
+            if (!families.containsAll(preserved)) {
+                throw new IllegalArgumentException("graceful restart: preserved families " + preserved + " not among " + families);
+            }
+        }
+
+        /** Every listed family with its forwarding state kept. */
+        public GracefulRestart(boolean restarting, int restartTimeSeconds, List<AddressFamily> preserved) {
+            this(restarting, restartTimeSeconds, preserved, preserved);
         }
 
         public int code() {
@@ -65,8 +78,8 @@ public sealed interface Capability {
 
         public void writeValue(ByteBuf out) {
             out.writeShort((restarting ? 0x8000 : 0) | restartTimeSeconds);
-            for (AddressFamily f : preserved) {
-                out.writeShort(f.afi).writeByte(f.safi).writeByte(0x80); // forwarding state preserved
+            for (AddressFamily f : families) {
+                out.writeShort(f.afi).writeByte(f.safi).writeByte(preserved.contains(f) ? 0x80 : 0);
             }
         }
     }
@@ -129,12 +142,15 @@ public sealed interface Capability {
                 requireLength(code, len, len >= 2 && (len - 2) % 4 == 0);
                 int flags = v.readUnsignedShort();
                 List<AddressFamily> fams = new java.util.ArrayList<>();
+                List<AddressFamily> kept = new java.util.ArrayList<>();
                 while (v.isReadable()) {
                     AddressFamily f = AddressFamily.of(v.readUnsignedShort(), v.readUnsignedByte());
                     int ff = v.readUnsignedByte();
-                    if (f != null && (ff & 0x80) != 0) fams.add(f);
+                    if (f == null || fams.contains(f)) continue; // unknown family, or listed twice: first entry wins
+                    fams.add(f);
+                    if ((ff & 0x80) != 0) kept.add(f);
                 }
-                return new GracefulRestart((flags & 0x8000) != 0, flags & 0x0fff, fams);
+                return new GracefulRestart((flags & 0x8000) != 0, flags & 0x0fff, fams, kept);
             }
             case 65 -> {
                 requireLength(code, len, len == 4);

@@ -45,7 +45,7 @@ public final class UpdateCodec {
         ByteBuf attributes = body.readSlice(attributesLength);
         readAttributes(attributes, d);
         try {
-            while (body.isReadable()) d.nlri.add(Prefix.read(body, AddressFamily.IPV4_UNICAST));
+            while (body.isReadable()) d.nlri.read(body);
         } catch (IllegalArgumentException e) {
             // RFC 7606 §5.3: NLRI that cannot be parsed: session reset.
             throw reset(NotificationCode.UPDATE_INVALID_NETWORK, "NLRI: " + e.getMessage());
@@ -139,7 +139,7 @@ public final class UpdateCodec {
         if (a.as4Aggregator != null && a.aggregator != null && a.aggregator.asNumber() == AsPath.AS_TRANS) {
             a.aggregator = a.as4Aggregator; // RFC 6793 §4.2.3
         }
-        if (d.nlri.isEmpty() && d.mpNlri.isEmpty()) return;
+        if (!d.hasReachable()) return;
         if (a.origin < 0) d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, "ORIGIN missing");
         if (a.asPath == null) d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, "AS_PATH missing");
         if (!d.nlri.isEmpty() && a.nextHop == null) d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, "NEXT_HOP missing");
@@ -152,14 +152,14 @@ public final class UpdateCodec {
 
     private static BgpMessage.Update finish(UpdateDecoding d) {
         if (d.handling == ErrorHandling.TREAT_AS_WITHDRAW) {
-            d.withdrawn.addAll(d.nlri);
-            d.withdrawn.addAll(d.mpNlri);
+            d.withdrawn.addAll(d.nlriList());
+            d.withdrawn.addAll(d.mpNlriList());
             return new BgpMessage.Update(d.withdrawn, null, List.of(), List.of(), d.handling, d.problems);
         }
         d.attrs.as4Path = null;
         d.attrs.as4Aggregator = null;
-        PathAttributes attrs = d.nlri.isEmpty() && d.mpNlri.isEmpty() && !hasAny(d.attrs) ? null : d.attrs.build();
-        return new BgpMessage.Update(d.withdrawn, attrs, d.nlri, d.mpNlri, d.handling, d.problems);
+        PathAttributes attrs = !d.hasReachable() && !hasAny(d.attrs) ? null : d.attrs.build();
+        return new BgpMessage.Update(d.withdrawn, attrs, d.nlriList(), d.mpNlriList(), d.handling, d.problems);
     }
 
     private static boolean hasAny(PathAttributes.Builder b) {

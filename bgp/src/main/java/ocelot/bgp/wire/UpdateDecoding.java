@@ -12,8 +12,9 @@ final class UpdateDecoding {
     final Set<AddressFamily> families;
     final PathAttributes.Builder attrs = PathAttributes.builder();
     final List<Prefix> withdrawn = new ArrayList<>();
-    final List<Prefix> nlri = new ArrayList<>();
-    final List<Prefix> mpNlri = new ArrayList<>();
+    final PrefixList.Builder nlri = new PrefixList.Builder(AddressFamily.IPV4_UNICAST);
+    /** Created by MP_REACH_NLRI with its family; null without one. */
+    PrefixList.Builder mpNlri;
     final List<String> problems = new ArrayList<>(0);
     ErrorHandling handling = ErrorHandling.NONE;
     int resetSubcode = NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST;
@@ -49,6 +50,28 @@ final class UpdateDecoding {
     void escalate(ErrorHandling h, String what) {
         problems.add(what + " (" + h + ")");
         handling = handling.max(h);
+    }
+
+    boolean hasReachable() {
+        return !nlri.isEmpty() || (mpNlri != null && !mpNlri.isEmpty());
+    }
+
+    List<Prefix> nlriList() {
+        return nlri.isEmpty() ? List.of() : nlri.build();
+    }
+
+    List<Prefix> mpNlriList() {
+        return mpNlri == null || mpNlri.isEmpty() ? List.of() : mpNlri.build();
+    }
+
+    boolean readMpNlri(ByteBuf v, AddressFamily f, AttributeType owner) {
+        mpNlri = new PrefixList.Builder(f);
+        try {
+            while (v.isReadable()) mpNlri.read(v);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return fault(owner, e.getMessage());
+        }
     }
 
     boolean readNlri(ByteBuf v, AddressFamily f, List<Prefix> into, AttributeType owner) {

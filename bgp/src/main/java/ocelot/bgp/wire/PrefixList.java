@@ -1,0 +1,133 @@
+package ocelot.bgp.wire;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.RandomAccess;
+
+/**
+ * The NLRI of one UPDATE, all of one family, held as primitive columns: a million received
+ * routes cost no {@link Prefix} objects on the way into the RIB, which reads
+ * {@link #low}/{@link #high}/{@link #length} directly. {@link #get} still builds a Prefix, so
+ * the list compares and prints like any other {@code List<Prefix>} (equals/hashCode of
+ * {@link java.util.List}). Immutable once built. Measured on the 1M transit benchmark: one
+ * 40-byte Prefix per route was a third of the speaker's allocation.
+ */
+public final class PrefixList extends AbstractList<Prefix> implements RandomAccess {
+    private final AddressFamily family;
+    private final long[] high; // null for IPv4
+    private final long[] low;
+    private final byte[] lengths;
+    private final int size;
+
+    private PrefixList(AddressFamily family, long[] high, long[] low, byte[] lengths, int size) {
+        this.family = family;
+        this.high = high;
+        this.low = low;
+        this.lengths = lengths;
+        this.size = size;
+    }
+
+    public AddressFamily family() {
+        return family;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    public long high(int i) {
+        return high == null ? 0 : high[i];
+    }
+
+    /** For IPv4, the address in the low 32 bits (host bits zero). */
+    public long low(int i) {
+        return low[i];
+    }
+
+    public int length(int i) {
+        return lengths[i] & 0xff;
+    }
+
+    @Override
+    public Prefix get(int i) {
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException(i);
+        return new Prefix(family, high(i), low[i], length(i));
+    }
+
+    /** Collects prefixes of one family while an UPDATE is decoded. */
+    public static final class Builder {
+        private final AddressFamily family;
+        private long[] high;
+        private long[] low = new long[16];
+        private byte[] lengths = new byte[16];
+        private int size;
+
+        public Builder(AddressFamily family) {
+            this.family = family;
+            if (family != AddressFamily.IPV4_UNICAST) high = new long[16];
+        }
+
+        public boolean isEmpty() {
+            return size == 0;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        private void add(long h, long l, int len) {
+            if (size == low.length) {
+                int n = size * 2;
+                low = Arrays.copyOf(low, n);
+                lengths = Arrays.copyOf(lengths, n);
+                if (high != null) high = Arrays.copyOf(high, n);
+            }
+            if (high != null) high[size] = h;
+            low[size] = l;
+            lengths[size++] = (byte) len;
+        }
+
+        /**
+         * Reads one NLRI entry (RFC 4271 §4.3) as {@link Prefix#read} does, with the same
+         * errors, host bits cleared, without a Prefix object.
+         */
+        public void read(ByteBuf in) {
+            int len = in.readUnsignedByte();
+            if (len > family.maxPrefixLength) {
+                throw new IllegalArgumentException("NLRI length " + len + " exceeds " + family.maxPrefixLength);
+            }
+            int bytes = (len + 7) >>> 3;
+            if (in.readableBytes() < bytes) {
+                throw new IllegalArgumentException("NLRI /" + len + " needs " + bytes + " octets, " + in.readableBytes() + " left");
+            }
+            if (family == AddressFamily.IPV4_UNICAST) {
+                int a;
+                if (bytes == 4) {
+                    a = in.readInt();
+                } else {
+                    a = 0;
+                    for (int i = 0; i < bytes; i++) a |= in.readUnsignedByte() << (24 - 8 * i);
+                }
+                int mask = len == 0 ? 0 : -1 << (32 - len);
+                add(0, Integer.toUnsignedLong(a & mask), len);
+                return;
+            }
+            long h = 0;
+            long l = 0;
+            for (int i = 0; i < bytes; i++) {
+                long b = in.readUnsignedByte();
+                if (i < 8) h |= b << (56 - 8 * i);
+                else l |= b << (56 - 8 * (i - 8));
+            }
+            Prefix p = Prefix.ipv6(h, l, len); // masks the host bits; IPv6 is rare in a Calico table
+            add(p.high(), p.low(), len);
+        }
+
+        public PrefixList build() {
+            return new PrefixList(family, high, low, lengths, size);
+        }
+    }
+}
