@@ -50,10 +50,12 @@ public final class Ipv4RouteTable implements Ipv4Routes {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle NODES;
+    private static final VarHandle RECYCLES;
 
     static {
         try {
             NODES = MethodHandles.lookup().findVarHandle(Ipv4RouteTable.class, "nodes", Nodes.class);
+            RECYCLES = MethodHandles.lookup().findVarHandle(Ipv4RouteTable.class, "recycles", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,6 +85,8 @@ public final class Ipv4RouteTable implements Ipv4Routes {
     private final int maxNextHops;
     private final int[] root = new int[1 << 16];
     private Nodes nodes = new Nodes(INITIAL_NODES); // replaced only through NODES.setRelease
+    /** Table-wide seqlock for bursts: odd while a reused node is refilled, +2 per reuse. */
+    private long recycles; // written only through RECYCLES
 
     // Writer-only state.
     private final Ipv4PrefixMap rules = new Ipv4PrefixMap();
@@ -183,42 +187,61 @@ public final class Ipv4RouteTable implements Ipv4Routes {
      * every level-2 load. The loads of one stage are independent of each other, so the memory
      * system overlaps their misses instead of walking one address's dependent chain at a time.
      * nextHops holds the entries between stages, so nothing is allocated.
+     *
+     * <p>The burst is validated once, not per node: {@link #recycles} is a table-wide seqlock
+     * word the writer makes odd while it refills a node it reused. If it is odd or changed
+     * across the burst, the burst is walked again address by address with the per-node checks
+     * (which always make progress). Fresh nodes need no such check: no reader can hold a
+     * pointer to them. Measured on endpoint hits at 1M Calico routes (median of 15 alternating
+     * rounds, lookups per CPU-second): per-node checks 12.7M, this 39.7M, rte_fib 29.7M.
      */
     @Override
     public void lookupBatch(int[] addresses, int[] nextHops, int n) {
+        lookupBurst(addresses, nextHops, n, null);
+    }
+
+    /** {@link #lookupBatch}, with afterRoots run between the root stage and the node stages (tests). */
+    void lookupBurst(int[] addresses, int[] nextHops, int n, Runnable afterRoots) {
         if (n < 0 || n > addresses.length || n > nextHops.length) {
             throw new IllegalArgumentException("batch size " + n + " exceeds arrays of "
                     + addresses.length + " addresses and " + nextHops.length + " next hops");
         }
+        long stamp = (long) RECYCLES.getAcquire(this);
         int[] r = root;
         int pointers = 0;
         for (int i = 0; i < n; i++) {
-            int e = (int) INTS.getAcquire(r, addresses[i] >>> 16);
+            int e = r[addresses[i] >>> 16];
             nextHops[i] = e;
             pointers |= e;
         }
+        if (afterRoots != null) afterRoots.run();
         if (pointers < 0) {
-            Nodes ns = (Nodes) NODES.getAcquire(this); // after the root loads: never older than them
+            // Acquire for the root loads: a child pointer publishes its filled node, and the
+            // node storage read below is never older than the pointers into it.
+            VarHandle.acquireFence();
+            int[] entries = nodes.entries;
             int deeper = 0;
             for (int i = 0; i < n; i++) {
                 int e = nextHops[i];
                 if (e < 0) {
-                    e = level1(ns, e, addresses[i]);
+                    e = entries[(e & ~CHILD_FLAG) | ((addresses[i] >>> 8) & 0xFF)];
                     nextHops[i] = e;
                     deeper |= e;
                 }
             }
             if (deeper < 0) {
+                VarHandle.acquireFence(); // the level-1 pointers publish their nodes likewise
                 for (int i = 0; i < n; i++) {
                     int e = nextHops[i];
-                    if (e < 0 && e != RETRY) nextHops[i] = level2(ns, e, addresses[i]);
+                    if (e < 0) nextHops[i] = entries[(e & ~CHILD_FLAG) | (addresses[i] & 0xFF)];
                 }
-                for (int i = 0; i < n; i++) {
-                    if (nextHops[i] == RETRY) { // a node was recycled under us: walk again
-                        int a = addresses[i];
-                        int e = (int) INTS.getAcquire(r, a >>> 16);
-                        nextHops[i] = e < 0 ? below(e, a) : e;
-                    }
+            }
+            VarHandle.acquireFence(); // every node load above comes before the second read
+            if ((stamp & 1) != 0 || (long) RECYCLES.getOpaque(this) != stamp) {
+                for (int i = 0; i < n; i++) { // a node was reused under the burst: walk again, checked
+                    int a = addresses[i];
+                    int e = (int) INTS.getAcquire(r, a >>> 16);
+                    nextHops[i] = e < 0 ? below(e, a) : e;
                 }
             }
         }
@@ -337,8 +360,11 @@ public final class Ipv4RouteTable implements Ipv4Routes {
 
     private int allocateNode(int identity, int fill) {
         int n;
-        if (freeCount > 0) {
+        boolean reused = freeCount > 0;
+        if (reused) {
             n = freeNodes[--freeCount];
+            RECYCLES.setOpaque(this, recycles + 1); // odd: bursts that overlap the refill walk again
+            VarHandle.releaseFence(); // the odd word is visible before any refilled entry
         } else {
             n = nodesHighWater++;
             if (n == nodes.capacity()) {
@@ -357,6 +383,7 @@ public final class Ipv4RouteTable implements Ipv4Routes {
         longRoutes[n] = 0;
         // Release: a reader that sees this even word sees the whole refill.
         LONGS.setRelease(ns.seq, n, ((generation + 1) << 32) | (identity & 0xFFFF_FFFFL));
+        if (reused) RECYCLES.setRelease(this, recycles + 1);
         return base;
     }
 

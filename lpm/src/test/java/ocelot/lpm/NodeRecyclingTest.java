@@ -31,6 +31,25 @@ class NodeRecyclingTest {
     }
 
     @Test
+    void trieBurstOverlappingANodeReuseIsWalkedAgain() {
+        Ipv4RouteTable t = new Ipv4RouteTable(10);
+        t.insert(A, 32, 1);
+        int[] hops = new int[2];
+        // The burst reads both root entries, then the writer frees A's nodes and reuses both
+        // for B; the burst's node loads would then find B's route in A's slots.
+        t.lookupBurst(new int[] {A, B}, hops, 2, () -> {
+            t.delete(A, 32);
+            t.insert(B, 32, 2);
+        });
+        assertEquals(Ipv4Routes.NO_ROUTE, hops[0], "A after the delete, not B's next hop");
+        assertEquals(2, hops[1]);
+        // A burst with no reuse under it answers from its single pass.
+        t.lookupBurst(new int[] {A, B}, hops, 2, () -> t.insert(A, 32, 3));
+        assertEquals(Ipv4Routes.NO_ROUTE, hops[0], "A's root entry was read before the insert");
+        assertEquals(2, hops[1]);
+    }
+
+    @Test
     void dir24ReaderWithAStalePointerNeverSeesTheGroupsNextLife() {
         Ipv4Dir24RouteTable t = new Ipv4Dir24RouteTable(10);
         t.insert(A, 32, 1);
