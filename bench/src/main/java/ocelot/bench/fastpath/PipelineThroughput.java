@@ -110,6 +110,31 @@ public final class PipelineThroughput {
         }
     }
 
+    /**
+     * The pipeline over these devices, published and warmed up (flows created, graph compiled),
+     * for {@link PipelineAb}, which drives two builds of fastpath side by side in one process.
+     */
+    public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds) {
+        DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
+        DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
+        DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
+        FastpathConfig config = FastpathConfig.defaults().withBurstSize(64).withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
+        Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime);
+        fp.control().publish(state(routes, rules));
+        slice(fp, warmupSeconds);
+        return fp;
+    }
+
+    /** Polls for {@code seconds} of wall time; returns {packets received, this thread's CPU ns}. */
+    public static long[] slice(AutoCloseable pipeline, double seconds) {
+        Fastpath fp = (Fastpath) pipeline;
+        long p0 = fp.counters().get(Counter.RX);
+        long c0 = CPU.getCurrentThreadCpuTime();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) for (int k = 0; k < 256; k++) fp.pollOnce();
+        return new long[] {fp.counters().get(Counter.RX) - p0, CPU.getCurrentThreadCpuTime() - c0};
+    }
+
     static DataplaneState state(int routes, int rules) {
         List<Rule> egress = new ArrayList<>();
         List<Rule> ingress = new ArrayList<>();
@@ -136,7 +161,7 @@ public final class PipelineThroughput {
     }
 
     /** 64-byte frames (60 + FCS): Ethernet + IPv4 + UDP + 18 bytes, one per flow (source ports differ). */
-    static void writePcap(Path file, int flows) throws IOException {
+    public static void writePcap(Path file, int flows) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(24 + flows * (16 + 60)).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
         for (int f = 0; f < flows; f++) {

@@ -1,11 +1,18 @@
 package ocelot.fastpath.conntrack;
 
 /**
- * One worker's connection-tracking table, all primitive arrays allocated once (no allocation
- * per packet, no locks: single-threaded by construction). A flow keeps two tuples, the
- * original direction and the reply as it will arrive (after any NAT), each indexed in an
- * open-addressing hash index (linear probing, backward-shift deletion, load <= 1/2); a lookup
- * returns a reference {@code flow << 1 | direction}.
+ * One worker's connection-tracking table, allocated once (no allocation per packet, no locks:
+ * single-threaded by construction). A flow keeps two tuples, the original direction and the
+ * reply as it will arrive (after any NAT), each indexed in an open-addressing hash index
+ * (linear probing, backward-shift deletion, load <= 1/2); a lookup returns a reference
+ * {@code flow << 1 | direction}.
+ *
+ * <p>Layout: each flow is one 16-int (64-byte) record in one int array, so a hit touches the
+ * index slot and the record's line or two (both keys, state, expiry and NAT binding), not one
+ * line per field as parallel arrays did. The two keys sit 3 ints apart, so matching either
+ * direction is the same three loads at {@code record + direction * 3}. Expiry is kept in ticks
+ * of 2^20 ns (~1.05 ms, like the kernel's jiffies) so it fits the int record; compared with
+ * wrap-around arithmetic, which holds for timeouts up to ~12 days (the longest default is 5).
  *
  * <p>Bounded: when every flow slot is taken, a clock hand evicts the flow closest to expiry
  * among the next {@link #EVICTION_SAMPLE} (counted as eviction); {@link #expire} removes timed-out
@@ -15,21 +22,17 @@ public final class ConntrackTable {
     public static final int NONE = -1;
     static final int EVICTION_SAMPLE = 8;
 
+    // record fields (int offsets): original key, reply key (same shape, +3), then the rest
+    static final int O_SRC = 0, O_DST = 1, O_PORTS = 2;
+    static final int KEY_STRIDE = 3;
+    static final int META = 6; // proto | state << 8 | fins << 16
+    static final int NAT_PORT = 7, EXPIRES = 8, NAT_SRC = 9, NEXT_FREE = 10;
+    static final int TICK_SHIFT = 20;
+
     private final int flowCapacity;
     private final int indexMask;
     private final int[] index;
-    // original tuple
-    private final int[] oSrc, oDst, oPorts;
-    // reply tuple
-    private final int[] rSrc, rDst, rPorts;
-    private final byte[] proto;
-    private final byte[] state;
-    private final byte[] fins;
-    private final long[] expires;
-    /** Original source/port before SNAT (0 = no translation), to restore on replies. */
-    private final int[] natOrigSrc;
-    private final int[] natOrigPort;
-    private final int[] nextFree;
+    private final int[] rec;
     private int freeHead;
     private int live;
     private int hand;
@@ -41,20 +44,17 @@ public final class ConntrackTable {
         this.flowCapacity = flowCapacity;
         this.index = new int[flowCapacity * 4];
         this.indexMask = index.length - 1;
-        oSrc = new int[flowCapacity]; oDst = new int[flowCapacity]; oPorts = new int[flowCapacity];
-        rSrc = new int[flowCapacity]; rDst = new int[flowCapacity]; rPorts = new int[flowCapacity];
-        proto = new byte[flowCapacity];
-        state = new byte[flowCapacity];
-        fins = new byte[flowCapacity];
-        expires = new long[flowCapacity];
-        natOrigSrc = new int[flowCapacity];
-        natOrigPort = new int[flowCapacity];
-        nextFree = new int[flowCapacity];
-        for (int f = 0; f < flowCapacity; f++) nextFree[f] = f + 1 < flowCapacity ? f + 1 : NONE;
+        this.rec = new int[flowCapacity << 4];
+        for (int f = 0; f < flowCapacity; f++) rec[f << 4 | NEXT_FREE] = f + 1 < flowCapacity ? f + 1 : NONE;
         freeHead = 0;
     }
 
-    static int hash(int src, int dst, int ports, int protocol) {
+    static int tick(long nanos) { return (int) (nanos >> TICK_SHIFT); }
+
+    private int proto(int f) { return rec[f << 4 | META] & 0xFF; }
+
+    /** Hash of a tuple (ports packed {@code sport << 16 | dport}); pass it to {@link #lookupHashed}. */
+    public static int hash(int src, int dst, int ports, int protocol) {
         int h = src * 0x9E3779B1;
         h = (h ^ (h >>> 15) ^ dst) * 0x85EBCA77;
         h = (h ^ (h >>> 13) ^ ports) * 0xC2B2AE3D;
@@ -63,11 +63,9 @@ public final class ConntrackTable {
     }
 
     private boolean matches(int ref, int src, int dst, int ports, int protocol) {
-        int f = ref >>> 1;
-        if ((proto[f] & 0xFF) != protocol) return false;
-        return (ref & 1) == 0
-                ? oSrc[f] == src && oDst[f] == dst && oPorts[f] == ports
-                : rSrc[f] == src && rDst[f] == dst && rPorts[f] == ports;
+        int r = (ref >>> 1) << 4;
+        int k = r + (ref & 1) * KEY_STRIDE;
+        return rec[k] == src && rec[k + 1] == dst && rec[k + 2] == ports && (rec[r + META] & 0xFF) == protocol;
     }
 
     /** The flow reference for this tuple (ports packed sport << 16 | dport), or {@link #NONE}. */
@@ -77,7 +75,12 @@ public final class ConntrackTable {
 
     /** The flow reference for this tuple with its ports already packed {@code sport << 16 | dport}, or {@link #NONE}. */
     public int lookup(int src, int dst, int ports, int protocol) {
-        for (int s = hash(src, dst, ports, protocol) & indexMask; ; s = (s + 1) & indexMask) {
+        return lookupHashed(hash(src, dst, ports, protocol), src, dst, ports, protocol);
+    }
+
+    /** {@link #lookup} with the tuple's {@link #hash} already computed. */
+    public int lookupHashed(int hash, int src, int dst, int ports, int protocol) {
+        for (int s = hash & indexMask; ; s = (s + 1) & indexMask) {
             int e = index[s];
             if (e == 0) return NONE;
             if (matches(e - 1, src, dst, ports, protocol)) return e - 1;
@@ -90,8 +93,13 @@ public final class ConntrackTable {
         index[s] = ref + 1;
     }
 
-    private void indexRemove(int ref, int src, int dst, int ports, int protocol) {
-        int s = hash(src, dst, ports, protocol) & indexMask;
+    private int homeOf(int ref) {
+        int k = ((ref >>> 1) << 4) + (ref & 1) * KEY_STRIDE;
+        return hash(rec[k], rec[k + 1], rec[k + 2], proto(ref >>> 1)) & indexMask;
+    }
+
+    private void indexRemove(int ref) {
+        int s = homeOf(ref);
         while (index[s] != ref + 1) {
             if (index[s] == 0) return;
             s = (s + 1) & indexMask;
@@ -99,10 +107,7 @@ public final class ConntrackTable {
         // backward-shift deletion (Knuth 6.4 algorithm R): no tombstones, probes stay short
         int hole = s;
         for (int j = (hole + 1) & indexMask; index[j] != 0; j = (j + 1) & indexMask) {
-            int r = index[j] - 1;
-            int f = r >>> 1;
-            int home = (r & 1) == 0 ? hash(oSrc[f], oDst[f], oPorts[f], proto[f] & 0xFF) & indexMask
-                    : hash(rSrc[f], rDst[f], rPorts[f], proto[f] & 0xFF) & indexMask;
+            int home = homeOf(index[j] - 1);
             // move j into the hole unless its home lies cyclically in (hole, j]
             boolean between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
             if (!between) {
@@ -122,27 +127,34 @@ public final class ConntrackTable {
                       int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
         if (freeHead == NONE) evictOne();
         int f = freeHead;
-        freeHead = nextFree[f];
-        nextFree[f] = NONE;
-        oSrc[f] = src; oDst[f] = dst; oPorts[f] = sport << 16 | dport;
-        rSrc[f] = rs; rDst[f] = rd; rPorts[f] = rsp << 16 | rdp;
-        proto[f] = (byte) protocol;
-        state[f] = (byte) initialState;
-        fins[f] = 0;
-        natOrigSrc[f] = 0;
-        natOrigPort[f] = 0;
-        expires[f] = nowNs + timeouts.forState(initialState);
-        indexInsert(f << 1, src, dst, oPorts[f], protocol);
-        indexInsert(f << 1 | 1, rs, rd, rPorts[f], protocol);
+        int r = f << 4;
+        freeHead = rec[r + NEXT_FREE];
+        rec[r + NEXT_FREE] = NONE;
+        int ports = sport << 16 | dport;
+        int replyPorts = rsp << 16 | rdp;
+        rec[r + O_SRC] = src;
+        rec[r + O_DST] = dst;
+        rec[r + O_PORTS] = ports;
+        rec[r + O_SRC + KEY_STRIDE] = rs;
+        rec[r + O_DST + KEY_STRIDE] = rd;
+        rec[r + O_PORTS + KEY_STRIDE] = replyPorts;
+        rec[r + META] = (protocol & 0xFF) | initialState << 8;
+        rec[r + NAT_SRC] = 0;
+        rec[r + NAT_PORT] = 0;
+        rec[r + EXPIRES] = tick(nowNs + timeouts.forState(initialState));
+        indexInsert(f << 1, src, dst, ports, protocol);
+        indexInsert(f << 1 | 1, rs, rd, replyPorts, protocol);
         live++;
         return f;
     }
+
+    private int expires(int f) { return rec[f << 4 | EXPIRES]; }
 
     private void evictOne() {
         int victim = hand;
         for (int k = 0; k < EVICTION_SAMPLE; k++) {
             int f = (hand + k) & (flowCapacity - 1);
-            if (expires[f] < expires[victim]) victim = f;
+            if (expires(f) - expires(victim) < 0) victim = f;
         }
         hand = (hand + EVICTION_SAMPLE) & (flowCapacity - 1);
         remove(victim);
@@ -150,10 +162,10 @@ public final class ConntrackTable {
     }
 
     public void remove(int f) {
-        indexRemove(f << 1, oSrc[f], oDst[f], oPorts[f], proto[f] & 0xFF);
-        indexRemove(f << 1 | 1, rSrc[f], rDst[f], rPorts[f], proto[f] & 0xFF);
-        state[f] = FlowState.INVALID;
-        nextFree[f] = freeHead;
+        indexRemove(f << 1);
+        indexRemove(f << 1 | 1);
+        rec[f << 4 | META] = FlowState.INVALID << 8;
+        rec[f << 4 | NEXT_FREE] = freeHead;
         freeHead = f;
         live--;
     }
@@ -164,7 +176,7 @@ public final class ConntrackTable {
         for (int k = 0; k < budget; k++) {
             int f = hand;
             hand = (hand + 1) & (flowCapacity - 1);
-            if (state[f] != FlowState.INVALID && expires[f] - nowNs < 0) {
+            if (state(f) != FlowState.INVALID && isExpired(f, nowNs)) {
                 remove(f);
                 removed++;
             }
@@ -174,40 +186,41 @@ public final class ConntrackTable {
     }
 
     /** True when the flow's idle timeout has passed (the caller then removes it and treats the packet as new). */
-    public boolean isExpired(int f, long nowNs) { return expires[f] - nowNs < 0; }
+    public boolean isExpired(int f, long nowNs) { return expires(f) - tick(nowNs) < 0; }
 
     /** Refreshes the flow for a packet in direction {@code reply}; returns the new state. */
     public int touch(int f, boolean reply, int tcpFlags, long nowNs, ConntrackTimeouts timeouts) {
-        int s = state[f];
-        int p = proto[f] & 0xFF;
-        if (p == ocelot.fastpath.packet.Ipv4.PROTO_TCP) {
-            int packed = FlowState.tcpNext(s, fins[f], reply, tcpFlags);
+        int r = f << 4;
+        int meta = rec[r + META];
+        int s = (meta >>> 8) & 0xFF;
+        if ((meta & 0xFF) == ocelot.fastpath.packet.Ipv4.PROTO_TCP) {
+            int packed = FlowState.tcpNext(s, meta >>> 16, reply, tcpFlags);
             s = packed & 0xFF;
-            fins[f] = (byte) (packed >>> 8);
+            rec[r + META] = (meta & 0xFF) | s << 8 | (packed >>> 8) << 16;
         } else if (s == FlowState.UDP_UNREPLIED && reply) {
             s = FlowState.UDP_REPLIED;
+            rec[r + META] = (meta & 0xFF) | s << 8;
         }
-        state[f] = (byte) s;
-        expires[f] = nowNs + timeouts.forState(s);
+        rec[r + EXPIRES] = tick(nowNs + timeouts.forState(s));
         return s;
     }
 
     public void setNat(int f, int origSrc, int origPort) {
-        natOrigSrc[f] = origSrc;
-        natOrigPort[f] = origPort;
+        rec[f << 4 | NAT_SRC] = origSrc;
+        rec[f << 4 | NAT_PORT] = origPort;
     }
 
-    public int natOrigSrc(int f) { return natOrigSrc[f]; }
+    public int natOrigSrc(int f) { return rec[f << 4 | NAT_SRC]; }
 
-    public int natOrigPort(int f) { return natOrigPort[f]; }
+    public int natOrigPort(int f) { return rec[f << 4 | NAT_PORT]; }
 
-    public int replySrc(int f) { return rSrc[f]; }
+    public int replySrc(int f) { return rec[f << 4 | (O_SRC + KEY_STRIDE)]; }
 
-    public int replyDst(int f) { return rDst[f]; }
+    public int replyDst(int f) { return rec[f << 4 | (O_DST + KEY_STRIDE)]; }
 
-    public int replyDstPort(int f) { return rPorts[f] & 0xFFFF; }
+    public int replyDstPort(int f) { return rec[f << 4 | (O_PORTS + KEY_STRIDE)] & 0xFFFF; }
 
-    public int state(int f) { return state[f]; }
+    public int state(int f) { return (rec[f << 4 | META] >>> 8) & 0xFF; }
 
     public int size() { return live; }
 

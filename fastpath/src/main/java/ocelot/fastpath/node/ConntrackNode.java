@@ -38,8 +38,9 @@ public final class ConntrackNode {
             ct.touch(f, reply, v.tcpFlags[i], nowNs, timeouts);
             v.flow[i] = ref;
             hits++;
-            if (ct.natOrigSrc(f) != 0) {
-                if (reply) reverseNat(v, i, ct.natOrigSrc(f), ct.natOrigPort(f), counters);
+            int natSrc = ct.natOrigSrc(f);
+            if (natSrc != 0) {
+                if (reply) reverseNat(v, i, natSrc, ct.natOrigPort(f), counters);
                 else v.snat[i] = true;
             }
         }

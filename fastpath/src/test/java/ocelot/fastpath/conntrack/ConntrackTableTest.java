@@ -1,0 +1,98 @@
+package ocelot.fastpath.conntrack;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The table against a HashMap model: random creates and removes (so backward-shift deletion
+ * runs over real collision chains), both directions found, eviction when full, expiry by
+ * injected time.
+ */
+class ConntrackTableTest {
+    static final ConntrackTimeouts T = ConntrackTimeouts.linuxDefaults();
+    static final int UDP = 17;
+
+    @Test
+    void bothDirectionsAreFoundAndTheReplyTupleIsKept() {
+        ConntrackTable ct = new ConntrackTable(16);
+        int f = ct.create(0x0A000001, 0x0A000002, 1000, 53, 0x0A000002, 0xC0A8000A, 53, 40000, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        assertEquals(f << 1, ct.lookup(0x0A000001, 0x0A000002, 1000, 53, UDP));
+        assertEquals(f << 1 | 1, ct.lookup(0x0A000002, 0xC0A8000A, 53, 40000, UDP));
+        assertEquals(ConntrackTable.NONE, ct.lookup(0x0A000001, 0x0A000002, 1000, 53, 6), "protocol is part of the key");
+        assertEquals(ConntrackTable.NONE, ct.lookup(0x0A000002, 0x0A000001, 53, 1000, UDP), "the reply is the NATed tuple");
+        assertEquals(0xC0A8000A, ct.replyDst(f));
+        assertEquals(40000, ct.replyDstPort(f));
+        assertEquals(FlowState.UDP_REPLIED, ct.touch(f, true, 0, 1, T));
+        assertEquals(FlowState.UDP_REPLIED, ct.state(f));
+    }
+
+    @Test
+    void randomCreatesAndRemovesAgreeWithAModel() {
+        ConntrackTable ct = new ConntrackTable(1024);
+        Map<Long, Integer> model = new HashMap<>(); // (src, ports) -> flow
+        SplittableRandom r = new SplittableRandom(7);
+        for (int step = 0; step < 200_000; step++) {
+            // few distinct sources and ports: many tuples share index neighbourhoods
+            int src = r.nextInt(64);
+            int ports = r.nextInt(40) << 16 | 80;
+            long key = (long) src << 32 | ports;
+            Integer f = model.get(key);
+            if (f == null && model.size() < 1000) {
+                int g = ct.create(src, 7, ports >>> 16, 80, 7, src, 80, ports >>> 16, UDP, FlowState.UDP_UNREPLIED, step, T);
+                model.put(key, g);
+            } else if (f != null) {
+                assertEquals(f << 1, ct.lookup(src, 7, ports, UDP));
+                assertEquals(f << 1 | 1, ct.lookup(7, src, 80 << 16 | (ports >>> 16), UDP));
+                if (r.nextBoolean()) {
+                    ct.remove(f);
+                    model.remove(key);
+                    assertEquals(ConntrackTable.NONE, ct.lookup(src, 7, ports, UDP));
+                }
+            }
+            assertEquals(model.size(), ct.size());
+        }
+        for (var e : model.entrySet()) {
+            int src = (int) (e.getKey() >>> 32), ports = (int) (long) e.getKey();
+            assertEquals(e.getValue() << 1, ct.lookup(src, 7, ports, UDP));
+        }
+    }
+
+    @Test
+    void aFullTableEvictsTheFlowClosestToExpiry() {
+        ConntrackTable ct = new ConntrackTable(16);
+        long ms = 1_000_000;
+        for (int i = 0; i < 16; i++) ct.create(i, 100, 1, 2, 100, i, 2, 1, UDP, FlowState.UDP_UNREPLIED, (i + 1) * 10 * ms, T);
+        ct.touch(ct.lookup(0, 100, 1, 2, UDP) >>> 1, false, 0, 500 * ms, T); // flow 0 is now the freshest
+        ct.create(99, 100, 1, 2, 100, 99, 2, 1, UDP, FlowState.UDP_UNREPLIED, 600 * ms, T);
+        assertEquals(1, ct.evictedTotal());
+        assertEquals(16, ct.size());
+        assertEquals(ConntrackTable.NONE, ct.lookup(1, 100, 1, 2, UDP), "flow 1 expired first among the sampled");
+        assertTrue(ct.lookup(0, 100, 1, 2, UDP) != ConntrackTable.NONE);
+        assertTrue(ct.lookup(99, 100, 1, 2, UDP) != ConntrackTable.NONE);
+    }
+
+    @Test
+    void expiryRemovesOnlyTimedOutFlows() {
+        ConntrackTable ct = new ConntrackTable(16);
+        int a = ct.create(1, 2, 3, 4, 2, 1, 4, 3, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        ct.create(5, 6, 7, 8, 6, 5, 8, 7, UDP, FlowState.UDP_UNREPLIED, 20_000_000_000L, T);
+        long after = T.udpUnrepliedNs() + 2_000_000; // expiry has ~1 ms ticks
+        assertTrue(ct.isExpired(a, after));
+        assertEquals(1, ct.expire(after, 16));
+        assertEquals(1, ct.size());
+        assertEquals(ConntrackTable.NONE, ct.lookup(1, 2, 3, 4, UDP));
+        assertTrue(ct.lookup(5, 6, 7, 8, UDP) != ConntrackTable.NONE);
+    }
+
+    @Test
+    void capacityMustBeAPowerOfTwo() {
+        assertThrows(IllegalArgumentException.class, () -> new ConntrackTable(100));
+    }
+}
