@@ -73,6 +73,11 @@ final class NodeCommand implements Runnable {
         @Option(names = "--run-dir", paramLabel = "DIR", description = "Where the status socket goes (default /var/run/ocelot/NAME).")
         Path runDir;
 
+        @Option(names = "--graceful-restart", description = "On SIGTERM/SIGINT stop for a graceful restart (RFC 4724): no NOTIFICATION, "
+                + "so peers keep this node's routes for 120 s, and the learned routes saved to RUNDIR/forwarding-state, which the next "
+                + "'node run' restores before BGP starts.")
+        boolean gracefulRestart;
+
         @Override
         public Integer call() throws Exception {
             String nodeName = name != null ? name : defaultName(node.root);
@@ -107,10 +112,24 @@ final class NodeCommand implements Runnable {
             } catch (IOException | IllegalStateException e) {
                 throw new OcelotCtl.CommandFailure("node " + nodeName + " not started: " + e.getMessage());
             }
+            if (process.restoredRoutes() >= 0) {
+                out.println("Graceful restart: " + process.restoredRoutes() + " learned routes restored from the previous run");
+            }
             Thread hook = new Thread(() -> {
-                out.println("Stopping Ocelot node " + nodeName);
+                if (gracefulRestart) {
+                    out.println("Stopping Ocelot node " + nodeName + " for a graceful restart");
+                    out.flush();
+                    try {
+                        out.println("Forwarding state saved to " + process.closeForRestart());
+                    } catch (IOException | RuntimeException e) {
+                        out.println("Forwarding state not saved: " + e.getMessage());
+                    }
+                } else {
+                    out.println("Stopping Ocelot node " + nodeName);
+                    out.flush();
+                    process.close();
+                }
                 out.flush();
-                process.close();
                 stopped.countDown();
             }, "ocelot-node-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

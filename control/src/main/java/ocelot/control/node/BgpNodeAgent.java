@@ -19,6 +19,7 @@ import ocelot.bgp.rib.FibSink;
 import ocelot.bgp.speaker.BgpSpeaker;
 import ocelot.bgp.speaker.PeerSettings;
 import ocelot.bgp.speaker.PeerStatus;
+import ocelot.bgp.speaker.RestartState;
 import ocelot.bgp.speaker.SpeakerConfig;
 import ocelot.bgp.wire.Prefix;
 import ocelot.control.datastore.Datastore;
@@ -64,8 +65,19 @@ public final class BgpNodeAgent implements AutoCloseable {
     private Map<InetAddress, PeerSettings> peers = Map.of();
     private Set<String> lastWarnings = Set.of();
     private volatile Set<Prefix> announced = Set.of();
+    /** The forwarding state a restarted node process kept; used by the first speaker only. */
+    private RestartState restart;
 
     public BgpNodeAgent(Datastore store, String nodeName, int bgpPort, FibSink fib, Clock clock) {
+        this(store, nodeName, bgpPort, fib, clock, null);
+    }
+
+    /**
+     * {@code restart} non-null: this node process restarted with {@code fib} still holding the
+     * routes it had learned; the first speaker starts as RFC 4724's restarting speaker.
+     */
+    public BgpNodeAgent(Datastore store, String nodeName, int bgpPort, FibSink fib, Clock clock, RestartState restart) {
+        this.restart = restart;
         this.store = store;
         this.nodeName = nodeName;
         this.bgpPort = bgpPort;
@@ -158,7 +170,8 @@ public final class BgpNodeAgent implements AutoCloseable {
             }
             BgpSpeaker s = new BgpSpeaker(plan.speaker(), fib, clock);
             try {
-                s.start();
+                s.start(restart);
+                restart = null; // a later replacement (new AS or address) starts afresh
             } catch (Exception e) { // Netty rethrows bind's IOException unchecked-style
                 s.close();
                 speaker = null;
@@ -202,6 +215,12 @@ public final class BgpNodeAgent implements AutoCloseable {
         return s == null ? List.of() : s.status();
     }
 
+    /** True while the speaker, restarted with preserved forwarding state, defers selection (RFC 4724 §4.1). */
+    public boolean restartInProgress() {
+        BgpSpeaker s = speaker;
+        return s != null && s.selectionDeferred();
+    }
+
     /** The routes this node currently originates. */
     public Set<Prefix> localRoutes() {
         return announced;
@@ -216,8 +235,27 @@ public final class BgpNodeAgent implements AutoCloseable {
         return refusedPasses.get();
     }
 
+    /**
+     * Stops like a restarting node process: peers get no NOTIFICATION (graceful-restart helpers
+     * keep our routes as stale), and the FIB keeps every learned route, for the next process to
+     * start from (see the constructor's {@code restart}).
+     */
+    public void closeForRestart() {
+        stopWatching();
+        BgpSpeaker s = speaker;
+        speaker = null;
+        if (s != null) s.closeForRestart();
+    }
+
     @Override
     public void close() {
+        stopWatching();
+        BgpSpeaker s = speaker;
+        speaker = null;
+        if (s != null) s.close();
+    }
+
+    private void stopWatching() {
         Datastore.Watch w = watch;
         if (w != null) w.close();
         reconciler.shutdown();
@@ -226,9 +264,6 @@ public final class BgpNodeAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        BgpSpeaker s = speaker;
-        speaker = null;
-        if (s != null) s.close();
     }
 
     /** Forwards to the node's FIB and remembers what it installed, to take it back when the speaker is replaced. */

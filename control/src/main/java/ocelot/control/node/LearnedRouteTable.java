@@ -1,23 +1,42 @@
 package ocelot.control.node;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import ocelot.bgp.rib.FibSink;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.IpAddresses;
 import ocelot.bgp.wire.Prefix;
+import ocelot.lpm.Ipv4RouteTable;
+import ocelot.lpm.Ipv6RouteTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The best paths the speaker learned, prefix -> next hop, logged as they change. It is the FIB
- * hand-off of a node that has no fastpath wired yet, and what tests wait on. The speaker calls it
- * on its event loop; readers on other threads see a consistent per-prefix value.
+ * The node's FIB for learned BGP routes: the longest-prefix-match tables the fastpath forwards
+ * with (lpm's {@link Ipv4RouteTable} and {@link Ipv6RouteTable}), whose next-hop indexes point
+ * into this table's next-hop list (one entry per distinct next-hop address, reference counted).
+ * The speaker writes it on its event loop through {@link FibSink} (IPv4 as primitives, no Prefix
+ * per route); writers are serialized, and {@link #lookup} / {@link #nextHopAddress} read without
+ * locks, as lpm's tables allow one writer and any number of readers.
  */
 public final class LearnedRouteTable implements FibSink {
     private static final Logger LOG = LoggerFactory.getLogger(LearnedRouteTable.class);
+    /** Distinct next hops: the node's BGP peers and the nodes they reflect. */
+    static final int MAX_NEXT_HOPS = 1 << 16;
+
     private final String node;
-    private final Map<Prefix, InetAddress> routes = new ConcurrentHashMap<>();
+    private final Ipv4RouteTable v4 = new Ipv4RouteTable(MAX_NEXT_HOPS);
+    private final Ipv6RouteTable v6 = new Ipv6RouteTable(MAX_NEXT_HOPS);
+    private final Map<InetAddress, Integer> indexOf = new HashMap<>();
+    private volatile InetAddress[] addresses = new InetAddress[16];
+    private int[] references = new int[16];
+    private final List<Integer> freeIndexes = new ArrayList<>();
+    private int used;
 
     public LearnedRouteTable(String node) {
         this.node = node;
@@ -25,26 +44,114 @@ public final class LearnedRouteTable implements FibSink {
 
     @Override
     public void install(Prefix prefix, InetAddress nextHop) {
-        InetAddress before = routes.put(prefix, nextHop);
-        if (!nextHop.equals(before)) LOG.info("{}: route {} via {}", node, prefix, nextHop.getHostAddress());
+        if (prefix.family() == AddressFamily.IPV4_UNICAST) {
+            installIpv4((int) prefix.low(), prefix.length(), nextHop);
+            return;
+        }
+        synchronized (this) {
+            int old = v6.get(prefix.high(), prefix.low(), prefix.length());
+            int index = reference(nextHop);
+            v6.insert(prefix.high(), prefix.low(), prefix.length(), index);
+            if (old >= 0) release(old);
+            if (old != index) LOG.info("{}: route {} via {}", node, prefix, nextHop.getHostAddress());
+        }
+    }
+
+    @Override
+    public synchronized void installIpv4(int address, int length, InetAddress nextHop) {
+        int old = v4.get(address, length);
+        int index = reference(nextHop);
+        v4.insert(address, length, index);
+        if (old >= 0) release(old);
+        if (old != index && LOG.isInfoEnabled()) LOG.info("{}: route {} via {}", node, Prefix.ipv4(address, length), nextHop.getHostAddress());
     }
 
     @Override
     public void remove(Prefix prefix) {
-        if (routes.remove(prefix) != null) LOG.info("{}: route {} withdrawn", node, prefix);
+        if (prefix.family() == AddressFamily.IPV4_UNICAST) {
+            removeIpv4((int) prefix.low(), prefix.length());
+            return;
+        }
+        synchronized (this) {
+            int old = v6.get(prefix.high(), prefix.low(), prefix.length());
+            if (old < 0) return;
+            v6.delete(prefix.high(), prefix.low(), prefix.length());
+            release(old);
+            LOG.info("{}: route {} withdrawn", node, prefix);
+        }
+    }
+
+    @Override
+    public synchronized void removeIpv4(int address, int length) {
+        int old = v4.get(address, length);
+        if (old < 0) return;
+        v4.delete(address, length);
+        release(old);
+        LOG.info("{}: route {} withdrawn", node, Prefix.ipv4(address, length));
+    }
+
+    private int reference(InetAddress nextHop) {
+        Integer i = indexOf.get(nextHop);
+        if (i == null) {
+            if (!freeIndexes.isEmpty()) {
+                i = freeIndexes.removeLast();
+            } else {
+                if (used == MAX_NEXT_HOPS) throw new IllegalStateException(node + ": more than " + MAX_NEXT_HOPS + " distinct next hops");
+                i = used++;
+            }
+            if (i >= addresses.length) {
+                references = java.util.Arrays.copyOf(references, addresses.length * 2);
+                addresses = java.util.Arrays.copyOf(addresses, addresses.length * 2); // published whole (volatile)
+            }
+            InetAddress[] a = addresses;
+            a[i] = nextHop;
+            addresses = a; // volatile write: a reader that sees the index sees the address
+            indexOf.put(nextHop, i);
+        }
+        references[i]++;
+        return i;
+    }
+
+    private void release(int index) {
+        if (--references[index] == 0) {
+            indexOf.remove(addresses[index]);
+            freeIndexes.add(index);
+        }
     }
 
     /** Removes every route (the speaker that learned them was replaced). */
-    void clear() {
-        for (Prefix p : routes.keySet()) remove(p);
+    synchronized void clear() {
+        for (Prefix p : snapshot().keySet()) remove(p);
     }
 
-    public InetAddress nextHop(Prefix prefix) {
-        return routes.get(prefix);
+    /** The dataplane's question: the next-hop index for {@code address} (longest match), or -1. */
+    public int lookup(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) return v4.lookup(IpAddresses.toInt(b));
+        return v6.lookup(IpAddresses.toLong(b, 0), IpAddresses.toLong(b, 8));
     }
 
-    /** A sorted copy. */
-    public Map<Prefix, InetAddress> snapshot() {
-        return new TreeMap<>(routes);
+    public InetAddress nextHopAddress(int index) {
+        return index < 0 ? null : addresses[index];
+    }
+
+    /** The next hop installed for exactly {@code prefix}, or null. */
+    public synchronized InetAddress nextHop(Prefix prefix) {
+        int i = prefix.family() == AddressFamily.IPV4_UNICAST ? v4.get((int) prefix.low(), prefix.length())
+                : v6.get(prefix.high(), prefix.low(), prefix.length());
+        return nextHopAddress(i);
+    }
+
+    public synchronized int size() {
+        return v4.size() + v6.size();
+    }
+
+    /** A sorted copy, prefix -> next hop. */
+    public synchronized SortedMap<Prefix, InetAddress> snapshot() {
+        SortedMap<Prefix, InetAddress> out = new TreeMap<>();
+        InetAddress[] a = addresses;
+        v4.forEach((prefix, length, nh) -> out.put(Prefix.ipv4(prefix, length), a[nh]));
+        v6.forEach((hi, lo, length, nh) -> out.put(Prefix.ipv6(hi, lo, length), a[nh]));
+        return out;
     }
 }
