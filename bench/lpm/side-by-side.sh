@@ -4,7 +4,7 @@
 #
 #   bench/lpm/side-by-side.sh [ROUTES...]      default: 100000 1000000
 #   SHAPE=internet bench/lpm/side-by-side.sh   the public-BGP-like table instead
-#   ROUNDS=7 PASSES=2                          alternating rounds; passes of the 4M trace per round
+#   ROUNDS=15 PASSES=1                         alternating rounds; passes of the 4M trace per round
 #   THP=0                                      without -XX:+UseTransparentHugePages (see below)
 #
 # lpm_reference.c is built here (gcc -O3 -march=native, Debian's libdpdk 22.11) into a shared
@@ -13,7 +13,9 @@
 # rte_lpm_add / rte_fib_add, and then runs rounds of one timed pass set per table in turn:
 # Ocelot, rte_lpm, Ocelot DIR-24-8, rte_lpm_x4, rte_fib. Each round's Ocelot/rte_lpm ratio
 # compares passes under the same load; the table shows the median and best of each and the
-# median of the per-round ratios. Checksums (sum of all answers) must be equal on every row.
+# median of the per-round ratios. Rates are lookups per CPU-second of the one thread that runs
+# both sides (so descheduled time counts for neither; the wall-clock ratio is printed too).
+# Checksums (sum of all answers) must be equal on every row.
 #
 # The Java heap uses transparent huge pages (THP is "madvise" on this machine; the JVM
 # madvises its heap with -XX:+UseTransparentHugePages): a deployment flag ocelot's dataplane
@@ -40,7 +42,8 @@ echo "building ..." >&2
 mvn -q -B -o -pl lpm compile >&2 2>/dev/null || mvn -q -B -pl lpm compile >&2
 native_jar="$HOME/.m2/repository/dev/ocelot/ocelot-native/0.1.0-SNAPSHOT/ocelot-native-0.1.0-SNAPSHOT.jar"
 [ -f "$native_jar" ] || mvn -q -B -o -pl native install -DskipTests >&2
-cp=lpm/target/classes:$native_jar
+cp -r lpm/target/classes "$work/lpm-classes" # a copy: rebuilding lpm/ meanwhile cannot change this run
+cp=$work/lpm-classes:$native_jar
 javac -d "$work/classes" -cp "$cp" bench/src/main/java/ocelot/bench/lpm/{Ipv4SideBySide,DpdkLpmReference}.java
 gcc -O3 -march=native -Wall -shared -fPIC -o "$work/liblpm_reference.so" bench/lpm/lpm_reference.c \
   $(pkg-config --cflags --libs libdpdk)
@@ -51,5 +54,5 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; shape: $
 IFS=, joined="${sizes[*]}"; unset IFS
 java -Xmx3g "${thp[@]}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC \
   -Docelot.lpm.reference.lib="$work/liblpm_reference.so" -cp "$work/classes:$cp" \
-  ocelot.bench.lpm.Ipv4SideBySide "$work" "$joined" "${ROUNDS:-7}" "${PASSES:-2}" "$shape"
+  ocelot.bench.lpm.Ipv4SideBySide "$work" "$joined" "${ROUNDS:-15}" "${PASSES:-1}" "$shape"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
