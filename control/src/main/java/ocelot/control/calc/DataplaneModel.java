@@ -33,9 +33,15 @@ public final class DataplaneModel {
 
     public void apply(DataplaneUpdate update) {
         switch (update) {
-            case DataplaneUpdate.IpSetReplace u -> ipSets.put(u.key(), new HashSet<>(u.members()));
+            // Kept as given (immutable) until the first delta: a cold start replaces ~1k sets with
+            // ~225k members and copying them was ~7% of the benchmark's profile.
+            case DataplaneUpdate.IpSetReplace u -> ipSets.put(u.key(), Set.copyOf(u.members()));
             case DataplaneUpdate.IpSetDelta u -> {
                 Set<IpSetMember> set = require(ipSets, u.key(), "IP set");
+                if (!(set instanceof HashSet)) {
+                    set = new HashSet<>(set); // a new object: views handed out before keep the old members
+                    ipSets.put(u.key(), set);
+                }
                 for (IpSetMember m : u.removed()) {
                     if (!set.contains(m)) {
                         throw new IllegalStateException("delta removes " + m + " absent from " + u.key());

@@ -140,8 +140,9 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
 
     private void addMembers(IpSetKey key, Endpoint endpoint) {
         Map<IpSetMember, Integer> counts = members.get(key);
+        boolean replaced = needsReplace.contains(key); // a set sent whole at the flush needs no delta
         for (IpSetMember m : membersOf(key, endpoint)) {
-            if (counts.merge(m, 1, Integer::sum) == 1 && !needsReplace.contains(key)) {
+            if (counts.merge(m, 1, Integer::sum) == 1 && !replaced) {
                 Set<IpSetMember> removed = pendingRemoved.get(key);
                 if (removed == null || !removed.remove(m)) {
                     pendingAdded.computeIfAbsent(key, k -> new HashSet<>()).add(m);

@@ -42,6 +42,8 @@ public final class SharedClassifiers {
     private final Map<IpAddress, Set<EndpointKey>> endpointsByAddress = new HashMap<>();
     /** Named-port set members by address, so an endpoint's binding is a lookup, not a scan. */
     private final Map<IpSetKey, Map<IpAddress, Set<IpSetMember>>> namedPortIndex = new HashMap<>();
+    /** Own-side named-port sets per compiled policy/profile object (see StageKey.of); pruned on change. */
+    private final Map<CompiledRules, Set<IpSetKey>[]> ownSetsCache = new java.util.IdentityHashMap<>();
     private long builds;
     private long patches;
 
@@ -98,8 +100,14 @@ public final class SharedClassifiers {
             switch (update) {
                 case DataplaneUpdate.EndpointUpdate u -> dirty.add(u.key());
                 case DataplaneUpdate.EndpointRemove u -> dirty.add(u.key());
-                case DataplaneUpdate.PolicyUpdate u -> stale.addAll(byPolicy.getOrDefault(u.name(), Set.of()));
-                case DataplaneUpdate.ProfileUpdate u -> stale.addAll(byProfile.getOrDefault(u.id(), Set.of()));
+                case DataplaneUpdate.PolicyUpdate u -> {
+                    stale.addAll(byPolicy.getOrDefault(u.name(), Set.of()));
+                    ownSetsCache.clear(); // old objects would only leak; refilled in one pass
+                }
+                case DataplaneUpdate.ProfileUpdate u -> {
+                    stale.addAll(byProfile.getOrDefault(u.id(), Set.of()));
+                    ownSetsCache.clear();
+                }
                 case DataplaneUpdate.IpSetReplace u -> {
                     namedPortIndex.remove(u.key());
                     patch.addAll(byPeerSet.getOrDefault(u.key(), Set.of()));
@@ -187,7 +195,7 @@ public final class SharedClassifiers {
             EndpointClassifier[] both = new EndpointClassifier[Direction.values().length];
             for (Direction direction : Direction.values()) {
                 List<Classifier> built = new ArrayList<>();
-                for (StageKey stage : StageKey.of(dataplane, endpoint, direction, this::ownMembers)) {
+                for (StageKey stage : StageKey.of(dataplane, endpoint, direction, this::ownMembers, ownSetsCache)) {
                     built.add(reference(stage, key));
                     all.add(stage);
                 }

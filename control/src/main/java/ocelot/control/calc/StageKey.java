@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiFunction;
 import ocelot.acl.Classifier;
@@ -27,8 +28,60 @@ import ocelot.control.policy.IpAddress;
  * Address IP sets are not part of a key on either side: the rules name them by id and the
  * classifier looks members up in the {@link IpSets} table, so they never split or stale a stage.
  */
-record StageKey(Direction direction, boolean policies, List<String> names, List<IpAddress> own,
-                Map<IpSetKey, Set<IpSetMember>> binding) {
+final class StageKey {
+    private final Direction direction;
+    private final boolean policies;
+    private final List<String> names;
+    private final List<IpAddress> own;
+    private final Map<IpSetKey, Set<IpSetMember>> binding;
+    /** Cached: every endpoint refresh looks its keys up, and a record re-hashed all fields each time. */
+    private final int hash;
+
+    StageKey(Direction direction, boolean policies, List<String> names, List<IpAddress> own,
+             Map<IpSetKey, Set<IpSetMember>> binding) {
+        this.direction = direction;
+        this.policies = policies;
+        this.names = List.copyOf(names);
+        this.own = List.copyOf(own);
+        this.binding = Map.copyOf(binding);
+        this.hash = Objects.hash(direction, policies, this.names, this.own, this.binding);
+    }
+
+    Direction direction() {
+        return direction;
+    }
+
+    boolean policies() {
+        return policies;
+    }
+
+    List<String> names() {
+        return names;
+    }
+
+    List<IpAddress> own() {
+        return own;
+    }
+
+    Map<IpSetKey, Set<IpSetMember>> binding() {
+        return binding;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StageKey k && hash == k.hash && direction == k.direction && policies == k.policies
+                && names.equals(k.names) && own.equals(k.own) && binding.equals(k.binding);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "StageKey[" + direction + (policies ? " policies " : " profile ") + names + " own " + own + " " + binding + "]";
+    }
 
     /**
      * The stages of one endpoint and direction, in evaluation order. {@code ownMembers} gives a
@@ -36,30 +89,66 @@ record StageKey(Direction direction, boolean policies, List<String> names, List<
      */
     static List<StageKey> of(DataplaneModel dataplane, DataplaneUpdate.EndpointUpdate endpoint, Direction direction,
                              BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> ownMembers) {
+        return of(dataplane, endpoint, direction, ownMembers, new java.util.IdentityHashMap<>());
+    }
+
+    /**
+     * As above, with {@code ownSetsCache}: the own-side named-port sets of each {@link CompiledRules}
+     * object per direction, kept by the caller across endpoints (10k endpoints share ~1k policies;
+     * scanning their rules per endpoint was ~10% of a cold start). Entries are per object, so a
+     * policy update (a new object) never reads a stale entry.
+     */
+    static List<StageKey> of(DataplaneModel dataplane, DataplaneUpdate.EndpointUpdate endpoint, Direction direction,
+                             BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> ownMembers,
+                             Map<CompiledRules, Set<IpSetKey>[]> ownSetsCache) {
         List<IpAddress> addresses = endpoint.addresses();
         Map<IpAddress, IpAddress> canonical = canonical(addresses);
         // A family the endpoint has no address in gets a stand-in too: its rules can never see a
         // packet (none is to or from the endpoint), and v4-only and dual-stack endpoints share.
-        List<IpAddress> own = new ArrayList<>(new LinkedHashSet<>(addresses.stream().map(canonical::get).toList()));
-        for (IpAddress only : List.of(AclLowering.ONLY_V4, AclLowering.ONLY_V6)) {
-            if (addresses.stream().noneMatch(a -> a.v6() == only.v6())) {
-                own.add(only);
+        List<IpAddress> own = new ArrayList<>(addresses.size() + 2);
+        boolean v4 = false;
+        boolean v6 = false;
+        for (IpAddress a : addresses) {
+            IpAddress c = canonical.get(a);
+            if (!own.contains(c)) {
+                own.add(c);
             }
+            v4 |= !a.v6();
+            v6 |= a.v6();
+        }
+        if (!v4) {
+            own.add(AclLowering.ONLY_V4);
+        }
+        if (!v6) {
+            own.add(AclLowering.ONLY_V6);
         }
         own.sort(null);
         List<StageKey> out = new ArrayList<>();
         List<String> policies = direction == Direction.INGRESS ? endpoint.ingressPolicies() : endpoint.egressPolicies();
         if (!policies.isEmpty()) {
             Set<IpSetKey> sets = new LinkedHashSet<>();
-            policies.forEach(p -> ownSets(dataplane.policy(p).rules(direction), direction, sets));
+            for (String p : policies) {
+                sets.addAll(cachedOwnSets(dataplane.policy(p), direction, ownSetsCache));
+            }
             out.add(new StageKey(direction, true, policies, own, bind(sets, addresses, canonical, ownMembers)));
         }
         for (String id : endpoint.profiles()) {
-            Set<IpSetKey> sets = new LinkedHashSet<>();
-            ownSets(dataplane.profile(id).rules(direction), direction, sets);
+            Set<IpSetKey> sets = cachedOwnSets(dataplane.profile(id), direction, ownSetsCache);
             out.add(new StageKey(direction, false, List.of(id), own, bind(sets, addresses, canonical, ownMembers)));
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<IpSetKey> cachedOwnSets(CompiledRules rules, Direction direction, Map<CompiledRules, Set<IpSetKey>[]> cache) {
+        Set<IpSetKey>[] both = cache.computeIfAbsent(rules, r -> new Set[Direction.values().length]);
+        Set<IpSetKey> sets = both[direction.ordinal()];
+        if (sets == null) {
+            Set<IpSetKey> found = new LinkedHashSet<>();
+            ownSets(rules.rules(direction), direction, found);
+            sets = both[direction.ordinal()] = found.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(found);
+        }
+        return sets;
     }
 
     /** The named-port sets read on the endpoint's side of {@code rules} (the expanded ones). */
