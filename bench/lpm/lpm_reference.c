@@ -5,7 +5,7 @@
  * FFM transition, ~10 ns, is then nothing next to the 4M lookups of a pass).
  *
  * Tables are built with rte_lpm_add / rte_fib_add / rte_lpm6_add only, route by route in the
- * order given. rte_lpm and rte_fib reject a /0: the default route becomes two /1s (same
+ * order given. rte_lpm, rte_fib and rte_lpm6 reject a /0: the default route becomes two /1s (same
  * answers). A lookup pass runs the whole trace in bursts of 32, exactly as Ocelot's side does,
  * and returns the sum of the answers (next hop, or -1 for no route): the checksum that must
  * equal Ocelot's.
@@ -145,7 +145,7 @@ int64_t olpm_fib_lookup_pass(struct rte_fib *fib, const uint32_t *ips, uint32_t 
 
 /* ------------------------------------------------------------------ rte_lpm6 */
 
-/* addresses: n * 16 bytes, network order. rte_lpm6 takes a /0 as it is. */
+/* prefixes: n * 16 bytes, network order. rte_lpm6 rejects a /0 too: two /1s. */
 struct rte_lpm6 *olpm_lpm6_build(const char *name, const uint8_t *prefixes, const uint32_t *lengths,
                                  const uint32_t *next_hops, uint32_t n, uint32_t tbl8s) {
     struct rte_lpm6_config conf = { .max_rules = n + 1, .number_tbl8s = tbl8s + 1, .flags = 0 };
@@ -155,7 +155,15 @@ struct rte_lpm6 *olpm_lpm6_build(const char *name, const uint8_t *prefixes, cons
         return NULL;
     }
     for (uint32_t i = 0; i < n; i++) {
-        int rc = rte_lpm6_add(lpm, prefixes + 16 * (size_t)i, (uint8_t)lengths[i], next_hops[i]);
+        int rc;
+        if (lengths[i] == 0) {
+            uint8_t half[16] = { 0 };
+            rc = rte_lpm6_add(lpm, half, 1, next_hops[i]);
+            half[0] = 0x80;
+            rc |= rte_lpm6_add(lpm, half, 1, next_hops[i]);
+        } else {
+            rc = rte_lpm6_add(lpm, prefixes + 16 * (size_t)i, (uint8_t)lengths[i], next_hops[i]);
+        }
         if (rc < 0) {
             fprintf(stderr, "rte_lpm6_add of route %u (/%u): %d\n", i, lengths[i], rc);
             rte_lpm6_free(lpm);

@@ -6,6 +6,8 @@
 #   SHAPE=internet bench/lpm/side-by-side.sh   the public-BGP-like table instead
 #   ROUNDS=15 PASSES=1                         alternating rounds; passes of the 4M trace per round
 #   THP=0                                      without -XX:+UseTransparentHugePages (see below)
+#   IPV6=100000,1000000                        IPv6 sizes against rte_lpm6 after the IPv4 run ("" skips)
+#   IPV4=0                                     skip the IPv4 run (only IPv6)
 #
 # lpm_reference.c is built here (gcc -O3 -march=native, Debian's libdpdk 22.11) into a shared
 # library; ocelot.bench.lpm.Ipv4SideBySide initialises EAL (ocelot.dpdk.Eal.initInMemory:
@@ -44,7 +46,7 @@ native_jar="$HOME/.m2/repository/dev/ocelot/ocelot-native/0.1.0-SNAPSHOT/ocelot-
 [ -f "$native_jar" ] || mvn -q -B -o -pl native install -DskipTests >&2
 cp -r lpm/target/classes "$work/lpm-classes" # a copy: rebuilding lpm/ meanwhile cannot change this run
 cp=$work/lpm-classes:$native_jar
-javac -d "$work/classes" -cp "$cp" bench/src/main/java/ocelot/bench/lpm/{Ipv4SideBySide,DpdkLpmReference}.java
+javac -d "$work/classes" -cp "$cp" bench/src/main/java/ocelot/bench/lpm/{Ipv4SideBySide,Ipv6SideBySide,DpdkLpmReference}.java
 gcc -O3 -march=native -Wall -shared -fPIC -o "$work/liblpm_reference.so" bench/lpm/lpm_reference.c \
   $(pkg-config --cflags --libs libdpdk)
 
@@ -52,7 +54,15 @@ load="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; shape: $shape;" \
   "THP for the Java heap: ${THP:-1}; load average at start: $load; $(date -u +%Y-%m-%dT%H:%MZ)"
 IFS=, joined="${sizes[*]}"; unset IFS
-java -Xmx3g "${thp[@]}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC \
-  -Docelot.lpm.reference.lib="$work/liblpm_reference.so" -cp "$work/classes:$cp" \
-  ocelot.bench.lpm.Ipv4SideBySide "$work" "$joined" "${ROUNDS:-15}" "${PASSES:-1}" "$shape"
+jvm=(java -Xmx3g "${thp[@]}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC
+  -Docelot.lpm.reference.lib="$work/liblpm_reference.so" -cp "$work/classes:$cp")
+if [ "${IPV4:-1}" = 1 ]; then
+  "${jvm[@]}" ocelot.bench.lpm.Ipv4SideBySide "$work" "$joined" "${ROUNDS:-15}" "${PASSES:-1}" "$shape"
+fi
+ipv6="${IPV6-100000,1000000}"
+if [ -n "$ipv6" ]; then
+  echo
+  echo "IPv6 (Calico-like: /128 endpoints in /122 blocks of fd00:10::/64, /48-/64 aggregates, default):"
+  "${jvm[@]}" ocelot.bench.lpm.Ipv6SideBySide "$ipv6" "${ROUNDS:-15}"
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
