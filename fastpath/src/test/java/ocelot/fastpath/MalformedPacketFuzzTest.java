@@ -22,6 +22,7 @@ class MalformedPacketFuzzTest {
     @Test
     void millionsOfMalformedFramesNeverCrashStallOrLeak() {
         try (Topology t = new Topology()) {
+            t.ipv6 = Ipv6ForwardingTest.plane();
             t.publish();
             SplittableRandom rnd = new SplittableRandom(7);
             byte[][] seeds = {
@@ -30,6 +31,10 @@ class MalformedPacketFuzzTest {
                     Frames.icmpEcho(W1_MAC, EP1_MAC, "10.65.0.2", "1.1.1.1", 8, 9, 64),
                     Frames.ipip(W1_MAC, EP1_MAC, "192.168.0.2", "192.168.0.10", Frames.udp(0, 0, "10.65.1.2", "10.65.0.2", 1, 2, 64, 10)),
                     Frames.arpRequest(EP1_MAC, "10.65.0.2", "169.254.1.1"),
+                    Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.EP2, 5, 53, 64),
+                    Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.REMOTE, 5, 53, 1),
+                    Frames6.echo(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, "2001:db8::1", 128, 9, 64),
+                    Frames6.solicit(EP1_MAC, Ipv6ForwardingTest.EP1, "fe80::1", 255),
             };
             long injected = 0;
             while (injected < FRAMES) {
@@ -50,7 +55,8 @@ class MalformedPacketFuzzTest {
             assertEquals(0, Topology.pool.inUse(), "mbuf leak");
             String counters = t.fastpath.counters().describeNonZero();
             for (Counter c : new Counter[] {Counter.DROP_RUNT, Counter.DROP_IP_HEADER_LENGTH, Counter.DROP_IP_LENGTH,
-                    Counter.DROP_IP_CHECKSUM, Counter.DROP_FRAGMENT, Counter.DROP_L4_TRUNCATED, Counter.DROP_IP_VERSION}) {
+                    Counter.DROP_IP_CHECKSUM, Counter.DROP_FRAGMENT, Counter.DROP_L4_TRUNCATED, Counter.DROP_IP_VERSION,
+                    Counter.DROP_ND, Counter.ND_ADVERTS, Counter.ICMP_ERRORS}) {
                 assertTrue(t.counter(c) > 0, c + " never counted: " + counters);
             }
         }

@@ -39,6 +39,8 @@ public final class Topology implements AutoCloseable {
     public boolean natOutgoing = true;
     public boolean defaultRoute = true;
     public boolean staticGatewayNeighbour = true;
+    /** IPv6 forwarding state; null (the default) leaves IPv6 to the kernel. */
+    public ocelot.fastpath.state.Ipv6Plane ipv6;
 
     public Topology() { this(FastpathConfig.defaults()); }
 
@@ -72,7 +74,7 @@ public final class Topology implements AutoCloseable {
         return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
                 List.of(new Endpoint("ep1", "w1", EP1_MAC, List.of(Frames.ip("10.65.0.2")), ep1Ingress, ep1Egress),
                         new Endpoint("ep2", "w2", EP2_MAC, List.of(Frames.ip("10.65.0.3")), ep2Ingress, ep2Egress)),
-                routes, List.of(IpPool.of("10.65.0.0/16", ipip, natOutgoing)), neighbours);
+                routes, List.of(IpPool.of("10.65.0.0/16", ipip, natOutgoing)), neighbours).withIpv6(ipv6);
     }
 
     public Topology publish() {

@@ -33,18 +33,30 @@ public final class ConntrackTable {
     private final int indexMask;
     private final int[] index;
     private final int[] rec;
+    /**
+     * IPv6 tables only: each flow's full addresses (per direction src hi, lo, dst hi, lo). The
+     * record keeps 32-bit folds of them so hashing, deletion and eviction are the IPv4 code; a
+     * match also compares these. Null in an IPv4 table.
+     */
+    private final long[] wide;
     private int freeHead;
     private int live;
     private int hand;
     private long evicted;
     private long expired;
 
-    public ConntrackTable(int flowCapacity) {
+    public ConntrackTable(int flowCapacity) { this(flowCapacity, false); }
+
+    /** A table for IPv6 flows (the same machinery, full 128-bit addresses compared on match). */
+    public static ConntrackTable forIpv6(int flowCapacity) { return new ConntrackTable(flowCapacity, true); }
+
+    private ConntrackTable(int flowCapacity, boolean ipv6) {
         if (flowCapacity < 16 || Integer.bitCount(flowCapacity) != 1) throw new IllegalArgumentException("conntrack capacity must be a power of two >= 16, got " + flowCapacity);
         this.flowCapacity = flowCapacity;
         this.index = new int[flowCapacity * 4];
         this.indexMask = index.length - 1;
         this.rec = new int[flowCapacity << 4];
+        this.wide = ipv6 ? new long[flowCapacity * 8] : null;
         for (int f = 0; f < flowCapacity; f++) rec[f << 4 | NEXT_FREE] = f + 1 < flowCapacity ? f + 1 : NONE;
         freeHead = 0;
     }
@@ -85,6 +97,38 @@ public final class ConntrackTable {
             if (e == 0) return NONE;
             if (matches(e - 1, src, dst, ports, protocol)) return e - 1;
         }
+    }
+
+    /** An IPv6 address folded to the 32 bits the record and the hash use. */
+    static int fold(long hi, long lo) {
+        long x = hi * 0x9E3779B97F4A7C15L ^ lo;
+        return (int) (x ^ (x >>> 32));
+    }
+
+    /** {@link #lookup} for an IPv6 tuple (this must be an {@link #forIpv6} table). */
+    public int lookup6(long srcHi, long srcLo, long dstHi, long dstLo, int ports, int protocol) {
+        int src = fold(srcHi, srcLo), dst = fold(dstHi, dstLo);
+        for (int s = hash(src, dst, ports, protocol) & indexMask; ; s = (s + 1) & indexMask) {
+            int e = index[s];
+            if (e == 0) return NONE;
+            int ref = e - 1;
+            if (matches(ref, src, dst, ports, protocol)) {
+                int w = (ref >>> 1) * 8 + (ref & 1) * 4;
+                if (wide[w] == srcHi && wide[w + 1] == srcLo && wide[w + 2] == dstHi && wide[w + 3] == dstLo) return ref;
+            }
+        }
+    }
+
+    /** Creates an IPv6 flow (no NAT for IPv6: the reply is the original reversed). Returns the flow index. */
+    public int create6(long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
+                       int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
+        int src = fold(srcHi, srcLo), dst = fold(dstHi, dstLo);
+        // indexing and eviction work on the folds; the full addresses only decide matches
+        int g = create(src, dst, sport, dport, dst, src, dport, sport, protocol, initialState, nowNs, timeouts);
+        int w = g * 8;
+        wide[w] = srcHi; wide[w + 1] = srcLo; wide[w + 2] = dstHi; wide[w + 3] = dstLo;
+        wide[w + 4] = dstHi; wide[w + 5] = dstLo; wide[w + 6] = srcHi; wide[w + 7] = srcLo;
+        return g;
     }
 
     private void indexInsert(int ref, int src, int dst, int ports, int protocol) {

@@ -31,6 +31,7 @@ public enum Counter {
     CT_EVICTED(15, "conntrack_evicted", Kind.TRAFFIC, "live entries evicted to make room in a full table"),
     POLICY_ALLOWED(16, "policy_allowed", Kind.TRAFFIC, "new flows allowed by policy"),
     ICMP_RELATED(17, "icmp_related", Kind.TRAFFIC, "ICMP errors passed because they quote a tracked flow"),
+    ND_ADVERTS(18, "nd_adverts_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations answered (proxy for endpoint gateways, the node address)"),
 
     DROP_RUNT(32, "drop_runt", Kind.DROP, "frame shorter than its Ethernet/VLAN header"),
     DROP_MULTI_SEGMENT(33, "drop_multi_segment", Kind.DROP, "chained mbuf (jumbo) not supported by the pipeline"),
@@ -60,7 +61,8 @@ public enum Counter {
     DROP_ARP_REPLY_CONSUMED(57, "drop_arp_reply_consumed", Kind.DROP, "ARP reply absorbed after learning its sender"),
     DROP_POLICY_UNSUPPORTED_ACTION(58, "drop_policy_unsupported_action", Kind.DROP, "first matching rule is PASS/LOG, which the control plane must compile away"),
     DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header"),
-    DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port");
+    DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port"),
+    DROP_ND(61, "drop_nd", Kind.DROP, "neighbour solicitation malformed (RFC 4861 7.1.1: hop limit 255, code 0, length) or not for an address we answer");
 
     public enum Kind { TRAFFIC, DROP }
 

@@ -17,11 +17,17 @@ import ocelot.fastpath.packet.Transport;
  * section 3.2.2). Expired entries found on the way are removed and the packet is treated as new.
  */
 public final class ConntrackNode {
-    public void run(PacketVector v, ConntrackTable ct, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
+    /** @param ct6 the worker's IPv6 flows (IPv6 has no NAT and no related-error lookup yet) */
+    public void run(PacketVector v, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
         int hits = 0;
         for (int i = 0; i < v.count; i++) {
-            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
+            if (!v.live(i)) continue;
+            if (v.kind[i] == PacketVector.KIND_IPV6) {
+                if (track6(v, i, ct6, timeouts, nowNs, counters)) hits++;
+                continue;
+            }
+            if (v.kind[i] != PacketVector.KIND_IPV4) continue;
             int proto = h.protocol[i];
             int ref = ct.lookup(h.srcV4[i], h.dstV4[i], v.flowPorts[i], proto);
             if (ref != ConntrackTable.NONE && ct.isExpired(ref >>> 1, nowNs)) {
@@ -46,6 +52,20 @@ public final class ConntrackNode {
         }
         // one off-heap counter store per burst, not per packet
         if (hits > 0) counters.add(Counter.CT_HIT, hits);
+    }
+
+    private static boolean track6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
+        HeaderBatch h = v.headers;
+        int ref = ct6.lookup6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], v.flowPorts[i], h.protocol[i]);
+        if (ref == ConntrackTable.NONE) return false;
+        if (ct6.isExpired(ref >>> 1, nowNs)) {
+            ct6.remove(ref >>> 1);
+            counters.increment(Counter.CT_EXPIRED);
+            return false;
+        }
+        ct6.touch(ref >>> 1, (ref & 1) != 0, v.tcpFlags[i], nowNs, timeouts);
+        v.flow[i] = ref;
+        return true;
     }
 
     /** Rewrites destination address (and port / echo id) of a reply back to the endpoint's. */

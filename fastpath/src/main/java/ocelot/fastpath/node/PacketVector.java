@@ -31,6 +31,8 @@ public final class PacketVector {
      */
     public int arpSeen;
     public int ipipSeen;
+    /** IPv6 neighbour solicitations the parser saw: the nd pass skips bursts with none. */
+    public int ndSeen;
     /** Packets the route node marked for an ICMP error or an IPIP tunnel: only then does rewrite stage head room. */
     public int headroomWanted;
     public final long[] address;

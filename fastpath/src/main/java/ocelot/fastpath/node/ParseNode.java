@@ -30,6 +30,7 @@ public final class ParseNode {
         HeaderBatch h = v.headers;
         v.arpSeen = 0;
         v.ipipSeen = 0;
+        v.ndSeen = 0;
         v.headroomWanted = 0;
         int n = v.count;
         // column-wise resets (vectorised fills) instead of 13 scalar stores in the per-packet
@@ -250,6 +251,7 @@ public final class ParseNode {
             }
             int type = Transport.icmpType(t);
             v.icmpType[i] = type;
+            if (type == Transport.ICMP6_NEIGHBOR_SOLICIT) v.ndSeen++;
             sport = type;
             dport = Transport.icmpCode(t);
             if (type == Transport.ICMP6_ECHO_REQUEST || type == Transport.ICMP6_ECHO_REPLY) {

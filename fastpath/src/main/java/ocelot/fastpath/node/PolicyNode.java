@@ -38,7 +38,7 @@ public final class PolicyNode {
         this.natPorts = natPorts;
     }
 
-    public void run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,
+    public void run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts,
                     long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
         boolean fromWorkload = s.portRoles[v.rxPort] == PortRole.WORKLOAD;
@@ -46,8 +46,16 @@ public final class PolicyNode {
         int fresh = 0;
         for (int i = 0; i < v.count; i++) {
             pending[i] = false;
-            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4) continue;
-            if (fromWorkload && (srcEndpoint < 0 || !s.endpointOwns(srcEndpoint, h.srcV4[i]))) {
+            if (!v.live(i)) continue;
+            boolean owned;
+            if (v.kind[i] == PacketVector.KIND_IPV4) {
+                owned = srcEndpoint >= 0 && s.endpointOwns(srcEndpoint, h.srcV4[i]);
+            } else if (v.kind[i] == PacketVector.KIND_IPV6 && s.v6 != null) {
+                owned = srcEndpoint >= 0 && s.v6.endpointOwns(srcEndpoint, h.srcV6Hi[i], h.srcV6Lo[i]);
+            } else {
+                continue;
+            }
+            if (fromWorkload && !owned) {
                 v.drop(i, Counter.DROP_IP_SOURCE);
                 continue;
             }
@@ -74,7 +82,8 @@ public final class PolicyNode {
         for (int i = 0; i < v.count; i++) {
             if (v.dstEndpoint[i] <= -10) v.dstEndpoint[i] = -v.dstEndpoint[i] - 10;
             if (!pending[i] || !v.live(i)) continue;
-            create(v, i, s, ct, timeouts, nowNs, counters);
+            if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, ct6, timeouts, nowNs, counters);
+            else create(v, i, s, ct, timeouts, nowNs, counters);
         }
     }
 
@@ -101,6 +110,17 @@ public final class PolicyNode {
             if (a == Action.DENY) v.drop(i, denied);
             else if (a != Action.ALLOW) v.drop(i, Counter.DROP_POLICY_UNSUPPORTED_ACTION);
         }
+    }
+
+    /** IPv6 flows are tracked like IPv4 ones; nat-outgoing is IPv4 only (as Calico's natOutgoing for IPv6 pools is off by default). */
+    private static void create6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
+        HeaderBatch h = v.headers;
+        int proto = h.protocol[i];
+        int f = ct6.create6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], v.flowPorts[i] >>> 16, v.flowPorts[i] & 0xFFFF,
+                proto, FlowState.initial(proto, v.tcpFlags[i]), nowNs, timeouts);
+        v.flow[i] = f << 1;
+        counters.increment(Counter.CT_NEW);
+        counters.increment(Counter.POLICY_ALLOWED);
     }
 
     private void create(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,

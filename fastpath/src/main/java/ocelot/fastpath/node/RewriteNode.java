@@ -1,5 +1,6 @@
 package ocelot.fastpath.node;
 
+import ocelot.acl.HeaderBatch;
 import ocelot.dpdk.MbufBurst;
 import ocelot.fastpath.conntrack.ConntrackTable;
 import ocelot.fastpath.counter.Counter;
@@ -8,6 +9,7 @@ import ocelot.fastpath.packet.Arp;
 import ocelot.fastpath.packet.Checksum;
 import ocelot.fastpath.packet.Ethernet;
 import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.packet.Ipv6;
 import ocelot.fastpath.packet.PacketMemory;
 import ocelot.fastpath.packet.Transport;
 import ocelot.fastpath.state.ForwardingSnapshot;
@@ -22,6 +24,9 @@ import ocelot.fastpath.state.ForwardingSnapshot;
  */
 public final class RewriteNode {
     static final int ICMP_ERROR_HEADROOM = Ipv4.MIN_HEADER_LENGTH + Transport.ICMP_LENGTH;
+    static final int ICMP6_ERROR_HEADROOM = Ipv6.HEADER_LENGTH + Transport.ICMP_LENGTH;
+    /** RFC 4443 section 2.4(c): an ICMPv6 error quotes as much of the packet as fits the minimum MTU. */
+    static final int IPV6_MIN_MTU = 1280;
     static final int IPIP_HEADROOM = Ipv4.MIN_HEADER_LENGTH;
     static final int MIN_FRAME = 60;
     static final int TUNNEL_TTL = 64;
@@ -47,7 +52,7 @@ public final class RewriteNode {
                     v.verdict[i] = PacketVector.DROP; // reason set by whoever asked for the error
                     continue;
                 }
-                v.headDelta[i] = (short) -ICMP_ERROR_HEADROOM;
+                v.headDelta[i] = (short) -(v.kind[i] == PacketVector.KIND_IPV6 ? ICMP6_ERROR_HEADROOM : ICMP_ERROR_HEADROOM);
                 adjust++;
             } else if (v.live(i) && v.kind[i] == PacketVector.KIND_IPV4 && v.arpTarget[i] == 0 && v.tunnel[i] != 0) {
                 v.headDelta[i] = (short) -IPIP_HEADROOM;
@@ -58,11 +63,21 @@ public final class RewriteNode {
         for (int i = 0; i < v.count; i++) {
             if (v.icmpError[i] >= 0) {
                 if (v.verdict[i] != PacketVector.CONTINUE || v.headDelta[i] == 0) continue;
-                icmpError(burst, v, i, s, counters);
+                if (v.kind[i] == PacketVector.KIND_IPV6) icmp6Error(burst, v, i, s, counters);
+                else icmpError(burst, v, i, s, counters);
                 lengths = true;
                 continue;
             }
-            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV4 || v.outPort[i] < 0) continue;
+            if (!v.live(i) || v.outPort[i] < 0) continue;
+            if (v.kind[i] == PacketVector.KIND_IPV6) {
+                long frame = v.address[i];
+                long ip = frame + v.l3Offset[i];
+                Ipv6.hopLimit(ip, Ipv6.hopLimit(ip) - 1); // no header checksum in IPv6 (RFC 8200 section 3)
+                Ethernet.addresses(frame, v.dstMac[i], s.portMacs[v.outPort[i]]);
+                v.verdict[i] = v.outPort[i];
+                continue;
+            }
+            if (v.kind[i] != PacketVector.KIND_IPV4) continue;
             if (v.arpTarget[i] != 0) {
                 arpRequest(burst, v, i, s);
                 lengths = true;
@@ -102,6 +117,14 @@ public final class RewriteNode {
 
     /** RFC 1812 4.3.2.7: no error about an ICMP error, nor about a packet to a multicast/broadcast address. */
     private static boolean suppressIcmpError(PacketVector v, int i) {
+        if (v.kind[i] == PacketVector.KIND_IPV6) {
+            // RFC 4443 2.4(e): not about an ICMPv6 error (types < 128), nor to a multicast
+            // destination, nor back to an unspecified or multicast source
+            HeaderBatch h = v.headers;
+            if (h.protocol[i] == Ipv4.PROTO_ICMPV6 && v.icmpType[i] < 128) return true;
+            if ((h.dstV6Hi[i] >>> 56) == 0xFF || (h.srcV6Hi[i] >>> 56) == 0xFF) return true;
+            return h.srcV6Hi[i] == 0 && h.srcV6Lo[i] == 0;
+        }
         if (v.kind[i] != PacketVector.KIND_IPV4) return true;
         if (v.headers.protocol[i] == Ipv4.PROTO_ICMP && !Transport.isIcmpQuery(v.icmpType[i])) return true;
         int dst = v.headers.dstV4[i];
@@ -133,6 +156,43 @@ public final class RewriteNode {
         v.verdict[i] = v.rxPort;
         counters.increment(Counter.ICMP_ERRORS);
         // the original did not pass: count why, though its mbuf leaves as the error (tx, not drop)
+        counters.addByOrdinal(v.dropReason[i], 1);
+    }
+
+    /**
+     * The packet, shifted by the 48 bytes prepended, becomes [L2][IPv6][ICMPv6][as much of the
+     * original as keeps the error within 1280 bytes], from the node's IPv6 address back to the
+     * sender (RFC 4443 sections 3.1 and 3.3), checksummed over the pseudo-header.
+     */
+    private static void icmp6Error(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s, CounterRecord counters) {
+        long frame = v.address[i];
+        int l3 = v.l3Offset[i];
+        long quoted = frame + l3 + ICMP6_ERROR_HEADROOM;
+        PacketMemory.copy(frame + ICMP6_ERROR_HEADROOM, frame, l3);
+        Ethernet.dst(frame, Ethernet.src(frame));
+        Ethernet.src(frame, s.portMacs[v.rxPort]);
+        int quote = Math.min(Ipv6.HEADER_LENGTH + Ipv6.payloadLength(quoted), IPV6_MIN_MTU - ICMP6_ERROR_HEADROOM);
+        int payload = Transport.ICMP_LENGTH + quote;
+        long ip = frame + l3;
+        PacketMemory.u32(ip, 0x6000_0000); // version 6, traffic class 0, flow label 0
+        PacketMemory.u16(ip + Ipv6.PAYLOAD_LENGTH_OFFSET, payload);
+        PacketMemory.u8(ip + Ipv6.NEXT_HEADER_OFFSET, Ipv4.PROTO_ICMPV6);
+        Ipv6.hopLimit(ip, 64);
+        PacketMemory.u64(ip + Ipv6.DST_OFFSET, PacketMemory.u64(quoted + Ipv6.SRC_OFFSET));
+        PacketMemory.u64(ip + Ipv6.DST_OFFSET + 8, PacketMemory.u64(quoted + Ipv6.SRC_OFFSET + 8));
+        PacketMemory.u64(ip + Ipv6.SRC_OFFSET, s.v6.nodeHi);
+        PacketMemory.u64(ip + Ipv6.SRC_OFFSET + 8, s.v6.nodeLo);
+        long icmp = ip + Ipv6.HEADER_LENGTH;
+        PacketMemory.u8(icmp, v.icmpError[i] >>> 8);
+        PacketMemory.u8(icmp + 1, v.icmpError[i] & 0xFF);
+        PacketMemory.u16(icmp + 2, 0);
+        PacketMemory.u32(icmp + 4, 0); // unused
+        PacketMemory.u16(icmp + 2, Checksum.icmp6(ip, icmp, payload));
+        int len = Math.max(MIN_FRAME, l3 + Ipv6.HEADER_LENGTH + payload);
+        burst.setDataLength(i, len);
+        for (int p = l3 + Ipv6.HEADER_LENGTH + payload; p < len; p++) PacketMemory.u8(frame + p, 0);
+        v.verdict[i] = v.rxPort;
+        counters.increment(Counter.ICMP_ERRORS);
         counters.addByOrdinal(v.dropReason[i], 1);
     }
 

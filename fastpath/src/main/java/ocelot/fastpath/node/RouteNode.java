@@ -6,7 +6,9 @@ import ocelot.fastpath.counter.CounterRecord;
 import ocelot.fastpath.neighbour.NeighbourTable;
 import ocelot.fastpath.packet.Transport;
 import ocelot.fastpath.state.ForwardingSnapshot;
+import ocelot.fastpath.state.Ipv6Forwarding;
 import ocelot.lpm.Ipv4RouteTable;
+import ocelot.lpm.Ipv6RouteTable;
 
 /**
  * ip4-lookup + ip4-rewrite's decision half: gathers the destinations of live IPv4 packets into
@@ -17,12 +19,19 @@ import ocelot.lpm.Ipv4RouteTable;
  * Traffic to the node's own addresses is punted; TTL expiry and missing routes become ICMP
  * errors (RFC 1812 sections 5.3.1 and 5.2.7.1).
  *
- * <p>IPv6 is parsed and validated but punted to the kernel: the IPv6 route table is not wired yet.
+ * <p>IPv6 (when the snapshot has IPv6 state; otherwise it goes to the kernel) takes the same
+ * steps through lpm's {@link Ipv6RouteTable}: link-local and multicast destinations and the
+ * node's address are punted, a link-local source is never forwarded (RFC 4291 section 2.5.6),
+ * hop-limit expiry and missing routes become ICMPv6 errors (RFC 4443 sections 3.3 and 3.1),
+ * gateways resolve through the static IPv6 neighbours.
  */
 public final class RouteNode {
     private final int[] addresses;
     private final int[] hops;
     private final int[] slot;
+    private final long[] hi6, lo6;
+    private final int[] hops6;
+    private final int[] slot6;
     private final long[] arpSentAtNs;
     /** At most one ARP request per unresolved neighbour per this interval (Linux's default retrans time). */
     static final long ARP_RETRY_NS = 1_000_000_000L;
@@ -31,16 +40,30 @@ public final class RouteNode {
         addresses = new int[capacity];
         hops = new int[capacity];
         slot = new int[capacity];
+        hi6 = new long[capacity];
+        lo6 = new long[capacity];
+        hops6 = new int[capacity];
+        slot6 = new int[capacity];
         arpSentAtNs = new long[maxNeighboursTracked];
     }
 
     public void run(PacketVector v, ForwardingSnapshot s, NeighbourTable neighbours, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
         int n = 0;
+        int n6 = 0;
         for (int i = 0; i < v.count; i++) {
             if (!v.live(i)) continue;
             if (v.kind[i] == PacketVector.KIND_IPV6) {
-                v.verdict[i] = PacketVector.PUNT;
+                long dHi = h.dstV6Hi[i], dLo = h.dstV6Lo[i];
+                if (s.v6 == null || (dHi >>> 56) == 0xFF || (dHi >>> 54) == 0x3FA || s.v6.isNode(dHi, dLo)) {
+                    v.verdict[i] = PacketVector.PUNT;
+                } else if ((h.srcV6Hi[i] >>> 54) == 0x3FA) {
+                    v.drop(i, Counter.DROP_IP_SOURCE);
+                } else {
+                    hi6[n6] = dHi;
+                    lo6[n6] = dLo;
+                    slot6[n6++] = i;
+                }
                 continue;
             }
             if (v.kind[i] != PacketVector.KIND_IPV4) continue;
@@ -51,6 +74,7 @@ public final class RouteNode {
             addresses[n] = h.dstV4[i];
             slot[n++] = i;
         }
+        if (n6 > 0) route6(v, s, n6);
         if (n == 0) return;
         s.routes.lookupBatch(addresses, hops, n);
         for (int k = 0; k < n; k++) {
@@ -89,6 +113,47 @@ public final class RouteNode {
                 }
             }
         }
+    }
+
+    private void route6(PacketVector v, ForwardingSnapshot s, int n) {
+        Ipv6Forwarding six = s.v6;
+        six.routes.lookupBatch(hi6, lo6, hops6, n);
+        for (int k = 0; k < n; k++) {
+            int i = slot6[k];
+            int nh = hops6[k];
+            if (nh == Ipv6RouteTable.NO_ROUTE) {
+                icmpError(v, i, Transport.ICMP6_UNREACHABLE, 0, Counter.DROP_NO_ROUTE); // code 0: no route to destination
+                continue;
+            }
+            v.nextHop[i] = nh;
+            switch (six.nhKind[nh]) {
+                case ForwardingSnapshot.NH_HOST -> v.verdict[i] = PacketVector.PUNT;
+                case ForwardingSnapshot.NH_BLACKHOLE -> v.drop(i, Counter.DROP_BLACKHOLE);
+                case ForwardingSnapshot.NH_ENDPOINT -> {
+                    if (expired6(v, i)) continue;
+                    v.outPort[i] = six.nhPort[nh];
+                    v.dstEndpoint[i] = six.nhEndpoint[nh];
+                    v.dstMac[i] = s.endpointMac[six.nhEndpoint[nh]];
+                }
+                default -> {
+                    if (expired6(v, i)) continue;
+                    boolean onLink = six.nhGatewayHi[nh] == 0 && six.nhGatewayLo[nh] == 0;
+                    long mac = onLink ? six.neighbourMac(hi6[k], lo6[k]) : six.neighbourMac(six.nhGatewayHi[nh], six.nhGatewayLo[nh]);
+                    if (mac == 0) {
+                        v.drop(i, Counter.DROP_NO_NEIGHBOUR); // IPv6 neighbours are static: no solicitation is sent
+                        continue;
+                    }
+                    v.outPort[i] = six.nhPort[nh];
+                    v.dstMac[i] = mac;
+                }
+            }
+        }
+    }
+
+    private static boolean expired6(PacketVector v, int i) {
+        if (v.ttl[i] > 1) return false;
+        icmpError(v, i, Transport.ICMP6_TIME_EXCEEDED, 0, Counter.DROP_TTL_EXPIRED); // code 0: hop limit exceeded in transit
+        return true;
     }
 
     private static boolean expired(PacketVector v, int i) {

@@ -56,4 +56,14 @@ public final class Checksum {
     public static long pseudoHeader4(int src, int dst, int protocol, int l4Length) {
         return ((src >>> 16) & 0xFFFF) + (src & 0xFFFF) + ((dst >>> 16) & 0xFFFF) + (dst & 0xFFFF) + protocol + l4Length;
     }
+
+    /** Pseudo-header sum for an upper layer over IPv6 (RFC 8200 section 8.1): both addresses from the header at {@code ip}. */
+    public static long pseudoHeader6(long ip, int upperLength, int nextHeader) {
+        return sum(ip + Ipv6.SRC_OFFSET, 32, 0) + upperLength + nextHeader;
+    }
+
+    /** The ICMPv6 checksum field value for {@code length} bytes at {@code icmp} (checksum field zero) inside the IPv6 header at {@code ip}. */
+    public static int icmp6(long ip, long icmp, int length) {
+        return ~fold(sum(icmp, length, pseudoHeader6(ip, length, Ipv4.PROTO_ICMPV6))) & 0xFFFF;
+    }
 }

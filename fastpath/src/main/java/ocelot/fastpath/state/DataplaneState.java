@@ -10,12 +10,18 @@ import java.util.List;
  * @param tunnelAddresses extra local addresses (Calico's tunl0 address) that count as the node
  * @param hostMac MAC of the node kernel's interface behind the exception port (a TAP): punted
  *                frames are re-addressed to it so the kernel accepts them; 0 leaves them as received
+ * @param ipv6 IPv6 forwarding state; null: IPv6 is not forwarded, it goes to the kernel (punted)
  */
 public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
-                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac) {
+                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6) {
+    public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
+                          List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac) {
+        this(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, null);
+    }
+
     public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
                           List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours) {
-        this(node, tunnelAddresses, endpoints, routes, pools, neighbours, 0);
+        this(node, tunnelAddresses, endpoints, routes, pools, neighbours, 0, null);
     }
 
     public DataplaneState {
@@ -26,5 +32,10 @@ public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, Li
         routes = routes == null ? List.of() : List.copyOf(routes);
         pools = pools == null ? List.of() : List.copyOf(pools);
         neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
+    }
+
+    /** This state with IPv6 forwarding set to {@code plane} (null: IPv6 punted to the kernel). */
+    public DataplaneState withIpv6(Ipv6Plane plane) {
+        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, plane);
     }
 }

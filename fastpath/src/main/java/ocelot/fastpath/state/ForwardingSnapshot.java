@@ -66,6 +66,9 @@ public final class ForwardingSnapshot {
     /** Remote nodes we tunnel to: the only sources whose IPIP packets are decapsulated. */
     public final Int2IntHashMap tunnelPeers;
 
+    /** IPv6 forwarding, or null when IPv6 goes to the kernel. */
+    public final Ipv6Forwarding v6;
+
     // pools
     public final int[] poolPrefix;
     public final int[] poolLength;
@@ -126,6 +129,7 @@ public final class ForwardingSnapshot {
         localAddressList = new int[localAddresses.size()];
         int k = 0;
         for (var it = localAddresses.keySet().iterator(); it.hasNext(); ) localAddressList[k++] = it.nextValue();
+        v6 = state.ipv6() == null ? null : new Ipv6Forwarding(state, c.portByName, c.endpointByName, c.endpointPort);
         List<IpPool> pools = state.pools();
         poolPrefix = new int[pools.size()];
         poolLength = new int[pools.size()];
@@ -219,6 +223,7 @@ public final class ForwardingSnapshot {
                     ecmpMembers.addAll(members);
                     yield intern(key, new long[] {NH_ECMP, -1, -1, 0, 0, first, members.size()});
                 }
+                case NextHop.Via6 v6 -> throw new IllegalArgumentException(where + ": an IPv4 route cannot go via the IPv6 gateway " + v6.address());
                 case NextHop.ToHost th -> intern(th, new long[] {NH_HOST, -1, -1, 0, 0, 0, 0});
                 case NextHop.Blackhole bh -> intern(bh, new long[] {NH_BLACKHOLE, -1, -1, 0, 0, 0, 0});
             };

@@ -25,6 +25,13 @@ public sealed interface NextHop {
         }
     }
 
+    /** An IPv6 gateway on {@code port} (its address resolved by a static {@link Neighbour6}); {@code address} null means on-link. */
+    record Via6(Ip6 address, String port) implements NextHop {
+        public Via6 {
+            if (port == null || port.isBlank()) throw new IllegalArgumentException("Via6 " + address + ": port missing");
+        }
+    }
+
     /** Equal-cost multipath: one member chosen per flow by a hash of the 5-tuple. */
     record Ecmp(List<Via> members) implements NextHop {
         public Ecmp {

@@ -16,6 +16,7 @@ import ocelot.fastpath.node.ConntrackNode;
 import ocelot.fastpath.node.DecapNode;
 import ocelot.fastpath.node.HeadAdjuster;
 import ocelot.fastpath.node.NatPorts;
+import ocelot.fastpath.node.NdNode;
 import ocelot.fastpath.node.PacketVector;
 import ocelot.fastpath.node.ParseNode;
 import ocelot.fastpath.node.PolicyNode;
@@ -27,7 +28,7 @@ import ocelot.fastpath.state.ForwardingSnapshot;
 /**
  * One run-to-completion worker (an Agrona {@link Agent}, one per lcore). A duty cycle polls one
  * burst from each of its (port, queue) pairs and runs it through the graph
- * parse → arp → ipip-decap → conntrack → route → policy → rewrite → dispatch, then expires a
+ * parse → arp → nd → ipip-decap → conntrack → route → policy → rewrite → dispatch, then expires a
  * few conntrack entries. Everything it touches per packet was allocated in the constructor.
  *
  * <p>Ownership: mbufs received in a burst belong to the worker until dispatch, which hands
@@ -46,6 +47,7 @@ public final class Worker implements Agent {
     private final ConntrackTimeouts timeouts;
     private final CounterRecord counters;
     private final ConntrackTable conntrack;
+    private final ConntrackTable conntrack6;
     private final MbufBurst rx;
     private final MbufBurst[] txStage;
     private final MbufBurst drops;
@@ -53,6 +55,7 @@ public final class Worker implements Agent {
     private final HeadAdjuster heads;
     private final ParseNode parse = new ParseNode();
     private final ArpNode arp = new ArpNode();
+    private final NdNode nd = new NdNode();
     private final DecapNode decap;
     private final ConntrackNode ct = new ConntrackNode();
     private final RouteNode route;
@@ -72,6 +75,7 @@ public final class Worker implements Agent {
         this.timeouts = config.timeouts();
         this.counters = new CounterRecord(config.ruleCounterCapacity());
         this.conntrack = new ConntrackTable(config.conntrackCapacity());
+        this.conntrack6 = ConntrackTable.forIpv6(config.conntrackCapacity());
         int b = config.burstSize();
         this.rx = new MbufBurst(b);
         this.txStage = new MbufBurst[ports.size()];
@@ -99,7 +103,7 @@ public final class Worker implements Agent {
                 work += n;
             }
         }
-        int expired = conntrack.expire(now, EXPIRY_BUDGET);
+        int expired = conntrack.expire(now, EXPIRY_BUDGET) + conntrack6.expire(now, EXPIRY_BUDGET);
         if (expired > 0) counters.add(Counter.CT_EXPIRED, expired);
         return work;
     }
@@ -114,18 +118,19 @@ public final class Worker implements Agent {
         }
         counters.add(Counter.RX, n);
         counters.addPort(port, CounterRecord.PORT_RX, n);
-        long evictedBefore = conntrack.evictedTotal();
+        long evictedBefore = conntrack.evictedTotal() + conntrack6.evictedTotal();
 
         parse.run(rx, v, port == s.exceptionPort ? 0 : s.portMacs[port]);
         arp.run(v, s, neighbours, counters);
+        nd.run(rx, v, s, counters);
         decap.run(rx, v, s, counters);
-        ct.run(v, conntrack, timeouts, now, counters);
+        ct.run(v, conntrack, conntrack6, timeouts, now, counters);
         route.run(v, s, neighbours, now, counters);
-        policy.run(v, s, conntrack, timeouts, now, counters);
+        policy.run(v, s, conntrack, conntrack6, timeouts, now, counters);
         rewrite.run(rx, v, s, conntrack, counters);
         dispatch(s);
 
-        long evicted = conntrack.evictedTotal() - evictedBefore;
+        long evicted = conntrack.evictedTotal() + conntrack6.evictedTotal() - evictedBefore;
         if (evicted > 0) counters.add(Counter.CT_EVICTED, evicted);
     }
 
@@ -208,6 +213,8 @@ public final class Worker implements Agent {
     public CounterRecord counters() { return counters; }
 
     public ConntrackTable conntrack() { return conntrack; }
+
+    public ConntrackTable conntrack6() { return conntrack6; }
 
     @Override
     public void onClose() {
