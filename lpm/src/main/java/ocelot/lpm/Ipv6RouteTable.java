@@ -33,10 +33,12 @@ public final class Ipv6RouteTable implements Ipv6Routes {
     private static final int INITIAL_NODES = 16;
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle NODES;
+    private static final VarHandle RECYCLES;
 
     static {
         try {
             NODES = MethodHandles.lookup().findVarHandle(Ipv6RouteTable.class, "nodes", Nodes.class);
+            RECYCLES = MethodHandles.lookup().findVarHandle(Ipv6RouteTable.class, "recycles", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,6 +84,8 @@ public final class Ipv6RouteTable implements Ipv6Routes {
 
     private final int maxNextHops;
     private Nodes nodes = new Nodes(INITIAL_NODES); // node 0 is the root; replaced via NODES.setRelease
+    /** Table-wide seqlock for bursts: odd while a reused node is refilled, +2 per reuse. */
+    private long recycles; // written only through RECYCLES
 
     // Writer-only state.
     private final Ipv6PrefixMap rules = new Ipv6PrefixMap();
@@ -140,13 +144,53 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         }
     }
 
+    /**
+     * Level by level across the burst (all root loads, then every address's next level, ...:
+     * the loads of one stage are independent, so their misses overlap), validated once against
+     * the table-wide {@link #recycles} seqlock as in {@link Ipv4RouteTable#lookupBatch}; a burst
+     * that overlapped a node reuse (or saw a chain longer than 16 levels, which only a mix of
+     * states can show) is looked up again address by address with the per-node checks.
+     */
     @Override
     public void lookupBatch(long[] hi, long[] lo, int[] nextHops, int n) {
+        lookupBurst(hi, lo, nextHops, n, null);
+    }
+
+    /** {@link #lookupBatch}, with afterRoot run between the root stage and the node stages (tests). */
+    void lookupBurst(long[] hi, long[] lo, int[] nextHops, int n, Runnable afterRoot) {
         if (n < 0 || n > hi.length || n > lo.length || n > nextHops.length) {
             throw new IllegalArgumentException("batch size " + n + " exceeds arrays of " + hi.length
                     + "/" + lo.length + " address halves and " + nextHops.length + " next hops");
         }
-        for (int i = 0; i < n; i++) nextHops[i] = lookup(hi[i], lo[i]);
+        long stamp = (long) RECYCLES.getAcquire(this);
+        // Acquire: the storage copy holds the root (node 0) and every node it points to; a
+        // reader on an older copy reads that copy's frozen state.
+        int[] entries = ((Nodes) NODES.getAcquire(this)).entries;
+        int pointers = 0;
+        for (int i = 0; i < n; i++) {
+            int e = entries[addressByte(hi[i], lo[i], 0)];
+            nextHops[i] = e;
+            pointers |= e;
+        }
+        if (afterRoot != null) afterRoot.run();
+        for (int k = 1; pointers < 0 && k < 16; k++) {
+            VarHandle.acquireFence(); // the pointers loaded so far publish their filled nodes
+            pointers = 0;
+            for (int i = 0; i < n; i++) {
+                int e = nextHops[i];
+                if (e < 0) {
+                    e = entries[(e & ~CHILD_FLAG) | addressByte(hi[i], lo[i], k)];
+                    nextHops[i] = e;
+                    pointers |= e;
+                }
+            }
+        }
+        VarHandle.acquireFence(); // every node load above comes before the second read
+        if (pointers < 0 || (stamp & 1) != 0 || (long) RECYCLES.getOpaque(this) != stamp) {
+            for (int i = 0; i < n; i++) nextHops[i] = lookup(hi[i], lo[i]);
+            return;
+        }
+        for (int i = 0; i < n; i++) nextHops[i] = (nextHops[i] & NEXT_HOP_MASK) - 1;
     }
 
     // ---------------------------------------------------------------- writer
@@ -252,8 +296,11 @@ public final class Ipv6RouteTable implements Ipv6Routes {
 
     private int allocateNode(int parentIndex, int level, long prefixHi, long prefixLo, int fill) {
         int n;
-        if (freeCount > 0) {
+        boolean reused = freeCount > 0;
+        if (reused) {
             n = freeNodes[--freeCount];
+            RECYCLES.setOpaque(this, recycles + 1); // odd: bursts that overlap the refill look up again
+            VarHandle.releaseFence(); // the odd word is visible before any refilled entry
         } else {
             n = nodesHighWater++;
             if (n == nodes.capacity()) {
@@ -272,6 +319,7 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         Arrays.fill(ns.entries, base, base + 256, fill);
         longRoutes[n] = 0;
         LONGS.setRelease(ns.seq, n, ((generation + 1) << 32) | level); // refill complete
+        if (reused) RECYCLES.setRelease(this, recycles + 1); // even again: the refill is visible first
         INTS.setRelease(ns.entries, parentIndex, CHILD_FLAG | base); // publishes the filled node
         return base;
     }

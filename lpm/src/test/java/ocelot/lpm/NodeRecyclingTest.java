@@ -50,6 +50,24 @@ class NodeRecyclingTest {
     }
 
     @Test
+    void ipv6BurstOverlappingANodeReuseIsLookedUpAgain() {
+        // fd00:10::1 and fe00:10::1 differ only in the first byte: the same slots below the root.
+        long aHi = 0xFD00_0010_0000_0000L, bHi = 0xFE00_0010_0000_0000L, lo = 1;
+        Ipv6RouteTable t = new Ipv6RouteTable(10);
+        t.insert(aHi, lo, 128, 1);
+        int[] hops = new int[2];
+        // The burst reads both root entries; the writer then frees A's 15 nodes and reuses
+        // them (LIFO) for B, so A's stale root pointer would lead to B's /128.
+        t.lookupBurst(new long[] {aHi, bHi}, new long[] {lo, lo}, hops, 2, () -> {
+            t.delete(aHi, lo, 128);
+            t.insert(bHi, lo, 128, 2);
+        });
+        assertEquals(Ipv6Routes.NO_ROUTE, hops[0], "A after the delete, not B's next hop");
+        assertEquals(2, hops[1]);
+        assertEquals(Ipv6Routes.NO_ROUTE, t.lookup(aHi, lo));
+    }
+
+    @Test
     void dir24ReaderWithAStalePointerNeverSeesTheGroupsNextLife() {
         Ipv4Dir24RouteTable t = new Ipv4Dir24RouteTable(10);
         t.insert(A, 32, 1);
