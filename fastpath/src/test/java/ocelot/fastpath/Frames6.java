@@ -35,6 +35,15 @@ public final class Frames6 {
         return ipv6(0x3333_FF00_0000L | low24, smac, src, group.toString(), ICMPV6, hopLimit, l4);
     }
 
+    /** A solicited neighbour advertisement for {@code target} with its target link-layer address option (RFC 4861 4.4). */
+    public static byte[] advert(long dmac, long smac, String src, String dst, String target, long targetMac) {
+        byte[] l4 = new byte[32];
+        Ip6 t = Ip6.parse(target);
+        ByteBuffer.wrap(l4).put((byte) 136).put((byte) 0).putShort((short) 0).putInt(0x6000_0000).putLong(t.hi()).putLong(t.lo())
+                .put((byte) 2).put((byte) 1).putShort((short) (targetMac >>> 32)).putInt((int) targetMac);
+        return ipv6(dmac, smac, src, dst, ICMPV6, 255, l4);
+    }
+
     public static byte[] ipv6(long dmac, long smac, String src, String dst, int next, int hopLimit, byte[] l4) {
         Ip6 s = Ip6.parse(src), d = Ip6.parse(dst);
         byte[] f = new byte[Math.max(60, L4 + l4.length)];

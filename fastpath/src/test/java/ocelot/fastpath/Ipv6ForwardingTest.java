@@ -133,6 +133,39 @@ class Ipv6ForwardingTest {
     }
 
     @Test
+    void anUnresolvedNextHopIsSolicitedAndLearnedFromItsAdvertisement() {
+        String peer = "fd00:192::5";
+        long peerMac = 0x0200_0000_0005L;
+        t.publish();
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, peer, 5000, 53, 64));
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, peer, 5000, 53, 64)); // within the retry interval: dropped
+        t.run();
+        byte[] ns = single(t.fabric.drainTransmitted());
+        assertEquals(0x3333_FF00_0005L, Frames.dmac(ns), "solicited-node multicast MAC");
+        assertEquals(FABRIC_MAC, Frames.smac(ns));
+        assertEquals(255, Frames6.hopLimit(ns));
+        assertEquals(Ip6.parse(NODE), Frames6.src(ns));
+        assertEquals(Ip6.parse("ff02::1:ff00:5"), Frames6.dst(ns));
+        assertEquals(135, Frames.u8(ns, Frames6.L4));
+        assertEquals(Ip6.parse(peer), new Ip6(java.nio.ByteBuffer.wrap(ns).getLong(Frames6.L4 + 8), java.nio.ByteBuffer.wrap(ns).getLong(Frames6.L4 + 16)));
+        assertEquals(1, Frames.u8(ns, Frames6.L4 + 24), "source link-layer address option");
+        assertEquals(FABRIC_MAC, java.nio.ByteBuffer.wrap(ns).getLong(Frames6.L4 + 24) & 0xFFFF_FFFF_FFFFL);
+        assertTrue(Frames6.checksumOk(ns));
+        assertEquals(1, t.counter(Counter.ND_SOLICITS));
+        assertEquals(1, t.counter(Counter.DROP_NO_NEIGHBOUR));
+        t.fabric.inject(Frames6.advert(FABRIC_MAC, peerMac, peer, NODE, peer, peerMac));
+        t.run();
+        assertEquals(1, t.counter(Counter.NEIGHBOURS_LEARNED));
+        assertEquals(1, t.tap.drainTransmitted().size(), "the advertisement goes on to the node's kernel");
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, peer, 5000, 53, 64));
+        t.run();
+        byte[] out = single(t.fabric.drainTransmitted());
+        assertEquals(peerMac, Frames.dmac(out));
+        assertEquals(Ip6.parse(peer), Frames6.dst(out));
+        assertEquals(63, Frames6.hopLimit(out));
+    }
+
+    @Test
     void policyClassifiesNewIpv6FlowsAndConntrackPassesTheirReplies() {
         t.ep2Ingress = rules(Rule.builder(30).action(Action.ALLOW).src(EP1 + "/128").protocol(17).dstPorts(7000, 7000).build(),
                 Rule.builder(31).action(Action.ALLOW).protocol(58).srcPorts(128, 128).build());

@@ -35,6 +35,7 @@ class MalformedPacketFuzzTest {
                     Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.REMOTE, 5, 53, 1),
                     Frames6.echo(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, "2001:db8::1", 128, 9, 64),
                     Frames6.solicit(EP1_MAC, Ipv6ForwardingTest.EP1, "fe80::1", 255),
+                    Frames6.advert(FABRIC_MAC, 0x0200_0000_0005L, "fd00:192::5", Ipv6ForwardingTest.NODE, "fd00:192::5", 0x0200_0000_0005L),
             };
             long injected = 0;
             while (injected < FRAMES) {

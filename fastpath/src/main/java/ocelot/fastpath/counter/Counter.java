@@ -19,7 +19,7 @@ public enum Counter {
     PUNTED(3, "punted_packets", Kind.TRAFFIC, "packets sent to the host kernel through the exception port"),
     ARP_REPLIES(4, "arp_replies_sent", Kind.TRAFFIC, "ARP requests answered (proxy-ARP for endpoint gateways, node addresses)"),
     ARP_REQUESTS(5, "arp_requests_sent", Kind.TRAFFIC, "ARP requests sent to resolve a fabric next hop"),
-    NEIGHBOURS_LEARNED(6, "neighbours_learned", Kind.TRAFFIC, "neighbour entries learned from ARP"),
+    NEIGHBOURS_LEARNED(6, "neighbours_learned", Kind.TRAFFIC, "neighbour entries learned from ARP and IPv6 neighbour advertisements"),
     ICMP_ERRORS(7, "icmp_errors_sent", Kind.TRAFFIC, "ICMP time-exceeded / unreachable messages generated"),
     IPIP_ENCAP(8, "ipip_encapsulated", Kind.TRAFFIC, "packets encapsulated IPv4-in-IPv4 to a remote node"),
     IPIP_DECAP(9, "ipip_decapsulated", Kind.TRAFFIC, "IPv4-in-IPv4 packets for this node decapsulated"),
@@ -31,6 +31,7 @@ public enum Counter {
     CT_EVICTED(15, "conntrack_evicted", Kind.TRAFFIC, "live entries evicted to make room in a full table"),
     POLICY_ALLOWED(16, "policy_allowed", Kind.TRAFFIC, "new flows allowed by policy"),
     ICMP_RELATED(17, "icmp_related", Kind.TRAFFIC, "ICMP errors passed because they quote a tracked flow"),
+    ND_SOLICITS(19, "nd_solicits_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations sent to resolve a fabric next hop"),
     ND_ADVERTS(18, "nd_adverts_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations answered (proxy for endpoint gateways, the node address)"),
 
     DROP_RUNT(32, "drop_runt", Kind.DROP, "frame shorter than its Ethernet/VLAN header"),

@@ -3,6 +3,7 @@ package ocelot.fastpath.node;
 import ocelot.dpdk.MbufBurst;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.neighbour.NeighbourTable;
 import ocelot.fastpath.packet.Checksum;
 import ocelot.fastpath.packet.Ethernet;
 import ocelot.fastpath.packet.Ipv4;
@@ -22,7 +23,10 @@ import ocelot.fastpath.state.Ipv6Forwarding;
  * host ports only the node's IPv6 address is answered. Solicitations failing RFC 4861 section
  * 7.1.1 validation (hop limit 255, code 0, at least 24 bytes, ICMPv6 checksum, unicast target)
  * are dropped.
- * Without IPv6 state (nothing to answer for) solicitations go to the kernel like other IPv6.
+ * Advertisements arriving on fabric and host ports teach the neighbour table their target's
+ * link-layer address (that is how a solicitation sent for an unresolved next hop gets its
+ * answer) and then go on to the kernel. Without IPv6 state (nothing to answer for)
+ * solicitations go to the kernel like other IPv6.
  */
 public final class NdNode {
     static final int NS_LENGTH = 24;
@@ -31,7 +35,7 @@ public final class NdNode {
     static final int OPTION_TARGET_LL = 2;
     static final long ALL_NODES_HI = 0xFF02_0000_0000_0000L, ALL_NODES_LO = 1;
 
-    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, CounterRecord counters) {
+    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, NeighbourTable neighbours, CounterRecord counters) {
         if (v.ndSeen == 0 || s.v6 == null) return;
         Ipv6Forwarding six = s.v6;
         int port = v.rxPort;
@@ -39,8 +43,12 @@ public final class NdNode {
         long portMac = s.portMacs[port];
         boolean lengths = false;
         for (int i = 0; i < v.count; i++) {
-            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV6 || v.headers.protocol[i] != Ipv4.PROTO_ICMPV6
-                    || v.icmpType[i] != Transport.ICMP6_NEIGHBOR_SOLICIT) continue;
+            if (!v.live(i) || v.kind[i] != PacketVector.KIND_IPV6 || v.headers.protocol[i] != Ipv4.PROTO_ICMPV6) continue;
+            if (v.icmpType[i] == Transport.ICMP6_NEIGHBOR_ADVERT) {
+                if (role != PortRole.WORKLOAD) learn(v, i, port, neighbours, counters);
+                continue; // then routed like any packet: to the node's kernel, which may be waiting for it too
+            }
+            if (v.icmpType[i] != Transport.ICMP6_NEIGHBOR_SOLICIT) continue;
             long frame = v.address[i];
             int l3 = v.l3Offset[i];
             long ip = frame + l3;
@@ -90,5 +98,32 @@ public final class NdNode {
             counters.increment(Counter.ND_ADVERTS);
         }
         if (lengths) burst.applyLengths();
+    }
+
+    /** RFC 4861 7.1.2 validation, then the target's link-layer address option (7.2.5) updates the table. */
+    private static void learn(PacketVector v, int i, int port, NeighbourTable neighbours, CounterRecord counters) {
+        long frame = v.address[i];
+        long ip = frame + v.l3Offset[i];
+        long icmp = frame + v.l4Offset[i];
+        int icmpLength = v.l3Offset[i] + Ipv6.HEADER_LENGTH + Ipv6.payloadLength(ip) - v.l4Offset[i];
+        if (Ipv6.hopLimit(ip) != 255 || Transport.icmpCode(icmp) != 0 || icmpLength < NS_LENGTH
+                || Checksum.fold(Checksum.sum(icmp, icmpLength, Checksum.pseudoHeader6(ip, icmpLength, Ipv4.PROTO_ICMPV6))) != 0xFFFF) return;
+        long targetHi = PacketMemory.u64(icmp + 8), targetLo = PacketMemory.u64(icmp + 16);
+        if ((targetHi >>> 56) == 0xFF) return;
+        for (int off = NS_LENGTH; off + 8 <= icmpLength; ) {
+            int type = PacketMemory.u8(icmp + off);
+            int units = PacketMemory.u8(icmp + off + 1);
+            if (units == 0) return; // RFC 4861 4.6: a zero-length option invalidates the packet
+            if (type == OPTION_TARGET_LL && units == 1) {
+                long mac = PacketMemory.mac(icmp + off + 2);
+                if (mac == 0 || Ethernet.isMulticast(mac)) return;
+                if (neighbours.get6(targetHi, targetLo) != NeighbourTable.pack(mac, port)) {
+                    neighbours.put6(targetHi, targetLo, mac, port);
+                    counters.increment(Counter.NEIGHBOURS_LEARNED);
+                }
+                return;
+            }
+            off += units * 8;
+        }
     }
 }

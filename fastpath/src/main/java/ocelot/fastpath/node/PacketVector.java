@@ -31,7 +31,7 @@ public final class PacketVector {
      */
     public int arpSeen;
     public int ipipSeen;
-    /** IPv6 neighbour solicitations the parser saw: the nd pass skips bursts with none. */
+    /** IPv6 neighbour solicitations and advertisements the parser saw: the nd pass skips bursts with none. */
     public int ndSeen;
     /** Packets the route node marked for an ICMP error or an IPIP tunnel: only then does rewrite stage head room. */
     public int headroomWanted;
@@ -66,6 +66,8 @@ public final class PacketVector {
     public final int[] icmpError;
     /** Next-hop address to ARP for when its MAC is unknown (the packet becomes the request), or 0. */
     public final int[] arpTarget;
+    /** IPv6 next hop unresolved: the packet becomes a neighbour solicitation for it (the IPv6 arpTarget). */
+    public final boolean[] solicit;
     /** IPIP outer destination for this packet, or 0. */
     public final int[] tunnel;
     /** Endpoint the packet is delivered to (its ingress policy applies), or -1. */
@@ -96,6 +98,7 @@ public final class PacketVector {
         icmpError = new int[capacity];
         tunnel = new int[capacity];
         arpTarget = new int[capacity];
+        solicit = new boolean[capacity];
         dstEndpoint = new int[capacity];
         snat = new boolean[capacity];
     }

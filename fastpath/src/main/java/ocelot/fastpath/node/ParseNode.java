@@ -45,6 +45,7 @@ public final class ParseNode {
         Arrays.fill(v.icmpError, 0, n, -1);
         Arrays.fill(v.tunnel, 0, n, 0);
         Arrays.fill(v.arpTarget, 0, n, 0);
+        Arrays.fill(v.solicit, 0, n, false);
         Arrays.fill(v.dstEndpoint, 0, n, -1);
         Arrays.fill(v.outPort, 0, n, -1);
         Arrays.fill(v.snat, 0, n, false);
@@ -251,7 +252,7 @@ public final class ParseNode {
             }
             int type = Transport.icmpType(t);
             v.icmpType[i] = type;
-            if (type == Transport.ICMP6_NEIGHBOR_SOLICIT) v.ndSeen++;
+            if (type == Transport.ICMP6_NEIGHBOR_SOLICIT || type == Transport.ICMP6_NEIGHBOR_ADVERT) v.ndSeen++;
             sport = type;
             dport = Transport.icmpCode(t);
             if (type == Transport.ICMP6_ECHO_REQUEST || type == Transport.ICMP6_ECHO_REPLY) {

@@ -60,7 +60,7 @@ public final class PolicyNode {
                 continue;
             }
             // tracked already; or not forwarded at all (an ICMP error or ARP request goes in its place)
-            if (v.flow[i] >= 0 || v.icmpError[i] >= 0 || v.arpTarget[i] != 0) continue;
+            if (v.flow[i] >= 0 || v.icmpError[i] >= 0 || v.arpTarget[i] != 0 || v.solicit[i]) continue;
             if (FlowState.initial(h.protocol[i], v.tcpFlags[i]) == FlowState.INVALID) {
                 v.drop(i, Counter.DROP_CONNTRACK_INVALID);
                 continue;

@@ -70,6 +70,11 @@ public final class RewriteNode {
             }
             if (!v.live(i) || v.outPort[i] < 0) continue;
             if (v.kind[i] == PacketVector.KIND_IPV6) {
+                if (v.solicit[i]) {
+                    solicit(burst, v, i, s);
+                    lengths = true;
+                    continue;
+                }
                 long frame = v.address[i];
                 long ip = frame + v.l3Offset[i];
                 Ipv6.hopLimit(ip, Ipv6.hopLimit(ip) - 1); // no header checksum in IPv6 (RFC 8200 section 3)
@@ -194,6 +199,46 @@ public final class RewriteNode {
         v.verdict[i] = v.rxPort;
         counters.increment(Counter.ICMP_ERRORS);
         counters.addByOrdinal(v.dropReason[i], 1);
+    }
+
+    /**
+     * The packet becomes a neighbour solicitation (RFC 4861 section 4.3) for its next hop (the
+     * route's gateway, or the destination when on-link): from the node's address to the
+     * target's solicited-node multicast group (RFC 4291 section 2.7.1), with our MAC as the
+     * source link-layer address option so the answer can come straight back.
+     */
+    private static void solicit(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s) {
+        long frame = v.address[i];
+        int l3 = v.l3Offset[i];
+        int nh = v.nextHop[i];
+        boolean onLink = s.v6.nhGatewayHi[nh] == 0 && s.v6.nhGatewayLo[nh] == 0;
+        long targetHi = onLink ? v.headers.dstV6Hi[i] : s.v6.nhGatewayHi[nh];
+        long targetLo = onLink ? v.headers.dstV6Lo[i] : s.v6.nhGatewayLo[nh];
+        long mac = s.portMacs[v.outPort[i]];
+        long low24 = targetLo & 0xFFFFFF;
+        Ethernet.dst(frame, 0x3333_FF00_0000L | low24);
+        Ethernet.src(frame, mac);
+        long ip = frame + l3;
+        int payload = 32;
+        PacketMemory.u32(ip, 0x6000_0000);
+        PacketMemory.u16(ip + Ipv6.PAYLOAD_LENGTH_OFFSET, payload);
+        PacketMemory.u8(ip + Ipv6.NEXT_HEADER_OFFSET, Ipv4.PROTO_ICMPV6);
+        Ipv6.hopLimit(ip, 255);
+        PacketMemory.u64(ip + Ipv6.SRC_OFFSET, s.v6.nodeHi);
+        PacketMemory.u64(ip + Ipv6.SRC_OFFSET + 8, s.v6.nodeLo);
+        PacketMemory.u64(ip + Ipv6.DST_OFFSET, 0xFF02_0000_0000_0000L);
+        PacketMemory.u64(ip + Ipv6.DST_OFFSET + 8, 0x0000_0001_FF00_0000L | low24);
+        long icmp = ip + Ipv6.HEADER_LENGTH;
+        PacketMemory.u32(icmp, Transport.ICMP6_NEIGHBOR_SOLICIT << 24);
+        PacketMemory.u32(icmp + 4, 0);
+        PacketMemory.u64(icmp + 8, targetHi);
+        PacketMemory.u64(icmp + 16, targetLo);
+        PacketMemory.u8(icmp + 24, 1); // source link-layer address option
+        PacketMemory.u8(icmp + 25, 1);
+        PacketMemory.mac(icmp + 26, mac);
+        PacketMemory.u16(icmp + Transport.ICMP_CHECKSUM_OFFSET, Checksum.icmp6(ip, icmp, payload));
+        burst.setDataLength(i, Math.max(MIN_FRAME, l3 + Ipv6.HEADER_LENGTH + payload));
+        v.verdict[i] = v.outPort[i];
     }
 
     /** The packet becomes a broadcast ARP request for the next hop's address (the packet itself is lost, as in Linux when the queue overflows). */

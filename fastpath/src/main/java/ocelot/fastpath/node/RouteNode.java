@@ -23,7 +23,8 @@ import ocelot.lpm.Ipv6RouteTable;
  * steps through lpm's {@link Ipv6RouteTable}: link-local and multicast destinations and the
  * node's address are punted, a link-local source is never forwarded (RFC 4291 section 2.5.6),
  * hop-limit expiry and missing routes become ICMPv6 errors (RFC 4443 sections 3.3 and 3.1),
- * gateways resolve through the static IPv6 neighbours.
+ * gateways resolve through the neighbour table (static, or learned from advertisements after
+ * a solicitation the packet itself was turned into).
  */
 public final class RouteNode {
     private final int[] addresses;
@@ -33,6 +34,7 @@ public final class RouteNode {
     private final int[] hops6;
     private final int[] slot6;
     private final long[] arpSentAtNs;
+    private final long[] nsSentAtNs;
     /** At most one ARP request per unresolved neighbour per this interval (Linux's default retrans time). */
     static final long ARP_RETRY_NS = 1_000_000_000L;
 
@@ -45,6 +47,7 @@ public final class RouteNode {
         hops6 = new int[capacity];
         slot6 = new int[capacity];
         arpSentAtNs = new long[maxNeighboursTracked];
+        nsSentAtNs = new long[maxNeighboursTracked];
     }
 
     public void run(PacketVector v, ForwardingSnapshot s, NeighbourTable neighbours, long nowNs, CounterRecord counters) {
@@ -74,7 +77,7 @@ public final class RouteNode {
             addresses[n] = h.dstV4[i];
             slot[n++] = i;
         }
-        if (n6 > 0) route6(v, s, n6);
+        if (n6 > 0) route6(v, s, neighbours, nowNs, counters, n6);
         if (n == 0) return;
         s.routes.lookupBatch(addresses, hops, n);
         for (int k = 0; k < n; k++) {
@@ -115,7 +118,7 @@ public final class RouteNode {
         }
     }
 
-    private void route6(PacketVector v, ForwardingSnapshot s, int n) {
+    private void route6(PacketVector v, ForwardingSnapshot s, NeighbourTable neighbours, long nowNs, CounterRecord counters, int n) {
         Ipv6Forwarding six = s.v6;
         six.routes.lookupBatch(hi6, lo6, hops6, n);
         for (int k = 0; k < n; k++) {
@@ -138,13 +141,21 @@ public final class RouteNode {
                 default -> {
                     if (expired6(v, i)) continue;
                     boolean onLink = six.nhGatewayHi[nh] == 0 && six.nhGatewayLo[nh] == 0;
-                    long mac = onLink ? six.neighbourMac(hi6[k], lo6[k]) : six.neighbourMac(six.nhGatewayHi[nh], six.nhGatewayLo[nh]);
-                    if (mac == 0) {
-                        v.drop(i, Counter.DROP_NO_NEIGHBOUR); // IPv6 neighbours are static: no solicitation is sent
+                    long entry = onLink ? neighbours.get6(hi6[k], lo6[k]) : neighbours.get6(six.nhGatewayHi[nh], six.nhGatewayLo[nh]);
+                    v.outPort[i] = six.nhPort[nh];
+                    if (entry == NeighbourTable.UNRESOLVED) {
+                        // like ARP: the packet becomes the solicitation, at most one per next hop per second
+                        int t = nh < nsSentAtNs.length ? nh : -1;
+                        if (t >= 0 && nsSentAtNs[t] != 0 && nowNs - nsSentAtNs[t] < ARP_RETRY_NS) {
+                            v.drop(i, Counter.DROP_NO_NEIGHBOUR);
+                        } else {
+                            if (t >= 0) nsSentAtNs[t] = nowNs;
+                            v.solicit[i] = true;
+                            counters.increment(Counter.ND_SOLICITS);
+                        }
                         continue;
                     }
-                    v.outPort[i] = six.nhPort[nh];
-                    v.dstMac[i] = mac;
+                    v.dstMac[i] = NeighbourTable.mac(entry);
                 }
             }
         }

@@ -10,8 +10,8 @@ import ocelot.lpm.Ipv6RouteTable;
 /**
  * The compiled IPv6 half of a {@link ForwardingSnapshot}: the route table (lpm's
  * {@link Ipv6RouteTable}), next hops as parallel arrays, endpoint addresses for anti-spoofing
- * and neighbour-solicitation answers, and the static neighbours in an open-addressing table
- * that is probed without allocating. Built once per publish; read-only afterwards.
+ * and neighbour-solicitation answers. Neighbours (static and learned) live in the shared
+ * {@link ocelot.fastpath.neighbour.NeighbourTable}. Built once per publish; read-only afterwards.
  */
 public final class Ipv6Forwarding {
     public final Ipv6RouteTable routes;
@@ -23,8 +23,6 @@ public final class Ipv6Forwarding {
     /** Gateway to resolve (hi/lo); both 0 = on-link, the destination itself is the neighbour. */
     public final long[] nhGatewayHi, nhGatewayLo;
     private final long[][] endpointHi, endpointLo;
-    private final long[] neighbourHi, neighbourLo, neighbourEntry;
-    private final int neighbourMask;
 
     Ipv6Forwarding(DataplaneState state, Map<String, Integer> portByName, Map<String, Integer> endpointByName, int[] endpointPort) {
         Ipv6Plane plane = state.ipv6();
@@ -94,34 +92,9 @@ public final class Ipv6Forwarding {
             Route6 route = routeList.get(r);
             routes.insert(route.prefix().hi(), route.prefix().lo(), route.length(), hopOfRoute[r]);
         }
-        int size = Integer.highestOneBit(Math.max(8, plane.neighbours().size() * 4) - 1) << 1;
-        neighbourHi = new long[size];
-        neighbourLo = new long[size];
-        neighbourEntry = new long[size];
-        neighbourMask = size - 1;
         for (Neighbour6 nb : plane.neighbours()) {
-            Integer p = portByName.get(nb.port());
-            if (p == null) throw new IllegalArgumentException("neighbour " + nb.address() + ": no port named '" + nb.port() + "' (ports: " + portByName.keySet() + ")");
-            int s = slot(nb.address().hi(), nb.address().lo());
-            while (neighbourEntry[s] != 0 && !(neighbourHi[s] == nb.address().hi() && neighbourLo[s] == nb.address().lo())) s = (s + 1) & neighbourMask;
-            neighbourHi[s] = nb.address().hi();
-            neighbourLo[s] = nb.address().lo();
-            neighbourEntry[s] = nb.mac();
+            if (!portByName.containsKey(nb.port())) throw new IllegalArgumentException("neighbour " + nb.address() + ": no port named '" + nb.port() + "' (ports: " + portByName.keySet() + ")");
         }
-    }
-
-    private int slot(long hi, long lo) {
-        long x = (hi * 0x9E3779B97F4A7C15L) ^ lo;
-        x = (x ^ (x >>> 29)) * 0xBF58476D1CE4E5B9L;
-        return (int) (x ^ (x >>> 32)) & neighbourMask;
-    }
-
-    /** MAC of a static neighbour, or 0 when unknown. */
-    public long neighbourMac(long hi, long lo) {
-        for (int s = slot(hi, lo); neighbourEntry[s] != 0; s = (s + 1) & neighbourMask) {
-            if (neighbourHi[s] == hi && neighbourLo[s] == lo) return neighbourEntry[s];
-        }
-        return 0;
     }
 
     public boolean isNode(long hi, long lo) { return hi == nodeHi && lo == nodeLo; }

@@ -35,6 +35,13 @@ public final class FastpathControl {
                 throw new IllegalStateException("neighbour table full adding " + ocelot.fastpath.packet.Ipv4.format(n.address()));
             }
         }
+        if (state.ipv6() != null) {
+            for (ocelot.fastpath.state.Neighbour6 n : state.ipv6().neighbours()) {
+                if (!neighbours.put6(n.address().hi(), n.address().lo(), n.mac(), portIndex(n.port()))) {
+                    throw new IllegalStateException("neighbour table full adding " + n.address());
+                }
+            }
+        }
         generation++;
         current = next; // volatile store: publishes the fully built snapshot to every worker
         return generation;

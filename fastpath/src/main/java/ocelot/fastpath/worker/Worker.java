@@ -122,7 +122,7 @@ public final class Worker implements Agent {
 
         parse.run(rx, v, port == s.exceptionPort ? 0 : s.portMacs[port]);
         arp.run(v, s, neighbours, counters);
-        nd.run(rx, v, s, counters);
+        nd.run(rx, v, s, neighbours, counters);
         decap.run(rx, v, s, counters);
         ct.run(v, conntrack, conntrack6, timeouts, now, counters);
         route.run(v, s, neighbours, now, counters);
