@@ -8,6 +8,7 @@
 #   THP=0                                      without -XX:+UseTransparentHugePages (see below)
 #   IPV6=100000,1000000                        IPv6 sizes against rte_lpm6 after the IPv4 run ("" skips)
 #   IPV4=0                                     skip the IPv4 run (only IPv6)
+#   RTE_LPM=0                                  skip rte_lpm's slow build; IPv4 ratios against rte_fib
 #
 # lpm_reference.c is built here (gcc -O3 -march=native, Debian's libdpdk 22.11) into a shared
 # library; ocelot.bench.lpm.Ipv4SideBySide initialises EAL (ocelot.dpdk.Eal.initInMemory:
@@ -55,7 +56,8 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; shape: $
   "THP for the Java heap: ${THP:-1}; load average at start: $load; $(date -u +%Y-%m-%dT%H:%MZ)"
 IFS=, joined="${sizes[*]}"; unset IFS
 jvm=(java -Xmx3g "${thp[@]}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC
-  -Docelot.lpm.reference.lib="$work/liblpm_reference.so" -cp "$work/classes:$cp")
+  -Docelot.lpm.reference.lib="$work/liblpm_reference.so" -Docelot.lpm.skipRteLpm="$([ "${RTE_LPM:-1}" = 0 ] && echo true || echo false)"
+  -cp "$work/classes:$cp")
 if [ "${IPV4:-1}" = 1 ]; then
   "${jvm[@]}" ocelot.bench.lpm.Ipv4SideBySide "$work" "$joined" "${ROUNDS:-15}" "${PASSES:-1}" "$shape"
 fi
