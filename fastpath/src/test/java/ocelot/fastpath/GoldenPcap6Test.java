@@ -1,0 +1,160 @@
+package ocelot.fastpath;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ocelot.acl.Action;
+import ocelot.acl.Rule;
+import ocelot.dpdk.DpdkPort;
+import ocelot.dpdk.Eal;
+import ocelot.dpdk.Mempool;
+import ocelot.dpdk.OcelotShim;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.port.DpdkEthPort;
+import ocelot.fastpath.port.PortRole;
+import ocelot.fastpath.state.DataplaneState;
+import ocelot.fastpath.state.Endpoint;
+import ocelot.fastpath.state.Ip6;
+import ocelot.fastpath.state.Ipv6Plane;
+import ocelot.fastpath.state.Neighbour6;
+import ocelot.fastpath.state.NextHop;
+import ocelot.fastpath.state.NodeAddress;
+import ocelot.fastpath.state.Route6;
+import ocelot.fastpath.worker.Fastpath;
+import ocelot.fastpath.worker.FastpathConfig;
+
+import static ocelot.fastpath.Frames.ip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The IPv6 golden test through real DPDK net_pcap ports, as {@link GoldenPcapTest} is for
+ * IPv4: forwarding with the hop limit decremented, hop-limit expiry (ICMPv6 time exceeded),
+ * a neighbour solicitation for the workload's gateway answered, a fabric gateway, policy
+ * allow/deny including the reply under a default-deny ingress; output checked field by field
+ * and by tshark with ICMPv6/TCP/UDP checksum validation on.
+ */
+@Tag("dpdk")
+class GoldenPcap6Test {
+    static final long EP1 = Topology.EP1_MAC, EP2 = Topology.EP2_MAC, GW = Topology.GW_MAC;
+    static final String A1 = "fd00:65::2", A2 = "fd00:65::3", NODE = "fd00:192::10", GW6 = "fd00:192::1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void ipv6PcapInPcapOut() throws Exception {
+        Eal.initInMemory(512);
+        String[] names = {"w1", "w2", "fabric", "tap"};
+        PortRole[] roles = {PortRole.WORKLOAD, PortRole.WORKLOAD, PortRole.FABRIC, PortRole.EXCEPTION};
+        for (String n : names) PcapFile.write(dir.resolve(n + "_in.pcap"), List.of());
+        List<DpdkPort> devices = new ArrayList<>();
+        try (Mempool pool = Mempool.create("golden6_pool", 4095, 0, Mempool.DEFAULT_DATA_ROOM)) {
+            try {
+                String tag = Long.toString(ProcessHandle.current().pid());
+                for (String n : names) {
+                    devices.add(DpdkPort.createVdev("net_pcap_golden6_" + n + tag,
+                            "rx_pcap=" + dir.resolve(n + "_in.pcap") + ",tx_pcap=" + dir.resolve(n + "_out.pcap"),
+                            pool, DpdkPort.Config.defaults()));
+                }
+                List<DpdkEthPort> ports = new ArrayList<>();
+                for (int p = 0; p < names.length; p++) ports.add(new DpdkEthPort(names[p], devices.get(p), roles[p]));
+                long w1 = ports.get(0).mac(), w2 = ports.get(1).mac(), fab = ports.get(2).mac();
+                // net_pcap opens its files at start: stop, write the real inputs (they need the MACs), start again
+                for (DpdkPort d : devices) OcelotShim.ocelot_port_stop((short) d.id());
+                PcapFile.write(dir.resolve("w1_in.pcap"), List.of(
+                        Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 64),                       // a: forwarded, allowed
+                        Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 1),                        // b: hop limit expires
+                        Frames6.solicit(EP1, A1, "fe80::ecee:eeff:feee:eeee", 255),          // c: gateway solicited
+                        Frames6.udp(w1, EP1, A1, "fd00:66::7", 41001, 9, 64),                // d: via the fabric gateway
+                        Frames6.udp(w1, EP1, A1, A2, 41002, 22, 64)));                       // e: denied by ep2
+                PcapFile.write(dir.resolve("w2_in.pcap"), List.of(
+                        Frames6.udp(w2, EP2, A2, A1, 7777, 41000, 64),                       // f: reply of a
+                        Frames6.udp(w2, EP2, A2, A1, 7778, 41000, 64)));                     // g: ep1 default-deny
+                for (DpdkPort d : devices) assertEquals(0, OcelotShim.ocelot_port_start((short) d.id()));
+
+                try (Fastpath fp = new Fastpath(ports, FastpathConfig.defaults(), new GoldenPcapTest.FakeClock())) {
+                    fp.control().publish(state());
+                    for (int c = 0; c < 20; c++) fp.pollOnce();
+                    long rx = fp.counters().get(Counter.RX);
+                    assertEquals(7, rx, fp.counters().describeNonZero());
+                    assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
+                    assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
+                    assertEquals(1, fp.counters().get(Counter.CT_HIT));
+                    assertEquals(1, fp.counters().ruleHits(40));
+                }
+                for (DpdkPort d : devices) OcelotShim.ocelot_port_stop((short) d.id()); // flushes the tx pcaps
+                checkOutputs(w1, w2, fab);
+            } finally {
+                for (DpdkPort d : devices) d.close();
+            }
+        }
+    }
+
+    private void checkOutputs(long w1, long w2, long fab) throws IOException, InterruptedException {
+        List<byte[]> toW2 = PcapFile.read(dir.resolve("w2_out.pcap"));
+        assertEquals(1, toW2.size());
+        expect(toW2.get(0), EP2, w2, A1, A2, 63, Frames6.UDP);                                        // a
+
+        List<byte[]> toW1 = PcapFile.read(dir.resolve("w1_out.pcap"));
+        assertEquals(3, toW1.size());
+        byte[] te = toW1.get(0);                                                                     // b
+        expect(te, EP1, w1, NODE, A1, 64, Frames6.ICMPV6);
+        assertEquals(3, Frames.u8(te, Frames6.L4));
+        assertEquals(Ip6.parse(A2), new Ip6(ByteBuffer.wrap(te).getLong(Frames6.L4 + 8 + 24), ByteBuffer.wrap(te).getLong(Frames6.L4 + 8 + 32)));
+        byte[] na = toW1.get(1);                                                                     // c
+        expect(na, EP1, w1, "fe80::ecee:eeff:feee:eeee", A1, 255, Frames6.ICMPV6);
+        assertEquals(136, Frames.u8(na, Frames6.L4));
+        assertEquals(w1, ByteBuffer.wrap(na).getLong(Frames6.L4 + 24) & 0xFFFF_FFFF_FFFFL);
+        expect(toW1.get(2), EP1, w1, A2, A1, 63, Frames6.UDP);                                       // f
+
+        List<byte[]> toFabric = PcapFile.read(dir.resolve("fabric_out.pcap"));
+        assertEquals(1, toFabric.size());
+        expect(toFabric.get(0), GW, fab, A1, "fd00:66::7", 63, Frames6.UDP);                         // d
+        assertEquals(0, PcapFile.read(dir.resolve("tap_out.pcap")).size());
+
+        for (String n : List.of("w1", "w2", "fabric")) tshark(dir.resolve(n + "_out.pcap"));
+    }
+
+    private static void expect(byte[] f, long dmac, long smac, String src, String dst, int hopLimit, int next) {
+        assertEquals(dmac, Frames.dmac(f), "dst MAC");
+        assertEquals(smac, Frames.smac(f), "src MAC");
+        assertEquals(0x86DD, Frames.ethertype(f));
+        assertEquals(Ip6.parse(src), Frames6.src(f), "src");
+        assertEquals(Ip6.parse(dst), Frames6.dst(f), "dst");
+        assertEquals(hopLimit, Frames6.hopLimit(f), "hop limit");
+        assertEquals(next, Frames6.next(f), "next header");
+        assertEquals(true, Frames6.checksumOk(f), "upper-layer checksum");
+    }
+
+    /** tshark must dissect every frame and find no bad checksum (validation on) and nothing malformed. */
+    private static void tshark(Path pcap) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(),
+                "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
+                "-Y", "icmpv6.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 6291456",
+                "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor(), "tshark failed: " + out);
+        assertEquals("", out.replaceAll("(?m)^Running as user.*$", "").trim(), pcap.getFileName() + ": frames with bad checksums or malformed");
+    }
+
+    static DataplaneState state() {
+        var ep2Ingress = Topology.rules(Rule.builder(40).action(Action.ALLOW).src(A1 + "/128").protocol(17).dstPorts(7777, 7777).build());
+        return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
+                List.of(new Endpoint("ep1", "w1", EP1, List.of(ip("10.65.0.2")), Topology.rules(), null),
+                        new Endpoint("ep2", "w2", EP2, List.of(ip("10.65.0.3")), ep2Ingress, null)),
+                List.of(), List.of(), List.of())
+                .withIpv6(new Ipv6Plane(Ip6.parse(NODE), Map.of("ep1", List.of(Ip6.parse(A1)), "ep2", List.of(Ip6.parse(A2))),
+                        List.of(Route6.of(A1 + "/128", new NextHop.ToEndpoint("ep1")),
+                                Route6.of(A2 + "/128", new NextHop.ToEndpoint("ep2")),
+                                Route6.of("::/0", new NextHop.Via6(Ip6.parse(GW6), "fabric"))),
+                        List.of(new Neighbour6(Ip6.parse(GW6), GW, "fabric"))));
+    }
+}
