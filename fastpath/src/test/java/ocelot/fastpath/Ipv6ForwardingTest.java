@@ -182,6 +182,16 @@ class Ipv6ForwardingTest {
         t.w2.inject(Frames6.udp(W2_MAC, EP2_MAC, EP2, EP1, 7000, 5001, 64)); // new flow to ep1: default deny
         t.run();
         assertEquals(2, t.w1.drainTransmitted().size(), t.fastpath.counters().describeNonZero());
+        // a port-unreachable from ep2 quoting the allowed flow is related: it passes ep1's default deny
+        byte[] quoted = Frames6.udp(0, 0, EP1, EP2, 5000, 7000, 63);
+        byte[] error = new byte[8 + 48];
+        error[0] = 1;
+        error[1] = 4;
+        System.arraycopy(quoted, Frames6.L3, error, 8, 48);
+        t.w2.inject(Frames6.ipv6(W2_MAC, EP2_MAC, EP2, EP1, Frames6.ICMPV6, 64, error));
+        t.run();
+        assertEquals(1, t.w1.drainTransmitted().size(), t.fastpath.counters().describeNonZero());
+        assertEquals(1, t.counter(Counter.ICMP_RELATED));
         assertEquals(1, t.fastpath.counters().ruleHits(30));
         assertEquals(1, t.fastpath.counters().ruleHits(31));
         assertEquals(2, t.counter(Counter.DROP_POLICY_INGRESS));

@@ -6,6 +6,7 @@ import ocelot.fastpath.conntrack.ConntrackTimeouts;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.counter.CounterRecord;
 import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.packet.Ipv6;
 import ocelot.fastpath.packet.PacketMemory;
 import ocelot.fastpath.packet.Transport;
 
@@ -17,7 +18,7 @@ import ocelot.fastpath.packet.Transport;
  * section 3.2.2). Expired entries found on the way are removed and the packet is treated as new.
  */
 public final class ConntrackNode {
-    /** @param ct6 the worker's IPv6 flows (IPv6 has no NAT and no related-error lookup yet) */
+    /** @param ct6 the worker's IPv6 flows (no NAT for IPv6; related ICMPv6 errors pass like ICMP ones) */
     public void run(PacketVector v, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
         int hits = 0;
@@ -57,7 +58,11 @@ public final class ConntrackNode {
     private static boolean track6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
         int ref = ct6.lookup6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], v.flowPorts[i], h.protocol[i]);
-        if (ref == ConntrackTable.NONE) return false;
+        if (ref == ConntrackTable.NONE) {
+            // ICMPv6 errors are types 0-127 (RFC 4443 2.1); packet-too-big among them keeps path MTU discovery working
+            if (h.protocol[i] == Ipv4.PROTO_ICMPV6 && v.icmpType[i] < 128) related6(v, i, ct6, counters);
+            return false;
+        }
         if (ct6.isExpired(ref >>> 1, nowNs)) {
             ct6.remove(ref >>> 1);
             counters.increment(Counter.CT_EXPIRED);
@@ -66,6 +71,35 @@ public final class ConntrackNode {
         ct6.touch(ref >>> 1, (ref & 1) != 0, v.tcpFlags[i], nowNs, timeouts);
         v.flow[i] = ref;
         return true;
+    }
+
+    /** An ICMPv6 error quoting a tracked flow's packet (its IPv6 header then 4+ bytes of transport) is related. */
+    private static void related6(PacketVector v, int i, ConntrackTable ct6, CounterRecord counters) {
+        long frame = v.address[i];
+        long ip = frame + v.l3Offset[i];
+        int end = v.l3Offset[i] + Ipv6.HEADER_LENGTH + Ipv6.payloadLength(ip);
+        int inner = v.l4Offset[i] + Transport.ICMP_LENGTH;
+        if (inner + Ipv6.HEADER_LENGTH + 8 > end) return;
+        long in = frame + inner;
+        if (Ipv6.version(in) != 6) return;
+        int proto = Ipv6.nextHeader(in);
+        long t = in + Ipv6.HEADER_LENGTH;
+        int ports;
+        if (proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP) {
+            ports = PacketMemory.u32(t);
+        } else if (proto == Ipv4.PROTO_ICMPV6) {
+            int type = Transport.icmpType(t);
+            if (type != Transport.ICMP6_ECHO_REQUEST && type != Transport.ICMP6_ECHO_REPLY) return;
+            int id = Transport.icmpId(t);
+            ports = id << 16 | id;
+        } else {
+            return; // extension headers in the quote are not walked
+        }
+        int ref = ct6.lookup6(Ipv6.srcHi(in), Ipv6.srcLo(in), Ipv6.dstHi(in), Ipv6.dstLo(in), ports, proto);
+        if (ref != ConntrackTable.NONE) {
+            v.flow[i] = ref;
+            counters.increment(Counter.ICMP_RELATED);
+        }
     }
 
     /** Rewrites destination address (and port / echo id) of a reply back to the endpoint's. */
