@@ -30,7 +30,9 @@
  * BgpWireException, answered with a NOTIFICATION carrying the RFC 4271 code/subcode/data &rarr;
  * Session checks the FSM state and hands the UPDATE to the RIB &rarr; import loop checks (own AS,
  * ORIGINATOR_ID, CLUSTER_LIST) &rarr; Destination.select &rarr; best changes go to the FibSink
- * and onto the dirty list.
+ * and onto the dirty list. UPDATE NLRI are decoded into primitive columns (PrefixList) and equal
+ * attribute sets are shared (AttributeCache, BIRD's rta cache), so a route costs a Destination
+ * and a Path and no Prefix or attribute object of its own.
  *
  * <h2>Send path</h2>
  * At the end of each read batch the RIB flushes: every update group computes its Adj-RIB-Out
@@ -41,15 +43,21 @@
  * <h2>Graceful restart</h2>
  * Helper side (RFC 4724 §4.2): when a peer that advertised the capability loses its transport
  * (not a NOTIFICATION), its paths stay, marked stale and used for forwarding, until it sends
- * End-of-RIB (stale leftovers are swept) or its restart time runs out. We advertise the
- * capability (restart flag clear) when configured, and send End-of-RIB after every initial table
- * dump. Not built: the restarting-speaker side that preserves the dataplane's routes across a
- * restart of the node process (the F bit is never set).
+ * End-of-RIB (stale leftovers are swept) or its restart time runs out; if it comes back without
+ * the capability or without the F bit for a family, that family's stale paths go at once.
+ * Restarting side (§4.1): {@code BgpSpeaker.closeForRestart} drops the sessions without a
+ * NOTIFICATION and leaves the FIB alone; the next speaker, started with a {@code RestartState}
+ * (the routes the FIB kept), sends OPENs with the R bit and the F bit of every family, installs
+ * learned routes as they come but advertises nothing until every Established peer that does
+ * graceful restart (and is not restarting itself) has sent End-of-RIB, or the selection deferral
+ * timer fires; then it sends every peer its table and End-of-RIB, and removes from the FIB the
+ * preserved routes nobody re-announced. Every OPEN lists all configured families in the
+ * capability (a helper such as BIRD keeps routes only for listed families).
  *
  * <h2>Supported RFCs (also the interop checklist)</h2>
  * RFC 4271 BGP-4; RFC 4760 multiprotocol (IPv4/IPv6 unicast); RFC 2545 IPv6 next hops
  * (link-local accepted); RFC 6793 4-octet AS (AS4_PATH/AS4_AGGREGATOR towards old speakers);
- * RFC 5492 capabilities; RFC 2918 route refresh; RFC 4724 graceful restart (helper); RFC 8950
+ * RFC 5492 capabilities; RFC 2918 route refresh; RFC 4724 graceful restart (helper and restarting speaker); RFC 8950
  * extended next hop (capability codec only); RFC 4456 route reflection; RFC 1997 communities;
  * RFC 8092 large communities; RFC 7606 revised error handling; RFC 2385 TCP MD5; RFC 4486 Cease
  * subcodes. Interop is tested against BIRD 2.0.12 and BIRD 1.6.8 on loopback addresses.

@@ -84,12 +84,17 @@ public final class BgpScaleBench {
     }
 
     /**
-     * The speaker JVM's settings, chosen by measurement (bgp/README.md): ParallelGC (throughput;
-     * the speaker has no latency-sensitive second thread), compact object headers (JDK 25, JEP
-     * 519: 8-octet headers, 105 -> 88 live octets per route in RibLoadProbe), and a young
-     * generation large enough that a full-table load is never copied by young GC.
+     * The speaker JVM's settings, chosen by measurement (bgp/README.md, OCELOT_DUT_VARIANTS runs):
+     * ParallelGC (throughput; nothing latency-sensitive shares the process); compact object
+     * headers (JDK 25, JEP 519: 8-octet headers, 105 -> 89 live octets per route in RibLoadProbe);
+     * a young generation (320 MiB: eden ~256 MiB) that holds a full-table load's ~145 MB of
+ * allocation, so the routes are never copied by young GC while they load (and bounded, since a
+ * long-running node touches all of eden before its first collection); and C1
+     * only (TieredStopAtLevel=1): C2 compiling the load's paths cost ~1 CPU-second per start, more
+     * than its faster code saves (warm 1M load 0.40 s CPU with C2, 0.62 s with C1), and on a shared
+     * 2-core machine that CPU is taken from the event loop.
      */
-    static final String DUT_JVM_FLAGS = "-Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn1g";
+    static final String DUT_JVM_FLAGS = "-Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m -XX:TieredStopAtLevel=1";
 
     static Result report(String dut, String what, int round, Result r) {
         System.out.printf(Locale.ROOT, "  round %d %s %-9s %8.3f s  peak RSS %,8d KiB%n", round, dut, what, r.seconds, r.peakRssKiB);

@@ -54,6 +54,7 @@ public final class RibLoadProbe {
         long heap0 = usedHeap();
         long alloc0 = mx.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         ByteBuf in = Unpooled.wrappedBuffer(wire);
         int messages = 0;
         while (in.isReadable()) {
@@ -65,12 +66,13 @@ public final class RibLoadProbe {
         }
         rib.flush();
         long t1 = System.nanoTime();
+        long cpu = mx.getCurrentThreadCpuTime() - cpu0;
         long alloc = mx.getCurrentThreadAllocatedBytes() - alloc0;
         System.gc();
         long live = usedHeap() - heap0;
         if (rib.size() != prefixes || fib[0] != prefixes) throw new IllegalStateException("rib " + rib.size() + " fib " + fib[0]);
-        System.out.printf(Locale.ROOT, "%,d routes: allocated %.1f B/route, live %.1f B/route, %,d octets of UPDATEs out, %.3f s (not a comparison)%n",
-                prefixes, alloc / (double) prefixes, live / (double) prefixes, sent[0], (t1 - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "%,d routes: allocated %.1f B/route, live %.1f B/route, %,d octets of UPDATEs out, %.3f s, thread CPU %.3f s%n",
+                prefixes, alloc / (double) prefixes, live / (double) prefixes, sent[0], (t1 - t0) / 1e9, cpu / 1e9);
     }
 
     private static long usedHeap() {

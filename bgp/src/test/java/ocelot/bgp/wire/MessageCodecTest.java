@@ -80,6 +80,20 @@ class MessageCodecTest {
         assertEquals(new Capability.FourOctetAs(200000), o.capability(Capability.FourOctetAs.class));
     }
 
+    /** RFC 4724 §3: every family listed, the F bit only where forwarding was kept (here IPv4, not IPv6). */
+    @Test
+    void gracefulRestartListsFamiliesWithAndWithoutForwardingState() {
+        byte[] wire = bytes("""
+                ffffffffffffffffffffffffffffffff 002b 01 // header, length 43, OPEN
+                04 fde8 005a 0a000001                    // version 4, AS 65000, hold 90, id 10.0.0.1
+                0e                                       // optional parameters length 14
+                02 0c 40 0a 8078 0001 01 80 0002 01 00   // GR: restarting, 120 s, IPv4 kept, IPv6 not
+                """);
+        BgpMessage.Open o = (BgpMessage.Open) roundTrip(wire, CodecOptions.FOUR_OCTET_IBGP);
+        assertEquals(new Capability.GracefulRestart(true, 120, List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST),
+                List.of(AddressFamily.IPV4_UNICAST)), o.capability(Capability.GracefulRestart.class));
+    }
+
     @Test
     void openKeepsUnknownCapabilitiesAndExtendedNextHop() {
         byte[] wire = bytes("""
