@@ -120,11 +120,25 @@ public final class Ipv4RouteTable implements Ipv4Routes {
 
     // ---------------------------------------------------------------- readers
 
+    /** One address: the walk of {@link #lookupBatch}, validated the same way. */
     @Override
     public int lookup(int address) {
-        // Acquire: a child pointer publishes its node (filled, sequence word even).
-        int e = (int) INTS.getAcquire(root, address >>> 16);
-        if (e < 0) e = below(e, address);
+        long stamp = (long) RECYCLES.getAcquire(this);
+        int e = root[address >>> 16];
+        if (e < 0) {
+            VarHandle.acquireFence(); // the root pointer publishes its filled node
+            int[] entries = nodes.entries;
+            e = entries[(e & ~CHILD_FLAG) | ((address >>> 8) & 0xFF)];
+            if (e < 0) {
+                VarHandle.acquireFence(); // so does the level-1 pointer
+                e = entries[(e & ~CHILD_FLAG) | (address & 0xFF)];
+            }
+            VarHandle.acquireFence(); // the node loads come before the second read
+            if ((stamp & 1) != 0 || (long) RECYCLES.getOpaque(this) != stamp) {
+                e = (int) INTS.getAcquire(root, address >>> 16); // a node was reused: walk, checked
+                if (e < 0) e = below(e, address);
+            }
+        }
         return (e & NEXT_HOP_MASK) - 1;
     }
 
