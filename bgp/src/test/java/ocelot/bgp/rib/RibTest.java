@@ -253,4 +253,22 @@ class RibTest {
         assertEquals(1, fib.routes.size());
         assertTrue(fib.routes.containsKey(Prefix.parse("192.0.2.0/24")));
     }
+
+    /** RFC 4724 §4.2: a family the restarted peer did not keep (F bit clear) loses its stale paths at once; the others wait. */
+    @Test
+    void staleSweepByFamilyLeavesTheKeptFamily() {
+        Rib rib = rib(0);
+        RibPeer p = peer(rib, "10.0.0.2", 65001, false, new Receiver());
+        PathAttributes a = attrs("10.0.0.2", 65001).mpNextHop(IpAddresses.inet("fd00::2")).build();
+        rib.update(p, new BgpMessage.Update(List.of(), a, List.of(Prefix.parse("192.0.2.0/24")), List.of(Prefix.parse("2001:db8::/48"))));
+        assertEquals(2, fib.routes.size());
+        rib.peerDown(p, true);
+        RibPeer again = peer(rib, "10.0.0.2", 65001, false, new Receiver());
+        rib.adoptStale(p, again);
+        assertEquals(1, rib.sweepStale(again, java.util.EnumSet.of(AddressFamily.IPV6_UNICAST)));
+        assertEquals(java.util.Set.of(Prefix.parse("192.0.2.0/24")), fib.routes.keySet());
+        assertTrue(rib.paths(Prefix.parse("192.0.2.0/24")).getFirst().stale(), "IPv4 still stale, waiting for End-of-RIB");
+        assertEquals(1, rib.sweepStale(again));
+        assertTrue(fib.routes.isEmpty());
+    }
 }
