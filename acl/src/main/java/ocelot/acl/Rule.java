@@ -129,13 +129,15 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
      * before accepting the rule, so an update that fails changes nothing.
      */
     void checkSets(IpSetTable sets) {
+        checkSets(sets, "srcSets", srcSets);
+        checkSets(sets, "dstSets", dstSets);
+    }
+
+    private void checkSets(IpSetTable sets, String field, List<SetMatch> list) {
         String where = "rule userId " + userId;
-        for (List<SetMatch> list : List.of(srcSets, dstSets)) {
-            String field = list == srcSets ? "srcSets" : "dstSets";
-            for (SetMatch m : list) {
-                if (sets == null) throw new InvalidRuleException(where, field, "IP set " + m.setId() + " in a classifier built without an IpSetTable");
-                if (!sets.exists(m.setId())) throw new InvalidRuleException(where, field, "IP set " + m.setId() + " does not exist in the classifier's IpSetTable");
-            }
+        for (SetMatch m : list) {
+            if (sets == null) throw new InvalidRuleException(where, field, "IP set " + m.setId() + " in a classifier built without an IpSetTable");
+            if (!sets.exists(m.setId())) throw new InvalidRuleException(where, field, "IP set " + m.setId() + " does not exist in the classifier's IpSetTable");
         }
     }
 
