@@ -29,7 +29,10 @@ import java.util.Arrays;
  * synchronization on Linux/NUMA systems", 2005): generation (odd while the writer refills the
  * node) in the high half, the prefix the node serves in the low half. A reader checks the word
  * before and after reading the entry and retries from the root if the node was refilled or
- * serves another prefix; the writer never waits for readers.
+ * serves another prefix; the writer never waits for readers. Those checks run only when
+ * needed: a table-wide word ({@link #recycles}, odd while a reused node is refilled) is read
+ * before and after each plain walk of a burst or address, and only a walk that overlapped a
+ * reuse is repeated with the per-node checks.
  */
 public final class Ipv4RouteTable implements Ipv4Routes {
     public static final int NO_ROUTE = -1;
