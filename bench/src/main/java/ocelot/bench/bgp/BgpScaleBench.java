@@ -32,7 +32,8 @@ public final class BgpScaleBench {
     static final int RR_BASE = 0x0c000000;      // 12.0.0.0
     static final int RR_STRIDE = 128;
 
-    record Result(double seconds, long peakRssKiB) {
+    /** Wall time, the device's CPU time (all its threads, user + system) over the same span, its peak RSS. */
+    record Result(double seconds, double cpuSeconds, long peakRssKiB) {
     }
 
     interface Device extends AutoCloseable {
@@ -97,17 +98,22 @@ public final class BgpScaleBench {
     static final String DUT_JVM_FLAGS = "-Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m -XX:TieredStopAtLevel=1";
 
     static Result report(String dut, String what, int round, Result r) {
-        System.out.printf(Locale.ROOT, "  round %d %s %-9s %8.3f s  peak RSS %,8d KiB%n", round, dut, what, r.seconds, r.peakRssKiB);
+        System.out.printf(Locale.ROOT, "  round %d %s %-9s %8.3f s  CPU %6.3f s  peak RSS %,8d KiB%n", round, dut, what, r.seconds,
+                r.cpuSeconds, r.peakRssKiB);
         return r;
     }
 
     static void summary(String what, List<Result> ocelot, List<Result> bird) {
         double o = median(ocelot.stream().mapToDouble(Result::seconds).toArray());
         double b = median(bird.stream().mapToDouble(Result::seconds).toArray());
+        double oc = median(ocelot.stream().mapToDouble(Result::cpuSeconds).toArray());
+        double bc = median(bird.stream().mapToDouble(Result::cpuSeconds).toArray());
         long om = ocelot.stream().mapToLong(Result::peakRssKiB).max().orElse(0);
         long bm = bird.stream().mapToLong(Result::peakRssKiB).max().orElse(0);
         System.out.printf(Locale.ROOT, "%-22s median ocelot %.3f s, bird2 %.3f s, ratio ocelot/bird2 = %.2fx (target <= 1.0x); "
                 + "peak RSS ocelot %,d KiB, bird2 %,d KiB%n", what, o, b, o / b, om, bm);
+        // CPU time is what a saturated machine hands out; it drifts far less with the load than wall time.
+        System.out.printf(Locale.ROOT, "%-22s median device CPU ocelot %.3f s, bird2 %.3f s, ratio %.2fx%n", what, oc, bc, oc / bc);
     }
 
     static double median(double[] v) {
@@ -126,13 +132,30 @@ public final class BgpScaleBench {
                  TestPeer feeder = new TestPeer(FEEDER, DUT, port, 65001, 0, 1, 0, 0)) {
                 receiver.establish();
                 feeder.establish();
+                long c0 = cpuTicks(d.pid());
                 long t0 = System.nanoTime();
                 feeder.send(updates);
                 waitUntil(() -> receiver.distinct.get() >= prefixes, 600, () -> "receiver has " + receiver.distinct.get());
                 long t1 = System.nanoTime();
-                return new Result((t1 - t0) / 1e9, peakRss(d.pid()));
+                if (System.getenv("OCELOT_BENCH_THREADS") != null) System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()));
+                return new Result((t1 - t0) / 1e9, (cpuTicks(d.pid()) - c0) / TICKS_PER_SECOND, peakRss(d.pid()));
             }
         }
+    }
+
+    /** OCELOT_BENCH_THREADS=1: where the device's CPU went, per thread name (JIT, GC, event loop). */
+    static String threadCpu(long pid) throws IOException {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                String stat = Files.readString(t.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
+            }
+        }
+        byName.values().removeIf(v -> v < 0.05);
+        return byName.toString();
     }
 
     static Result reflector(String ocelotFlags, int clients, int perClient) throws Exception {
@@ -152,12 +175,13 @@ public final class BgpScaleBench {
                     updates[c] = UpdateBuilder.announce(RR_BASE + c * RR_STRIDE, perClient, new long[0],
                             InetAddress.getByName(CLIENT_PREFIX + (c + 1)), true);
                 }
+                long c0 = cpuTicks(d.pid());
                 long t0 = System.nanoTime();
                 for (int c = 0; c < clients; c++) peers.get(c).send(updates[c]);
                 waitUntil(() -> peers.stream().allMatch(p -> p.distinct.get() >= expected), 600,
                         () -> "slowest client has " + peers.stream().mapToInt(p -> p.distinct.get()).min().orElse(0) + " of " + expected);
                 long t1 = System.nanoTime();
-                return new Result((t1 - t0) / 1e9, peakRss(d.pid()));
+                return new Result((t1 - t0) / 1e9, (cpuTicks(d.pid()) - c0) / TICKS_PER_SECOND, peakRss(d.pid()));
             } finally {
                 for (TestPeer p : peers) p.close();
             }
@@ -266,6 +290,16 @@ public final class BgpScaleBench {
                     """.formatted(c, DUT, port, CLIENT_PREFIX, c));
         }
         return sb.toString();
+    }
+
+    /** USER_HZ: Linux reports /proc times in 1/100 s on every architecture the JDK runs on here. */
+    static final double TICKS_PER_SECOND = 100.0;
+
+    /** utime + stime of the whole process (every thread), proc(5) fields 14 and 15. */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14, 15 counted from 3
     }
 
     static long peakRss(long pid) throws IOException {

@@ -84,6 +84,17 @@ final class Destination {
         return 1 + ((prefixLength() + 7) >>> 3);
     }
 
+    /** IPv4 or IPv6 NLRI into {@code out} at {@code pos}; returns the position after it. */
+    int writeNlri(byte[] out, int pos) {
+        int len = prefixLength();
+        int bytes = (len + 7) >>> 3;
+        out[pos++] = (byte) len;
+        for (int i = 0; i < bytes; i++) {
+            out[pos++] = v6 ? (byte) ((i < 8 ? high : low) >>> (56 - 8 * (i & 7))) : (byte) ((int) low >>> (24 - 8 * i));
+        }
+        return pos;
+    }
+
     void writeNlri(ByteBuf out) {
         if (v6) {
             prefix().write(out); // IPv6 is rare in a Calico table

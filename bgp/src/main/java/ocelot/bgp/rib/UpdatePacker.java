@@ -30,6 +30,8 @@ final class UpdatePacker {
         this.fourOctetAs = fourOctetAs;
     }
 
+    /** Scratch for one message's NLRI (at most 4096 octets). */
+    private final byte[] nlri = new byte[MessageCodec.MAX_LENGTH];
     private ByteBuf current;
     private RibPeer currentSource;
     private int currentMessages;
@@ -105,12 +107,14 @@ final class UpdatePacker {
                     b.writeLong(-1L).writeLong(-1L).writeShort(0).writeByte(BgpMessage.UPDATE);
                     b.writeShort(0).writeShort(attrBytes.readableBytes());
                     b.writeBytes(attrBytes, attrBytes.readerIndex(), attrBytes.readableBytes());
-                    int len = fixed;
-                    while (i < prefixes.size() && len + prefixes.get(i).wireLength() <= MessageCodec.MAX_LENGTH) {
-                        Destination p = prefixes.get(i++);
-                        p.writeNlri(b);
-                        len += p.wireLength();
+                    // NLRI go through a plain array, then one bulk write: per-prefix ByteBuf writes
+                    // (bounds and reference-count checks each) were ~6% of the transit's event loop.
+                    int n = 0;
+                    int room = MessageCodec.MAX_LENGTH - fixed;
+                    while (i < prefixes.size() && n + prefixes.get(i).wireLength() <= room) {
+                        n = prefixes.get(i++).writeNlri(nlri, n);
                     }
+                    b.writeBytes(nlri, 0, n);
                     b.setShort(start + 16, b.writerIndex() - start);
                 }
             } finally {

@@ -70,6 +70,19 @@ public final class PrefixList extends AbstractList<Prefix> implements RandomAcce
             if (family != AddressFamily.IPV4_UNICAST) high = new long[16];
         }
 
+        /**
+         * Makes room for the entries {@code octets} of NLRI can hold at 4 octets each (a /24 or
+         * longer IPv4 prefix takes 4-5), so a full UPDATE's columns are not regrown six times
+         * (JFR on the transit DUT: add() ~4% of the event loop).
+         */
+        public void expect(int octets) {
+            int n = octets / 4 + 1;
+            if (n <= low.length) return;
+            low = Arrays.copyOf(low, n);
+            lengths = Arrays.copyOf(lengths, n);
+            if (high != null) high = Arrays.copyOf(high, n);
+        }
+
         public boolean isEmpty() {
             return size == 0;
         }

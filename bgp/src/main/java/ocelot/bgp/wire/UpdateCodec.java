@@ -45,6 +45,7 @@ public final class UpdateCodec {
         ByteBuf attributes = body.readSlice(attributesLength);
         readAttributes(attributes, d);
         try {
+            d.nlri.expect(body.readableBytes());
             while (body.isReadable()) d.nlri.read(body);
         } catch (IllegalArgumentException e) {
             // RFC 7606 §5.3: NLRI that cannot be parsed: session reset.

@@ -66,6 +66,7 @@ final class UpdateDecoding {
 
     boolean readMpNlri(ByteBuf v, AddressFamily f, AttributeType owner) {
         mpNlri = new PrefixList.Builder(f);
+        mpNlri.expect(v.readableBytes());
         try {
             while (v.isReadable()) mpNlri.read(v);
             return true;
