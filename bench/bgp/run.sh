@@ -2,7 +2,8 @@
 # BGP scale benchmark, Ocelot vs BIRD 2 side by side on loopback (127.9.0.0/16):
 #   (a) 1M IPv4 prefixes from one peer through the speaker to another;
 #   (b) a route reflector with 200 clients x 100 /32s.
-# Usage: bench/bgp/run.sh [rounds] [transitPrefixes] [rrClients] [rrRoutesPerClient]
+# Usage: bench/bgp/run.sh [rounds] [transitPrefixes] [rrClients] [rrRoutesPerClient] [transit|reflector|both]
+#        bench/bgp/run.sh probe [prefixes]     (allocated / live heap bytes per route, RibLoadProbe)
 # Builds only bgp/ and this benchmark's sources, so other modules' state cannot block it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,5 +23,12 @@ mkdir -p "$OUT"
 javac -d "$OUT" -cp "$BGP:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java 2>/dev/null \
   || javac -d "$OUT" -cp "$BGP:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java
 echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//'); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${1:-}" = probe ]; then
+  # Allocation and live heap per route of the transit's work, in-process (RibLoadProbe), speaker flags.
+  shift
+  java -Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m -XX:TieredStopAtLevel=1 \
+    -cp "$OUT:$BGP:$(cat "$CP_FILE")" ocelot.bench.bgp.RibLoadProbe "$@"
+  exit
+fi
 java -Xmx2g -cp "$OUT:$BGP:$(cat "$CP_FILE")" ocelot.bench.bgp.BgpScaleBench "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
