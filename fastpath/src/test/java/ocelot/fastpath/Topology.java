@@ -41,6 +41,11 @@ public final class Topology implements AutoCloseable {
     public boolean staticGatewayNeighbour = true;
     /** IPv6 forwarding state; null (the default) leaves IPv6 to the kernel. */
     public ocelot.fastpath.state.Ipv6Plane ipv6;
+    /** Routes and static neighbours added to the standard ones (tests that change state mid-flow). */
+    public final List<Route> extraRoutes = new ArrayList<>();
+    public final List<Neighbour> extraNeighbours = new ArrayList<>();
+    /** ep1's addresses (anti-spoofing); tests may move it. */
+    public List<Integer> ep1Addresses = List.of(Frames.ip("10.65.0.2"));
 
     public Topology() { this(FastpathConfig.defaults()); }
 
@@ -61,7 +66,8 @@ public final class Topology implements AutoCloseable {
     public static Classifier rules(Rule... rules) { return new LinearClassifier(List.of(rules)); }
 
     public DataplaneState state() {
-        List<Route> routes = new ArrayList<>(List.of(
+        List<Route> routes = new ArrayList<>(extraRoutes);
+        routes.addAll(List.of(
                 Route.of("10.65.0.2/32", new NextHop.ToEndpoint("ep1")),
                 Route.of("10.65.0.3/32", new NextHop.ToEndpoint("ep2")),
                 Route.of("10.65.1.0/26", new NextHop.Via(Frames.ip("192.168.0.2"), "fabric")),
@@ -69,10 +75,10 @@ public final class Topology implements AutoCloseable {
                 Route.of("10.99.0.0/16", new NextHop.Blackhole()),
                 Route.of("192.168.0.0/24", new NextHop.Via(0, "fabric"))));
         if (defaultRoute) routes.add(Route.of("0.0.0.0/0", new NextHop.Via(Frames.ip("192.168.0.1"), "fabric")));
-        List<Neighbour> neighbours = new ArrayList<>();
+        List<Neighbour> neighbours = new ArrayList<>(extraNeighbours);
         if (staticGatewayNeighbour) neighbours.add(new Neighbour(Frames.ip("192.168.0.1"), GW_MAC, "fabric"));
         return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
-                List.of(new Endpoint("ep1", "w1", EP1_MAC, List.of(Frames.ip("10.65.0.2")), ep1Ingress, ep1Egress),
+                List.of(new Endpoint("ep1", "w1", EP1_MAC, ep1Addresses, ep1Ingress, ep1Egress),
                         new Endpoint("ep2", "w2", EP2_MAC, List.of(Frames.ip("10.65.0.3")), ep2Ingress, ep2Egress)),
                 routes, List.of(IpPool.of("10.65.0.0/16", ipip, natOutgoing)), neighbours).withIpv6(ipv6);
     }

@@ -45,6 +45,13 @@ public final class ConntrackTable {
      * match also compares these. Null in an IPv4 table.
      */
     private final long[] wide;
+    /**
+     * The established-flow fast path (nftables' flowtable, VPP's session cache): per flow
+     * direction (ref), the forwarding result of its last fully processed packet, 4 longs:
+     * tag (snapshot generation << 32 | neighbour table version; 0 = none), dst MAC | out port
+     * << 48, tunnel | rx port << 32, unused. IPv4 tables only (null in IPv6 ones).
+     */
+    private final long[] forward;
     private int freeHead;
     private int live;
     private int hand;
@@ -64,6 +71,7 @@ public final class ConntrackTable {
         this.rec = new int[flowCapacity << 4];
         this.expiry = new int[flowCapacity];
         this.wide = ipv6 ? new long[flowCapacity * 8] : null;
+        this.forward = ipv6 ? null : new long[flowCapacity * 8];
         for (int f = 0; f < flowCapacity; f++) rec[f << 4 | NEXT_FREE] = f + 1 < flowCapacity ? f + 1 : NONE;
         freeHead = 0;
     }
@@ -192,6 +200,10 @@ public final class ConntrackTable {
         rec[r + META] = (protocol & 0xFF) | initialState << 8;
         rec[r + NAT_SRC] = 0;
         rec[r + NAT_PORT] = 0;
+        if (forward != null) {
+            forward[f << 3] = 0; // a reused slot must not inherit its previous flow's forwarding
+            forward[f << 3 | 4] = 0;
+        }
         expiry[f] = expiryTick(nowNs + timeouts.forState(initialState));
         indexInsert(f << 1, src, dst, ports, protocol);
         indexInsert(f << 1 | 1, rs, rd, replyPorts, protocol);
@@ -264,6 +276,30 @@ public final class ConntrackTable {
         expiry[f] = expiryTick(nowNs + timeouts.forState(s));
         return s;
     }
+
+    /**
+     * Remembers how the packet in direction {@code ref} was forwarded, valid while the
+     * snapshot generation and the neighbour table version (together {@code tag}, never 0) and the
+     * receiving port stay the same.
+     */
+    public void cacheForward(int ref, long tag, int rxPort, int outPort, long dstMac, int tunnel) {
+        int c = ref << 2;
+        forward[c + 1] = dstMac | (long) outPort << 48;
+        forward[c + 2] = (tunnel & 0xFFFF_FFFFL) | (long) rxPort << 32;
+        forward[c] = tag;
+    }
+
+    /** True when {@code ref}'s cached forwarding was recorded under {@code tag} for a packet received on {@code rxPort}. */
+    public boolean forwardCached(int ref, long tag, int rxPort) {
+        int c = ref << 2;
+        return forward[c] == tag && (int) (forward[c + 2] >>> 32) == rxPort;
+    }
+
+    /** The cached next-hop MAC (low 48 bits) and output port (bits 48..63) of {@code ref}. */
+    public long cachedMacPort(int ref) { return forward[ref << 2 | 1]; }
+
+    /** The cached IPIP outer destination of {@code ref} (0 = none). */
+    public int cachedTunnel(int ref) { return (int) forward[ref << 2 | 2]; }
 
     public void setNat(int f, int origSrc, int origPort) {
         rec[f << 4 | NAT_SRC] = origSrc;

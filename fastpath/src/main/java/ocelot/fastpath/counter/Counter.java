@@ -33,6 +33,7 @@ public enum Counter {
     ICMP_RELATED(17, "icmp_related", Kind.TRAFFIC, "ICMP errors passed because they quote a tracked flow"),
     ND_SOLICITS(19, "nd_solicits_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations sent to resolve a fabric next hop"),
     ND_ADVERTS(18, "nd_adverts_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations answered (proxy for endpoint gateways, the node address)"),
+    FLOW_CACHE_HIT(20, "flow_cache_hits", Kind.TRAFFIC, "packets of established flows forwarded from the result cached in their conntrack entry (route and policy skipped)"),
 
     DROP_RUNT(32, "drop_runt", Kind.DROP, "frame shorter than its Ethernet/VLAN header"),
     DROP_MULTI_SEGMENT(33, "drop_multi_segment", Kind.DROP, "chained mbuf (jumbo) not supported by the pipeline"),

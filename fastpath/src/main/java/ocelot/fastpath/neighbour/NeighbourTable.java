@@ -1,5 +1,6 @@
 package ocelot.fastpath.neighbour;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -27,6 +28,12 @@ public final class NeighbourTable {
     private final AtomicLongArray values;
     private final AtomicIntegerArray state6;
     private final AtomicLongArray keys6Hi, keys6Lo, values6;
+    /**
+     * Bumped after every change of a resolved MAC or port (not on a refresh with the same
+     * answer): workers tag the forwarding results they cache in a flow with it, so a learned
+     * change invalidates them without a snapshot publication.
+     */
+    private final AtomicInteger version = new AtomicInteger();
 
     public NeighbourTable(int capacity) {
         if (capacity < 16 || Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("neighbour table capacity must be a power of two >= 16, got " + capacity);
@@ -55,10 +62,12 @@ public final class NeighbourTable {
                 keys6Lo.setPlain(slot, lo);
                 values6.setPlain(slot, pack(mac, port));
                 state6.setRelease(slot, 2); // publishes key and value together
+                version.incrementAndGet();
                 return true;
             }
             if (st == 2 && keys6Hi.getPlain(slot) == hi && keys6Lo.getPlain(slot) == lo) {
-                values6.setRelease(slot, pack(mac, port));
+                long value = pack(mac, port);
+                if (values6.getAndSet(slot, value) != value) version.incrementAndGet();
                 return true;
             }
         }
@@ -88,8 +97,10 @@ public final class NeighbourTable {
             long cur = keys.getAcquire(slot);
             if (cur == 0 && keys.compareAndSet(slot, 0, k)) cur = k;
             if (cur == k) {
-                // release: publishes the value to workers that read the key with acquire
-                values.setRelease(slot, pack(mac, port));
+                // a volatile swap publishes the value to workers that read the key with acquire;
+                // the version moves after it, so a worker that sees the new version sees the new MAC
+                long value = pack(mac, port);
+                if (values.getAndSet(slot, value) != value) version.incrementAndGet();
                 return true;
             }
         }
@@ -107,6 +118,9 @@ public final class NeighbourTable {
         }
         return UNRESOLVED;
     }
+
+    /** How many times a resolved answer changed; read once per burst, before any lookup. */
+    public int version() { return version.get(); }
 
     public static long pack(long mac, int port) { return (mac & 0xFFFF_FFFF_FFFFL) | ((long) port << 48); }
 

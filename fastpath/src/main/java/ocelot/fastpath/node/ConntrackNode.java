@@ -16,12 +16,21 @@ import ocelot.fastpath.packet.Transport;
  * to the endpoint here, before routing, so the route lookup sees the real destination. An ICMP
  * error whose quoted datagram belongs to a tracked flow is related and passes too (RFC 1122
  * section 3.2.2). Expired entries found on the way are removed and the packet is treated as new.
+ *
+ * <p>Established-flow fast path (nftables' flowtable offload, VPP's session cache): a hit whose
+ * direction carries a forwarding result cached under the current tag (snapshot generation and
+ * neighbour table version) for the same receiving port, with TTL left to forward, takes that
+ * result (out port, next-hop MAC, tunnel) and skips route and policy: every input those used
+ * for a tracked packet (destination, flow hash, snapshot, neighbours, rx port and source for
+ * anti-spoofing) is part of the key or the tag, so the answer is theirs. Anything else takes
+ * the full path, whose rewrite refreshes the cache.
  */
 public final class ConntrackNode {
     /** @param ct6 the worker's IPv6 flows (no NAT for IPv6; related ICMPv6 errors pass like ICMP ones) */
-    public void run(PacketVector v, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
+    public void run(PacketVector v, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, long tag, CounterRecord counters) {
         HeaderBatch h = v.headers;
         int hits = 0;
+        int cached = 0;
         for (int i = 0; i < v.count; i++) {
             if (!v.live(i)) continue;
             if (v.kind[i] == PacketVector.KIND_IPV6) {
@@ -29,6 +38,7 @@ public final class ConntrackNode {
                 continue;
             }
             if (v.kind[i] != PacketVector.KIND_IPV4) continue;
+            v.cacheFill[i] = false;
             int proto = h.protocol[i];
             int ref = ct.lookup(h.srcV4[i], h.dstV4[i], v.flowPorts[i], proto);
             if (ref != ConntrackTable.NONE && ct.isExpired(ref >>> 1, nowNs)) {
@@ -50,9 +60,23 @@ public final class ConntrackNode {
                 if (reply) reverseNat(v, i, natSrc, ct.natOrigPort(f), counters);
                 else v.snat[i] = true;
             }
+            v.cacheFill[i] = true;
+            // TTL 1 must take the full path to its ICMP time exceeded
+            if (v.ttl[i] > 1 && ct.forwardCached(ref, tag, v.rxPort)) {
+                long macPort = ct.cachedMacPort(ref);
+                v.outPort[i] = (int) (macPort >>> 48);
+                v.dstMac[i] = macPort & 0xFFFF_FFFF_FFFFL;
+                int tunnel = ct.cachedTunnel(ref);
+                v.tunnel[i] = tunnel;
+                if (tunnel != 0) v.headroomWanted++;
+                v.verdict[i] = PacketVector.CACHED;
+                cached++;
+            }
         }
+        v.cached = cached;
         // one off-heap counter store per burst, not per packet
         if (hits > 0) counters.add(Counter.CT_HIT, hits);
+        if (cached > 0) counters.add(Counter.FLOW_CACHE_HIT, cached);
     }
 
     private static boolean track6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {

@@ -10,12 +10,16 @@ import ocelot.acl.HeaderBatch;
  *
  * <p>{@link #verdict} is the packet's fate so far: an output port index (>= 0),
  * {@link #DROP} (with {@link #dropReason} a {@link ocelot.fastpath.counter.Counter} ordinal),
- * {@link #PUNT} (to the exception port) or {@link #CONTINUE} (still being processed).
+ * {@link #PUNT} (to the exception port), {@link #CONTINUE} (still being processed) or
+ * {@link #CACHED} (an established flow whose forwarding came from its conntrack entry: route
+ * and policy skip it, rewrite sends it).
  */
 public final class PacketVector {
     public static final int CONTINUE = -3;
     public static final int PUNT = -2;
     public static final int DROP = -1;
+    /** Forwarded from the flow's cached result (outPort, dstMac, tunnel set by conntrack); only rewrite is left. */
+    public static final int CACHED = -4;
 
     /** Kinds of frame the parser recognises. */
     public static final byte KIND_IPV4 = 4;
@@ -35,6 +39,8 @@ public final class PacketVector {
     public int ndSeen;
     /** Packets the route node marked for an ICMP error or an IPIP tunnel: only then does rewrite stage head room. */
     public int headroomWanted;
+    /** Packets of this burst conntrack forwarded from a flow's cache ({@link #CACHED}). */
+    public int cached;
     public final long[] address;
     public final int[] length;
     public final int[] verdict;
@@ -72,6 +78,12 @@ public final class PacketVector {
     public final int[] tunnel;
     /** Endpoint the packet is delivered to (its ingress policy applies), or -1. */
     public final int[] dstEndpoint;
+    /**
+     * Conntrack matched the packet's own tuple (not a related ICMP error) or policy created its
+     * flow: if it is forwarded plainly, rewrite caches the result in the flow. Written by
+     * conntrack for every live IPv4 packet, so no reset is needed.
+     */
+    public final boolean[] cacheFill;
     /** Conntrack flow is source-NATed in the original direction: rewrite src on the way out. */
     public final boolean[] snat;
 
@@ -101,6 +113,7 @@ public final class PacketVector {
         solicit = new boolean[capacity];
         dstEndpoint = new int[capacity];
         snat = new boolean[capacity];
+        cacheFill = new boolean[capacity];
     }
 
     public void drop(int i, ocelot.fastpath.counter.Counter reason) {
@@ -109,4 +122,7 @@ public final class PacketVector {
     }
 
     public boolean live(int i) { return verdict[i] == CONTINUE; }
+
+    /** Still to be sent by rewrite: being processed, or forwarded from a flow's cache. */
+    public boolean forwarding(int i) { return verdict[i] == CONTINUE || verdict[i] == CACHED; }
 }

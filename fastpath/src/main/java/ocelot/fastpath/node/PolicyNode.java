@@ -134,6 +134,7 @@ public final class PolicyNode {
         if (!nat) {
             int f = ct.create(src, dst, sport, dport, dst, src, dport, sport, proto, state, nowNs, timeouts);
             v.flow[i] = f << 1;
+            v.cacheFill[i] = true;
         } else {
             int port = natPorts.allocate(ct, s.nodeAddress, dst, dport, proto);
             if (port < 0) {
@@ -145,6 +146,7 @@ public final class PolicyNode {
             ct.setNat(f, src, sport);
             v.flow[i] = f << 1;
             v.snat[i] = true;
+            v.cacheFill[i] = true;
         }
         counters.increment(Counter.CT_NEW);
         counters.increment(Counter.POLICY_ALLOWED);

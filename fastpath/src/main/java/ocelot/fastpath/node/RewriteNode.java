@@ -38,7 +38,8 @@ public final class RewriteNode {
         this.heads = heads;
     }
 
-    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
+    /** @param tag the burst's cache tag (snapshot generation, neighbour version): plain IPv4 forwards of tracked flows are cached under it */
+    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, ConntrackTable ct, long tag, CounterRecord counters) {
         int adjust = 0;
         boolean lengths = false;
         // headDelta is all zero on entry (parse clears it, decap clears what it used); most bursts
@@ -54,7 +55,7 @@ public final class RewriteNode {
                 }
                 v.headDelta[i] = (short) -(v.kind[i] == PacketVector.KIND_IPV6 ? ICMP6_ERROR_HEADROOM : ICMP_ERROR_HEADROOM);
                 adjust++;
-            } else if (v.live(i) && v.kind[i] == PacketVector.KIND_IPV4 && v.arpTarget[i] == 0 && v.tunnel[i] != 0) {
+            } else if (v.forwarding(i) && v.kind[i] == PacketVector.KIND_IPV4 && v.arpTarget[i] == 0 && v.tunnel[i] != 0) {
                 v.headDelta[i] = (short) -IPIP_HEADROOM;
                 adjust++;
             }
@@ -68,7 +69,7 @@ public final class RewriteNode {
                 lengths = true;
                 continue;
             }
-            if (!v.live(i) || v.outPort[i] < 0) continue;
+            if (!v.forwarding(i) || v.outPort[i] < 0) continue;
             if (v.kind[i] == PacketVector.KIND_IPV6) {
                 if (v.solicit[i]) {
                     solicit(burst, v, i, s);
@@ -102,6 +103,9 @@ public final class RewriteNode {
                 counters.increment(Counter.IPIP_ENCAP);
             }
             Ethernet.addresses(frame, v.dstMac[i], s.portMacs[v.outPort[i]]);
+            if (v.cacheFill[i] && v.verdict[i] == PacketVector.CONTINUE) {
+                ct.cacheForward(v.flow[i], tag, v.rxPort, v.outPort[i], v.dstMac[i], v.tunnel[i]);
+            }
             v.verdict[i] = v.outPort[i];
         }
         if (lengths) burst.applyLengths();

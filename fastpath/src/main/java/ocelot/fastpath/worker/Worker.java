@@ -119,15 +119,20 @@ public final class Worker implements Agent {
         counters.add(Counter.RX, n);
         counters.addPort(port, CounterRecord.PORT_RX, n);
         long evictedBefore = conntrack.evictedTotal() + conntrack6.evictedTotal();
+        // read before any neighbour lookup of this burst: a change after it makes the results
+        // cached now stale at the next burst, never the other way round
+        long tag = s.generation << 32 | (neighbours.version() & 0xFFFF_FFFFL);
 
         parse.run(rx, v, port == s.exceptionPort ? 0 : s.portMacs[port]);
         arp.run(v, s, neighbours, counters);
         nd.run(rx, v, s, neighbours, counters);
         decap.run(rx, v, s, counters);
-        ct.run(v, conntrack, conntrack6, timeouts, now, counters);
-        route.run(v, s, neighbours, now, counters);
-        policy.run(v, s, conntrack, conntrack6, timeouts, now, counters);
-        rewrite.run(rx, v, s, conntrack, counters);
+        ct.run(v, conntrack, conntrack6, timeouts, now, tag, counters);
+        if (v.cached < n) { // a burst of established flows, all cached, has nothing to route or classify
+            route.run(v, s, neighbours, now, counters);
+            policy.run(v, s, conntrack, conntrack6, timeouts, now, counters);
+        }
+        rewrite.run(rx, v, s, conntrack, tag, counters);
         dispatch(s);
 
         long evicted = conntrack.evictedTotal() + conntrack6.evictedTotal() - evictedBefore;
@@ -166,7 +171,7 @@ public final class Worker implements Agent {
                     verdict = PacketVector.DROP;
                     v.dropReason[i] = (short) Counter.DROP_NO_EXCEPTION_PORT.ordinal();
                 }
-            } else if (verdict == PacketVector.CONTINUE) {
+            } else if (verdict == PacketVector.CONTINUE || verdict == PacketVector.CACHED) {
                 // nothing decided its fate (e.g. an IPv4 protocol the graph has no rule for): never leak it
                 verdict = PacketVector.DROP;
                 v.dropReason[i] = (short) Counter.DROP_ETHERTYPE.ordinal();
