@@ -26,4 +26,12 @@ public interface FibSink {
     default void removeIpv4(int address, int length) {
         remove(Prefix.ipv4(address, length));
     }
+
+    /**
+     * A peer sent End-of-RIB (RFC 4724 §2, one per family): what it announced before has been
+     * applied, every resulting change already reached this sink. A sink may summarize here (control's FIB logs
+     * its counts); nothing has to happen.
+     */
+    default void endOfRib() {
+    }
 }

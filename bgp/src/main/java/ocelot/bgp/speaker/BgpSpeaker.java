@@ -458,6 +458,7 @@ public final class BgpSpeaker implements AutoCloseable {
             if (u.isEndOfRib()) {
                 // RFC 4724 §4.2: End-of-RIB ends the helper's wait; what was not refreshed goes.
                 if (rib.sweepStale(ribPeer) > 0) rib.flush();
+                fib.endOfRib();
                 // One End-of-RIB per negotiated family (an empty UPDATE, an empty MP_UNREACH_NLRI).
                 if (awaitingEndOfRib && ++endOfRibs >= s.families().size()) {
                     awaitingEndOfRib = false;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import ocelot.bgp.rib.FibSink;
 import ocelot.bgp.wire.AddressFamily;
 import ocelot.bgp.wire.IpAddresses;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * The speaker writes it on its event loop through {@link FibSink} (IPv4 as primitives, no Prefix
  * per route); writers are serialized, and {@link #lookup} / {@link #nextHopAddress} read without
  * locks, as lpm's tables allow one writer and any number of readers.
+ *
+ * <p>Logging: each route at debug; at info a count of changes once a second while they come
+ * and at every End-of-RIB ({@link FibChangeCounts}).
  */
 public final class LearnedRouteTable implements FibSink {
     private static final Logger LOG = LoggerFactory.getLogger(LearnedRouteTable.class);
@@ -37,9 +41,15 @@ public final class LearnedRouteTable implements FibSink {
     private int[] references = new int[16];
     private final List<Integer> freeIndexes = new ArrayList<>();
     private int used;
+    private final FibChangeCounts changes;
 
     public LearnedRouteTable(String node) {
+        this(node, System::nanoTime);
+    }
+
+    LearnedRouteTable(String node, LongSupplier nanoTime) {
         this.node = node;
+        this.changes = new FibChangeCounts(nanoTime);
     }
 
     @Override
@@ -53,7 +63,7 @@ public final class LearnedRouteTable implements FibSink {
             int index = reference(nextHop);
             v6.insert(prefix.high(), prefix.low(), prefix.length(), index);
             if (old >= 0) release(old);
-            if (old != index) LOG.info("{}: route {} via {}", node, prefix, nextHop.getHostAddress());
+            if (old != index) installed(old, prefix, nextHop);
         }
     }
 
@@ -63,7 +73,35 @@ public final class LearnedRouteTable implements FibSink {
         int index = reference(nextHop);
         v4.insert(address, length, index);
         if (old >= 0) release(old);
-        if (old != index && LOG.isInfoEnabled()) LOG.info("{}: route {} via {}", node, Prefix.ipv4(address, length), nextHop.getHostAddress());
+        if (old != index) installed(old, LOG.isDebugEnabled() ? Prefix.ipv4(address, length) : null, nextHop);
+    }
+
+    private void installed(int old, Prefix prefix, InetAddress nextHop) {
+        if (old < 0) changes.added();
+        else changes.replaced();
+        if (prefix != null && LOG.isDebugEnabled()) LOG.debug("{}: route {} via {}", node, prefix, nextHop.getHostAddress());
+        logSummary(changes.dueSummary(size()));
+    }
+
+    private void withdrawn(Prefix prefix) {
+        changes.withdrawn();
+        if (prefix != null && LOG.isDebugEnabled()) LOG.debug("{}: route {} withdrawn", node, prefix);
+        logSummary(changes.dueSummary(size()));
+    }
+
+    private void logSummary(String summary) {
+        if (summary != null) LOG.info("{}: FIB: {}", node, summary);
+    }
+
+    /** A peer's End-of-RIB: the changes its table brought, at info. */
+    @Override
+    public synchronized void endOfRib() {
+        logSummary(changes.summary(size()));
+    }
+
+    /** The changes counted since the last summary, and a new count (null if none); for tests. */
+    synchronized String takeSummary() {
+        return changes.summary(size());
     }
 
     @Override
@@ -77,7 +115,7 @@ public final class LearnedRouteTable implements FibSink {
             if (old < 0) return;
             v6.delete(prefix.high(), prefix.low(), prefix.length());
             release(old);
-            LOG.info("{}: route {} withdrawn", node, prefix);
+            withdrawn(prefix);
         }
     }
 
@@ -87,7 +125,7 @@ public final class LearnedRouteTable implements FibSink {
         if (old < 0) return;
         v4.delete(address, length);
         release(old);
-        LOG.info("{}: route {} withdrawn", node, Prefix.ipv4(address, length));
+        withdrawn(LOG.isDebugEnabled() ? Prefix.ipv4(address, length) : null);
     }
 
     private int reference(InetAddress nextHop) {

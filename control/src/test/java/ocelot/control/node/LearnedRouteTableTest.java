@@ -54,4 +54,22 @@ class LearnedRouteTableTest {
         int index = fib.lookup(IpAddresses.inet("10.1.1.1"));
         assertEquals(index, fib.lookup(IpAddresses.inet("11.1.1.1")), "one entry per distinct address");
     }
+
+    /** Info-level logging is a count per second / per End-of-RIB, not a line per route. */
+    @Test
+    void changesAreCountedForTheSummary() {
+        long[] now = {0};
+        LearnedRouteTable fib = new LearnedRouteTable("n", () -> now[0]);
+        for (int i = 0; i < 1000; i++) fib.installIpv4(0x0b000000 + i, 32, A);
+        fib.installIpv4(0x0b000000, 32, B); // a new next hop: replaced
+        fib.installIpv4(0x0b000001, 32, A); // the same next hop again: no change
+        fib.removeIpv4(0x0b000002, 32);
+        fib.removeIpv4(0x0c000000, 32); // absent: not counted
+        now[0] = 2_500_000_000L;
+        assertEquals("1000 routes added, 1 replaced, 1 withdrawn in 2.5 s; 999 in the FIB", fib.takeSummary());
+        assertNull(fib.takeSummary(), "counts start again after a summary");
+        fib.install(Prefix.parse("fd00:70::/64"), V6);
+        now[0] += 100_000_000L;
+        assertEquals("1 routes added, 0 replaced, 0 withdrawn in 0.1 s; 1000 in the FIB", fib.takeSummary());
+    }
 }
