@@ -39,6 +39,8 @@ public final class ConntrackNode {
             }
             if (v.kind[i] != PacketVector.KIND_IPV4) continue;
             v.cacheFill[i] = false;
+            v.snat[i] = false;
+            v.flow[i] = -1;
             int proto = h.protocol[i];
             int ref = ct.lookup(h.srcV4[i], h.dstV4[i], v.flowPorts[i], proto);
             if (ref != ConntrackTable.NONE && ct.isExpired(ref >>> 1, nowNs)) {
@@ -81,6 +83,7 @@ public final class ConntrackNode {
 
     private static boolean track6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
+        v.flow[i] = -1; // every live IPv6 packet's flow column is written here (parse does not reset it)
         int ref = ct6.lookup6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], v.flowPorts[i], h.protocol[i]);
         if (ref == ConntrackTable.NONE) {
             // ICMPv6 errors are types 0-127 (RFC 4443 2.1); packet-too-big among them keeps path MTU discovery working

@@ -43,6 +43,9 @@ public final class PacketVector {
     public int cached;
     public final long[] address;
     public final int[] length;
+    /** The rx descriptors' first-segment lengths and segment counts as copied in bulk (MbufBurst.copyInfo). */
+    public final short[] rawLength;
+    public final short[] segments;
     public final int[] verdict;
     public final short[] dropReason;
     public final byte[] kind;
@@ -91,6 +94,8 @@ public final class PacketVector {
         this.capacity = capacity;
         address = new long[capacity];
         length = new int[capacity];
+        rawLength = new short[capacity];
+        segments = new short[capacity];
         verdict = new int[capacity];
         dropReason = new short[capacity];
         kind = new byte[capacity];

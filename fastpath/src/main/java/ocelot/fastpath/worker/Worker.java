@@ -112,10 +112,8 @@ public final class Worker implements Agent {
         rx.refresh();
         v.count = n;
         v.rxPort = port;
-        for (int i = 0; i < n; i++) {
-            v.address[i] = rx.dataAddress(i);
-            v.length[i] = rx.dataLength(i);
-        }
+        rx.copyInfo(v.address, v.rawLength, v.segments, n);
+        for (int i = 0; i < n; i++) v.length[i] = v.rawLength[i] & 0xFFFF;
         counters.add(Counter.RX, n);
         counters.addPort(port, CounterRecord.PORT_RX, n);
         long evictedBefore = conntrack.evictedTotal() + conntrack6.evictedTotal();
@@ -123,7 +121,7 @@ public final class Worker implements Agent {
         // cached now stale at the next burst, never the other way round
         long tag = s.generation << 32 | (neighbours.version() & 0xFFFF_FFFFL);
 
-        parse.run(rx, v, port == s.exceptionPort ? 0 : s.portMacs[port]);
+        parse.run(v, port == s.exceptionPort ? 0 : s.portMacs[port]);
         arp.run(v, s, neighbours, counters);
         nd.run(rx, v, s, neighbours, counters);
         decap.run(rx, v, s, counters);
