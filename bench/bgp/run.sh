@@ -15,20 +15,36 @@ mvn -q -B -o -pl bgp install -DskipTests
 CP_FILE=$(mktemp)
 mvn -q -B -o -pl bgp dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
 OUT=bench/target/bgp-classes
-# A private copy of the speaker's classes: a rebuild of bgp/ during a long run cannot change the DUT.
-BGP=$(mktemp -d)
-trap 'rm -f "$CP_FILE"; rm -rf "$BGP"' EXIT
-cp -r bgp/target/classes/. "$BGP/"
-mkdir -p "$OUT"
-javac -d "$OUT" -cp "$BGP:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java 2>/dev/null \
-  || javac -d "$OUT" -cp "$BGP:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java
+# The speaker's and the benchmark's classes as jars of their own: a rebuild of bgp/ during a long
+# run cannot change the DUT, and the JDK's AOT cache accepts only jars on the class path.
+DUT_DIR=bench/target/bgp-dut
+trap 'rm -f "$CP_FILE"' EXIT
+rm -rf "$OUT" "$DUT_DIR"
+mkdir -p "$OUT" "$DUT_DIR"
+javac -d "$OUT" -cp "bgp/target/classes:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java 2>/dev/null \
+  || javac -d "$OUT" -cp "bgp/target/classes:$(cat "$CP_FILE")" bench/src/main/java/ocelot/bench/bgp/*.java
+jar cf "$DUT_DIR/bgp.jar" -C bgp/target/classes .
+jar cf "$DUT_DIR/bench-bgp.jar" -C "$OUT" .
+CP="$ROOT/$DUT_DIR/bench-bgp.jar:$ROOT/$DUT_DIR/bgp.jar:$(cat "$CP_FILE")"
 echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//'); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "${1:-}" = probe ]; then
   # Allocation and live heap per route of the transit's work, in-process (RibLoadProbe), speaker flags.
   shift
   java -Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m -XX:TieredStopAtLevel=1 \
-    -cp "$OUT:$BGP:$(cat "$CP_FILE")" ocelot.bench.bgp.RibLoadProbe "$@"
+    -cp "$CP" ocelot.bench.bgp.RibLoadProbe "$@"
   exit
 fi
-java -Xmx2g -cp "$OUT:$BGP:$(cat "$CP_FILE")" ocelot.bench.bgp.BgpScaleBench "$@"
+# The speaker JVM's AOT cache (JDK 25, JEP 483/514/515: classes loaded and linked, method profiles),
+# trained by one 200k-prefix transit through the DUT. A node would build it the same way at
+# install time (a training run against a test peer); it must match the jars and the JVM flags.
+# OCELOT_AOT=off: no cache. The DUT is told the path in OCELOT_DUT_AOT_CACHE.
+AOT="$ROOT/$DUT_DIR/speaker.aot"
+if [ "${OCELOT_AOT:-on}" != off ]; then
+  OCELOT_DUT_JVM_ARGS="-XX:AOTCacheOutput=$AOT" OCELOT_DUT_VARIANTS="" \
+    java -Xmx2g -cp "$CP" ocelot.bench.bgp.BgpScaleBench 1 200000 20 100 transit >/dev/null
+  [ -s "$AOT" ] || { echo "bench/bgp: the AOT training run wrote no cache ($AOT)" >&2; exit 1; }
+  echo "speaker AOT cache: $AOT ($(du -h "$AOT" | cut -f1), trained by a 200k transit)"
+  export OCELOT_DUT_AOT_CACHE="$AOT"
+fi
+java -Xmx2g -cp "$CP" ocelot.bench.bgp.BgpScaleBench "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

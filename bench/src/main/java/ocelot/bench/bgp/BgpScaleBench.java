@@ -52,9 +52,13 @@ public final class BgpScaleBench {
         if (clients > 250 || perClient > RR_STRIDE) throw new IllegalArgumentException("at most 250 clients and 128 routes each");
         System.out.printf("BGP scale benchmark: %d rounds, transit %,d prefixes, reflector %d clients x %d routes%n",
                 rounds, prefixes, clients, perClient);
-        // OCELOT_DUT_VARIANTS="flags;flags": several speaker JVM settings, alternated in the same rounds.
+        // OCELOT_DUT_VARIANTS="flags;flags": several speaker JVM settings, alternated in the same rounds;
+        // {flags} stands for DUT_JVM_FLAGS, {aot} for the AOT cache run.sh built (OCELOT_DUT_AOT_CACHE).
+        String aotCache = System.getenv("OCELOT_DUT_AOT_CACHE");
+        String aot = aotCache == null || aotCache.isBlank() ? "" : "-XX:AOTCache=" + aotCache;
         String v = System.getenv("OCELOT_DUT_VARIANTS");
-        List<String> variants = v == null || v.isBlank() ? List.of(DUT_JVM_FLAGS) : List.of(v.split(";"));
+        List<String> variants = v == null || v.isBlank() ? List.of(DUT_JVM_FLAGS + " " + aot)
+                : Arrays.stream(v.split(";")).map(f -> f.replace("{flags}", DUT_JVM_FLAGS).replace("{aot}", aot)).toList();
         System.out.printf("Ocelot speaker JVM flags: %s%n", String.join(" | ", variants));
         List<List<Result>> oT = new ArrayList<>(), oR = new ArrayList<>();
         for (int i = 0; i < variants.size(); i++) {
@@ -222,7 +226,8 @@ public final class BgpScaleBench {
             public void close() {
                 try {
                     p.getOutputStream().close();
-                    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+                    // 60 s: a training run writes its AOT cache at exit (a child JVM assembles it).
+                    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
                 } catch (IOException | InterruptedException e) {
                     p.destroyForcibly();
                 }
