@@ -103,7 +103,9 @@ public final class Worker implements Agent {
                 work += n;
             }
         }
-        int expired = conntrack.expire(now, EXPIRY_BUDGET) + conntrack6.expire(now, EXPIRY_BUDGET);
+        // an empty table has nothing to expire: skip its sweep (IPv4-only nodes never pay for IPv6's)
+        int expired = (conntrack.size() > 0 ? conntrack.expire(now, EXPIRY_BUDGET) : 0)
+                + (conntrack6.size() > 0 ? conntrack6.expire(now, EXPIRY_BUDGET) : 0);
         if (expired > 0) counters.add(Counter.CT_EXPIRED, expired);
         return work;
     }
