@@ -42,8 +42,8 @@ public final class SharedClassifiers {
     private final Map<IpAddress, Set<EndpointKey>> endpointsByAddress = new HashMap<>();
     /** Named-port set members by address, so an endpoint's binding is a lookup, not a scan. */
     private final Map<IpSetKey, Map<IpAddress, Set<IpSetMember>>> namedPortIndex = new HashMap<>();
-    /** Own-side named-port sets per compiled policy/profile object (see StageKey.of); pruned on change. */
-    private final Map<CompiledRules, Set<IpSetKey>[]> ownSetsCache = new java.util.IdentityHashMap<>();
+    /** Own-side named-port sets per compiled policy/profile object and policy list; cleared on change. */
+    private final StageKey.OwnSetsCache ownSetsCache = new StageKey.OwnSetsCache();
     private long builds;
     private long patches;
 

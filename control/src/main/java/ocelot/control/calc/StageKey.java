@@ -89,18 +89,58 @@ final class StageKey {
      */
     static List<StageKey> of(DataplaneModel dataplane, DataplaneUpdate.EndpointUpdate endpoint, Direction direction,
                              BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> ownMembers) {
-        return of(dataplane, endpoint, direction, ownMembers, new java.util.IdentityHashMap<>());
+        return of(dataplane, endpoint, direction, ownMembers, new OwnSetsCache());
     }
 
     /**
-     * As above, with {@code ownSetsCache}: the own-side named-port sets of each {@link CompiledRules}
-     * object per direction, kept by the caller across endpoints (10k endpoints share ~1k policies;
-     * scanning their rules per endpoint was ~10% of a cold start). Entries are per object, so a
-     * policy update (a new object) never reads a stale entry.
+     * The own-side named-port sets of each {@link CompiledRules} object per direction, and their
+     * union per policy list (10k endpoints share ~1k lists; the union per endpoint was ~10% of
+     * the classifiers' cold start). Entries are valid while the dataplane's policy and profile
+     * objects are: {@link #clear()} on every policy or profile update.
      */
+    static final class OwnSetsCache {
+        private final Map<CompiledRules, Set<IpSetKey>[]> byRules = new java.util.IdentityHashMap<>();
+        @SuppressWarnings("unchecked")
+        private final Map<List<String>, Set<IpSetKey>>[] byPolicyList = new Map[] {new HashMap<>(), new HashMap<>()};
+
+        void clear() {
+            byRules.clear();
+            for (Map<List<String>, Set<IpSetKey>> m : byPolicyList) {
+                m.clear();
+            }
+        }
+
+        Set<IpSetKey> policies(DataplaneModel dataplane, List<String> names, Direction direction) {
+            Map<List<String>, Set<IpSetKey>> cache = byPolicyList[direction.ordinal()];
+            Set<IpSetKey> sets = cache.get(names);
+            if (sets == null) {
+                Set<IpSetKey> union = new LinkedHashSet<>();
+                for (String p : names) {
+                    union.addAll(rules(dataplane.policy(p), direction));
+                }
+                sets = union.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(union);
+                cache.put(List.copyOf(names), sets);
+            }
+            return sets;
+        }
+
+        @SuppressWarnings("unchecked")
+        Set<IpSetKey> rules(CompiledRules rules, Direction direction) {
+            Set<IpSetKey>[] both = byRules.computeIfAbsent(rules, r -> new Set[Direction.values().length]);
+            Set<IpSetKey> sets = both[direction.ordinal()];
+            if (sets == null) {
+                Set<IpSetKey> found = new LinkedHashSet<>();
+                ownSets(rules.rules(direction), direction, found);
+                sets = both[direction.ordinal()] = found.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(found);
+            }
+            return sets;
+        }
+    }
+
+    /** As above, with {@code ownSetsCache} kept by the caller across endpoints. */
     static List<StageKey> of(DataplaneModel dataplane, DataplaneUpdate.EndpointUpdate endpoint, Direction direction,
                              BiFunction<IpSetKey, IpAddress, Set<IpSetMember>> ownMembers,
-                             Map<CompiledRules, Set<IpSetKey>[]> ownSetsCache) {
+                             OwnSetsCache ownSetsCache) {
         List<IpAddress> addresses = endpoint.addresses();
         Map<IpAddress, IpAddress> canonical = canonical(addresses);
         // A family the endpoint has no address in gets a stand-in too: its rules can never see a
@@ -126,29 +166,14 @@ final class StageKey {
         List<StageKey> out = new ArrayList<>();
         List<String> policies = direction == Direction.INGRESS ? endpoint.ingressPolicies() : endpoint.egressPolicies();
         if (!policies.isEmpty()) {
-            Set<IpSetKey> sets = new LinkedHashSet<>();
-            for (String p : policies) {
-                sets.addAll(cachedOwnSets(dataplane.policy(p), direction, ownSetsCache));
-            }
+            Set<IpSetKey> sets = ownSetsCache.policies(dataplane, policies, direction);
             out.add(new StageKey(direction, true, policies, own, bind(sets, addresses, canonical, ownMembers)));
         }
         for (String id : endpoint.profiles()) {
-            Set<IpSetKey> sets = cachedOwnSets(dataplane.profile(id), direction, ownSetsCache);
+            Set<IpSetKey> sets = ownSetsCache.rules(dataplane.profile(id), direction);
             out.add(new StageKey(direction, false, List.of(id), own, bind(sets, addresses, canonical, ownMembers)));
         }
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<IpSetKey> cachedOwnSets(CompiledRules rules, Direction direction, Map<CompiledRules, Set<IpSetKey>[]> cache) {
-        Set<IpSetKey>[] both = cache.computeIfAbsent(rules, r -> new Set[Direction.values().length]);
-        Set<IpSetKey> sets = both[direction.ordinal()];
-        if (sets == null) {
-            Set<IpSetKey> found = new LinkedHashSet<>();
-            ownSets(rules.rules(direction), direction, found);
-            sets = both[direction.ordinal()] = found.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(found);
-        }
-        return sets;
     }
 
     /** The named-port sets read on the endpoint's side of {@code rules} (the expanded ones). */

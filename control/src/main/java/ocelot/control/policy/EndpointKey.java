@@ -18,6 +18,17 @@ public record EndpointKey(Kind kind, String node, String name) implements Compar
         return new EndpointKey(Kind.HOST, node, name);
     }
 
+    // Explicit, for the same reason as IpAddress's: the graph's indexes hash keys per match.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EndpointKey k && kind == k.kind && name.equals(k.name) && node.equals(k.node);
+    }
+
+    @Override
+    public int hashCode() {
+        return (kind.ordinal() * 31 + node.hashCode()) * 31 + name.hashCode();
+    }
+
     @Override
     public int compareTo(EndpointKey o) {
         int c = kind.compareTo(o.kind);
