@@ -57,7 +57,8 @@ public final class BgpScaleBench {
         String aotCache = System.getenv("OCELOT_DUT_AOT_CACHE");
         String aot = aotCache == null || aotCache.isBlank() ? "" : "-XX:AOTCache=" + aotCache;
         String v = System.getenv("OCELOT_DUT_VARIANTS");
-        List<String> variants = v == null || v.isBlank() ? List.of(DUT_JVM_FLAGS + " " + aot)
+        boolean aotForAll = "on".equals(System.getenv("OCELOT_AOT"));
+        List<String> variants = v == null || v.isBlank() ? List.of(DUT_JVM_FLAGS + (aotForAll ? " " + aot : ""))
                 : Arrays.stream(v.split(";")).map(f -> f.replace("{flags}", DUT_JVM_FLAGS).replace("{aot}", aot)).toList();
         System.out.printf("Ocelot speaker JVM flags: %s%n", String.join(" | ", variants));
         List<List<Result>> oT = new ArrayList<>(), oR = new ArrayList<>();
