@@ -34,6 +34,25 @@ class ConntrackTableTest {
     }
 
     @Test
+    void aCachedForwardingBelongsToItsDirectionTagAndPortAndDiesWithTheFlow() {
+        ConntrackTable ct = new ConntrackTable(16);
+        int f = ct.create(0x0A000001, 0x0A000002, 1000, 53, 0x0A000002, 0x0A000001, 53, 1000, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        long tag = 7L << 32 | 3;
+        ct.cacheForward(f << 1, tag, 2, 5, 0x0200_0000_0001L, 0xC0A80002);
+        assertTrue(ct.forwardCached(f << 1, tag, 2));
+        assertEquals(0x0200_0000_0001L | 5L << 48, ct.cachedMacPort(f << 1));
+        assertEquals(0xC0A80002, ct.cachedTunnel(f << 1));
+        assertTrue(!ct.forwardCached(f << 1 | 1, tag, 2), "the reply direction has its own");
+        assertTrue(!ct.forwardCached(f << 1, tag + 1, 2), "another neighbour version");
+        assertTrue(!ct.forwardCached(f << 1, 8L << 32 | 3, 2), "another snapshot generation");
+        assertTrue(!ct.forwardCached(f << 1, tag, 1), "another receiving port");
+        ct.remove(f);
+        int g = ct.create(0x0A000003, 0x0A000002, 1000, 53, 0x0A000002, 0x0A000003, 53, 1000, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        assertEquals(f, g, "the freed slot is reused");
+        assertTrue(!ct.forwardCached(g << 1, tag, 2), "a new flow in the slot starts without its predecessor's forwarding");
+    }
+
+    @Test
     void randomCreatesAndRemovesAgreeWithAModel() {
         ConntrackTable ct = new ConntrackTable(1024);
         Map<Long, Integer> model = new HashMap<>(); // (src, ports) -> flow
