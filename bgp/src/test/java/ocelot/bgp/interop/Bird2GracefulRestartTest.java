@@ -104,6 +104,7 @@ class Bird2GracefulRestartTest {
             // While we are away BIRD withdraws one of its routes: the restarted speaker must notice.
             b.reconfigure(birdConfig(birdPort, port, staticRoutes("10.20.0.0/24")));
 
+            long endOfRibsBefore = fib.endOfRibs.get();
             try (BgpSpeaker second = new BgpSpeaker(new SpeakerConfig(self, port, 64512, IpAddresses.toInt(self), 0, self, null), fib)) {
                 second.start(new RestartState(fib.routes.keySet(), 60));
                 assertTrue(second.selectionDeferred());
@@ -116,6 +117,7 @@ class Bird2GracefulRestartTest {
                 // BIRD's End-of-RIB ends our deferral; ours ends BIRD's graceful restart.
                 assertTrue(waitFor(WAIT, () -> !second.selectionDeferred()), "deferral still on: no End-of-RIB from BIRD?");
                 assertEquals(1, second.preservedRoutesSwept(), "only the route BIRD withdrew leaves the FIB");
+                assertTrue(fib.endOfRibs.get() > endOfRibsBefore, "the FIB is told of BIRD's End-of-RIB");
                 assertEquals(Set.of(birdKept), fib.routes.keySet());
                 assertEquals(1, fib.removals.get());
                 assertTrue(waitFor(WAIT, () -> b.log().contains("Neighbor graceful restart done")), b::log);

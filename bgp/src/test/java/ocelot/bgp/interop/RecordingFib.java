@@ -13,6 +13,7 @@ public final class RecordingFib implements FibSink {
     public final Map<Prefix, InetAddress> routes = new ConcurrentHashMap<>();
     public final AtomicLong installs = new AtomicLong();
     public final AtomicLong removals = new AtomicLong();
+    public final AtomicLong endOfRibs = new AtomicLong();
 
     @Override
     public void install(Prefix prefix, InetAddress nextHop) {
@@ -23,5 +24,10 @@ public final class RecordingFib implements FibSink {
     @Override
     public void remove(Prefix prefix) {
         if (routes.remove(prefix) != null) removals.incrementAndGet();
+    }
+
+    @Override
+    public void endOfRib() {
+        endOfRibs.incrementAndGet();
     }
 }
