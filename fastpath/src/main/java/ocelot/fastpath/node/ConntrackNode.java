@@ -9,6 +9,7 @@ import ocelot.fastpath.packet.Ipv4;
 import ocelot.fastpath.packet.Ipv6;
 import ocelot.fastpath.packet.PacketMemory;
 import ocelot.fastpath.packet.Transport;
+import ocelot.fastpath.state.ForwardingSnapshot;
 
 /**
  * ct-lookup: finds the flow of each IPv4 packet. A hit skips policy (replies and later packets
@@ -20,14 +21,16 @@ import ocelot.fastpath.packet.Transport;
  * <p>Established-flow fast path (nftables' flowtable offload, VPP's session cache): a hit whose
  * direction carries a forwarding result cached under the current tag (snapshot generation and
  * neighbour table version) for the same receiving port, with TTL left to forward, takes that
- * result (out port, next-hop MAC, tunnel) and skips route and policy: every input those used
+ * result (out port, next-hop MAC, tunnel), skips route and policy and, unless it is tunnelled, is
+ * rewritten right here ({@link RewriteNode#forwardPlain}): every input those used
  * for a tracked packet (destination, flow hash, snapshot, neighbours, rx port and source for
  * anti-spoofing) is part of the key or the tag, so the answer is theirs. Anything else takes
  * the full path, whose rewrite refreshes the cache.
  */
 public final class ConntrackNode {
     /** @param ct6 the worker's IPv6 flows (no NAT for IPv6; related ICMPv6 errors pass like ICMP ones) */
-    public void run(PacketVector v, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, long tag, CounterRecord counters) {
+    public void run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, long tag,
+                    CounterRecord counters) {
         HeaderBatch h = v.headers;
         int hits = 0;
         int cached = 0;
@@ -70,9 +73,13 @@ public final class ConntrackNode {
                 v.dstMac[i] = macPort & 0xFFFF_FFFF_FFFFL;
                 int tunnel = ct.cachedTunnel(ref);
                 v.tunnel[i] = tunnel;
-                if (tunnel != 0) v.headroomWanted++;
-                v.verdict[i] = PacketVector.CACHED;
                 cached++;
+                if (tunnel == 0) {
+                    RewriteNode.forwardPlain(v, i, s, ct, counters); // finished here, while its header is at hand
+                } else {
+                    v.headroomWanted++; // the outer header needs the burst's head adjustment: rewrite does it
+                    v.verdict[i] = PacketVector.CACHED;
+                }
             }
         }
         v.cached = cached;

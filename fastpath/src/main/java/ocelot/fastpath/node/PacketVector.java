@@ -18,7 +18,11 @@ public final class PacketVector {
     public static final int CONTINUE = -3;
     public static final int PUNT = -2;
     public static final int DROP = -1;
-    /** Forwarded from the flow's cached result (outPort, dstMac, tunnel set by conntrack); only rewrite is left. */
+    /**
+     * Forwarded from the flow's cached result through an IPIP tunnel (outPort, dstMac, tunnel set
+     * by conntrack); only rewrite's encapsulation is left. Untunnelled cache hits are rewritten by
+     * conntrack itself and leave it with their port as verdict.
+     */
     public static final int CACHED = -4;
 
     /** Kinds of frame the parser recognises. */

@@ -113,6 +113,21 @@ public final class RewriteNode {
 
     private int nextId() { return ipId = (ipId + 1) & 0xFFFF; }
 
+    /**
+     * The whole rewrite of an IPv4 packet forwarded without a tunnel (TTL with its checksum
+     * patch, source NAT, MACs), done by conntrack itself for an established flow's cached
+     * forwarding so the packet is finished in the pass that found its flow.
+     */
+    static void forwardPlain(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
+        long frame = v.address[i];
+        long ip = frame + v.l3Offset[i];
+        Ipv4.decrementTtl(ip);
+        if (v.snat[i]) snat(v, i, ip, s, ct, counters);
+        int out = v.outPort[i];
+        Ethernet.addresses(frame, v.dstMac[i], s.portMacs[out]);
+        v.verdict[i] = out;
+    }
+
     private static void snat(PacketVector v, int i, long ip, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
         int f = v.flow[i] >>> 1;
         int oldSrc = Ipv4.src(ip);

@@ -127,7 +127,7 @@ public final class Worker implements Agent {
         arp.run(v, s, neighbours, counters);
         nd.run(rx, v, s, neighbours, counters);
         decap.run(rx, v, s, counters);
-        ct.run(v, conntrack, conntrack6, timeouts, now, tag, counters);
+        ct.run(v, s, conntrack, conntrack6, timeouts, now, tag, counters);
         if (v.cached < n) { // a burst of established flows, all cached, has nothing to route or classify
             route.run(v, s, neighbours, now, counters);
             policy.run(v, s, conntrack, conntrack6, timeouts, now, counters);
