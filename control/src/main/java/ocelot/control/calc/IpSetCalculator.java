@@ -29,6 +29,8 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
     private final Set<IpSetKey> needsReplace = new HashSet<>();
     private final Set<IpSetKey> applied = new HashSet<>();
     private final Set<IpSetKey> deactivated = new HashSet<>();
+    /** Sets whose member map was handed out in a {@link FrozenMembers}: copied before the next write. */
+    private final Set<IpSetKey> frozen = new HashSet<>();
 
     /** An active rule reads {@code key}. */
     void ref(IpSetKey key) {
@@ -36,6 +38,7 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
             return;
         }
         members.put(key, new HashMap<>());
+        frozen.remove(key);
         needsReplace.add(key);
         deactivated.remove(key);
         List<IpSetKey> keys = keysBySelector.computeIfAbsent(key.selector(), s -> new ArrayList<>());
@@ -57,6 +60,7 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
         }
         refCounts.remove(key);
         members.remove(key);
+        frozen.remove(key);
         pendingAdded.remove(key);
         pendingRemoved.remove(key);
         needsReplace.remove(key);
@@ -100,9 +104,9 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
     /** Creations, replacements and deltas since the last flush; call before rules use the sets. */
     void emitUpserts(List<DataplaneUpdate> out) {
         for (IpSetKey key : needsReplace) {
-            // Set.of(array), not Set.copyOf: copyOf hashes every member into a HashSet first to
-            // drop duplicates (a map's keys have none), ~7% of a cold start in JFR.
-            out.add(new DataplaneUpdate.IpSetReplace(key, Set.of(members.get(key).keySet().toArray(IpSetMember[]::new))));
+            // The map's own key set, frozen (copy on the next write), not an immutable copy.
+            out.add(new DataplaneUpdate.IpSetReplace(key, new FrozenMembers(members.get(key).keySet())));
+            frozen.add(key);
             applied.add(key);
             pendingAdded.remove(key);
             pendingRemoved.remove(key);
@@ -141,9 +145,13 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
     }
 
     private void addMembers(IpSetKey key, Endpoint endpoint) {
-        Map<IpSetMember, Integer> counts = members.get(key);
+        List<IpSetMember> add = membersOf(key, endpoint);
+        if (add.isEmpty()) {
+            return;
+        }
+        Map<IpSetMember, Integer> counts = writable(key);
         boolean replaced = needsReplace.contains(key); // a set sent whole at the flush needs no delta
-        for (IpSetMember m : membersOf(key, endpoint)) {
+        for (IpSetMember m : add) {
             if (counts.merge(m, 1, Integer::sum) == 1 && !replaced) {
                 Set<IpSetMember> removed = pendingRemoved.get(key);
                 if (removed == null || !removed.remove(m)) {
@@ -154,8 +162,12 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
     }
 
     private void removeMembers(IpSetKey key, Endpoint endpoint) {
-        Map<IpSetMember, Integer> counts = members.get(key);
-        for (IpSetMember m : membersOf(key, endpoint)) {
+        List<IpSetMember> remove = membersOf(key, endpoint);
+        if (remove.isEmpty()) {
+            return;
+        }
+        Map<IpSetMember, Integer> counts = writable(key);
+        for (IpSetMember m : remove) {
             int left = counts.merge(m, -1, Integer::sum);
             if (left == 0) {
                 counts.remove(m);
@@ -167,6 +179,16 @@ final class IpSetCalculator implements LabelIndex.MatchListener {
                 }
             }
         }
+    }
+
+    /** The member counts of {@code key}, copied first if a {@link FrozenMembers} views them. */
+    private Map<IpSetMember, Integer> writable(IpSetKey key) {
+        Map<IpSetMember, Integer> counts = members.get(key);
+        if (frozen.remove(key)) {
+            counts = new HashMap<>(counts);
+            members.put(key, counts);
+        }
+        return counts;
     }
 
     private static List<IpSetMember> membersOf(IpSetKey key, Endpoint endpoint) {
