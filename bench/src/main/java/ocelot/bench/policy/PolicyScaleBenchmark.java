@@ -240,13 +240,13 @@ public final class PolicyScaleBenchmark {
         Integer[] byCpu = new Integer[coldCpu.length];
         Arrays.setAll(byCpu, i -> i);
         Arrays.sort(byCpu, (a, b) -> Long.compare(coldCpu[a], coldCpu[b]));
-        int last = byCpu[byCpu.length / 2]; // the median run
+        int median = byCpu[byCpu.length / 2];
         int best = byCpu[0] == 0 ? byCpu[1] : byCpu[0]; // the fastest run after the JIT's first
         System.out.printf("shared classifiers cold (empty -> every endpoint's classifiers compiled): first %.1f ms (cpu %.1f ms),"
                         + " median of %d %.1f ms (cpu %.1f ms: graph %.1f + dataplane/ipsets/classifiers %.1f); %d distinct stages for %d"
                         + " endpoints x 2 directions (%.0f acl rules per endpoint), IP set table %d members, %.1f MiB%n",
-                coldWall[0] / 1e6, coldCpu[0] / 1e6, coldCpu.length, coldWall[last] / 1e6, coldCpu[last] / 1e6, graphCpu[last] / 1e6,
-                (coldCpu[last] - graphCpu[last]) / 1e6, classifiers.distinctStages(),
+                coldWall[0] / 1e6, coldCpu[0] / 1e6, coldCpu.length, coldWall[median] / 1e6, coldCpu[median] / 1e6, graphCpu[median] / 1e6,
+                (coldCpu[median] - graphCpu[median]) / 1e6, classifiers.distinctStages(),
                 endpointCount, (double) rules / endpointCount, classifiers.ipSets().memberChanges(),
                 classifiers.ipSets().table().memoryBytes() / 1048576.0);
         System.out.printf("  best warm run: cpu %.1f ms (graph %.1f + dataplane/ipsets/classifiers %.1f), wall %.1f ms%n",
@@ -273,8 +273,8 @@ public final class PolicyScaleBenchmark {
         }
         String[] names = {"+acl label change", "+acl new endpoint", "+acl policy edit"};
         for (int kind = 0; kind < 3; kind++) {
-            report(names[kind] + " wall", wall[kind], coldWall[last]);
-            report(names[kind] + " cpu", cpu[kind], coldCpu[last]);
+            report(names[kind] + " wall", wall[kind], coldWall[median]);
+            report(names[kind] + " cpu", cpu[kind], coldCpu[median]);
         }
         System.out.printf("(%d classifier stages compiled, %d patched in place, %d IP set table member changes by %d changes)%n",
                 classifiers.builds() - builds0, classifiers.patches() - patches0, classifiers.ipSets().memberChanges() - members0,
