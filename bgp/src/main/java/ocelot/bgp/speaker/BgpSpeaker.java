@@ -456,8 +456,9 @@ public final class BgpSpeaker implements AutoCloseable {
         @Override
         public void update(Session s, BgpMessage.Update u) {
             if (u.isEndOfRib()) {
-                // RFC 4724 §4.2: End-of-RIB ends the helper's wait; what was not refreshed goes.
-                if (rib.sweepStale(ribPeer) > 0) rib.flush();
+                // RFC 4724 §4.2: End-of-RIB ends the helper's wait for its family; what was not refreshed
+                // in that family goes (another family's stale routes wait for their own marker).
+                if (rib.sweepStale(ribPeer, java.util.EnumSet.of(u.endOfRibFamily())) > 0) rib.flush();
                 fib.endOfRib();
                 // One End-of-RIB per negotiated family (an empty UPDATE, an empty MP_UNREACH_NLRI).
                 if (awaitingEndOfRib && ++endOfRibs >= s.families().size()) {

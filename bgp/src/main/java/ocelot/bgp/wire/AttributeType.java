@@ -192,6 +192,7 @@ public enum AttributeType {
                 return true;
             }
             d.sawMpUnreach = true;
+            if (!v.isReadable()) d.emptyUnreachFamily = f;
             return d.readNlri(v, f, d.withdrawn, this);
         }
         boolean present(PathAttributes a) { return false; }

@@ -53,15 +53,22 @@ public sealed interface BgpMessage {
      * {@code mpNlri} the MP_REACH NLRI (next hop: {@link PathAttributes#mpNextHop()}).
      * {@code handling} and {@code problems} carry the RFC 7606 verdict; the decoder has already
      * applied treat-as-withdraw by moving the NLRI into {@code withdrawn}.
+     * {@code emptyUnreachFamily} is the family an MP_UNREACH_NLRI without prefixes named (the
+     * End-of-RIB marker of a family other than IPv4, RFC 4724 §2), null when there was none.
      */
     record Update(List<Prefix> withdrawn, PathAttributes attributes, List<Prefix> nlri, List<Prefix> mpNlri,
-                  ErrorHandling handling, List<String> problems) implements BgpMessage {
+                  ErrorHandling handling, List<String> problems, AddressFamily emptyUnreachFamily) implements BgpMessage {
         public Update {
             withdrawn = List.copyOf(withdrawn);
             // A decoded PrefixList is already immutable; copying it would build a Prefix per route.
             nlri = nlri instanceof PrefixList ? nlri : List.copyOf(nlri);
             mpNlri = mpNlri instanceof PrefixList ? mpNlri : List.copyOf(mpNlri);
             problems = List.copyOf(problems);
+        }
+
+        public Update(List<Prefix> withdrawn, PathAttributes attributes, List<Prefix> nlri, List<Prefix> mpNlri,
+                      ErrorHandling handling, List<String> problems) {
+            this(withdrawn, attributes, nlri, mpNlri, handling, problems, null);
         }
 
         public Update(List<Prefix> withdrawn, PathAttributes attributes, List<Prefix> nlri, List<Prefix> mpNlri) {
@@ -72,10 +79,19 @@ public sealed interface BgpMessage {
             return UPDATE;
         }
 
-        /** RFC 4724 §2: an UPDATE with nothing in it marks End-of-RIB for IPv4 unicast. */
+        /**
+         * RFC 4724 §2: an UPDATE with nothing in it marks End-of-RIB for IPv4 unicast; one holding
+         * only an empty MP_UNREACH_NLRI marks it for that attribute's family.
+         */
         public boolean isEndOfRib() {
             return withdrawn.isEmpty() && nlri.isEmpty() && mpNlri.isEmpty()
                     && (attributes == null || attributes.equals(PathAttributes.EMPTY));
+        }
+
+        /** The family whose End-of-RIB this is, or null when it is no End-of-RIB. */
+        public AddressFamily endOfRibFamily() {
+            if (!isEndOfRib()) return null;
+            return emptyUnreachFamily != null ? emptyUnreachFamily : AddressFamily.IPV4_UNICAST;
         }
     }
 

@@ -160,7 +160,7 @@ public final class UpdateCodec {
         d.attrs.as4Path = null;
         d.attrs.as4Aggregator = null;
         PathAttributes attrs = !d.hasReachable() && !hasAny(d.attrs) ? null : d.attrs.build();
-        return new BgpMessage.Update(d.withdrawn, attrs, d.nlriList(), d.mpNlriList(), d.handling, d.problems);
+        return new BgpMessage.Update(d.withdrawn, attrs, d.nlriList(), d.mpNlriList(), d.handling, d.problems, d.emptyUnreachFamily);
     }
 
     private static boolean hasAny(PathAttributes.Builder b) {

@@ -19,6 +19,8 @@ final class UpdateDecoding {
     ErrorHandling handling = ErrorHandling.NONE;
     int resetSubcode = NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST;
     boolean sawMpUnreach;
+    /** The family of an MP_UNREACH_NLRI that held no prefixes (an End-of-RIB marker), else null. */
+    AddressFamily emptyUnreachFamily;
 
     UpdateDecoding(CodecOptions options, Set<AddressFamily> families) {
         this.options = options;

@@ -256,6 +256,14 @@ class MessageCodecTest {
         BgpMessage.Update v6 = (BgpMessage.Update) decode(Hex.update("", "80 0f 03 0002 01 // empty MP_UNREACH IPv6", ""),
                 CodecOptions.FOUR_OCTET_IBGP);
         assertTrue(v6.isEndOfRib());
+        assertEquals(AddressFamily.IPV4_UNICAST, v4.endOfRibFamily());
+        assertEquals(AddressFamily.IPV6_UNICAST, v6.endOfRibFamily());
+        // An MP_UNREACH_NLRI that withdraws something is no End-of-RIB.
+        BgpMessage.Update withdraw6 = (BgpMessage.Update) decode(
+                Hex.update("", "80 0f 08 0002 01 20 20010db8", ""), CodecOptions.FOUR_OCTET_IBGP);
+        assertFalse(withdraw6.isEndOfRib());
+        assertNull(withdraw6.endOfRibFamily());
+        assertEquals(1, withdraw6.withdrawn().size());
         assertFalse(((BgpMessage.Update) decode(Hex.update("", ALL_IPV4_ATTRIBUTES, "08 0a"), CodecOptions.FOUR_OCTET_IBGP)).isEndOfRib());
     }
 
