@@ -3,7 +3,6 @@ package ocelot.fastpath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,13 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import ocelot.acl.Action;
 import ocelot.acl.Rule;
-import ocelot.dpdk.DpdkPort;
 import ocelot.dpdk.Eal;
 import ocelot.dpdk.Mempool;
-import ocelot.dpdk.OcelotShim;
 import ocelot.fastpath.counter.Counter;
-import ocelot.fastpath.port.DpdkEthPort;
-import ocelot.fastpath.port.PortRole;
 import ocelot.fastpath.state.DataplaneState;
 import ocelot.fastpath.state.Endpoint;
 import ocelot.fastpath.state.Ip6;
@@ -52,49 +47,32 @@ class GoldenPcap6Test {
     @Test
     void ipv6PcapInPcapOut() throws Exception {
         Eal.initInMemory(512);
-        String[] names = {"w1", "w2", "fabric", "tap"};
-        PortRole[] roles = {PortRole.WORKLOAD, PortRole.WORKLOAD, PortRole.FABRIC, PortRole.EXCEPTION};
-        for (String n : names) PcapFile.write(dir.resolve(n + "_in.pcap"), List.of());
-        List<DpdkPort> devices = new ArrayList<>();
-        try (Mempool pool = Mempool.create("golden6_pool", 4095, 0, Mempool.DEFAULT_DATA_ROOM)) {
-            try {
-                String tag = Long.toString(ProcessHandle.current().pid());
-                for (String n : names) {
-                    devices.add(DpdkPort.createVdev("net_pcap_golden6_" + n + tag,
-                            "rx_pcap=" + dir.resolve(n + "_in.pcap") + ",tx_pcap=" + dir.resolve(n + "_out.pcap"),
-                            pool, DpdkPort.Config.defaults()));
-                }
-                List<DpdkEthPort> ports = new ArrayList<>();
-                for (int p = 0; p < names.length; p++) ports.add(new DpdkEthPort(names[p], devices.get(p), roles[p]));
-                long w1 = ports.get(0).mac(), w2 = ports.get(1).mac(), fab = ports.get(2).mac();
-                // net_pcap opens its files at start: stop, write the real inputs (they need the MACs), start again
-                for (DpdkPort d : devices) OcelotShim.ocelot_port_stop((short) d.id());
-                PcapFile.write(dir.resolve("w1_in.pcap"), List.of(
-                        Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 64),                       // a: forwarded, allowed
-                        Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 1),                        // b: hop limit expires
-                        Frames6.solicit(EP1, A1, "fe80::ecee:eeff:feee:eeee", 255),          // c: gateway solicited
-                        Frames6.udp(w1, EP1, A1, "fd00:66::7", 41001, 9, 64),                // d: via the fabric gateway
-                        Frames6.udp(w1, EP1, A1, A2, 41002, 22, 64)));                       // e: denied by ep2
-                PcapFile.write(dir.resolve("w2_in.pcap"), List.of(
-                        Frames6.udp(w2, EP2, A2, A1, 7777, 41000, 64),                       // f: reply of a
-                        Frames6.udp(w2, EP2, A2, A1, 7778, 41000, 64)));                     // g: ep1 default-deny
-                for (DpdkPort d : devices) assertEquals(0, OcelotShim.ocelot_port_start((short) d.id()));
+        try (Mempool pool = Mempool.create("golden6_pool", 4095, 0, Mempool.DEFAULT_DATA_ROOM);
+             GoldenPcapPorts pcap = new GoldenPcapPorts(dir, pool, "net_pcap_golden6_")) {
+            long w1 = pcap.mac(GoldenPcapPorts.W1), w2 = pcap.mac(GoldenPcapPorts.W2), fab = pcap.mac(GoldenPcapPorts.FABRIC);
+            pcap.input("w1", List.of(
+                    Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 64),                       // a: forwarded, allowed
+                    Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 1),                        // b: hop limit expires
+                    Frames6.solicit(EP1, A1, "fe80::ecee:eeff:feee:eeee", 255),          // c: gateway solicited
+                    Frames6.udp(w1, EP1, A1, "fd00:66::7", 41001, 9, 64),                // d: via the fabric gateway
+                    Frames6.udp(w1, EP1, A1, A2, 41002, 22, 64)));                       // e: denied by ep2
+            pcap.input("w2", List.of(
+                    Frames6.udp(w2, EP2, A2, A1, 7777, 41000, 64),                       // f: reply of a
+                    Frames6.udp(w2, EP2, A2, A1, 7778, 41000, 64)));                     // g: ep1 default-deny
+            pcap.start();
 
-                try (Fastpath fp = new Fastpath(ports, FastpathConfig.defaults(), new GoldenPcapTest.FakeClock())) {
-                    fp.control().publish(state());
-                    for (int c = 0; c < 20; c++) fp.pollOnce();
-                    long rx = fp.counters().get(Counter.RX);
-                    assertEquals(7, rx, fp.counters().describeNonZero());
-                    assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
-                    assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
-                    assertEquals(1, fp.counters().get(Counter.CT_HIT));
-                    assertEquals(1, fp.counters().ruleHits(40));
-                }
-                for (DpdkPort d : devices) OcelotShim.ocelot_port_stop((short) d.id()); // flushes the tx pcaps
-                checkOutputs(w1, w2, fab);
-            } finally {
-                for (DpdkPort d : devices) d.close();
+            try (Fastpath fp = new Fastpath(pcap.ports(), FastpathConfig.defaults(), new GoldenPcapTest.FakeClock())) {
+                fp.control().publish(state());
+                for (int c = 0; c < 20; c++) fp.pollOnce();
+                long rx = fp.counters().get(Counter.RX);
+                assertEquals(7, rx, fp.counters().describeNonZero());
+                assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
+                assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
+                assertEquals(1, fp.counters().get(Counter.CT_HIT));
+                assertEquals(1, fp.counters().ruleHits(40));
             }
+            pcap.stop(); // flushes the tx pcaps
+            checkOutputs(w1, w2, fab);
         }
     }
 
@@ -136,13 +114,9 @@ class GoldenPcap6Test {
 
     /** tshark must dissect every frame and find no bad checksum (validation on) and nothing malformed. */
     private static void tshark(Path pcap) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(),
-                "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                "-Y", "icmpv6.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 6291456",
-                "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertEquals(0, p.waitFor(), "tshark failed: " + out);
-        assertEquals("", out.replaceAll("(?m)^Running as user.*$", "").trim(), pcap.getFileName() + ": frames with bad checksums or malformed");
+        GoldenPcapPorts.tshark(pcap, List.of("udp.check_checksum:TRUE", "tcp.check_checksum:TRUE"),
+                "icmpv6.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 6291456",
+                "_ws.expert.message");
     }
 
     static DataplaneState state() {

@@ -1,9 +1,7 @@
 package ocelot.fastpath;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Tag;
@@ -12,13 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import ocelot.acl.Action;
 import ocelot.acl.Rule;
-import ocelot.dpdk.DpdkPort;
 import ocelot.dpdk.Eal;
 import ocelot.dpdk.Mempool;
-import ocelot.dpdk.OcelotShim;
 import ocelot.fastpath.counter.Counter;
-import ocelot.fastpath.port.DpdkEthPort;
-import ocelot.fastpath.port.PortRole;
 import ocelot.fastpath.state.DataplaneState;
 import ocelot.fastpath.state.Endpoint;
 import ocelot.fastpath.state.IpPool;
@@ -50,54 +44,37 @@ class GoldenPcapTest {
     @Test
     void pcapInPcapOut() throws Exception {
         Eal.initInMemory(512);
-        String[] names = {"w1", "w2", "fabric", "tap"};
-        PortRole[] roles = {PortRole.WORKLOAD, PortRole.WORKLOAD, PortRole.FABRIC, PortRole.EXCEPTION};
-        for (String n : names) PcapFile.write(dir.resolve(n + "_in.pcap"), List.of());
-        List<DpdkPort> devices = new ArrayList<>();
-        try (Mempool pool = Mempool.create("golden_pool", 4095, 0, Mempool.DEFAULT_DATA_ROOM)) {
-            try {
-                String tag = Long.toString(ProcessHandle.current().pid());
-                for (String n : names) {
-                    devices.add(DpdkPort.createVdev("net_pcap_golden_" + n + tag,
-                            "rx_pcap=" + dir.resolve(n + "_in.pcap") + ",tx_pcap=" + dir.resolve(n + "_out.pcap"),
-                            pool, DpdkPort.Config.defaults()));
-                }
-                List<DpdkEthPort> ports = new ArrayList<>();
-                for (int p = 0; p < names.length; p++) ports.add(new DpdkEthPort(names[p], devices.get(p), roles[p]));
-                long w1 = ports.get(0).mac(), w2 = ports.get(1).mac(), fab = ports.get(2).mac();
-                // net_pcap opens its files at start: stop, write the real inputs (they need the MACs), start again
-                for (DpdkPort d : devices) OcelotShim.ocelot_port_stop((short) d.id());
-                PcapFile.write(dir.resolve("w1_in.pcap"), List.of(
-                        Frames.udp(w1, EP1, "10.65.0.2", "10.65.0.3", 5000, 7000, 64, 20),           // a: forwarded
-                        Frames.udp(w1, EP1, "10.65.0.2", "10.65.0.3", 5000, 7000, 1, 20),            // b: TTL expires
-                        Frames.arpRequest(EP1, "10.65.0.2", "169.254.1.1"),                        // c: proxy ARP
-                        Frames.tcp(w1, EP1, "10.65.0.2", "10.65.1.7", 40000, 80, 0x02, 64),        // d: IPIP to node2
-                        Frames.tcp(w1, EP1, "10.65.0.2", "1.1.1.1", 40001, 443, 0x02, 64),         // e: SNAT
-                        Frames.tcp(w1, EP1, "10.65.0.2", "10.65.0.3", 40002, 80, 0x02, 64),        // f: allowed by ep2
-                        Frames.tcp(w1, EP1, "10.65.0.2", "10.65.0.3", 40003, 22, 0x02, 64)));      // g: denied by ep2
-                PcapFile.write(dir.resolve("w2_in.pcap"), List.of(
-                        Frames.tcp(w2, EP2, "10.65.0.3", "10.65.0.2", 80, 40002, 0x12, 64),        // h: reply of f
-                        Frames.tcp(w2, EP2, "10.65.0.3", "10.65.0.2", 40004, 80, 0x02, 64)));      // i: ep1 default-deny
-                PcapFile.write(dir.resolve("fabric_in.pcap"), List.of(
-                        Frames.ipip(fab, NODE2, "192.168.0.2", "192.168.0.10",
-                                Frames.tcp(0, 0, "10.65.1.7", "10.65.0.2", 80, 40000, 0x12, 63)),  // j: reply of d, tunnelled
-                        Frames.tcp(fab, GW, "1.1.1.1", "192.168.0.10", 443, 32768, 0x12, 60)));    // k: reply of e to the NAT port
-                for (DpdkPort d : devices) assertEquals(0, OcelotShim.ocelot_port_start((short) d.id()));
+        try (Mempool pool = Mempool.create("golden_pool", 4095, 0, Mempool.DEFAULT_DATA_ROOM);
+             GoldenPcapPorts pcap = new GoldenPcapPorts(dir, pool, "net_pcap_golden_")) {
+            long w1 = pcap.mac(GoldenPcapPorts.W1), w2 = pcap.mac(GoldenPcapPorts.W2), fab = pcap.mac(GoldenPcapPorts.FABRIC);
+            pcap.input("w1", List.of(
+                    Frames.udp(w1, EP1, "10.65.0.2", "10.65.0.3", 5000, 7000, 64, 20),           // a: forwarded
+                    Frames.udp(w1, EP1, "10.65.0.2", "10.65.0.3", 5000, 7000, 1, 20),            // b: TTL expires
+                    Frames.arpRequest(EP1, "10.65.0.2", "169.254.1.1"),                        // c: proxy ARP
+                    Frames.tcp(w1, EP1, "10.65.0.2", "10.65.1.7", 40000, 80, 0x02, 64),        // d: IPIP to node2
+                    Frames.tcp(w1, EP1, "10.65.0.2", "1.1.1.1", 40001, 443, 0x02, 64),         // e: SNAT
+                    Frames.tcp(w1, EP1, "10.65.0.2", "10.65.0.3", 40002, 80, 0x02, 64),        // f: allowed by ep2
+                    Frames.tcp(w1, EP1, "10.65.0.2", "10.65.0.3", 40003, 22, 0x02, 64)));      // g: denied by ep2
+            pcap.input("w2", List.of(
+                    Frames.tcp(w2, EP2, "10.65.0.3", "10.65.0.2", 80, 40002, 0x12, 64),        // h: reply of f
+                    Frames.tcp(w2, EP2, "10.65.0.3", "10.65.0.2", 40004, 80, 0x02, 64)));      // i: ep1 default-deny
+            pcap.input("fabric", List.of(
+                    Frames.ipip(fab, NODE2, "192.168.0.2", "192.168.0.10",
+                            Frames.tcp(0, 0, "10.65.1.7", "10.65.0.2", 80, 40000, 0x12, 63)),  // j: reply of d, tunnelled
+                    Frames.tcp(fab, GW, "1.1.1.1", "192.168.0.10", 443, 32768, 0x12, 60)));    // k: reply of e to the NAT port
+            pcap.start();
 
-                try (Fastpath fp = new Fastpath(ports, FastpathConfig.defaults(), new FakeClock())) {
-                    fp.control().publish(state());
-                    for (int c = 0; c < 20; c++) fp.pollOnce();
-                    long rx = fp.counters().get(Counter.RX);
-                    assertEquals(11, rx, fp.counters().describeNonZero());
-                    assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
-                    assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
-                    assertEquals(1, fp.counters().ruleHits(7));
-                }
-                for (DpdkPort d : devices) OcelotShim.ocelot_port_stop((short) d.id()); // flushes the tx pcaps
-                checkOutputs(w1, w2, fab);
-            } finally {
-                for (DpdkPort d : devices) d.close();
+            try (Fastpath fp = new Fastpath(pcap.ports(), FastpathConfig.defaults(), new FakeClock())) {
+                fp.control().publish(state());
+                for (int c = 0; c < 20; c++) fp.pollOnce();
+                long rx = fp.counters().get(Counter.RX);
+                assertEquals(11, rx, fp.counters().describeNonZero());
+                assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
+                assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
+                assertEquals(1, fp.counters().ruleHits(7));
             }
+            pcap.stop(); // flushes the tx pcaps
+            checkOutputs(w1, w2, fab);
         }
     }
 
@@ -151,13 +128,8 @@ class GoldenPcapTest {
 
     /** tshark must dissect every frame and find no bad checksum (validation turned on). */
     private static void tshark(Path pcap) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(),
-                "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
-                "-Y", "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.malformed",
-                "-T", "fields", "-e", "frame.number").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertEquals(0, p.waitFor(), "tshark failed: " + out);
-        assertEquals("", out.replaceAll("(?m)^Running as user.*$", "").trim(), pcap.getFileName() + ": frames with bad checksums or malformed");
+        GoldenPcapPorts.tshark(pcap, List.of("ip.check_checksum:TRUE", "tcp.check_checksum:TRUE", "udp.check_checksum:TRUE"),
+                "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.malformed");
     }
 
     static DataplaneState state() {
