@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import ocelot.bgp.wire.Prefix;
 import ocelot.control.datastore.EmbeddedDatastore;
 import ocelot.control.datastore.ResourceStore;
@@ -53,10 +52,8 @@ class NodeAgentBirdTest {
                     new NodeResource("rack1-b", new NodeResource.Bgp(null, Cidr.parseInterface("127.9.0.2/8"), null)),
                     reflector));
             BlockAffinityIpam ipam = new BlockAffinityIpam(store);
-            IpAddress ip1 = ipam.assign(new BlockAffinityIpam.AssignRequest("rack1-a", "w1", 4, Map.of())).address();
-            IpAddress ip2 = ipam.assign(new BlockAffinityIpam.AssignRequest("rack1-b", "w2", 4, Map.of())).address();
-            Prefix block1 = Prefix.parse(new Cidr(ip1, 26).masked().toString());
-            Prefix block2 = Prefix.parse(new Cidr(ip2, 26).masked().toString());
+            Prefix block1 = NodeTesting.assignBlock(ipam, "rack1-a", "w1");
+            Prefix block2 = NodeTesting.assignBlock(ipam, "rack1-b", "w2");
             Prefix birdRoute = Prefix.parse("10.99.0.0/24");
 
             String config = """

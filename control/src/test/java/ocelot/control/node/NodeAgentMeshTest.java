@@ -56,10 +56,8 @@ class NodeAgentMeshTest {
                     new NodeResource("node1", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.1/8"), null)),
                     new NodeResource("node2", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.2/8"), null))));
             BlockAffinityIpam ipam = new BlockAffinityIpam(store);
-            IpAddress ip1 = ipam.assign(new BlockAffinityIpam.AssignRequest("node1", "w1", 4, Map.of())).address();
-            IpAddress ip2 = ipam.assign(new BlockAffinityIpam.AssignRequest("node2", "w2", 4, Map.of())).address();
-            Prefix block1 = Prefix.parse(new Cidr(ip1, 26).masked().toString());
-            Prefix block2 = Prefix.parse(new Cidr(ip2, 26).masked().toString());
+            Prefix block1 = NodeTesting.assignBlock(ipam, "node1", "w1");
+            Prefix block2 = NodeTesting.assignBlock(ipam, "node2", "w2");
 
             LearnedRouteTable fib1 = new LearnedRouteTable("node1");
             LearnedRouteTable fib2 = new LearnedRouteTable("node2");
@@ -126,8 +124,7 @@ class NodeAgentMeshTest {
                     new IpPool(Cidr.parse("10.67.0.0/16"), null, true, null, null),
                     new NodeResource("node1", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.1/8"), null)),
                     new NodeResource("node2", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.2/8"), null))));
-            IpAddress ip2 = new BlockAffinityIpam(store).assign(new BlockAffinityIpam.AssignRequest("node2", "w2", 4, Map.of())).address();
-            Prefix block2 = Prefix.parse(new Cidr(ip2, 26).masked().toString());
+            Prefix block2 = NodeTesting.assignBlock(new BlockAffinityIpam(store), "node2", "w2");
             LearnedRouteTable fib1 = new LearnedRouteTable("node1");
             try (BgpNodeAgent n1 = new BgpNodeAgent(store, "node1", port, fib1, Clock.systemUTC());
                  BgpNodeAgent n2 = new BgpNodeAgent(store, "node2", port, new LearnedRouteTable("node2"), Clock.systemUTC())) {

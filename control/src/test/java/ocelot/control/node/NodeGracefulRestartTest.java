@@ -9,13 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import ocelot.bgp.wire.Prefix;
 import ocelot.control.datastore.EmbeddedDatastore;
 import ocelot.control.datastore.ResourceStore;
 import ocelot.control.ipam.BlockAffinityIpam;
 import ocelot.control.resource.Cidr;
-import ocelot.control.resource.IpAddress;
 import ocelot.control.resource.IpPool;
 import ocelot.control.resource.NodeResource;
 import org.junit.jupiter.api.Test;
@@ -42,10 +40,8 @@ class NodeGracefulRestartTest {
                     new NodeResource("node1", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.1/8"), null)),
                     new NodeResource("node2", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.2/8"), null))));
             BlockAffinityIpam ipam = new BlockAffinityIpam(store);
-            IpAddress ip1 = ipam.assign(new BlockAffinityIpam.AssignRequest("node1", "w1", 4, Map.of())).address();
-            IpAddress ip2 = ipam.assign(new BlockAffinityIpam.AssignRequest("node2", "w2", 4, Map.of())).address();
-            Prefix block1 = Prefix.parse(new Cidr(ip1, 26).masked().toString());
-            Prefix block2 = Prefix.parse(new Cidr(ip2, 26).masked().toString());
+            Prefix block1 = NodeTesting.assignBlock(ipam, "node1", "w1");
+            Prefix block2 = NodeTesting.assignBlock(ipam, "node2", "w2");
             Path run1 = dir.resolve("run1");
 
             try (NodeProcess node2 = NodeProcess.start(store, "node2", port, dir.resolve("run2"), Clock.systemUTC())) {

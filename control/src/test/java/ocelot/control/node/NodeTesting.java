@@ -6,9 +6,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** Condition waits with a deadline (never a sleep as an assertion) and port picking for node tests. */
+import ocelot.bgp.wire.Prefix;
+import ocelot.control.ipam.BlockAffinityIpam;
+import ocelot.control.resource.Cidr;
+import ocelot.control.resource.IpAddress;
+
+/** Condition waits with a deadline (never a sleep as an assertion), port picking and IPAM blocks for node tests. */
 final class NodeTesting {
     private static final long TIMEOUT_NANOS = 60_000_000_000L;
 
@@ -51,5 +57,11 @@ final class NodeTesting {
             }
         }
         return true;
+    }
+
+    /** Assigns one IPv4 address to {@code workload} on {@code node}; returns its /26 block, the route the node announces. */
+    static Prefix assignBlock(BlockAffinityIpam ipam, String node, String workload) {
+        IpAddress ip = ipam.assign(new BlockAffinityIpam.AssignRequest(node, workload, 4, Map.of())).address();
+        return Prefix.parse(new Cidr(ip, 26).masked().toString());
     }
 }
