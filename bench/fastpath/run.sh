@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Full-pipeline Mpps on one core beside dpdk-testpmd io-forward, same pcap source and sink
-# devices, same machine, same run. Only the ratios mean anything across machines.
-#   bench/fastpath/run.sh [SECONDS] [FLOWS] [ROUTES] [RULES]
+# Full-pipeline Mpps on one core on two device sets, same machine, same run. Only the ratios
+# mean anything across machines.
+#  1. net_pcap (infinite_rx) -> net_null: the pipeline, the FFM io loop, and dpdk-testpmd
+#     io-forward on the same devices. net_pcap allocates and copies every frame on the
+#     forwarding core, so this set charges the forwarder a NIC's DMA work.
+#  2. net_ring -> net_ring (RingThroughput): a feeder thread on the other CPU keeps the rx ring
+#     full and recycles the forwarded frames; the pipeline alternated with testpmd's io engine
+#     in C (ring_feeder.c, built here) on the same ports and feeder, ROUNDS slices each.
+#   bench/fastpath/run.sh [SECONDS] [FLOWS] [ROUTES] [RULES] [ROUNDS] [INFLIGHT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_RUN=${1:-5}
 FLOWS=${2:-1024}
 ROUTES=${3:-100000}
 RULES=${4:-100}
+ROUNDS=${5:-9}
+INFLIGHT=${6:-8192}
+RING_SLICE=${RING_SLICE:-1}
 export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 work=$(mktemp -d /tmp/ocelot-fastpath-bench.XXXXXX)
@@ -19,6 +28,8 @@ mvn -q -B -o -pl fastpath install -DskipTests
 mvn -q -B -o -pl fastpath dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cp="$PWD/fastpath/target/classes:$(cat "$work/cp.txt")"
 javac --release 25 --add-modules jdk.incubator.vector -nowarn -cp "$cp" -d "$work/classes" bench/src/main/java/ocelot/bench/fastpath/*.java
+gcc -O3 -march=native -Wall -shared -fPIC -o "$work/libfp_ring.so" bench/fastpath/ring_feeder.c \
+  $(pkg-config --cflags --libs libdpdk) -lrte_net_ring
 PMD=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* | sort | tail -1)
 
 echo "machine: $(lscpu | grep 'Model name' | sed 's/.*: *//')"
@@ -50,3 +61,10 @@ testpmd_mpps=$(awk -v r="${rx:-0}" -v t="$ticks" -v hz="$hz" 'BEGIN { if (t > 0)
 echo "testpmd-io-forward-mpps $testpmd_mpps (cpu time; wall-clock median Rx-pps $(awk -v p="$wall_pps" 'BEGIN {printf "%.2f", p/1e6}'))"
 pipeline=$(awk '/ocelot-pipeline-mpps/ {print $2}' "$work/ocelot.txt")
 awk -v a="$pipeline" -v b="$testpmd_mpps" 'BEGIN { if (b > 0) printf "ocelot-pipeline-vs-testpmd-io-ratio %.3f\n", a/b }'
+
+echo "== net_ring ports, feeder thread on the other CPU ($INFLIGHT frames in flight): pipeline vs testpmd's io engine (C), alternating, $ROUNDS rounds of ${RING_SLICE}s"
+java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx2g \
+  -Docelot.native.lib="$PWD/native/target/native/libocelot_dpdk.so" \
+  -cp "$work/classes:$cp" ocelot.bench.fastpath.RingThroughput "$work/libfp_ring.so" "$ROUNDS" "$RING_SLICE" "$FLOWS" "$ROUTES" "$RULES" "$INFLIGHT" \
+  2>&1 | grep -E '^(ring-|round|counters)|Exception|at '
+echo "load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -164,6 +164,14 @@ public final class PipelineThroughput {
     public static void writePcap(Path file, int flows) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(24 + flows * (16 + 60)).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        byte[] all = frames(flows);
+        for (int f = 0; f < flows; f++) b.putInt(0).putInt(f).putInt(60).putInt(60).put(all, f * 60, 60);
+        Files.write(file, b.array());
+    }
+
+    /** The same frames back to back, {@code flows} × 60 bytes (flow f has UDP source port 1024 + f). */
+    public static byte[] frames(int flows) {
+        byte[] all = new byte[flows * 60];
         for (int f = 0; f < flows; f++) {
             byte[] frame = new byte[60];
             ByteBuffer e = ByteBuffer.wrap(frame);
@@ -172,9 +180,9 @@ public final class PipelineThroughput {
                     .put((byte) 64).put((byte) 17).putShort((short) 0).putInt(0x0A41_0002).putInt(0x0A41_0003);
             e.putShort((short) (1024 + f % 60000)).putShort((short) 7000).putShort((short) 26).putShort((short) 0);
             e.putShort(24, (short) checksum(frame, 14, 20));
-            b.putInt(0).putInt(f).putInt(60).putInt(60).put(frame);
+            System.arraycopy(frame, 0, all, f * 60, 60);
         }
-        Files.write(file, b.array());
+        return all;
     }
 
     static int checksum(byte[] d, int off, int len) {
