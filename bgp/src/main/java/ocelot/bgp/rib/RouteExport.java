@@ -65,17 +65,22 @@ final class RouteExport {
         // RFC 4760 §3: an IPv6-only UPDATE SHOULD NOT carry NEXT_HOP; IPv4 NLRI use NEXT_HOP.
         if (v4) b.mpNextHop(null);
         else b.nextHop(null);
-        return b.build();
+        PathAttributes out = b.build();
+        // RFC 2545 §3: an IPv6 route needs an IPv6 next hop; with none to give it is not sent
+        // (sending MP_REACH_NLRI without one failed the encoder and reset the session).
+        return !v4 && out.mpNextHop() == null ? null : out;
     }
 
-    private static void setNextHop(PathAttributes.Builder b, boolean v4, InetAddress nh, UpdateGroup.Key group) {
+    private void setNextHop(PathAttributes.Builder b, boolean v4, InetAddress nh, UpdateGroup.Key group) {
         if (nh == null) return;
         if (v4 && nh.getAddress().length == 4) {
             b.nextHop(nh);
         } else if (!v4 && nh.getAddress().length == 16) {
             b.mpNextHop(nh);
-        } else if (!v4 && group.localAddressV6() != null) {
-            b.mpNextHop(group.localAddressV6());
+        } else if (!v4) {
+            // IPv6 over an IPv4 session (eBGP, next-hop-self): our own IPv6 address, the node's when the
+            // session has none, never the previous hop's, which the peer may not reach (RFC 4271 §5.1.3).
+            b.mpNextHop(group.localAddressV6() != null ? group.localAddressV6() : config.localNextHopV6());
         }
     }
 }

@@ -151,6 +151,35 @@ class RibTest {
         assertEquals(0, sent.clusterListLength());
     }
 
+    /**
+     * IPv6 routes to an eBGP peer over an IPv4 session carry our IPv6 address as next hop (RFC 2545
+     * §3), local and relayed alike; with no IPv6 address configured they are not sent at all (found
+     * by FrrInteropTest: MP_REACH_NLRI without a next hop failed the encoder and reset the session).
+     */
+    @Test
+    void ipv6ToExternalPeerOverIpv4SessionNamesOurIpv6NextHop() {
+        InetAddress selfV6 = IpAddresses.inet("fd00::1");
+        Rib rib = new Rib(new RibConfig(AS, ROUTER_ID, 0, SELF, selfV6), fib, UnpooledByteBufAllocator.DEFAULT);
+        Receiver ext = new Receiver();
+        RibPeer ibgp = peer(rib, "10.0.0.4", AS, false, new Receiver());
+        peer(rib, "10.0.0.2", 65001, false, ext);
+        rib.announceLocal(Prefix.parse("2001:db8:1::/48"));
+        rib.update(ibgp, new BgpMessage.Update(List.of(), attrs("10.0.0.4", 65100).mpNextHop(IpAddresses.inet("fd00::4")).build(),
+                List.of(), List.of(Prefix.parse("2001:db8:2::/48"))));
+        rib.flush();
+        assertEquals(selfV6, ext.table.get(Prefix.parse("2001:db8:1::/48")).mpNextHop());
+        assertEquals(selfV6, ext.table.get(Prefix.parse("2001:db8:2::/48")).mpNextHop());
+        assertEquals(AsPath.sequence(AS, 65100), ext.table.get(Prefix.parse("2001:db8:2::/48")).asPath());
+
+        Rib v4Only = rib(0);
+        Receiver ext2 = new Receiver();
+        peer(v4Only, "10.0.0.2", 65001, false, ext2);
+        v4Only.announceLocal(Prefix.parse("2001:db8:1::/48"));
+        v4Only.announceLocal(Prefix.parse("192.0.2.0/24"));
+        v4Only.flush();
+        assertEquals(java.util.Set.of(Prefix.parse("192.0.2.0/24")), ext2.table.keySet());
+    }
+
     @Test
     void importRefusesLoops() {
         Rib rib = rib(IpAddresses.toInt(IpAddresses.inet("10.255.0.1")));
