@@ -1,0 +1,140 @@
+package ocelot.bgp.interop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static ocelot.bgp.interop.BirdDaemon.waitFor;
+
+/**
+ * A real FRR {@code bgpd} (Debian's {@code frr}) run standalone: no zebra ({@code -Z}, so no
+ * kernel routes and no next-hop tracking through zebra), its own config, pid file and vty socket
+ * under a temp directory, BGP listening only on the address and port the test picked. Queried
+ * with {@code vtysh --vty_socket}; {@link #close()} kills it and deletes the directory, even
+ * after failures.
+ */
+public final class FrrDaemon implements AutoCloseable {
+    static final Path BGPD = Path.of("/usr/lib/frr/bgpd");
+    static final Path VTYSH = Path.of("/usr/bin/vtysh");
+
+    private final Path dir;
+    private final Path config;
+    private final String address;
+    private final int port;
+    private Process process;
+
+    private FrrDaemon(Path dir, String address, int port) {
+        this.dir = dir;
+        this.config = dir.resolve("bgpd.conf");
+        this.address = address;
+        this.port = port;
+    }
+
+    /** Starts bgpd listening on {@code address:port} with {@code configText} (FRR's bgpd.conf syntax). */
+    public static FrrDaemon start(String address, int port, String configText) throws IOException {
+        FrrDaemon d = new FrrDaemon(Files.createTempDirectory("ocelot-frr-"), address, port);
+        try {
+            Files.writeString(d.config, configText);
+            d.launch();
+            return d;
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private void launch() throws IOException {
+        Files.deleteIfExists(dir.resolve("bgpd.vty"));
+        // -S: no user/capability switch (the test's user owns the temp dir); -n/-Z: no kernel, no zebra;
+        // -P 0: no TCP vty, only the unix socket in our directory.
+        ProcessBuilder pb = new ProcessBuilder(BGPD.toString(), "-f", config.toString(), "-i", dir.resolve("bgpd.pid").toString(),
+                "--vty_socket", dir.toString(), "-Z", "-n", "-S", "-l", address, "-p", Integer.toString(port), "-P", "0");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("bgpd.log").toFile()));
+        process = pb.start();
+        if (!waitFor(Duration.ofSeconds(20), () -> !process.isAlive()
+                || (Files.exists(dir.resolve("bgpd.vty")) && vtysh("show running-config").contains("router bgp")))) {
+            throw new IllegalStateException("FRR bgpd did not answer on its vty socket; log:\n" + log());
+        }
+        if (!process.isAlive()) throw new IllegalStateException("FRR bgpd exited with " + process.exitValue() + "; log:\n" + log());
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("bgpd.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Runs vtysh commands against this bgpd (each one a {@code -c}) and returns the output. */
+    public String vtysh(String... commands) {
+        List<String> cmd = new ArrayList<>(List.of(VTYSH.toString(), "--vty_socket", dir.toString(), "-d", "bgpd"));
+        for (String c : commands) {
+            cmd.add("-c");
+            cmd.add(c);
+        }
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("vtysh " + String.join("; ", commands) + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Applies configuration lines in {@code configure terminal} (not written to bgpd.conf). */
+    public void configure(String... lines) {
+        String[] all = new String[lines.length + 1];
+        all[0] = "configure terminal";
+        System.arraycopy(lines, 0, all, 1, lines.length);
+        String out = vtysh(all);
+        if (out.contains("% ")) throw new IllegalStateException("vtysh rejected " + String.join("; ", lines) + ":\n" + out);
+    }
+
+    /** The prefix's detail from the IPv4 or IPv6 unicast table; empty when bgpd has no path for it. */
+    public String route(String prefix) {
+        String afi = prefix.contains(":") ? "ipv6" : "ipv4";
+        String out = vtysh("show bgp " + afi + " unicast " + prefix);
+        return out.contains("Network not in table") ? "" : out;
+    }
+
+    public boolean established(String neighbor) {
+        return vtysh("show bgp neighbors " + neighbor).contains("BGP state = Established");
+    }
+
+    /** SIGKILL (no NOTIFICATION, as a crash), then the same bgpd.conf again. */
+    public void restart() throws IOException {
+        stop();
+        launch();
+    }
+
+    private void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (var s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir cleanup is best effort
+        }
+    }
+}
