@@ -1,0 +1,152 @@
+package ocelot.bgp.interop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static ocelot.bgp.interop.BirdDaemon.waitFor;
+
+/**
+ * A real GoBGP ({@code gobgpd}, Debian's {@code gobgpd}) with a TOML config in a temp directory,
+ * its gRPC API on a 127/8 port picked here (pprof off, so nothing listens on the default 6060),
+ * driven and queried with the {@code gobgp} CLI. GoBGP has no static routes in its config: the
+ * test adds them through the API, and a restarted gobgpd starts with none. {@link #close()} kills
+ * it and deletes the directory, even after failures.
+ */
+public final class GoBgpDaemon implements AutoCloseable {
+    static final Path GOBGPD = Path.of("/usr/bin/gobgpd");
+    static final Path GOBGP = Path.of("/usr/bin/gobgp");
+
+    private final Path dir;
+    private final Path config;
+    private final String address;
+    private final int apiPort;
+    private Process process;
+
+    private GoBgpDaemon(Path dir, String address) {
+        this.dir = dir;
+        this.config = dir.resolve("gobgpd.toml");
+        this.address = address;
+        this.apiPort = Loopback.freePort(address);
+    }
+
+    /** Starts gobgpd with {@code toml}; its API listens on {@code address} and a free port. */
+    public static GoBgpDaemon start(String address, String toml) throws IOException {
+        GoBgpDaemon d = new GoBgpDaemon(Files.createTempDirectory("ocelot-gobgp-"), address);
+        try {
+            Files.writeString(d.config, toml);
+            d.launch();
+            return d;
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private void launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(GOBGPD.toString(), "-f", config.toString(), "-t", "toml", "-p", "-l", "info",
+                "--api-hosts", address + ":" + apiPort, "--pprof-disable");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gobgpd.log").toFile()));
+        process = pb.start();
+        if (!waitFor(Duration.ofSeconds(20), () -> !process.isAlive() || run(List.of("global")).contains("AS:"))) {
+            throw new IllegalStateException("gobgpd did not answer on its API; log:\n" + log());
+        }
+        if (!process.isAlive()) throw new IllegalStateException("gobgpd exited with " + process.exitValue() + "; log:\n" + log());
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("gobgpd.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Runs {@code gobgp <args>} against this daemon; output, or an exception naming the command and its output. */
+    public String gobgp(String... args) {
+        String out = run(List.of(args));
+        if (out.startsWith("exit ")) throw new IllegalStateException("gobgp " + String.join(" ", args) + " failed: " + out);
+        return out;
+    }
+
+    /** Output of the CLI, or "exit N: output" when it failed. */
+    private String run(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(GOBGP.toString(), "-u", address, "-p", Integer.toString(apiPort)));
+        cmd.addAll(args);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "exit timeout: " + out;
+            }
+            return p.exitValue() == 0 ? out : "exit " + p.exitValue() + ": " + out;
+        } catch (IOException e) {
+            throw new IllegalStateException("gobgp " + String.join(" ", args) + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String family(String prefix) {
+        return prefix.contains(":") ? "ipv6" : "ipv4";
+    }
+
+    /** Originates {@code prefix} with path attributes in the CLI's words ("nexthop X", "community A:B", ...). */
+    public void addRoute(String prefix, String... attributes) {
+        List<String> args = new ArrayList<>(List.of("global", "rib", "add", "-a", family(prefix), prefix));
+        args.addAll(List.of(attributes));
+        gobgp(args.toArray(String[]::new));
+    }
+
+    public void deleteRoute(String prefix) {
+        gobgp("global", "rib", "del", "-a", family(prefix), prefix);
+    }
+
+    /** The prefix's line(s) in the global RIB ("Next Hop", "AS_PATH", "Attrs"); empty when GoBGP has no path. */
+    public String route(String prefix) {
+        String out = run(List.of("global", "rib", "-a", family(prefix), prefix));
+        return out.startsWith("exit ") || out.contains("Network not in table") ? "" : out;
+    }
+
+    public String neighbor(String neighbor) {
+        return run(List.of("neighbor", neighbor));
+    }
+
+    public boolean established(String neighbor) {
+        return neighbor(neighbor).toLowerCase(java.util.Locale.ROOT).contains("bgp state = established");
+    }
+
+    /** SIGKILL (no NOTIFICATION, as a crash), then the same config again; routes added through the API are gone. */
+    public void restart() throws IOException {
+        stop();
+        launch();
+    }
+
+    private void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (var s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir cleanup is best effort
+        }
+    }
+}
