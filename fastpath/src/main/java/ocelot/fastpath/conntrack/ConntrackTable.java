@@ -318,6 +318,9 @@ public final class ConntrackTable {
 
     public int state(int f) { return (rec[f << 4 | META] >>> 8) & 0xFF; }
 
+    /** Flow slot {@code f}'s expiry in ticks of 2^20 ns (0 = a free slot). */
+    public int expiryTick(int f) { return expiry[f]; }
+
     public int size() { return live; }
 
     public int capacity() { return flowCapacity; }

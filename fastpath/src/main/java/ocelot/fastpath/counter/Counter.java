@@ -34,6 +34,7 @@ public enum Counter {
     ND_SOLICITS(19, "nd_solicits_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations sent to resolve a fabric next hop"),
     ND_ADVERTS(18, "nd_adverts_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations answered (proxy for endpoint gateways, the node address)"),
     FLOW_CACHE_HIT(20, "flow_cache_hits", Kind.TRAFFIC, "packets of established flows forwarded from the result cached in their conntrack entry (route and policy skipped)"),
+    FLOW_FUSED(21, "flow_fused_forwards", Kind.TRAFFIC, "flow cache hits forwarded by the fused one-pass path (parse, lookup and rewrite together) rather than by the node graph"),
 
     DROP_RUNT(32, "drop_runt", Kind.DROP, "frame shorter than its Ethernet/VLAN header"),
     DROP_MULTI_SEGMENT(33, "drop_multi_segment", Kind.DROP, "chained mbuf (jumbo) not supported by the pipeline"),

@@ -129,13 +129,17 @@ public final class RewriteNode {
     }
 
     private static void snat(PacketVector v, int i, long ip, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
-        int f = v.flow[i] >>> 1;
+        long l4 = v.address[i] + v.l4Offset[i] + (v.headDelta[i] != 0 ? IPIP_HEADROOM : 0);
+        snat(ip, l4, v.headers.protocol[i], v.flow[i] >>> 1, ct, counters);
+    }
+
+    /** Source NAT of flow {@code f}'s original-direction packet at {@code ip} / {@code l4} to its reply destination. */
+    static void snat(long ip, long l4, int protocol, int f, ConntrackTable ct, CounterRecord counters) {
         int oldSrc = Ipv4.src(ip);
         int newSrc = ct.replyDst(f);
         PacketMemory.u32(ip + Ipv4.SRC_OFFSET, newSrc);
         Ipv4.checksum(ip, Checksum.update32(Ipv4.checksum(ip), oldSrc, newSrc));
-        long l4 = v.address[i] + v.l4Offset[i] + (v.headDelta[i] != 0 ? IPIP_HEADROOM : 0);
-        Nat.rewriteL4(v.headers.protocol[i], l4, oldSrc, newSrc, Transport.SRC_PORT_OFFSET, ct.replyDstPort(f));
+        Nat.rewriteL4(protocol, l4, oldSrc, newSrc, Transport.SRC_PORT_OFFSET, ct.replyDstPort(f));
         counters.increment(Counter.SNAT);
     }
 

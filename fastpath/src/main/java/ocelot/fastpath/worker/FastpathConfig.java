@@ -8,9 +8,12 @@ import ocelot.fastpath.conntrack.ConntrackTimeouts;
  * @param burstSize packets per rx burst (VPP's vector size; 32..256 is the useful range)
  * @param conntrackCapacity flows per worker (power of two)
  * @param ruleCounterCapacity policy rule ids counted (rule userId must be below it)
+ * @param flowFastPath established flows with a cached forwarding are forwarded in one fused pass
+ *        ({@code EstablishedFlowNode}) before the graph; false runs every packet through the
+ *        full graph (the reference the differential test compares the fused pass with)
  */
 public record FastpathConfig(int workers, int burstSize, int conntrackCapacity, int neighbourCapacity,
-                             int ruleCounterCapacity, ConntrackTimeouts timeouts) {
+                             int ruleCounterCapacity, ConntrackTimeouts timeouts, boolean flowFastPath) {
     public FastpathConfig {
         if (workers < 1 || workers > 64) throw new IllegalArgumentException("workers must be 1..64, got " + workers);
         if (burstSize < 1 || burstSize > 256) throw new IllegalArgumentException("burstSize must be 1..256, got " + burstSize);
@@ -20,13 +23,20 @@ public record FastpathConfig(int workers, int burstSize, int conntrackCapacity, 
         if (timeouts == null) throw new IllegalArgumentException("conntrack timeouts missing");
     }
 
+    public FastpathConfig(int workers, int burstSize, int conntrackCapacity, int neighbourCapacity,
+                          int ruleCounterCapacity, ConntrackTimeouts timeouts) {
+        this(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, true);
+    }
+
     public static FastpathConfig defaults() {
         return new FastpathConfig(1, 64, 1 << 16, 1 << 12, 1 << 16, ConntrackTimeouts.linuxDefaults());
     }
 
-    public FastpathConfig withWorkers(int n) { return new FastpathConfig(n, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts); }
+    public FastpathConfig withFlowFastPath(boolean on) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, on); }
 
-    public FastpathConfig withConntrackCapacity(int n) { return new FastpathConfig(workers, burstSize, n, neighbourCapacity, ruleCounterCapacity, timeouts); }
+    public FastpathConfig withWorkers(int n) { return new FastpathConfig(n, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath); }
 
-    public FastpathConfig withBurstSize(int n) { return new FastpathConfig(workers, n, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts); }
+    public FastpathConfig withConntrackCapacity(int n) { return new FastpathConfig(workers, burstSize, n, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath); }
+
+    public FastpathConfig withBurstSize(int n) { return new FastpathConfig(workers, n, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath); }
 }

@@ -14,6 +14,7 @@ import ocelot.fastpath.neighbour.NeighbourTable;
 import ocelot.fastpath.node.ArpNode;
 import ocelot.fastpath.node.ConntrackNode;
 import ocelot.fastpath.node.DecapNode;
+import ocelot.fastpath.node.EstablishedFlowNode;
 import ocelot.fastpath.node.HeadAdjuster;
 import ocelot.fastpath.node.NatPorts;
 import ocelot.fastpath.node.NdNode;
@@ -52,6 +53,10 @@ public final class Worker implements Agent {
     private final MbufBurst[] txStage;
     private final MbufBurst drops;
     private final PacketVector v;
+    /** The packets the fused pass hands on, compacted: the graph runs over just these. */
+    private final MbufBurst slowRx;
+    private final PacketVector slowV;
+    private final EstablishedFlowNode established;
     private final HeadAdjuster heads;
     private final ParseNode parse = new ParseNode();
     private final ArpNode arp = new ArpNode();
@@ -83,6 +88,9 @@ public final class Worker implements Agent {
         this.staged = new int[ports.size()];
         this.drops = new MbufBurst(b);
         this.v = new PacketVector(b);
+        this.established = config.flowFastPath() ? new EstablishedFlowNode(b) : null;
+        this.slowRx = config.flowFastPath() ? new MbufBurst(b) : null;
+        this.slowV = config.flowFastPath() ? new PacketVector(b) : null;
         this.heads = new HeadAdjuster(b);
         this.decap = new DecapNode(heads, parse);
         this.route = new RouteNode(b, 4096);
@@ -123,20 +131,66 @@ public final class Worker implements Agent {
         // cached now stale at the next burst, never the other way round
         long tag = s.generation << 32 | (neighbours.version() & 0xFFFF_FFFFL);
 
-        parse.run(v, port == s.exceptionPort ? 0 : s.portMacs[port]);
-        arp.run(v, s, neighbours, counters);
-        nd.run(rx, v, s, neighbours, counters);
-        decap.run(rx, v, s, counters);
-        ct.run(v, s, conntrack, conntrack6, timeouts, now, tag, counters);
-        if (v.cached < n) { // a burst of established flows, all cached, has nothing to route or classify
-            route.run(v, s, neighbours, now, counters);
-            policy.run(v, s, conntrack, conntrack6, timeouts, now, counters);
+        if (established == null) {
+            graph(rx, v, s, now, tag);
+        } else {
+            int fast = established.run(v, s, conntrack, timeouts, now, tag, counters);
+            if (fast == 0) {
+                graph(rx, v, s, now, tag);
+            } else if (fast < n) {
+                graphOverSlow(s, now, tag);
+            }
         }
-        rewrite.run(rx, v, s, conntrack, tag, counters);
         dispatch(s);
 
         long evicted = conntrack.evictedTotal() + conntrack6.evictedTotal() - evictedBefore;
         if (evicted > 0) counters.add(Counter.CT_EVICTED, evicted);
+    }
+
+    /** The node graph over burst {@code b} described by {@code pv}. */
+    private void graph(MbufBurst b, PacketVector pv, ForwardingSnapshot s, long now, long tag) {
+        int port = pv.rxPort;
+        parse.run(pv, port == s.exceptionPort ? 0 : s.portMacs[port]);
+        arp.run(pv, s, neighbours, counters);
+        nd.run(b, pv, s, neighbours, counters);
+        decap.run(b, pv, s, counters);
+        ct.run(pv, s, conntrack, conntrack6, timeouts, now, tag, counters);
+        if (pv.cached < pv.count) { // a burst of established flows, all cached, has nothing to route or classify
+            route.run(pv, s, neighbours, now, counters);
+            policy.run(pv, s, conntrack, conntrack6, timeouts, now, counters);
+        }
+        rewrite.run(b, pv, s, conntrack, tag, counters);
+    }
+
+    /**
+     * The graph over the packets the fused pass handed on, gathered (in burst order) into a
+     * burst of their own; their fate and final address/length are scattered back so dispatch
+     * sees the whole burst in its original order.
+     */
+    private void graphOverSlow(ForwardingSnapshot s, long now, long tag) {
+        int[] idx = established.slow;
+        int m = established.slowCount;
+        for (int k = 0; k < m; k++) {
+            int i = idx[k];
+            slowRx.setMbuf(k, rx.mbuf(i));
+            slowV.address[k] = v.address[i];
+            slowV.length[k] = v.length[i];
+            slowV.rawLength[k] = v.rawLength[i];
+            slowV.segments[k] = v.segments[i];
+        }
+        slowRx.setCount(m);
+        slowRx.refresh(); // staged lengths for the nodes that resize packets
+        slowV.count = m;
+        slowV.rxPort = v.rxPort;
+        graph(slowRx, slowV, s, now, tag);
+        for (int k = 0; k < m; k++) {
+            int i = idx[k];
+            v.verdict[i] = slowV.verdict[k];
+            v.dropReason[i] = slowV.dropReason[k];
+            v.address[i] = slowV.address[k];
+            v.length[i] = slowV.length[k];
+        }
+        slowRx.setCount(0); // the same mbufs: rx owns them all again
     }
 
     /** Hands every mbuf on exactly once: to a port's tx stage, the exception port, or the drop list. */
@@ -251,6 +305,7 @@ public final class Worker implements Agent {
     @Override
     public void onClose() {
         rx.close();
+        if (slowRx != null) slowRx.close();
         for (MbufBurst t : txStage) t.close();
         drops.close();
         heads.close();

@@ -1,0 +1,154 @@
+package ocelot.fastpath.node;
+
+import ocelot.fastpath.conntrack.ConntrackTable;
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.packet.Checksum;
+import ocelot.fastpath.packet.Ethernet;
+import ocelot.fastpath.packet.Ipv4;
+import ocelot.fastpath.packet.PacketMemory;
+import ocelot.fastpath.packet.Transport;
+import ocelot.fastpath.state.ForwardingSnapshot;
+
+/**
+ * The common case in one pass (VPP's ip4-input + session fast path, nftables' flowtable): for
+ * each packet of the burst, the minimal Ethernet/IPv4 checks, the 5-tuple, the conntrack
+ * lookup and, when the flow's direction has a forwarding result cached under the burst's tag
+ * for this rx port, the touch, the rewrite (TTL with the RFC 1624 patch, source NAT, MACs) and
+ * the verdict. No column is written for such a packet but its verdict.
+ *
+ * <p>Everything else goes to the full graph unchanged, by index ({@link #slow}): the fast
+ * pass mutates nothing (no touch, no counter) for a packet it hands on. It accepts exactly what
+ * parse + conntrack would forward from the cache: unicast to the port's MAC, untagged IPv4 with
+ * IHL 5, a valid checksum and lengths, not a fragment, no martian source, TCP or UDP with a
+ * whole header, TTL > 1, a live flow, not a reply of a source-NATed flow, no tunnel.
+ *
+ * <p>Order: conntrack touches of one flow must happen in burst order, as the full graph does
+ * them. A packet handed on whose flow is known (looked up here: TTL 1, no cached result,
+ * expired, a NAT reply) lists that flow, and later packets of it are handed on too; one whose
+ * flow cannot be known here (VLAN-tagged, IP options, IPIP to decapsulate, multicast MAC) stops
+ * the pass for the rest of the burst ({@link #STOP}). Packets that never touch a TCP/UDP flow
+ * (ARP, IPv6, ICMP, new flows, frames parse drops) do neither. Flows the full graph creates
+ * or evicts in this burst it does so after every lookup of the burst, in both arrangements.
+ */
+public final class EstablishedFlowNode {
+    /** Forwarded here. */
+    static final int DONE = -1;
+    /** For the full graph; touches no TCP/UDP flow (dropped by parse, ARP, IPv6, ICMP, a new flow). */
+    static final int PASS = -2;
+    /** For the full graph, and so is the rest of the burst: it may touch a flow not known here. */
+    static final int STOP = -3;
+    // any other result: for the full graph, which will touch that flow (index >= 0)
+
+    /** Indices (ascending) of the packets the full graph must process, [0, slowCount). */
+    public final int[] slow;
+    public int slowCount;
+
+    /** Flows the full graph will touch in this burst, [0, touchedCount): their later packets go there too. */
+    private final int[] touched;
+    private int touchedCount;
+
+    public EstablishedFlowNode(int capacity) {
+        slow = new int[capacity];
+        touched = new int[capacity];
+    }
+
+    /** Returns how many packets it forwarded; their verdicts are set, the rest are listed in {@link #slow}. */
+    public int run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts, long nowNs, long tag,
+                   CounterRecord counters) {
+        int n = v.count;
+        int port = v.rxPort;
+        long portMac = port == s.exceptionPort ? 0 : s.portMacs[port];
+        int slowN = 0;
+        int done = 0;
+        boolean open = portMac != 0; // the exception port's parse accepts any MAC: always the full graph
+        touchedCount = 0;
+        for (int i = 0; i < n; i++) {
+            int r = open ? forward(v, i, portMac, s, ct, timeouts, nowNs, tag, counters) : STOP;
+            if (r == DONE) {
+                done++;
+                continue;
+            }
+            slow[slowN++] = i;
+            if (r == STOP) open = false;
+            else if (r >= 0) touched[touchedCount++] = r;
+        }
+        slowCount = slowN;
+        if (done > 0) {
+            counters.add(Counter.CT_HIT, done);
+            counters.add(Counter.FLOW_CACHE_HIT, done);
+            counters.add(Counter.FLOW_FUSED, done);
+        }
+        return done;
+    }
+
+    private int forward(PacketVector v, int i, long portMac, ForwardingSnapshot s, ConntrackTable ct,
+                               ConntrackTimeouts timeouts, long nowNs, long tag, CounterRecord counters) {
+        int len = v.length[i];
+        // parse drops multi-segment frames and anything shorter than Ethernet + IPv4 that could be IPv4
+        if (v.segments[i] != 1 || len < Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH) return PASS;
+        long frame = v.address[i];
+        long dmac = PacketMemory.u64(frame) >>> 16;
+        if (dmac != portMac) return Ethernet.isMulticast(dmac) ? STOP : PASS;
+        int type = PacketMemory.u16(frame + Ethernet.TYPE_OFFSET);
+        if (type != Ethernet.TYPE_IPV4) return type == Ethernet.TYPE_ARP || type == Ethernet.TYPE_IPV6 ? PASS : STOP;
+        long ip = frame + Ethernet.HEADER_LENGTH;
+        int w0 = PacketMemory.u32(ip);
+        long w12 = PacketMemory.u64(ip + 4);
+        long addresses = PacketMemory.u64(ip + Ipv4.SRC_OFFSET);
+        if (w0 >>> 28 != 4) return PASS;
+        if ((w0 >>> 24) != 0x45) return STOP; // options: the full graph's parse reads them
+        int total = w0 & 0xFFFF;
+        if (total < Ipv4.MIN_HEADER_LENGTH || Ethernet.HEADER_LENGTH + total > len) return PASS;
+        if (Checksum.fold((w0 & 0xFFFFFFFFL) + (w12 >>> 32) + (w12 & 0xFFFFFFFFL) + (addresses >>> 32) + (addresses & 0xFFFFFFFFL)) != 0xFFFF) return PASS;
+        int w1 = (int) (w12 >>> 32);
+        int w2 = (int) w12;
+        if ((w1 & Ipv4.FRAGMENT_MASK) != 0) return PASS;
+        int src = (int) (addresses >>> 32);
+        int srcTop = src >>> 24;
+        if (srcTop == 0 || srcTop == 127 || srcTop >= 224) return PASS; // RFC 1812 5.3.7 martian, as parse
+        int proto = (w2 >>> 16) & 0xFF;
+        int l4Len = total - Ipv4.MIN_HEADER_LENGTH;
+        long t = ip + Ipv4.MIN_HEADER_LENGTH;
+        int tcpFlags = 0;
+        if (proto == Ipv4.PROTO_UDP) {
+            if (l4Len < Transport.UDP_LENGTH) return PASS;
+        } else if (proto == Ipv4.PROTO_TCP) {
+            if (l4Len < Transport.TCP_MIN_LENGTH) return PASS;
+            int dataOffset = Transport.tcpDataOffset(t);
+            if (dataOffset < Transport.TCP_MIN_LENGTH || dataOffset > l4Len) return PASS;
+            tcpFlags = Transport.tcpFlags(t);
+        } else if (proto == Ipv4.PROTO_ICMP) {
+            return PASS; // echo flows are ICMP flows; related errors touch nothing
+        } else {
+            return STOP; // IPIP (the inner packet is decapsulated into any flow), others
+        }
+        int ports = PacketMemory.u32(t);
+        int ref = ct.lookup(src, (int) addresses, ports, proto);
+        if (ref == ConntrackTable.NONE) return PASS; // a new flow: created after every lookup of the burst
+        int f = ref >>> 1;
+        boolean reply = (ref & 1) != 0;
+        int natSrc = ct.natOrigSrc(f);
+        if (w2 >>> 24 <= 1 // TTL expiry: its ICMP error
+                || ct.isExpired(f, nowNs) || (reply && natSrc != 0) || !ct.forwardCached(ref, tag, v.rxPort) || ct.cachedTunnel(ref) != 0
+                || wasTouched(f)) return f;
+
+        // committed: from here on exactly what conntrack + RewriteNode.forwardPlain do
+        ct.touch(f, reply, tcpFlags, nowNs, timeouts);
+        int oldTtlProto = w2 >>> 16;
+        int newTtlProto = oldTtlProto - 0x0100;
+        PacketMemory.u32(ip + Ipv4.TTL_OFFSET, newTtlProto << 16 | Checksum.update16(w2 & 0xFFFF, oldTtlProto, newTtlProto));
+        if (natSrc != 0) RewriteNode.snat(ip, t, proto, f, ct, counters);
+        long macPort = ct.cachedMacPort(ref);
+        int out = (int) (macPort >>> 48);
+        Ethernet.addresses(frame, macPort & 0xFFFF_FFFF_FFFFL, s.portMacs[out]);
+        v.verdict[i] = out;
+        return DONE;
+    }
+
+    private boolean wasTouched(int f) {
+        for (int k = 0; k < touchedCount; k++) if (touched[k] == f) return true;
+        return false;
+    }
+}
