@@ -68,6 +68,15 @@ final class UpdateGroup {
         OutRoute lastOut = null;
         List<Destination> lastList = null;
         boolean encode = !members.isEmpty();
+        // A group whose one member is the route's source sends it to nobody (never back to where it
+        // came from): such routes are recorded but not encoded. On the 1M transit the feeder's own
+        // group encoded the whole table for no one, a third of the flush's samples (JFR).
+        RibPeer onlyMember = members.size() == 1 ? members.get(0) : null;
+        // Members whose own route became the best where another's was: they get no copy of their
+        // own, so the route they had from us must be withdrawn from them (as BIRD does). Without
+        // this a node that stopped announcing a prefix another node also announces kept our old
+        // route to it (found by RibThreadSpeakerTest's random script, on both RIB placements).
+        Map<RibPeer, List<Destination>> withdrawFromSource = null;
         for (Destination d : changed) {
             Path best = d.best;
             OutRoute out = null;
@@ -88,12 +97,16 @@ final class UpdateGroup {
             d.advertise(slot, out);
             if (!encode) continue;
             if (out == null) {
-                if (prev != null) withdraw.add(d);
-            } else if (!out.equals(prev)) {
+                if (prev != null && prev.source() != onlyMember) withdraw.add(d);
+            } else if (out.source() != onlyMember && !out.equals(prev)) {
                 if (lastList == null || lastOut != out) {
                     lastList = announce.get(d.v6 ? 1 : 0).computeIfAbsent(out, k -> new ArrayList<>());
                 }
                 lastList.add(d);
+            }
+            if (out != null && prev != null && prev.source() != out.source() && out.source().group == this) {
+                if (withdrawFromSource == null) withdrawFromSource = new java.util.HashMap<>();
+                withdrawFromSource.computeIfAbsent(out.source(), k -> new ArrayList<>()).add(d);
             }
         }
         if (!encode) return;
@@ -110,6 +123,16 @@ final class UpdateGroup {
                 if (m != c.source()) m.output.write(c.bytes().retainedDuplicate());
             }
             c.bytes().release();
+        }
+        if (withdrawFromSource != null) {
+            for (Map.Entry<RibPeer, List<Destination>> e : withdrawFromSource.entrySet()) {
+                List<UpdatePacker.Chunk> own = new ArrayList<>();
+                packer.withdrawals(e.getValue(), own);
+                for (UpdatePacker.Chunk c : own) {
+                    messagesEncoded += c.messages();
+                    e.getKey().output.write(c.bytes());
+                }
+            }
         }
         for (RibPeer m : members) m.output.flush();
     }

@@ -47,9 +47,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A BGP speaker: one epoll event loop thread runs every session, timer and the RIB, as BIRD
- * runs one process loop; nothing is shared across threads, so nothing is locked. Public
- * methods may be called from any thread; they hop onto the loop.
+ * A BGP speaker: one epoll event loop thread runs every session and timer, decodes and writes;
+ * the RIB (decision process, Adj-RIBs-Out, encoding, the FIB hand-off) runs on its own
+ * {@link RibThread}, fed by the loop in order, so the two overlap (or, with
+ * {@code -Docelot.bgp.ribThread=off}, on the loop itself, as BIRD runs one process loop).
+ * Session state is touched only on the loop, RIB state only on the RIB thread: nothing is
+ * locked. Public methods may be called from any thread; they hop onto the loop, and those that
+ * change or read the RIB return once the RIB has done it.
  */
 public final class BgpSpeaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BgpSpeaker.class);
@@ -59,6 +63,7 @@ public final class BgpSpeaker implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Rib rib;
+    private final RibThread ribThread;
     private final Clock wallClock;
     private final Map<InetAddress, Peer> peers = new HashMap<>();
     /** RFC 4724 helper: the previous incarnation of a restarting peer, whose routes are stale. */
@@ -72,20 +77,33 @@ public final class BgpSpeaker implements AutoCloseable {
     private boolean deferring;
     private java.util.Set<Prefix> preserved = java.util.Set.of();
     private ScheduledFuture<?> deferralTimer;
-    private int preservedSwept = -1;
+    private final Runnable flushRib;
+    /** Written by the RIB thread when the deferral's sweep ran. */
+    private volatile int preservedSwept = -1;
 
     public BgpSpeaker(SpeakerConfig config, FibSink fib) {
         this(config, fib, Clock.systemUTC());
     }
 
     public BgpSpeaker(SpeakerConfig config, FibSink fib, Clock wallClock) {
+        this(config, fib, wallClock, !"off".equals(System.getProperty("ocelot.bgp.ribThread", "on")));
+    }
+
+    /**
+     * {@code ribThread}: the RIB on a thread of its own (the default; measured faster on the 1M
+     * transit, bgp/README.md) or on the event loop (the system property
+     * {@code ocelot.bgp.ribThread=off}: the benchmark's A/B switch and a 1-core node's choice).
+     */
+    public BgpSpeaker(SpeakerConfig config, FibSink fib, Clock wallClock, boolean ribThread) {
         this.config = config;
+        this.ribThread = ribThread ? RibThread.started("bgp-rib-" + config.listenAddress().getHostAddress()) : RibThread.inline();
         this.wallClock = wallClock;
         this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         this.loop = group.next();
         this.fib = fib;
         this.rib = new Rib(new RibConfig(config.localAs(), config.routerId(), config.clusterId(), config.nextHopV4(),
                 config.nextHopV6()), fib, PooledByteBufAllocator.DEFAULT);
+        this.flushRib = rib::flush;
     }
 
     /** Binds the listening socket; returns the bound port. */
@@ -191,43 +209,87 @@ public final class BgpSpeaker implements AutoCloseable {
     /** Makes the locally originated routes exactly {@code wanted} (endpoint /32s, affine IPAM blocks). */
     public void replaceLocalRoutes(java.util.Set<Prefix> wanted) {
         call(() -> {
+            List<Prefix> gone = new ArrayList<>();
+            List<Prefix> added = new ArrayList<>();
             for (Prefix p : List.copyOf(localRoutes)) {
                 if (!wanted.contains(p)) {
-                    rib.withdrawLocal(p);
+                    gone.add(p);
                     localRoutes.remove(p);
                 }
             }
             for (Prefix p : wanted) {
-                if (localRoutes.add(p)) rib.announceLocal(p);
+                if (localRoutes.add(p)) added.add(p);
             }
-            rib.flush();
+            onRib(() -> {
+                for (Prefix p : gone) rib.withdrawLocal(p);
+                for (Prefix p : added) rib.announceLocal(p);
+                rib.flush();
+            });
             return null;
         });
+        awaitRib();
     }
 
     public void announce(Prefix prefix) {
         call(() -> {
-            if (localRoutes.add(prefix)) rib.announceLocal(prefix);
-            rib.flush();
+            if (localRoutes.add(prefix)) onRib(() -> rib.announceLocal(prefix));
+            onRib(rib::flush);
             return null;
         });
+        awaitRib();
     }
 
     public void withdraw(Prefix prefix) {
         call(() -> {
-            if (localRoutes.remove(prefix)) rib.withdrawLocal(prefix);
-            rib.flush();
+            if (localRoutes.remove(prefix)) onRib(() -> rib.withdrawLocal(prefix));
+            onRib(rib::flush);
             return null;
         });
+        awaitRib();
     }
 
-    /** Runs {@code query} on the event loop, where the RIB lives, and returns its result. */
+    /**
+     * Runs {@code query} where the RIB lives, after everything the sessions handed it so far, and
+     * returns its result.
+     */
     public <T> T queryRib(Function<Rib, T> query) {
-        return call(() -> query.apply(rib));
+        if (!ribThread.threaded()) return call(() -> query.apply(rib));
+        if (ribThread.inRibThread()) return query.apply(rib);
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        call(() -> {
+            onRib(() -> {
+                try {
+                    result.complete(query.apply(rib));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            return null;
+        });
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the RIB has done what was queued for it so far. */
+    private void awaitRib() {
+        queryRib(r -> null);
+    }
+
+    /** Queues RIB work behind everything queued before; on the event loop only (the one producer). */
+    private void onRib(Runnable task) {
+        ribThread.submit(task);
     }
 
     public List<PeerStatus> status() {
-        return call(() -> {
+        List<RibPeer> ribPeers = new ArrayList<>();
+        List<PeerStatus> sessions = call(() -> {
             long nowNanos = System.nanoTime();
             Instant now = wallClock.instant();
             List<PeerStatus> out = new ArrayList<>();
@@ -237,14 +299,23 @@ public final class BgpSpeaker implements AutoCloseable {
                 Instant since = now.minusNanos(Math.max(0, nowNanos - s.sinceNanos()));
                 String info = st == SessionState.ESTABLISHED ? "Established"
                         : s.info().isEmpty() ? st.displayName : st.displayName + " " + s.info();
-                int prefixes = p.ribPeer == null ? 0 : rib.routesFrom(p.ribPeer);
+                ribPeers.add(p.ribPeer);
                 out.add(new PeerStatus(p.settings.session().peerAddress().getHostAddress(), p.settings.peerType(),
-                        st.displayName, since, info, st == SessionState.ESTABLISHED, prefixes, s.updatesReceived(),
+                        st.displayName, since, info, st == SessionState.ESTABLISHED, 0, s.updatesReceived(),
                         s.establishedTransitions(), s.connectAttempts()));
             }
-            out.sort((a, b) -> a.peerAddress().compareTo(b.peerAddress()));
             return out;
         });
+        // Route counts from the RIB's thread, after what the sessions handed it so far.
+        int[] prefixes = queryRib(r -> ribPeers.stream().mapToInt(p -> p == null ? 0 : r.routesFrom(p)).toArray());
+        List<PeerStatus> out = new ArrayList<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            PeerStatus s = sessions.get(i);
+            out.add(new PeerStatus(s.peerAddress(), s.peerType(), s.state(), s.since(), s.info(), s.established(), prefixes[i],
+                    s.updatesReceived(), s.timesEstablished(), s.connectAttempts()));
+        }
+        out.sort((a, b) -> a.peerAddress().compareTo(b.peerAddress()));
+        return out;
     }
 
     public PeerStatus status(InetAddress peer) {
@@ -288,7 +359,7 @@ public final class BgpSpeaker implements AutoCloseable {
 
     /** Preserved routes removed from the FIB when the deferral ended; -1 before (or without a restart). */
     public int preservedRoutesSwept() {
-        return call(() -> preservedSwept);
+        return queryRib(r -> preservedSwept);
     }
 
     private void maybeEndDeferral() {
@@ -303,26 +374,33 @@ public final class BgpSpeaker implements AutoCloseable {
         if (!deferring) return;
         deferring = false;
         if (deferralTimer != null) deferralTimer.cancel(false);
+        List<RibPeer> joining = new ArrayList<>();
+        List<List<AddressFamily>> joiningFamilies = new ArrayList<>();
         for (Peer p : peers.values()) {
             p.session.gracefulRestartState(false, false);
             if (p.joinPending) {
                 p.joinPending = false;
-                rib.peerUp(p.ribPeer, ordered(p.session.families()));
+                joining.add(p.ribPeer);
+                joiningFamilies.add(ordered(p.session.families()));
             }
         }
-        int swept = 0;
-        for (Prefix x : preserved) {
-            ocelot.bgp.rib.Path best = rib.best(x);
-            if (best == null || best.source().isLocal()) {
-                fib.remove(x);
-                swept++;
-            }
-        }
+        java.util.Set<Prefix> kept = preserved;
         preserved = java.util.Set.of();
-        preservedSwept = swept;
-        rib.flush();
-        LOG.info("graceful restart: selection deferral over ({}); {} stale preserved routes removed from the FIB, table and End-of-RIB sent",
-                why, swept);
+        onRib(() -> {
+            for (int i = 0; i < joining.size(); i++) rib.peerUp(joining.get(i), joiningFamilies.get(i));
+            int swept = 0;
+            for (Prefix x : kept) {
+                ocelot.bgp.rib.Path best = rib.best(x);
+                if (best == null || best.source().isLocal()) {
+                    fib.remove(x);
+                    swept++;
+                }
+            }
+            preservedSwept = swept;
+            rib.flush();
+            LOG.info("graceful restart: selection deferral over ({}); {} stale preserved routes removed from the FIB, table and End-of-RIB sent",
+                    why, swept);
+        });
     }
 
     /**
@@ -340,6 +418,7 @@ public final class BgpSpeaker implements AutoCloseable {
                 return null;
             });
         } finally {
+            ribThread.close(); // its last writes still reach the loop, which stops after
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
@@ -354,15 +433,18 @@ public final class BgpSpeaker implements AutoCloseable {
                 return null;
             });
         } finally {
+            ribThread.close(); // its last writes still reach the loop, which stops after
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
     /** One configured peer: its session, and its RIB identity while Established. */
-    private final class Peer implements SessionListener, Dialer, RibPeer.Output {
+    private final class Peer implements SessionListener, Dialer {
         final PeerSettings settings;
         final Session session;
         RibPeer ribPeer;
+        /** Counts Established sessions and their ends: RIB output meant for an earlier one is dropped. */
+        int incarnation;
         ScheduledFuture<?> staleTimer;
         /** Established during a restart's deferral: joins its update group when the deferral ends. */
         boolean joinPending;
@@ -427,20 +509,24 @@ public final class BgpSpeaker implements AutoCloseable {
             // Next-hop-self uses the address this TCP session actually runs from (RFC 4271 §5.1.3).
             InetAddress localAddress = s.localAddress();
             var cfg = settings.session();
-            ribPeer = new RibPeer(nextPeerId++, cfg.peerAddress(), cfg.peerAs(), s.remoteOpen().bgpIdentifier(),
+            RibPeer rp = new RibPeer(nextPeerId++, cfg.peerAddress(), cfg.peerAs(), s.remoteOpen().bgpIdentifier(),
                     !cfg.external(), settings.routeReflectorClient(), settings.nextHopSelf(), localAddress,
-                    s.fourOctetAs(), this);
+                    s.fourOctetAs(), new PeerOutput(++incarnation));
+            ribPeer = rp;
             RibPeer old = restarting.remove(cfg.peerAddress());
             Capability.GracefulRestart gr = s.remoteOpen().capability(Capability.GracefulRestart.class);
             if (old != null) {
-                rib.adoptStale(old, ribPeer);
                 if (staleTimer != null) staleTimer.cancel(false);
                 // RFC 4724 §4.2: no capability now, or the F bit clear for a family: that family's
                 // stale routes go at once instead of waiting for End-of-RIB.
                 java.util.Set<AddressFamily> lost = java.util.EnumSet.allOf(AddressFamily.class);
                 if (gr != null) gr.preserved().forEach(lost::remove);
-                int swept = rib.sweepStale(ribPeer, lost);
-                if (swept > 0) LOG.info("peer {}: restarted without forwarding state for {}: {} stale routes removed", s.peerName(), lost, swept);
+                String name = s.peerName();
+                onRib(() -> {
+                    rib.adoptStale(old, rp);
+                    int swept = rib.sweepStale(rp, lost);
+                    if (swept > 0) LOG.info("peer {}: restarted without forwarding state for {}: {} stale routes removed", name, lost, swept);
+                });
             }
             if (deferring) {
                 // RFC 4724 §4.1: wait for End-of-RIB from peers that do graceful restart and are not restarting themselves.
@@ -450,16 +536,21 @@ public final class BgpSpeaker implements AutoCloseable {
                 maybeEndDeferral();
                 return;
             }
-            rib.peerUp(ribPeer, ordered(s.families()));
+            List<AddressFamily> families = ordered(s.families());
+            onRib(() -> rib.peerUp(rp, families));
         }
 
         @Override
         public void update(Session s, BgpMessage.Update u) {
+            RibPeer rp = ribPeer;
             if (u.isEndOfRib()) {
                 // RFC 4724 §4.2: End-of-RIB ends the helper's wait for its family; what was not refreshed
                 // in that family goes (another family's stale routes wait for their own marker).
-                if (rib.sweepStale(ribPeer, java.util.EnumSet.of(u.endOfRibFamily())) > 0) rib.flush();
-                fib.endOfRib();
+                java.util.Set<AddressFamily> family = java.util.EnumSet.of(u.endOfRibFamily());
+                onRib(() -> {
+                    if (rib.sweepStale(rp, family) > 0) rib.flush();
+                    fib.endOfRib();
+                });
                 // One End-of-RIB per negotiated family (an empty UPDATE, an empty MP_UNREACH_NLRI).
                 if (awaitingEndOfRib && ++endOfRibs >= s.families().size()) {
                     awaitingEndOfRib = false;
@@ -467,17 +558,19 @@ public final class BgpSpeaker implements AutoCloseable {
                 }
                 return;
             }
-            rib.update(ribPeer, u);
+            onRib(() -> rib.update(rp, u));
         }
 
         @Override
         public void readComplete(Session s) {
-            rib.flush();
+            onRib(flushRib);
         }
 
         @Override
         public void routeRefresh(Session s, BgpMessage.RouteRefresh r) {
-            rib.refresh(ribPeer, r.family());
+            RibPeer rp = ribPeer;
+            AddressFamily family = r.family();
+            onRib(() -> rib.refresh(rp, family));
         }
 
         @Override
@@ -485,30 +578,67 @@ public final class BgpSpeaker implements AutoCloseable {
             LOG.info("peer {} down: {}{}", s.peerName(), reason, graceful ? " (graceful restart: routes kept)" : "");
             RibPeer gone = ribPeer;
             ribPeer = null;
+            incarnation++;
             joinPending = false;
             awaitingEndOfRib = false;
-            rib.peerDown(gone, graceful);
+            onRib(() -> rib.peerDown(gone, graceful));
             if (graceful) {
                 restarting.put(s.config().peerAddress(), gone);
                 Capability.GracefulRestart gr = s.remoteOpen().capability(Capability.GracefulRestart.class);
                 staleTimer = loop.schedule(() -> {
                     if (restarting.remove(s.config().peerAddress(), gone)) {
-                        rib.sweepStale(gone);
-                        rib.flush();
+                        onRib(() -> {
+                            rib.sweepStale(gone);
+                            rib.flush();
+                        });
                     }
                 }, gr.restartTimeSeconds(), TimeUnit.SECONDS);
             }
-            rib.flush();
+            onRib(flushRib);
         }
 
-        @Override
-        public void write(ByteBuf encodedMessage) {
-            session.write(encodedMessage);
-        }
+        /**
+         * The RIB's writer for one Established session of this peer. On a RIB thread, encoded
+         * UPDATEs collect until the RIB's flush and go to the event loop as one task, which writes
+         * them only if that session is still the current one (a peer that went down and came back
+         * must not receive what was meant for its previous session); otherwise they are released.
+         */
+        private final class PeerOutput implements RibPeer.Output {
+            private final int incarnation;
+            private ArrayList<ByteBuf> pending = new ArrayList<>();
 
-        @Override
-        public void flush() {
-            session.flush();
+            PeerOutput(int incarnation) {
+                this.incarnation = incarnation;
+            }
+
+            @Override
+            public void write(ByteBuf encodedMessage) {
+                if (ribThread.threaded()) pending.add(encodedMessage);
+                else session.write(encodedMessage);
+            }
+
+            @Override
+            public void flush() {
+                if (!ribThread.threaded()) {
+                    session.flush();
+                    return;
+                }
+                if (pending.isEmpty()) return;
+                List<ByteBuf> batch = pending;
+                pending = new ArrayList<>();
+                try {
+                    loop.execute(() -> {
+                        if (Peer.this.incarnation != incarnation) {
+                            batch.forEach(ByteBuf::release);
+                            return;
+                        }
+                        for (ByteBuf b : batch) session.write(b);
+                        session.flush();
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    batch.forEach(ByteBuf::release); // the loop has stopped: nobody to send to
+                }
+            }
         }
     }
 

@@ -241,6 +241,40 @@ class RibTest {
         assertFalse(nr.table.containsKey(Prefix.parse("10.1.0.0/24")));
     }
 
+    /**
+     * A peer whose own route becomes the best gets no copy of it, so the route it had from us is
+     * withdrawn (else it kept it: found by RibThreadSpeakerTest); and a group whose one member is
+     * the source encodes and writes nothing for it.
+     */
+    @Test
+    void peerWhoseOwnRouteWinsLosesTheOneWeSentIt() {
+        Rib rib = rib(0);
+        Receiver toA = new Receiver();
+        Receiver toB = new Receiver();
+        RibPeer a = peer(rib, "10.0.0.2", 65001, false, toA);
+        RibPeer b = peer(rib, "10.0.0.3", 65002, false, toB);
+        Prefix p = Prefix.parse("192.0.2.0/24");
+        rib.update(b, announce(attrs("10.0.0.3", 65002).build(), p.toString()));
+        rib.flush();
+        assertEquals(AsPath.sequence(AS, 65002), toA.table.get(p).asPath());
+        // Equal AS path lengths: a's lower router id wins (RFC 4271 §9.1.2.2 f).
+        rib.update(a, announce(attrs("10.0.0.2", 65001).build(), p.toString()));
+        rib.flush();
+        assertEquals(IpAddresses.inet("10.0.0.2"), fib.routes.get(p));
+        assertNull(toA.table.get(p), "a still holds b's route through us");
+        assertEquals(AsPath.sequence(AS, 65001), toB.table.get(p).asPath());
+        // a withdraws: b's route is best again and goes back to a, and b loses a's route.
+        rib.update(a, new BgpMessage.Update(List.of(p), null, List.of(), List.of()));
+        rib.flush();
+        assertEquals(AsPath.sequence(AS, 65002), toA.table.get(p).asPath());
+        assertNull(toB.table.get(p));
+        // b's group has only b: b's own routes are not encoded for it at all.
+        int writesToB = toB.writes;
+        rib.update(b, announce(attrs("10.0.0.3", 65002).build(), "198.51.100.0/24"));
+        rib.flush();
+        assertEquals(writesToB, toB.writes);
+    }
+
     @Test
     void updateGroupsPackManyPrefixesPerUpdateAndEncodeOnce() {
         Rib rib = rib(IpAddresses.toInt(IpAddresses.inet("10.255.0.1")));
