@@ -113,7 +113,19 @@ public final class FrrDaemon implements AutoCloseable {
 
     /** SIGKILL (no NOTIFICATION, as a crash), then the same bgpd.conf again. */
     public void restart() throws IOException {
+        kill();
+        launch();
+    }
+
+    /** SIGKILL: the session's TCP connection closes without a NOTIFICATION, as when bgpd crashes. */
+    public void kill() {
         stop();
+    }
+
+    /** Starts the killed bgpd again with a new bgpd.conf. */
+    public void startAgain(String configText) throws IOException {
+        if (process != null && process.isAlive()) throw new IllegalStateException("bgpd still runs; kill() it first");
+        Files.writeString(config, configText);
         launch();
     }
 
