@@ -36,7 +36,8 @@ class FrrInteropTest {
     /**
      * bgpd.conf for one neighbor. {@code frr defaults datacenter}: no advertisement interval, short
      * timers; ATTRS is what FRR stamps on 10.x.0.0/24; NH6 gives IPv6 routes a global next hop (FRR
-     * would otherwise send an IPv4-mapped one over an IPv4 session).
+     * would otherwise send an IPv4-mapped one over an IPv4 session); THIRD_PARTY_NH4, when a test
+     * applies it, a next hop other peers accept (not 127/8, see OCELOT_NEXT_HOP).
      */
     static String config(String self, long as, String neighbor, int neighborPort, long neighborAs, String neighborExtra,
                          String afi4, String afi6) {
@@ -57,6 +58,9 @@ class FrrInteropTest {
                 !
                 route-map NH6 permit 10
                  set ipv6 next-hop global fd00:11::2
+                !
+                route-map THIRD_PARTY_NH4 permit 10
+                 set ip next-hop 192.0.2.41
                 !
                 router bgp %2$d
                  bgp router-id %1$s
