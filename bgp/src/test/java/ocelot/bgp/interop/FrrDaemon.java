@@ -130,7 +130,8 @@ public final class FrrDaemon implements AutoCloseable {
     }
 
     private void stop() {
-        if (process != null && process.isAlive()) {
+        if (process == null) return;
+        if (process.isAlive()) {
             process.destroyForcibly();
             try {
                 process.waitFor(10, TimeUnit.SECONDS);
@@ -138,15 +139,22 @@ public final class FrrDaemon implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // FRR's crash-log buffers (/var/tmp/frr/bgpd.<pid>, fixed path in 8.4) outlive a killed bgpd.
+        deleteTree(Path.of("/var/tmp/frr", "bgpd." + process.pid()));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (var s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a few KiB of log buffers
+        }
     }
 
     @Override
     public void close() {
         stop();
-        try (var s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir cleanup is best effort
-        }
+        deleteTree(dir);
     }
 }
