@@ -11,6 +11,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DestinationTableTest {
 
@@ -45,6 +46,60 @@ class DestinationTableTest {
         for (Prefix p : model.keySet().toArray(new Prefix[0])) t.remove(p);
         assertEquals(0, t.size());
         assertEquals(false, t.iterator().hasNext());
+    }
+
+    /** Blocked hashing: 16 consecutive prefixes fill one block; prefixes 16 apart do not share one offset. */
+    @Test
+    void consecutivePrefixesShareABlockAndStridedOnesSpread() {
+        Set<Integer> blocks = new HashSet<>();
+        Set<Integer> offsets = new HashSet<>();
+        for (int i = 0; i < DestinationTable.BLOCK; i++) {
+            int h = DestinationTable.hash(false, 0, (0x0b0000L + i) << 8, 24); // 11.0.0.0/24 .. 11.0.15.0/24
+            blocks.add(h & -DestinationTable.BLOCK);
+            offsets.add(h & (DestinationTable.BLOCK - 1));
+        }
+        assertEquals(1, blocks.size());
+        assertEquals(DestinationTable.BLOCK, offsets.size());
+        Set<Integer> stridedOffsets = new HashSet<>();
+        Set<Integer> stridedBlocks = new HashSet<>();
+        for (int i = 0; i < 256; i++) {
+            int h = DestinationTable.hash(false, 0, 0x0b000000L + 16L * i, 32);
+            stridedOffsets.add(h & (DestinationTable.BLOCK - 1));
+            stridedBlocks.add(h & -DestinationTable.BLOCK);
+        }
+        assertEquals(DestinationTable.BLOCK, stridedOffsets.size());
+        assertEquals(256, stridedBlocks.size());
+        // The default route and the same address at other lengths are distinct non-zero hashes.
+        Set<Integer> byLength = new HashSet<>();
+        for (int len = 0; len <= 32; len++) {
+            int h = DestinationTable.hash(false, 0, 0, len);
+            assertTrue(h != 0, "hash 0 marks an empty slot");
+            byLength.add(h);
+        }
+        assertEquals(33, byLength.size());
+    }
+
+    /** A full table of /24s in prefix order (a BIRD dump) withdrawn again in random order. */
+    @Test
+    void sequentialLoadThenRandomWithdrawals() {
+        DestinationTable t = new DestinationTable();
+        int n = 100_000;
+        Destination[] ds = new Destination[n];
+        for (int i = 0; i < n; i++) ds[i] = t.getOrAdd(false, 0, (0x100000L + i) << 8, 24);
+        assertEquals(n, t.size());
+        for (int i = 0; i < n; i++) assertSame(ds[i], t.get(false, 0, (0x100000L + i) << 8, 24));
+        java.util.List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) order.add(i);
+        java.util.Collections.shuffle(order, new Random(7));
+        for (int k = 0; k < n; k++) {
+            int i = order.get(k);
+            t.remove(ds[i]);
+            assertNull(t.get(false, 0, (0x100000L + i) << 8, 24));
+            if (k % 10_007 == 0) {
+                for (int j = k + 1; j < n; j += 97) assertSame(ds[order.get(j)], t.get(false, 0, (0x100000L + order.get(j)) << 8, 24));
+            }
+        }
+        assertEquals(0, t.size());
     }
 
     @Test
