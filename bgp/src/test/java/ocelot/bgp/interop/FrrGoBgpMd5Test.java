@@ -34,8 +34,9 @@ class FrrGoBgpMd5Test {
                     () -> "not established; daemon log:\n" + log.get());
             assertTrue(waitFor(FrrInteropTest.WAIT, () -> fib.routes.size() == 1), () -> "routes: " + fib.routes);
         } else {
-            // Counted, not timed: several of our signed SYNs went unanswered, and the daemon's never reached us.
-            assertTrue(waitFor(FrrInteropTest.WAIT, () -> speaker.status(peerAddr).connectAttempts() >= 3));
+            // Counted, not timed: two rounds of our signed SYNs went unanswered (the right key is up within
+            // the first), and the daemon's never reached us.
+            assertTrue(waitFor(FrrInteropTest.WAIT, () -> speaker.status(peerAddr).connectAttempts() >= 2));
             assertEquals(0, speaker.status(peerAddr).timesEstablished());
             assertFalse(peerEstablished.test(self), log);
             assertTrue(fib.routes.isEmpty());
