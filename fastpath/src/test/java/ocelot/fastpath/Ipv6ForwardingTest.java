@@ -219,6 +219,55 @@ class Ipv6ForwardingTest {
         assertEquals(1, t.w2.drainTransmitted().size());
     }
 
+    /** The standard plane plus fd00:77::/64 over two fabric gateways (ECMP), ep1 as the source. */
+    static Ipv6Plane ecmpPlane(NextHop.Ecmp6 ecmp) {
+        Ipv6Plane p = plane();
+        List<Route6> routes = new java.util.ArrayList<>(p.routes());
+        routes.add(Route6.of("fd00:77::/64", ecmp));
+        return new Ipv6Plane(p.node(), p.endpointAddresses(), routes,
+                List.of(new Neighbour6(Ip6.parse(GW), GW_MAC, "fabric"), new Neighbour6(Ip6.parse(GW2), NODE2_MAC, "fabric")));
+    }
+
+    static final String GW2 = "fd00:192::2";
+
+    @Test
+    void ecmpSpreadsFlowsOverItsGatewaysAndKeepsEachFlowOnOne() {
+        t.ipv6 = ecmpPlane(new NextHop.Ecmp6(List.of(new NextHop.Via6(Ip6.parse(GW), "fabric"), new NextHop.Via6(Ip6.parse(GW2), "fabric"))));
+        t.publish();
+        long[] macOfFlow = new long[64];
+        for (int round = 0; round < 3; round++) {
+            for (int f = 0; f < 64; f++) t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, "fd00:77::" + Integer.toHexString(1 + f % 8), 6000 + f, 53, 64));
+            t.run();
+            List<byte[]> out = t.fabric.drainTransmitted();
+            assertEquals(64, out.size());
+            for (int f = 0; f < 64; f++) {
+                byte[] frame = out.get(f);
+                assertEquals(63, Frames6.hopLimit(frame));
+                assertEquals(FABRIC_MAC, Frames.smac(frame));
+                long mac = Frames.dmac(frame);
+                assertTrue(mac == GW_MAC || mac == NODE2_MAC, "a member's MAC");
+                if (round == 0) macOfFlow[f] = mac;
+                else assertEquals(macOfFlow[f], mac, "flow " + f + " stays on its member");
+            }
+        }
+        long viaFirst = java.util.Arrays.stream(macOfFlow).filter(m -> m == GW_MAC).count();
+        assertTrue(viaFirst > 10 && viaFirst < 54, "64 flows spread over both members: " + viaFirst + " via the first");
+
+        // bad ECMP state is refused, naming what is wrong; the old snapshot keeps forwarding
+        t.ipv6 = ecmpPlane(new NextHop.Ecmp6(List.of(new NextHop.Via6(Ip6.parse(GW), "fabric"), new NextHop.Via6(Ip6.parse(GW2), "fabric9"))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::publish);
+        assertTrue(e.getMessage().contains("fabric9") && e.getMessage().contains("route fd00:77:"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new NextHop.Ecmp6(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> Route6.of("fd00:77::/64", new NextHop.Ecmp(List.of(new NextHop.Via(1, "fabric")))));
+        t.ipv6 = plane();
+        t.extraRoutes.add(ocelot.fastpath.state.Route.of("10.77.0.0/16", new NextHop.Ecmp6(List.of(new NextHop.Via6(Ip6.parse(GW), "fabric")))));
+        e = assertThrows(IllegalArgumentException.class, t::publish);
+        assertTrue(e.getMessage().contains("10.77.0.0/16"), e.getMessage());
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, "fd00:77::1", 6000, 53, 64));
+        t.run();
+        assertEquals(macOfFlow[0], Frames.dmac(single(t.fabric.drainTransmitted())));
+    }
+
     static byte[] single(List<byte[]> frames) {
         assertEquals(1, frames.size(), "frames");
         return frames.getFirst();

@@ -128,6 +128,9 @@ public final class RouteNode {
                 icmpError(v, i, Transport.ICMP6_UNREACHABLE, 0, Counter.DROP_NO_ROUTE); // code 0: no route to destination
                 continue;
             }
+            if (six.nhKind[nh] == ForwardingSnapshot.NH_ECMP) {
+                nh = six.ecmpMembers[six.nhEcmpFirst[nh] + Integer.remainderUnsigned(flowHash6(v, i), six.nhEcmpCount[nh])];
+            }
             v.nextHop[i] = nh;
             switch (six.nhKind[nh]) {
                 case ForwardingSnapshot.NH_HOST -> v.verdict[i] = PacketVector.PUNT;
@@ -196,6 +199,17 @@ public final class RouteNode {
     }
 
     /** Flow hash for ECMP (same for every packet of one direction of a flow). */
+    /** {@link #flowHash} over the full IPv6 addresses: every packet of a flow takes the same ECMP member. */
+    static int flowHash6(PacketVector v, int i) {
+        HeaderBatch h = v.headers;
+        long a = (h.srcV6Hi[i] * 0x9E3779B97F4A7C15L ^ h.srcV6Lo[i]) * 0xC2B2AE3D27D4EB4FL;
+        long b = (h.dstV6Hi[i] * 0x9E3779B97F4A7C15L ^ h.dstV6Lo[i]) * 0x165667B19E3779F9L;
+        int x = (int) (a ^ (a >>> 32)) * 0x9E3779B1 ^ (int) (b ^ (b >>> 32));
+        x = (x ^ (x >>> 16)) * 0x85EBCA6B ^ v.flowPorts[i];
+        x = (x ^ (x >>> 13)) * 0xC2B2AE35 ^ h.protocol[i];
+        return x ^ (x >>> 16);
+    }
+
     static int flowHash(PacketVector v, int i) {
         HeaderBatch h = v.headers;
         int x = h.srcV4[i] * 0x9E3779B1 ^ h.dstV4[i];

@@ -224,6 +224,7 @@ public final class ForwardingSnapshot {
                     yield intern(key, new long[] {NH_ECMP, -1, -1, 0, 0, first, members.size()});
                 }
                 case NextHop.Via6 v6 -> throw new IllegalArgumentException(where + ": an IPv4 route cannot go via the IPv6 gateway " + v6.address());
+                case NextHop.Ecmp6 e6 -> throw new IllegalArgumentException(where + ": an IPv4 route cannot go via IPv6 gateways " + e6.members());
                 case NextHop.ToHost th -> intern(th, new long[] {NH_HOST, -1, -1, 0, 0, 0, 0});
                 case NextHop.Blackhole bh -> intern(bh, new long[] {NH_BLACKHOLE, -1, -1, 0, 0, 0, 0});
             };

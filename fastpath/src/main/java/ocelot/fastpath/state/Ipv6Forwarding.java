@@ -22,6 +22,9 @@ public final class Ipv6Forwarding {
     public final int[] nhEndpoint;
     /** Gateway to resolve (hi/lo); both 0 = on-link, the destination itself is the neighbour. */
     public final long[] nhGatewayHi, nhGatewayLo;
+    /** ECMP next hops (kind NH_ECMP): their members are ecmpMembers[first, first + count), each a Via6 hop. */
+    public final int[] nhEcmpFirst, nhEcmpCount;
+    public final int[] ecmpMembers;
     private final long[][] endpointHi, endpointLo;
 
     Ipv6Forwarding(DataplaneState state, Map<String, Integer> portByName, Map<String, Integer> endpointByName, int[] endpointPort) {
@@ -48,6 +51,7 @@ public final class Ipv6Forwarding {
         List<Route6> routeList = plane.routes();
         List<long[]> hops = new ArrayList<>();
         Map<Object, Integer> hopIndex = new HashMap<>();
+        List<Integer> members = new ArrayList<>();
         int[] hopOfRoute = new int[routeList.size()];
         for (int r = 0; r < routeList.size(); r++) {
             Route6 route = routeList.get(r);
@@ -56,22 +60,26 @@ public final class Ipv6Forwarding {
                 case NextHop.ToEndpoint te -> {
                     Integer e = endpointByName.get(te.endpoint());
                     if (e == null) throw new IllegalArgumentException(where + ": no endpoint named '" + te.endpoint() + "'");
-                    yield new long[] {ForwardingSnapshot.NH_ENDPOINT, endpointPort[e], e, 0, 0};
+                    yield new long[] {ForwardingSnapshot.NH_ENDPOINT, endpointPort[e], e, 0, 0, 0, 0};
                 }
-                case NextHop.Via6 via -> {
-                    Integer p = portByName.get(via.port());
-                    if (p == null) throw new IllegalArgumentException(where + ": no port named '" + via.port() + "' (ports: " + portByName.keySet() + ")");
-                    Ip6 gw = via.address() == null ? new Ip6(0, 0) : via.address();
-                    yield new long[] {ForwardingSnapshot.NH_VIA, p, -1, gw.hi(), gw.lo()};
+                case NextHop.Via6 via -> via6(where, via, portByName);
+                case NextHop.Ecmp6 ecmp -> {
+                    // each member is an ordinary Via6 hop (shared with routes going through it alone)
+                    List<Integer> own = new ArrayList<>();
+                    for (NextHop.Via6 m : ecmp.members()) own.add(intern(via6(where, m, portByName), hops, hopIndex));
+                    Integer first = hopIndex.get(List.of("ecmp6", own));
+                    if (first != null) yield hops.get(first);
+                    long[] group = {ForwardingSnapshot.NH_ECMP, -1, -1, 0, 0, members.size(), own.size()};
+                    members.addAll(own);
+                    hopIndex.put(List.of("ecmp6", own), hops.size());
+                    hops.add(group);
+                    yield group;
                 }
-                case NextHop.ToHost th -> new long[] {ForwardingSnapshot.NH_HOST, -1, -1, 0, 0};
-                case NextHop.Blackhole bh -> new long[] {ForwardingSnapshot.NH_BLACKHOLE, -1, -1, 0, 0};
+                case NextHop.ToHost th -> new long[] {ForwardingSnapshot.NH_HOST, -1, -1, 0, 0, 0, 0};
+                case NextHop.Blackhole bh -> new long[] {ForwardingSnapshot.NH_BLACKHOLE, -1, -1, 0, 0, 0, 0};
                 default -> throw new IllegalArgumentException(where + ": next hop " + route.nextHop() + " is not valid for IPv6");
             };
-            hopOfRoute[r] = hopIndex.computeIfAbsent(List.of(hop[0], hop[1], hop[2], hop[3], hop[4]), k -> {
-                hops.add(hop);
-                return hops.size() - 1;
-            });
+            hopOfRoute[r] = intern(hop, hops, hopIndex);
         }
         int n = hops.size();
         nhKind = new byte[n];
@@ -79,8 +87,13 @@ public final class Ipv6Forwarding {
         nhEndpoint = new int[n];
         nhGatewayHi = new long[n];
         nhGatewayLo = new long[n];
+        nhEcmpFirst = new int[n];
+        nhEcmpCount = new int[n];
+        ecmpMembers = members.stream().mapToInt(Integer::intValue).toArray();
         for (int i = 0; i < n; i++) {
             long[] h = hops.get(i);
+            nhEcmpFirst[i] = (int) h[5];
+            nhEcmpCount[i] = (int) h[6];
             nhKind[i] = (byte) h[0];
             nhPort[i] = (int) h[1];
             nhEndpoint[i] = (int) h[2];
@@ -95,6 +108,24 @@ public final class Ipv6Forwarding {
         for (Neighbour6 nb : plane.neighbours()) {
             if (!portByName.containsKey(nb.port())) throw new IllegalArgumentException("neighbour " + nb.address() + ": no port named '" + nb.port() + "' (ports: " + portByName.keySet() + ")");
         }
+    }
+
+    private static long[] via6(String where, NextHop.Via6 via, Map<String, Integer> portByName) {
+        Integer p = portByName.get(via.port());
+        if (p == null) throw new IllegalArgumentException(where + ": no port named '" + via.port() + "' (ports: " + portByName.keySet() + ")");
+        Ip6 gw = via.address() == null ? new Ip6(0, 0) : via.address();
+        return new long[] {ForwardingSnapshot.NH_VIA, p, -1, gw.hi(), gw.lo(), 0, 0};
+    }
+
+    /** The index of an equal hop already listed (ECMP groups are listed by their own key), else of this one, appended. */
+    private static int intern(long[] hop, List<long[]> hops, Map<Object, Integer> hopIndex) {
+        if (hop[0] == ForwardingSnapshot.NH_ECMP) {
+            for (int i = 0; i < hops.size(); i++) if (hops.get(i) == hop) return i;
+        }
+        return hopIndex.computeIfAbsent(List.of(hop[0], hop[1], hop[2], hop[3], hop[4]), k -> {
+            hops.add(hop);
+            return hops.size() - 1;
+        });
     }
 
     public boolean isNode(long hi, long lo) { return hi == nodeHi && lo == nodeLo; }

@@ -41,6 +41,15 @@ public sealed interface NextHop {
         }
     }
 
+    /** IPv6 equal-cost multipath: one member chosen per flow by a hash of the 5-tuple (full addresses). */
+    record Ecmp6(List<Via6> members) implements NextHop {
+        public Ecmp6 {
+            if (members == null || members.isEmpty()) throw new IllegalArgumentException("Ecmp6: no members");
+            if (members.size() > 64) throw new IllegalArgumentException("Ecmp6: " + members.size() + " members, at most 64");
+            members = List.copyOf(members);
+        }
+    }
+
     /** Addressed to this node: handed to the kernel through the exception port. */
     record ToHost() implements NextHop {}
 

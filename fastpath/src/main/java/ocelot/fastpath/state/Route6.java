@@ -2,7 +2,7 @@ package ocelot.fastpath.state;
 
 /**
  * An IPv6 route: prefix (no bits beyond the length) to a next hop: {@link NextHop.ToEndpoint},
- * {@link NextHop.Via6}, {@link NextHop.ToHost} or {@link NextHop.Blackhole}.
+ * {@link NextHop.Via6}, {@link NextHop.Ecmp6}, {@link NextHop.ToHost} or {@link NextHop.Blackhole}.
  */
 public record Route6(Ip6 prefix, int length, NextHop nextHop) {
     public Route6 {
@@ -11,7 +11,7 @@ public record Route6(Ip6 prefix, int length, NextHop nextHop) {
         if (!prefix.masked(length).equals(prefix)) throw new IllegalArgumentException("route " + prefix + "/" + length + ": bits set beyond the prefix length");
         if (nextHop == null) throw new IllegalArgumentException("route " + prefix + "/" + length + ": next hop missing");
         if (nextHop instanceof NextHop.Via || nextHop instanceof NextHop.Ecmp) {
-            throw new IllegalArgumentException("route " + prefix + "/" + length + ": an IPv6 route's gateway must be a Via6, not " + nextHop);
+            throw new IllegalArgumentException("route " + prefix + "/" + length + ": an IPv6 route's gateway must be a Via6 or Ecmp6, not " + nextHop);
         }
     }
 
