@@ -139,12 +139,7 @@ public final class ConntrackNode {
     /** Rewrites destination address (and port / echo id) of a reply back to the endpoint's. */
     static void reverseNat(PacketVector v, int i, int origAddr, int origPort, CounterRecord counters) {
         long frame = v.address[i];
-        long ip = frame + v.l3Offset[i];
-        long l4 = frame + v.l4Offset[i];
-        int oldAddr = Ipv4.dst(ip);
-        PacketMemory.u32(ip + Ipv4.DST_OFFSET, origAddr);
-        Ipv4.checksum(ip, ocelot.fastpath.packet.Checksum.update32(Ipv4.checksum(ip), oldAddr, origAddr));
-        Nat.rewriteL4(v.headers.protocol[i], l4, oldAddr, origAddr, Transport.DST_PORT_OFFSET, origPort);
+        Nat.reverse(frame + v.l3Offset[i], frame + v.l4Offset[i], v.headers.protocol[i], origAddr, origPort);
         v.headers.dstV4[i] = origAddr;
         if (v.headers.protocol[i] == Ipv4.PROTO_ICMP) {
             v.flowPorts[i] = origPort << 16 | origPort; // the echo id; the classifier's type/code stay

@@ -22,11 +22,11 @@ import ocelot.fastpath.state.ForwardingSnapshot;
  * pass mutates nothing (no touch, no counter) for a packet it hands on. It accepts exactly what
  * parse + conntrack would forward from the cache: unicast to the port's MAC, untagged IPv4 with
  * IHL 5, a valid checksum and lengths, not a fragment, no martian source, TCP or UDP with a
- * whole header, TTL > 1, a live flow, not a reply of a source-NATed flow, no tunnel.
+ * whole header, TTL > 1, a live flow, no tunnel (source NAT and its reverse are done here).
  *
  * <p>Order: conntrack touches of one flow must happen in burst order, as the full graph does
  * them. A packet handed on whose flow is known (looked up here: TTL 1, no cached result,
- * expired, a NAT reply) lists that flow, and later packets of it are handed on too; one whose
+ * expired) lists that flow, and later packets of it are handed on too; one whose
  * flow cannot be known here (VLAN-tagged, IP options, IPIP to decapsulate, multicast MAC) stops
  * the pass for the rest of the burst ({@link #STOP}). Packets that never touch a TCP/UDP flow
  * (ARP, IPv6, ICMP, new flows, frames parse drops) do neither. Flows the full graph creates
@@ -131,15 +131,21 @@ public final class EstablishedFlowNode {
         boolean reply = (ref & 1) != 0;
         int natSrc = ct.natOrigSrc(f);
         if (w2 >>> 24 <= 1 // TTL expiry: its ICMP error
-                || ct.isExpired(f, nowNs) || (reply && natSrc != 0) || !ct.forwardCached(ref, tag, v.rxPort) || ct.cachedTunnel(ref) != 0
+                || ct.isExpired(f, nowNs) || !ct.forwardCached(ref, tag, v.rxPort) || ct.cachedTunnel(ref) != 0
                 || wasTouched(f)) return f;
 
-        // committed: from here on exactly what conntrack + RewriteNode.forwardPlain do
+        // committed: from here on exactly what conntrack + RewriteNode.forwardPlain do, in their order
         ct.touch(f, reply, tcpFlags, nowNs, timeouts);
-        int oldTtlProto = w2 >>> 16;
-        int newTtlProto = oldTtlProto - 0x0100;
-        PacketMemory.u32(ip + Ipv4.TTL_OFFSET, newTtlProto << 16 | Checksum.update16(w2 & 0xFFFF, oldTtlProto, newTtlProto));
-        if (natSrc != 0) RewriteNode.snat(ip, t, proto, f, ct, counters);
+        if (natSrc != 0 && reply) {
+            Nat.reverse(ip, t, proto, natSrc, ct.natOrigPort(f)); // a reply to a source-NATed flow, back to its endpoint
+            counters.increment(Counter.SNAT_REVERSE);
+            Ipv4.decrementTtl(ip); // the checksum changed: not from the registers
+        } else {
+            int oldTtlProto = w2 >>> 16;
+            int newTtlProto = oldTtlProto - 0x0100;
+            PacketMemory.u32(ip + Ipv4.TTL_OFFSET, newTtlProto << 16 | Checksum.update16(w2 & 0xFFFF, oldTtlProto, newTtlProto));
+            if (natSrc != 0) RewriteNode.snat(ip, t, proto, f, ct, counters);
+        }
         long macPort = ct.cachedMacPort(ref);
         int out = (int) (macPort >>> 48);
         Ethernet.addresses(frame, macPort & 0xFFFF_FFFF_FFFFL, s.portMacs[out]);

@@ -14,6 +14,18 @@ final class Nat {
     private Nat() {}
 
     /**
+     * Reverse translation of a reply to a source-NATed flow: destination address and port (or
+     * echo id) back to the endpoint's, IP and L4 checksums patched. Returns the old destination.
+     */
+    static int reverse(long ip, long l4, int protocol, int origAddr, int origPort) {
+        int oldAddr = Ipv4.dst(ip);
+        PacketMemory.u32(ip + Ipv4.DST_OFFSET, origAddr);
+        Ipv4.checksum(ip, Checksum.update32(Ipv4.checksum(ip), oldAddr, origAddr));
+        rewriteL4(protocol, l4, oldAddr, origAddr, Transport.DST_PORT_OFFSET, origPort);
+        return oldAddr;
+    }
+
+    /**
      * After the IP address changed from oldAddr to newAddr, sets the port at portOffset (or the
      * ICMP echo id) to newPort and fixes the L4 checksum.
      */
