@@ -22,16 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ocelot against a real FRR bgpd (standalone, no zebra) on 127.11.x.x: iBGP and eBGP with Ocelot
- * dialling and with Ocelot passive; IPv4 both ways and IPv6 over MP-BGP (RFC 4760) both ways;
- * FRR's AS path, communities, large communities, MED, origin and (iBGP) local-pref as Ocelot's RIB
- * holds them; Ocelot's routes as FRR holds them; withdraws both ways; FRR killed and restarted.
+ * Ocelot against a real FRR bgpd (standalone, no zebra) on 127.11.x.x: iBGP and eBGP (FRR in a
+ * 4-octet AS) with Ocelot dialling and with Ocelot passive; IPv4 and IPv6 over MP-BGP (RFC 4760)
+ * both ways (eBGP Ocelot -> FRR: IPv6 only, see OCELOT_NEXT_HOP); FRR's AS path, communities,
+ * large communities, MED, origin and (iBGP) local-pref as Ocelot's RIB holds them; Ocelot's routes
+ * as FRR holds them; withdraws both ways; FRR killed and restarted.
  */
 @Tag("frr")
 class FrrInteropTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final long AS = 64512;
-    static final long FRR_EBGP_AS = 64513;
+    /** A 4-octet AS (RFC 6793): FRR's AS_PATH reaches us, and ours reaches FRR, through the AS4 capability. */
+    static final long FRR_EBGP_AS = 4200000013L;
 
     /**
      * bgpd.conf for one neighbor. {@code frr defaults datacenter}: no advertisement interval, short
