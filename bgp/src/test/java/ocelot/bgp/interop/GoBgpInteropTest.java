@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ocelot against a real GoBGP on 127.12.x.x: iBGP and eBGP with Ocelot dialling and with Ocelot
- * passive; IPv4 and IPv6 (MP-BGP) both ways; GoBGP's AS path, communities, large communities, MED,
+ * passive; IPv4 and IPv6 (MP-BGP) both ways (eBGP Ocelot -> GoBGP: IPv6 only, see OCELOT_NEXT_HOP);
+ * GoBGP's AS path, communities, large communities, MED,
  * origin and (iBGP) local-pref as Ocelot's RIB holds them; Ocelot's routes as GoBGP holds them;
  * withdraws both ways; gobgpd killed and restarted (Ocelot dialling).
  */
