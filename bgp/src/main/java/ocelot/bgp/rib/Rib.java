@@ -236,7 +236,7 @@ public final class Rib {
 
     public BestPathReason bestReason(Prefix p) {
         Destination d = table.get(p);
-        return d == null ? null : d.reason;
+        return d == null ? null : d.reason();
     }
 
     public List<Path> paths(Prefix p) {

@@ -139,6 +139,34 @@ public final class PrefixList extends AbstractList<Prefix> implements RandomAcce
             add(p.high(), p.low(), len);
         }
 
+        /**
+         * Reads NLRI entries until {@code in} is empty: {@link #read} repeated, with the same checks
+         * and errors, but IPv4 entries are parsed from one bulk copy of the octets. Per-entry ByteBuf
+         * reads (bounds, reference-count and byte-order steps each, under C1) were most of the
+         * event loop's decode samples on the 1M transit (JFR).
+         */
+        public void readAll(ByteBuf in) {
+            if (family != AddressFamily.IPV4_UNICAST) {
+                while (in.isReadable()) read(in);
+                return;
+            }
+            int n = in.readableBytes();
+            byte[] b = new byte[n];
+            in.readBytes(b);
+            int p = 0;
+            while (p < n) {
+                int len = b[p++] & 0xff;
+                if (len > 32) throw new IllegalArgumentException("NLRI length " + len + " exceeds " + family.maxPrefixLength);
+                int bytes = (len + 7) >>> 3;
+                if (n - p < bytes) throw new IllegalArgumentException("NLRI /" + len + " needs " + bytes + " octets, " + (n - p) + " left");
+                int a = 0;
+                for (int i = 0; i < bytes; i++) a |= (b[p + i] & 0xff) << (24 - 8 * i);
+                p += bytes;
+                int mask = len == 0 ? 0 : -1 << (32 - len);
+                add(0, Integer.toUnsignedLong(a & mask), len);
+            }
+        }
+
         public PrefixList build() {
             return new PrefixList(family, high, low, lengths, size);
         }

@@ -46,7 +46,7 @@ public final class UpdateCodec {
         readAttributes(attributes, d);
         try {
             d.nlri.expect(body.readableBytes());
-            while (body.isReadable()) d.nlri.read(body);
+            d.nlri.readAll(body);
         } catch (IllegalArgumentException e) {
             // RFC 7606 §5.3: NLRI that cannot be parsed: session reset.
             throw reset(NotificationCode.UPDATE_INVALID_NETWORK, "NLRI: " + e.getMessage());

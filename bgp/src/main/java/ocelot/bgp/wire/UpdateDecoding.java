@@ -70,7 +70,7 @@ final class UpdateDecoding {
         mpNlri = new PrefixList.Builder(f);
         mpNlri.expect(v.readableBytes());
         try {
-            while (v.isReadable()) mpNlri.read(v);
+            mpNlri.readAll(v);
             return true;
         } catch (IllegalArgumentException e) {
             return fault(owner, e.getMessage());

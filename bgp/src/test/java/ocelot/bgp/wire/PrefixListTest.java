@@ -31,6 +31,9 @@ class PrefixListTest {
             PrefixList.Builder builder = new PrefixList.Builder(f);
             while (wire.isReadable()) builder.read(wire);
             PrefixList got = builder.build();
+            PrefixList.Builder bulk = new PrefixList.Builder(f);
+            bulk.readAll(copy.resetReaderIndex());
+            assertEquals(expected, bulk.build(), "readAll, " + f);
             assertEquals(expected, got);
             assertEquals(got, expected);
             assertEquals(expected.hashCode(), got.hashCode());
@@ -50,5 +53,14 @@ class PrefixListTest {
         IllegalArgumentException shortBytes = assertThrows(IllegalArgumentException.class, () -> b.read(Unpooled.wrappedBuffer(new byte[]{24, 10, 0})));
         assertEquals("NLRI /24 needs 3 octets, 2 left", shortBytes.getMessage());
         assertEquals(0, b.size());
+        // readAll: the same errors, after the good entries before them
+        PrefixList.Builder bulk = new PrefixList.Builder(AddressFamily.IPV4_UNICAST);
+        IllegalArgumentException bulkTooLong = assertThrows(IllegalArgumentException.class,
+                () -> bulk.readAll(Unpooled.wrappedBuffer(new byte[]{8, 10, 33, 1, 2, 3, 4, 5})));
+        assertEquals("NLRI length 33 exceeds 32", bulkTooLong.getMessage());
+        IllegalArgumentException bulkShort = assertThrows(IllegalArgumentException.class,
+                () -> bulk.readAll(Unpooled.wrappedBuffer(new byte[]{24, 10, 0})));
+        assertEquals("NLRI /24 needs 3 octets, 2 left", bulkShort.getMessage());
+        assertEquals(1, bulk.size());
     }
 }
