@@ -61,6 +61,9 @@ public final class FrrDaemon implements AutoCloseable {
             throw new IllegalStateException("FRR bgpd did not answer on its vty socket; log:\n" + log());
         }
         if (!process.isAlive()) throw new IllegalStateException("FRR bgpd exited with " + process.exitValue() + "; log:\n" + log());
+        // bgpd skips a config line it cannot parse and runs without it: fail here, naming the line.
+        List<String> rejected = log().lines().filter(l -> l.contains("on config line")).toList();
+        if (!rejected.isEmpty()) throw new IllegalArgumentException("bgpd.conf rejected:\n" + String.join("\n", rejected) + "\nconfig:\n" + Files.readString(config));
     }
 
     public String log() {

@@ -31,10 +31,12 @@ class FrrGracefulRestartTest {
     private static final String FRR = "127.11.7.2";
     private static final int RESTART_SECONDS = 120;
 
+    /** Graceful restart before any neighbor: FRR 8.4 refuses the global mode change once peers exist. */
     private static String config(int ocelotPort, String... networks) {
-        String gr = " bgp graceful-restart\n bgp graceful-restart preserve-fw-state\n bgp graceful-restart restart-time " + RESTART_SECONDS + "\n"
-                + " neighbor " + SELF + " passive\n";
-        return FrrInteropTest.config(FRR, AS, SELF, ocelotPort, AS, gr, FrrInteropTest.networks(networks), "");
+        String gr = " bgp graceful-restart\n bgp graceful-restart preserve-fw-state\n bgp graceful-restart restart-time " + RESTART_SECONDS + "\n";
+        String ebgpPolicy = " no bgp ebgp-requires-policy\n";
+        return FrrInteropTest.config(FRR, AS, SELF, ocelotPort, AS, " neighbor " + SELF + " passive\n", FrrInteropTest.networks(networks), "")
+                .replace(ebgpPolicy, ebgpPolicy + gr);
     }
 
     @Test
