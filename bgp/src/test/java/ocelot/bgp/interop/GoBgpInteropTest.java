@@ -45,9 +45,10 @@ class GoBgpInteropTest {
     }
 
     /**
-     * One neighbor, IPv4 and IPv6 unicast, short timers; {@code idle-hold-time-after-reset} 1 s
-     * instead of GoBGP's 30 so a reset session is retried as soon as Ocelot's. {@code extra} is
-     * appended inside [[neighbors]] (auth-password under config, route-reflector, graceful-restart).
+     * One neighbor, IPv4 and IPv6 unicast, short timers. {@code configExtra} goes under
+     * [neighbors.config] (auth-password), {@code extra} at the end of [[neighbors]] (route-reflector).
+     * GoBGP ignores keys it does not know: passive-mode, auth-password and the reflector keys are
+     * each proven by a test's outcome, the timers by {@code gobgp neighbor} (hold 9, keepalive 3).
      */
     static String neighbor(String self, String peer, int peerPort, long peerAs, boolean passive, String configExtra, String extra) {
         return """
@@ -64,7 +65,6 @@ class GoBgpInteropTest {
                     connect-retry = 1
                     hold-time = 9
                     keepalive-interval = 3
-                    idle-hold-time-after-reset = 1
                   [[neighbors.afi-safis]]
                     [neighbors.afi-safis.config]
                       afi-safi-name = "ipv4-unicast"
