@@ -48,7 +48,7 @@ class GoBgpInteropTest {
      * One neighbor, IPv4 and IPv6 unicast, short timers. {@code configExtra} goes under
      * [neighbors.config] (auth-password), {@code extra} at the end of [[neighbors]] (route-reflector).
      * GoBGP ignores keys it does not know: passive-mode, auth-password and the reflector keys are
-     * each proven by a test's outcome, the timers by {@code gobgp neighbor} (hold 9, keepalive 3).
+     * each proven by a test's outcome, the timers by the negotiated values {@code gobgp neighbor} shows.
      */
     static String neighbor(String self, String peer, int peerPort, long peerAs, boolean passive, String configExtra, String extra) {
         return """
@@ -120,6 +120,8 @@ class GoBgpInteropTest {
                 speaker.addPeer(peer(gobgp, gobgpPort, self, AS, gobgpAs, ocelotPassive));
                 assertTrue(waitFor(WAIT, () -> speaker.state(gobgpAddr) == SessionState.ESTABLISHED && d.established(self)),
                         () -> "not established; GoBGP log:\n" + d.log());
+                String session = d.neighbor(self);
+                assertTrue(session.contains("Hold time is 9, keepalive interval is 3 seconds"), session);
                 assertTrue(waitFor(WAIT, () -> fib.routes.size() == 3), () -> "routes from GoBGP: " + fib.routes + "\n" + d.log());
                 assertEquals(gobgpAddr, fib.routes.get(plain));
                 assertTrue(fib.routes.containsKey(theirsV6), () -> "IPv6 next hop " + fib.routes.get(theirsV6));
