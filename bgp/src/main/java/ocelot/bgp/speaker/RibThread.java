@@ -24,10 +24,11 @@ import java.util.concurrent.locks.LockSupport;
 final class RibThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RibThread.class);
     /**
-     * 256 decoded UPDATEs of up to 4096 octets (a full one holds ~800 /32s, ~7 KiB decoded) bound
-     * what waits to about 2 MiB; the 1M transit is ~1,250 UPDATEs.
+     * Tasks are the speaker's batches: one event-loop iteration's UPDATEs (up to 16 reads of up to
+     * 64 KiB per socket, Netty's defaults). 32 of them bound what waits for the RIB to tens of MiB
+     * in the worst case, about one 1M-transit's worth of decoded UPDATEs.
      */
-    static final int CAPACITY = 256;
+    static final int CAPACITY = 32;
 
     private final Runnable[] ring;
     private final int mask;
