@@ -16,7 +16,9 @@
  *            (DecisionProcess, BestPathReason), export rules and route reflection (RouteExport),
  *            Adj-RIB-Out per update group (UpdateGroup, UpdatePacker), the FIB hand-off (FibSink).
  *     ^
- *   speaker  BgpSpeaker: one epoll event loop running every session, timer and the RIB.
+ *   speaker  BgpSpeaker: one epoll event loop running every session, timer, decode and socket
+ *            write; the RIB on its own thread (RibThread), fed in order through a bounded
+ *            single-producer ring, one batch per loop iteration.
  *     ^
  *   peering  Calico's model as plain inputs (CalicoNode, BgpPeerSpec, PeeringInputs) turned into
  *            speaker settings (PeeringPlan), and calicoctl's `node status` table (NodeStatusTable).
@@ -28,7 +30,9 @@
  * by RFC 7606 and applied in the decoder (treat-as-withdraw moves NLRI into withdrawn; attribute
  * discard drops the attribute); only the cases RFC 7606 still reserves for a reset raise
  * BgpWireException, answered with a NOTIFICATION carrying the RFC 4271 code/subcode/data &rarr;
- * Session checks the FSM state and hands the UPDATE to the RIB &rarr; import loop checks (own AS,
+ * Session checks the FSM state and hands the UPDATE to the RIB (batched per event-loop
+ * iteration onto the RIB thread, in arrival order; {@code -Docelot.bgp.ribThread=off} runs the
+ * RIB on the loop instead) &rarr; import loop checks (own AS,
  * ORIGINATOR_ID, CLUSTER_LIST) &rarr; Destination.select &rarr; best changes go to the FibSink
  * and onto the dirty list. UPDATE NLRI are decoded into primitive columns (PrefixList) and equal
  * attribute sets are shared (AttributeCache, BIRD's rta cache), so a route costs a Destination
@@ -38,7 +42,10 @@
  * At the end of each read batch the RIB flushes: every update group computes its Adj-RIB-Out
  * delta from the dirty list, packs prefixes that share attributes into UPDATEs of up to 4096
  * octets and UPDATEs into 64 KiB buffers, encodes each once and writes retained duplicates to
- * every member (FRR's update groups), skipping the member a route came from.
+ * every member (FRR's update groups), skipping the member a route came from (a member whose own
+ * route replaced one we had sent it gets that one withdrawn). On the RIB thread, each member's
+ * buffers go back to the event loop as one task per flush, written only if that session is still
+ * the one they were encoded for.
  *
  * <h2>Graceful restart</h2>
  * Helper side (RFC 4724 §4.2): when a peer that advertised the capability loses its transport

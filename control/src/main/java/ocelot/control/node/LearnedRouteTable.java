@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The node's FIB for learned BGP routes: the longest-prefix-match tables the fastpath forwards
  * with (lpm's {@link Ipv4RouteTable} and {@link Ipv6RouteTable}), whose next-hop indexes point
  * into this table's next-hop list (one entry per distinct next-hop address, reference counted).
- * The speaker writes it on its event loop through {@link FibSink} (IPv4 as primitives, no Prefix
+ * The speaker writes it from its RIB thread through {@link FibSink} (IPv4 as primitives, no Prefix
  * per route); writers are serialized, and {@link #lookup} / {@link #nextHopAddress} read without
  * locks, as lpm's tables allow one writer and any number of readers.
  *
