@@ -9,7 +9,13 @@ import ocelot.fastpath.state.Ip6;
 public final class Frames6 {
     private Frames6() {}
 
-    public static final int ICMPV6 = 58, UDP = 17, L3 = 14, L4 = 54;
+    public static final int ICMPV6 = 58, UDP = 17, TCP = 6, L3 = 14, L4 = 54;
+
+    public static byte[] tcp(long dmac, long smac, String src, String dst, int sport, int dport, int flags, int hopLimit) {
+        byte[] l4 = new byte[20];
+        ByteBuffer.wrap(l4).putShort((short) sport).putShort((short) dport).putInt(1000).putInt(0).put((byte) 0x50).put((byte) flags).putShort((short) 65535);
+        return ipv6(dmac, smac, src, dst, TCP, hopLimit, l4);
+    }
 
     public static byte[] udp(long dmac, long smac, String src, String dst, int sport, int dport, int hopLimit) {
         byte[] l4 = new byte[8 + 10];
@@ -55,6 +61,7 @@ public final class Frames6 {
         b.putLong(s.hi()).putLong(s.lo()).putLong(d.hi()).putLong(d.lo());
         int c = Frames.checksum(l4, 0, l4.length, pseudo(f, l4.length, next));
         if (next == UDP) ByteBuffer.wrap(l4).putShort(6, (short) c);
+        else if (next == TCP) ByteBuffer.wrap(l4).putShort(16, (short) c);
         else ByteBuffer.wrap(l4).putShort(2, (short) c);
         System.arraycopy(l4, 0, f, L4, l4.length);
         return f;

@@ -134,7 +134,7 @@ public final class ConntrackTable {
         }
     }
 
-    /** Creates an IPv6 flow (no NAT for IPv6: the reply is the original reversed). Returns the flow index. */
+    /** Creates an IPv6 flow without NAT (the reply is the original reversed). Returns the flow index. */
     public int create6(long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport,
                        int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
         int src = fold(srcHi, srcLo), dst = fold(dstHi, dstLo);
@@ -145,6 +145,34 @@ public final class ConntrackTable {
         wide[w + 4] = dstHi; wide[w + 5] = dstLo; wide[w + 6] = srcHi; wide[w + 7] = srcLo;
         return g;
     }
+
+    /**
+     * Creates a source-NATed IPv6 flow: the reply arrives from the destination to
+     * {@code natHi/natLo} (the node) on port {@code natPort} (from {@code replySport}: the
+     * destination port, or for ICMPv6 echo the new id). The original source and port are the
+     * binding's way back: the original tuple keeps the address ({@link #natOrigSrcHi}), the
+     * record the port; its NAT word holds 1 (IPv6: a flag, the address does not fit).
+     */
+    public int create6Nat(long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, long natHi, long natLo,
+                          int replySport, int natPort, int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
+        int src = fold(srcHi, srcLo), dst = fold(dstHi, dstLo), nat = fold(natHi, natLo);
+        int g = create(src, dst, sport, dport, dst, nat, replySport, natPort, protocol, initialState, nowNs, timeouts);
+        int w = g * 8;
+        wide[w] = srcHi; wide[w + 1] = srcLo; wide[w + 2] = dstHi; wide[w + 3] = dstLo;
+        wide[w + 4] = dstHi; wide[w + 5] = dstLo; wide[w + 6] = natHi; wide[w + 7] = natLo;
+        setNat(g, 1, sport);
+        return g;
+    }
+
+    /** An IPv6 flow's original source address, high half (for a NATed flow: where replies go back to). */
+    public long natOrigSrcHi(int f) { return wide[f * 8]; }
+
+    public long natOrigSrcLo(int f) { return wide[f * 8 + 1]; }
+
+    /** An IPv6 flow's reply destination, high half (for a NATed flow: the node address its packets leave with). */
+    public long replyDstHi(int f) { return wide[f * 8 + 6]; }
+
+    public long replyDstLo(int f) { return wide[f * 8 + 7]; }
 
     private void indexInsert(int ref, int src, int dst, int ports, int protocol) {
         int s = hash(src, dst, ports, protocol) & indexMask;

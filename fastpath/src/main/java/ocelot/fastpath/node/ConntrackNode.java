@@ -28,7 +28,7 @@ import ocelot.fastpath.state.ForwardingSnapshot;
  * the full path, whose rewrite refreshes the cache.
  */
 public final class ConntrackNode {
-    /** @param ct6 the worker's IPv6 flows (no NAT for IPv6; related ICMPv6 errors pass like ICMP ones) */
+    /** @param ct6 the worker's IPv6 flows (replies to NATed ones translated back here too; related ICMPv6 errors pass like ICMP ones) */
     public void run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, long tag,
                     CounterRecord counters) {
         HeaderBatch h = v.headers;
@@ -90,24 +90,54 @@ public final class ConntrackNode {
 
     private static boolean track6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
-        v.flow[i] = -1; // every live IPv6 packet's flow column is written here (parse does not reset it)
+        v.flow[i] = -1; // every live IPv6 packet's flow and snat columns are written here (parse does not reset them)
+        v.snat[i] = false;
         int ref = ct6.lookup6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], v.flowPorts[i], h.protocol[i]);
         if (ref == ConntrackTable.NONE) {
             // ICMPv6 errors are types 0-127 (RFC 4443 2.1); packet-too-big among them keeps path MTU discovery working
             if (h.protocol[i] == Ipv4.PROTO_ICMPV6 && v.icmpType[i] < 128) related6(v, i, ct6, counters);
             return false;
         }
-        if (ct6.isExpired(ref >>> 1, nowNs)) {
-            ct6.remove(ref >>> 1);
+        int f = ref >>> 1;
+        if (ct6.isExpired(f, nowNs)) {
+            ct6.remove(f);
             counters.increment(Counter.CT_EXPIRED);
             return false;
         }
-        ct6.touch(ref >>> 1, (ref & 1) != 0, v.tcpFlags[i], nowNs, timeouts);
+        boolean reply = (ref & 1) != 0;
+        ct6.touch(f, reply, v.tcpFlags[i], nowNs, timeouts);
         v.flow[i] = ref;
+        if (ct6.natOrigSrc(f) != 0) {
+            if (reply) reverseNat6(v, i, ct6, f, counters);
+            else v.snat[i] = true; // rewrite translates the source
+        }
         return true;
     }
 
-    /** An ICMPv6 error quoting a tracked flow's packet (its IPv6 header then 4+ bytes of transport) is related. */
+    /** A reply to a NATed IPv6 flow: destination (and port / echo id) back to the endpoint's, before routing. */
+    private static void reverseNat6(PacketVector v, int i, ConntrackTable ct6, int f, CounterRecord counters) {
+        HeaderBatch h = v.headers;
+        long frame = v.address[i];
+        long origHi = ct6.natOrigSrcHi(f), origLo = ct6.natOrigSrcLo(f);
+        int origPort = ct6.natOrigPort(f);
+        Nat6.reverse(frame + v.l3Offset[i], frame + v.l4Offset[i], h.protocol[i], origHi, origLo, origPort);
+        h.dstV6Hi[i] = origHi;
+        h.dstV6Lo[i] = origLo;
+        if (h.protocol[i] == Ipv4.PROTO_ICMPV6) {
+            v.flowPorts[i] = origPort << 16 | origPort; // the echo id; the classifier's type/code stay
+        } else {
+            h.dstPort[i] = origPort;
+            v.flowPorts[i] = (v.flowPorts[i] & 0xFFFF0000) | origPort;
+        }
+        counters.increment(Counter.SNAT_REVERSE);
+    }
+
+    /**
+     * An ICMPv6 error quoting a tracked flow's packet (its IPv6 header then 4+ bytes of
+     * transport) is related. One quoting a packet a NATed flow sent out (source: the node)
+     * matches that flow's reply tuple reversed; it is translated back to the endpoint
+     * ({@link Nat6#relatedError}) so it routes there.
+     */
     private static void related6(PacketVector v, int i, ConntrackTable ct6, CounterRecord counters) {
         long frame = v.address[i];
         long ip = frame + v.l3Offset[i];
@@ -129,11 +159,21 @@ public final class ConntrackNode {
         } else {
             return; // extension headers in the quote are not walked
         }
-        int ref = ct6.lookup6(Ipv6.srcHi(in), Ipv6.srcLo(in), Ipv6.dstHi(in), Ipv6.dstLo(in), ports, proto);
-        if (ref != ConntrackTable.NONE) {
-            v.flow[i] = ref;
-            counters.increment(Counter.ICMP_RELATED);
+        long sHi = Ipv6.srcHi(in), sLo = Ipv6.srcLo(in), dHi = Ipv6.dstHi(in), dLo = Ipv6.dstLo(in);
+        int ref = ct6.lookup6(sHi, sLo, dHi, dLo, ports, proto);
+        if (ref == ConntrackTable.NONE) {
+            // the quote as the NATed flow sent it, reversed, is its reply tuple
+            ref = ct6.lookup6(dHi, dLo, sHi, sLo, ports << 16 | ports >>> 16, proto);
+            if (ref == ConntrackTable.NONE || (ref & 1) == 0 || ct6.natOrigSrc(ref >>> 1) == 0) return;
+            HeaderBatch h = v.headers;
+            if (h.dstV6Hi[i] != sHi || h.dstV6Lo[i] != sLo) return; // an error about our packet comes to the node
+            if (!Nat6.relatedError(ip, frame + v.l4Offset[i], frame + end, in, proto, ref >>> 1, ct6)) return;
+            h.dstV6Hi[i] = ct6.natOrigSrcHi(ref >>> 1);
+            h.dstV6Lo[i] = ct6.natOrigSrcLo(ref >>> 1);
+            counters.increment(Counter.SNAT_REVERSE);
         }
+        v.flow[i] = ref;
+        counters.increment(Counter.ICMP_RELATED);
     }
 
     /** Rewrites destination address (and port / echo id) of a reply back to the endpoint's. */

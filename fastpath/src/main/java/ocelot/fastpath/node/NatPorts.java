@@ -1,6 +1,8 @@
 package ocelot.fastpath.node;
 
 import ocelot.fastpath.conntrack.ConntrackTable;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
 import ocelot.fastpath.packet.Ipv4;
 import ocelot.fastpath.packet.Transport;
 
@@ -43,6 +45,34 @@ public final class NatPorts {
             cursor = cursor + 1 == size ? 0 : cursor + 1;
             int replySport = proto == Ipv4.PROTO_ICMP ? port : dport;
             if (ct.lookup(dst, nodeAddress, replySport, port, proto) == ConntrackTable.NONE) return port;
+        }
+        return -1;
+    }
+
+    /** IPv6: TCP, UDP and ICMPv6 echo requests (their id is the "port") can be translated. */
+    boolean translatable6(int proto, int icmpType) {
+        return proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP
+                || (proto == Ipv4.PROTO_ICMPV6 && icmpType == Transport.ICMP6_ECHO_REQUEST);
+    }
+
+    /**
+     * {@link #allocate} for IPv6, against the worker's IPv6 table. A candidate held by a flow
+     * that has timed out but was not swept yet is taken over (the flow removed, counted as
+     * expired): an expired binding is free the moment it expires, not when the sweep gets to it.
+     */
+    int allocate6(ConntrackTable ct6, long nodeHi, long nodeLo, long dstHi, long dstLo, int dport, int proto,
+                  long nowNs, CounterRecord counters) {
+        for (int probe = 0; probe < MAX_PROBES; probe++) {
+            int port = low + cursor;
+            cursor = cursor + 1 == size ? 0 : cursor + 1;
+            int replySport = proto == Ipv4.PROTO_ICMPV6 ? port : dport;
+            int ref = ct6.lookup6(dstHi, dstLo, nodeHi, nodeLo, replySport << 16 | port, proto);
+            if (ref == ConntrackTable.NONE) return port;
+            if (ct6.isExpired(ref >>> 1, nowNs)) {
+                ct6.remove(ref >>> 1);
+                counters.increment(Counter.CT_EXPIRED);
+                return port;
+            }
         }
         return -1;
     }

@@ -19,7 +19,7 @@ import ocelot.fastpath.state.ForwardingSnapshot;
  * egress classifier (packets from a workload port) and the destination endpoint's ingress
  * classifier (packets routed to a local endpoint), each over a compacted batch of just those
  * packets, one {@code classify} call per endpoint per burst. Allowed packets create a
- * conntrack entry (with a source-NAT binding for nat-outgoing pools); later packets and
+ * conntrack entry (with a source-NAT binding for nat-outgoing pools, IPv4 and IPv6); later packets and
  * replies never come here. Workload sources are checked against their endpoint's addresses
  * first (Calico's anti-spoofing).
  */
@@ -82,7 +82,7 @@ public final class PolicyNode {
         for (int i = 0; i < v.count; i++) {
             if (v.dstEndpoint[i] <= -10) v.dstEndpoint[i] = -v.dstEndpoint[i] - 10;
             if (!pending[i] || !v.live(i)) continue;
-            if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, ct6, timeouts, nowNs, counters);
+            if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, s, ct6, timeouts, nowNs, counters);
             else create(v, i, s, ct, timeouts, nowNs, counters);
         }
     }
@@ -112,13 +112,36 @@ public final class PolicyNode {
         }
     }
 
-    /** IPv6 flows are tracked like IPv4 ones; nat-outgoing is IPv4 only (as Calico's natOutgoing for IPv6 pools is off by default). */
-    private static void create6(PacketVector v, int i, ConntrackTable ct6, ConntrackTimeouts timeouts, long nowNs, CounterRecord counters) {
+    /**
+     * IPv6 flows are tracked like IPv4 ones, and NATed the same way (Calico's natOutgoing on an
+     * IPv6 pool): from a nat-outgoing pool to outside every pool, leaving through a non-workload
+     * port, the flow is created with the node's address and a port (or echo id) from this
+     * worker's share as its reply destination; rewrite translates, conntrack reverses the replies.
+     */
+    private void create6(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct6, ConntrackTimeouts timeouts,
+                         long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
         int proto = h.protocol[i];
-        int f = ct6.create6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], v.flowPorts[i] >>> 16, v.flowPorts[i] & 0xFFFF,
-                proto, FlowState.initial(proto, v.tcpFlags[i]), nowNs, timeouts);
-        v.flow[i] = f << 1;
+        int sport = v.flowPorts[i] >>> 16, dport = v.flowPorts[i] & 0xFFFF;
+        int state = FlowState.initial(proto, v.tcpFlags[i]);
+        boolean nat = v.outPort[i] >= 0 && s.portRoles[v.outPort[i]] != PortRole.WORKLOAD && natPorts.translatable6(proto, v.icmpType[i])
+                && s.v6.natOutgoing(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i]);
+        if (!nat) {
+            int f = ct6.create6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], sport, dport, proto, state, nowNs, timeouts);
+            v.flow[i] = f << 1;
+        } else {
+            long nodeHi = s.v6.nodeHi, nodeLo = s.v6.nodeLo;
+            int port = natPorts.allocate6(ct6, nodeHi, nodeLo, h.dstV6Hi[i], h.dstV6Lo[i], dport, proto, nowNs, counters);
+            if (port < 0) {
+                v.drop(i, Counter.DROP_NAT_EXHAUSTED);
+                return;
+            }
+            int replySport = proto == Ipv4.PROTO_ICMPV6 ? port : dport;
+            int f = ct6.create6Nat(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], sport, dport, nodeHi, nodeLo,
+                    replySport, port, proto, state, nowNs, timeouts);
+            v.flow[i] = f << 1;
+            v.snat[i] = true;
+        }
         counters.increment(Counter.CT_NEW);
         counters.increment(Counter.POLICY_ALLOWED);
     }

@@ -38,8 +38,11 @@ public final class RewriteNode {
         this.heads = heads;
     }
 
-    /** @param tag the burst's cache tag (snapshot generation, neighbour version): plain IPv4 forwards of tracked flows are cached under it */
-    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, ConntrackTable ct, long tag, CounterRecord counters) {
+    /**
+     * @param tag the burst's cache tag (snapshot generation, neighbour version): plain IPv4 forwards of tracked flows are cached under it
+     * @param ct6 the worker's IPv6 flows: a NATed one's node address and port
+     */
+    public void run(MbufBurst burst, PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTable ct6, long tag, CounterRecord counters) {
         int adjust = 0;
         boolean lengths = false;
         // headDelta is all zero on entry (parse clears it, decap clears what it used); most bursts
@@ -79,6 +82,10 @@ public final class RewriteNode {
                 long frame = v.address[i];
                 long ip = frame + v.l3Offset[i];
                 Ipv6.hopLimit(ip, Ipv6.hopLimit(ip) - 1); // no header checksum in IPv6 (RFC 8200 section 3)
+                if (v.snat[i]) {
+                    Nat6.snat(ip, frame + v.l4Offset[i], v.headers.protocol[i], v.flow[i] >>> 1, ct6);
+                    counters.increment(Counter.SNAT);
+                }
                 Ethernet.addresses(frame, v.dstMac[i], s.portMacs[v.outPort[i]]);
                 v.verdict[i] = v.outPort[i];
                 continue;

@@ -52,6 +52,20 @@ public final class Checksum {
         return ~fold(sum) & 0xFFFF;
     }
 
+    /**
+     * RFC 1624 eqn. 3 for a 128-bit value (an IPv6 address, given as two longs in network
+     * order) changing: the TCP/UDP/ICMPv6 pseudo-header covers both addresses (RFC 8200 section 8.1).
+     */
+    public static int update128(int checksum, long oldHi, long oldLo, long newHi, long newLo) {
+        long sum = (~checksum & 0xFFFF) + words(~oldHi) + words(~oldLo) + words(newHi) + words(newLo);
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /** The sum of a long's four 16-bit words. */
+    private static long words(long x) {
+        return (x >>> 48) + ((x >>> 32) & 0xFFFF) + ((x >>> 16) & 0xFFFF) + (x & 0xFFFF);
+    }
+
     /** Pseudo-header sum for TCP/UDP over IPv4 (RFC 793 section 3.1). */
     public static long pseudoHeader4(int src, int dst, int protocol, int l4Length) {
         return ((src >>> 16) & 0xFFFF) + (src & 0xFFFF) + ((dst >>> 16) & 0xFFFF) + (dst & 0xFFFF) + protocol + l4Length;

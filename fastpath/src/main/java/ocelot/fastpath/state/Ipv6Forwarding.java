@@ -26,6 +26,9 @@ public final class Ipv6Forwarding {
     public final int[] nhEcmpFirst, nhEcmpCount;
     public final int[] ecmpMembers;
     private final long[][] endpointHi, endpointLo;
+    /** IPv6 pools as prefix and mask halves (a pool test is two ANDs and compares, nothing allocated per packet). */
+    private final long[] poolHi, poolLo, poolMaskHi, poolMaskLo;
+    private final boolean[] poolNat;
 
     Ipv6Forwarding(DataplaneState state, Map<String, Integer> portByName, Map<String, Integer> endpointByName, int[] endpointPort) {
         Ipv6Plane plane = state.ipv6();
@@ -105,6 +108,21 @@ public final class Ipv6Forwarding {
             Route6 route = routeList.get(r);
             routes.insert(route.prefix().hi(), route.prefix().lo(), route.length(), hopOfRoute[r]);
         }
+        int pools = plane.pools().size();
+        poolHi = new long[pools];
+        poolLo = new long[pools];
+        poolMaskHi = new long[pools];
+        poolMaskLo = new long[pools];
+        poolNat = new boolean[pools];
+        for (int p = 0; p < pools; p++) {
+            Ip6Pool pool = plane.pools().get(p);
+            Ip6 mask = new Ip6(-1L, -1L).masked(pool.length());
+            poolHi[p] = pool.prefix().hi();
+            poolLo[p] = pool.prefix().lo();
+            poolMaskHi[p] = mask.hi();
+            poolMaskLo[p] = mask.lo();
+            poolNat[p] = pool.natOutgoing();
+        }
         for (Neighbour6 nb : plane.neighbours()) {
             if (!portByName.containsKey(nb.port())) throw new IllegalArgumentException("neighbour " + nb.address() + ": no port named '" + nb.port() + "' (ports: " + portByName.keySet() + ")");
         }
@@ -126,6 +144,23 @@ public final class Ipv6Forwarding {
             hops.add(hop);
             return hops.size() - 1;
         });
+    }
+
+    /** Index of the IPv6 pool containing the address, or -1 (pools are few, and never overlap). */
+    public int poolOf(long hi, long lo) {
+        for (int p = 0; p < poolHi.length; p++) {
+            if ((hi & poolMaskHi[p]) == poolHi[p] && (lo & poolMaskLo[p]) == poolLo[p]) return p;
+        }
+        return -1;
+    }
+
+    /**
+     * True when a flow from {@code src} to {@code dst} is source-NATed (Calico's natOutgoing): the
+     * source is in a nat-outgoing pool and the destination in no pool. Where it leaves is the caller's test.
+     */
+    public boolean natOutgoing(long srcHi, long srcLo, long dstHi, long dstLo) {
+        int p = poolOf(srcHi, srcLo);
+        return p >= 0 && poolNat[p] && poolOf(dstHi, dstLo) < 0;
     }
 
     public boolean isNode(long hi, long lo) { return hi == nodeHi && lo == nodeLo; }

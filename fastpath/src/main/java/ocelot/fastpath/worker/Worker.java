@@ -159,7 +159,7 @@ public final class Worker implements Agent {
             route.run(pv, s, neighbours, now, counters);
             policy.run(pv, s, conntrack, conntrack6, timeouts, now, counters);
         }
-        rewrite.run(b, pv, s, conntrack, tag, counters);
+        rewrite.run(b, pv, s, conntrack, conntrack6, tag, counters);
     }
 
     /**
