@@ -18,6 +18,7 @@ import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.state.DataplaneState;
 import ocelot.fastpath.state.Endpoint;
 import ocelot.fastpath.state.Ip6;
+import ocelot.fastpath.state.Ip6Pool;
 import ocelot.fastpath.state.Ipv6Plane;
 import ocelot.fastpath.state.Neighbour6;
 import ocelot.fastpath.state.NextHop;
@@ -33,13 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The IPv6 golden test through real DPDK net_pcap ports, as {@link GoldenPcapTest} is for
  * IPv4: forwarding with the hop limit decremented, hop-limit expiry (ICMPv6 time exceeded),
  * a neighbour solicitation for the workload's gateway answered, a fabric gateway, policy
- * allow/deny including the reply under a default-deny ingress; output checked field by field
- * and by tshark with ICMPv6/TCP/UDP checksum validation on.
+ * allow/deny including the reply under a default-deny ingress, NAT66 outgoing (ep1's pool to
+ * outside every pool leaves from the node's address, the reply comes back to ep1); output
+ * checked field by field and by tshark with ICMPv6/TCP/UDP checksum validation on.
  */
 @Tag("dpdk")
 class GoldenPcap6Test {
     static final long EP1 = Topology.EP1_MAC, EP2 = Topology.EP2_MAC, GW = Topology.GW_MAC;
-    static final String A1 = "fd00:65::2", A2 = "fd00:65::3", NODE = "fd00:192::10", GW6 = "fd00:192::1";
+    static final String A1 = "fd00:65::2", A2 = "fd00:65::3", NODE = "fd00:192::10", GW6 = "fd00:192::1", INTERNET = "2001:db8::53";
+    static final int NAT_PORT = 32768;
 
     @TempDir
     Path dir;
@@ -55,20 +58,25 @@ class GoldenPcap6Test {
                     Frames6.udp(w1, EP1, A1, A2, 41000, 7777, 1),                        // b: hop limit expires
                     Frames6.solicit(EP1, A1, "fe80::ecee:eeff:feee:eeee", 255),          // c: gateway solicited
                     Frames6.udp(w1, EP1, A1, "fd00:66::7", 41001, 9, 64),                // d: via the fabric gateway
-                    Frames6.udp(w1, EP1, A1, A2, 41002, 22, 64)));                       // e: denied by ep2
+                    Frames6.udp(w1, EP1, A1, A2, 41002, 22, 64),                         // e: denied by ep2
+                    Frames6.udp(w1, EP1, A1, INTERNET, 41003, 9000, 64)));                 // h: NATed out
             pcap.input("w2", List.of(
                     Frames6.udp(w2, EP2, A2, A1, 7777, 41000, 64),                       // f: reply of a
                     Frames6.udp(w2, EP2, A2, A1, 7778, 41000, 64)));                     // g: ep1 default-deny
+            // i: h's reply to the node's address and h's port, the worker share's first (one worker)
+            pcap.input("fabric", List.of(Frames6.udp(fab, GW, INTERNET, NODE, 9000, NAT_PORT, 64)));
             pcap.start();
 
             try (Fastpath fp = new Fastpath(pcap.ports(), FastpathConfig.defaults(), new GoldenPcapTest.FakeClock())) {
                 fp.control().publish(state());
                 for (int c = 0; c < 20; c++) fp.pollOnce();
                 long rx = fp.counters().get(Counter.RX);
-                assertEquals(7, rx, fp.counters().describeNonZero());
+                assertEquals(9, rx, fp.counters().describeNonZero());
                 assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
                 assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
-                assertEquals(1, fp.counters().get(Counter.CT_HIT));
+                assertEquals(2, fp.counters().get(Counter.CT_HIT));
+                assertEquals(1, fp.counters().get(Counter.SNAT));
+                assertEquals(1, fp.counters().get(Counter.SNAT_REVERSE));
                 assertEquals(1, fp.counters().ruleHits(40));
             }
             pcap.stop(); // flushes the tx pcaps
@@ -82,7 +90,7 @@ class GoldenPcap6Test {
         expect(toW2.get(0), EP2, w2, A1, A2, 63, Frames6.UDP);                                        // a
 
         List<byte[]> toW1 = PcapFile.read(dir.resolve("w1_out.pcap"));
-        assertEquals(3, toW1.size());
+        assertEquals(4, toW1.size());
         byte[] te = toW1.get(0);                                                                     // b
         expect(te, EP1, w1, NODE, A1, 64, Frames6.ICMPV6);
         assertEquals(3, Frames.u8(te, Frames6.L4));
@@ -92,10 +100,14 @@ class GoldenPcap6Test {
         assertEquals(136, Frames.u8(na, Frames6.L4));
         assertEquals(w1, ByteBuffer.wrap(na).getLong(Frames6.L4 + 24) & 0xFFFF_FFFF_FFFFL);
         expect(toW1.get(2), EP1, w1, A2, A1, 63, Frames6.UDP);                                       // f
+        expect(toW1.get(3), EP1, w1, INTERNET, A1, 63, Frames6.UDP);                                 // i
+        assertEquals(41003, Frames.u16(toW1.get(3), Frames6.L4 + 2), "i: back to h's own port");
 
         List<byte[]> toFabric = PcapFile.read(dir.resolve("fabric_out.pcap"));
-        assertEquals(1, toFabric.size());
-        expect(toFabric.get(0), GW, fab, A1, "fd00:66::7", 63, Frames6.UDP);                         // d
+        assertEquals(2, toFabric.size());
+        expect(toFabric.get(0), GW, fab, A1, "fd00:66::7", 63, Frames6.UDP);                         // d: to a pool, not NATed
+        expect(toFabric.get(1), GW, fab, NODE, INTERNET, 63, Frames6.UDP);                           // h
+        assertEquals(NAT_PORT, Frames.u16(toFabric.get(1), Frames6.L4), "h: the node's port");
         assertEquals(0, PcapFile.read(dir.resolve("tap_out.pcap")).size());
 
         for (String n : List.of("w1", "w2", "fabric")) tshark(dir.resolve(n + "_out.pcap"));
@@ -129,6 +141,7 @@ class GoldenPcap6Test {
                         List.of(Route6.of(A1 + "/128", new NextHop.ToEndpoint("ep1")),
                                 Route6.of(A2 + "/128", new NextHop.ToEndpoint("ep2")),
                                 Route6.of("::/0", new NextHop.Via6(Ip6.parse(GW6), "fabric"))),
-                        List.of(new Neighbour6(Ip6.parse(GW6), GW, "fabric"))));
+                        List.of(new Neighbour6(Ip6.parse(GW6), GW, "fabric")),
+                        List.of(Ip6Pool.of("fd00:65::/64", true), Ip6Pool.of("fd00:66::/64", false))));
     }
 }

@@ -22,7 +22,7 @@ class MalformedPacketFuzzTest {
     @Test
     void millionsOfMalformedFramesNeverCrashStallOrLeak() {
         try (Topology t = new Topology()) {
-            t.ipv6 = Ipv6ForwardingTest.plane();
+            t.ipv6 = Nat66Test.plane(true); // Ipv6ForwardingTest's addresses, plus a nat-outgoing pool and a default route
             t.publish();
             SplittableRandom rnd = new SplittableRandom(7);
             byte[][] seeds = {
@@ -36,6 +36,11 @@ class MalformedPacketFuzzTest {
                     Frames6.echo(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, "2001:db8::1", 128, 9, 64),
                     Frames6.solicit(EP1_MAC, Ipv6ForwardingTest.EP1, "fe80::1", 255),
                     Frames6.advert(FABRIC_MAC, 0x0200_0000_0005L, "fd00:192::5", Ipv6ForwardingTest.NODE, "fd00:192::5", 0x0200_0000_0005L),
+                    // NAT66: flows out of the nat-outgoing pool, a reply to the first binding (the share's first port), an error about it
+                    Frames6.udp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 5, 53, 64),
+                    Frames6.tcp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 40000, 443, 0x02, 64),
+                    Frames6.udp(FABRIC_MAC, GW_MAC, Nat66Test.INTERNET, Nat66Test.NODE, 53, Nat66Test.NAT_LOW, 60),
+                    natError(),
             };
             long injected = 0;
             while (injected < FRAMES) {
@@ -57,10 +62,20 @@ class MalformedPacketFuzzTest {
             String counters = t.fastpath.counters().describeNonZero();
             for (Counter c : new Counter[] {Counter.DROP_RUNT, Counter.DROP_IP_HEADER_LENGTH, Counter.DROP_IP_LENGTH,
                     Counter.DROP_IP_CHECKSUM, Counter.DROP_FRAGMENT, Counter.DROP_L4_TRUNCATED, Counter.DROP_IP_VERSION,
-                    Counter.DROP_ND, Counter.ND_ADVERTS, Counter.ICMP_ERRORS}) {
+                    Counter.DROP_ND, Counter.ND_ADVERTS, Counter.ICMP_ERRORS, Counter.SNAT, Counter.SNAT_REVERSE}) {
                 assertTrue(t.counter(c) > 0, c + " never counted: " + counters);
             }
         }
+    }
+
+    /** Port unreachable to the node about the NATed UDP seed as it left (node:32768 -> 2001:db8::53:53). */
+    static byte[] natError() {
+        byte[] sent = Frames6.udp(0, 0, Nat66Test.NODE, Nat66Test.INTERNET, Nat66Test.NAT_LOW, 53, 63);
+        byte[] error = new byte[8 + 40 + 18];
+        error[0] = 1;
+        error[1] = 4;
+        System.arraycopy(sent, Frames6.L3, error, 8, 40 + 18);
+        return Frames6.ipv6(FABRIC_MAC, GW_MAC, Nat66Test.INTERNET, Nat66Test.NODE, Frames6.ICMPV6, 60, error);
     }
 
     static byte[] mutate(byte[] seed, SplittableRandom rnd) {

@@ -34,6 +34,30 @@ class ConntrackTableTest {
     }
 
     @Test
+    void aNatedIpv6FlowKeepsTheFullAddressesOfItsBindingAndFreesItWhenEvicted() {
+        ConntrackTable ct = ConntrackTable.forIpv6(16);
+        long epHi = 0xFD00_0065_0000_0000L, epLo = 2, dstHi = 0x2001_0DB8_0000_0000L, dstLo = 0x53, nodeHi = 0xFD00_0192_0000_0000L, nodeLo = 0x10;
+        int f = ct.create6Nat(epHi, epLo, dstHi, dstLo, 5000, 53, nodeHi, nodeLo, 53, 32768, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        assertEquals(f << 1, ct.lookup6(epHi, epLo, dstHi, dstLo, 5000 << 16 | 53, UDP));
+        assertEquals(f << 1 | 1, ct.lookup6(dstHi, dstLo, nodeHi, nodeLo, 53 << 16 | 32768, UDP));
+        assertEquals(ConntrackTable.NONE, ct.lookup6(dstHi, dstLo, epHi, epLo, 53 << 16 | 5000, UDP), "the reply is the NATed tuple");
+        assertEquals(ConntrackTable.NONE, ct.lookup6(dstHi, dstLo, nodeHi, nodeLo + 1, 53 << 16 | 32768, UDP), "full addresses compared");
+        assertTrue(ct.natOrigSrc(f) != 0, "marked NATed");
+        assertEquals(5000, ct.natOrigPort(f));
+        assertEquals(epHi, ct.natOrigSrcHi(f));
+        assertEquals(epLo, ct.natOrigSrcLo(f));
+        assertEquals(nodeHi, ct.replyDstHi(f));
+        assertEquals(nodeLo, ct.replyDstLo(f));
+        assertEquals(32768, ct.replyDstPort(f));
+        int plain = ct.create6(epHi, epLo, dstHi, dstLo, 5001, 53, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        assertEquals(0, ct.natOrigSrc(plain), "a flow without NAT is not marked");
+        // fill the table: the NATed flow (closest to expiry) is evicted and its binding is free
+        for (int k = 0; k < 16; k++) ct.create6(epHi, epLo + 1 + k, dstHi, dstLo, 6000, 53, UDP, FlowState.UDP_UNREPLIED, 1L << 30, T);
+        assertTrue(ct.evictedTotal() > 0);
+        assertEquals(ConntrackTable.NONE, ct.lookup6(dstHi, dstLo, nodeHi, nodeLo, 53 << 16 | 32768, UDP));
+    }
+
+    @Test
     void aCachedForwardingBelongsToItsDirectionTagAndPortAndDiesWithTheFlow() {
         ConntrackTable ct = new ConntrackTable(16);
         int f = ct.create(0x0A000001, 0x0A000002, 1000, 53, 0x0A000002, 0x0A000001, 53, 1000, UDP, FlowState.UDP_UNREPLIED, 0, T);
