@@ -192,6 +192,38 @@ class Nat66Test {
     }
 
     @Test
+    void anIcmpv6ErrorTheEndpointSendsAboutAReplyLeavesTranslatedToTheNode() {
+        t.ep1Egress = rules(Rule.builder(41).action(Action.ALLOW).protocol(17).dstPorts(53, 53).build()); // errors only as related
+        t.publish();
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, INTERNET, 5000, 53, 64));
+        t.run();
+        int natPort = sport(Ipv6ForwardingTest.single(t.fabric.drainTransmitted()));
+        t.fabric.inject(Frames6.udp(FABRIC_MAC, GW_MAC, INTERNET, NODE, 53, natPort, 60));
+        t.run();
+        byte[] reply = Ipv6ForwardingTest.single(t.w1.drainTransmitted());
+        // ep1 answers port unreachable, quoting the reply as it got it (to its own address and port)
+        byte[] error = new byte[8 + 40 + 18];
+        error[0] = 1;
+        error[1] = 4;
+        System.arraycopy(reply, Frames6.L3, error, 8, 40 + 18);
+        t.w1.inject(Frames6.ipv6(W1_MAC, EP1_MAC, EP1, INTERNET, Frames6.ICMPV6, 64, error));
+        t.run();
+        byte[] f = Ipv6ForwardingTest.single(t.fabric.drainTransmitted());
+        assertEquals(Ip6.parse(NODE), Frames6.src(f), "the endpoint's address does not leave the node");
+        assertEquals(Ip6.parse(INTERNET), Frames6.dst(f));
+        assertTrue(Frames6.checksumOk(f), "the error's own checksum");
+        byte[] quote = new byte[Frames6.L3 + 40 + 18];
+        System.arraycopy(f, Frames6.L4 + 8, quote, Frames6.L3, 40 + 18);
+        assertEquals(Ip6.parse(INTERNET), Frames6.src(quote));
+        assertEquals(Ip6.parse(NODE), Frames6.dst(quote));
+        assertEquals(natPort, Frames.u16(quote, Frames6.L4 + 2), "the quote's port is the binding's");
+        assertTrue(Frames6.checksumOk(quote), "the quoted UDP checksum");
+        assertEquals(1, t.counter(Counter.ICMP_RELATED));
+        assertEquals(0, t.counter(Counter.DROP_POLICY_EGRESS));
+        assertEquals(2, t.counter(Counter.SNAT));
+    }
+
+    @Test
     void policySeesTheOriginalAddresses() {
         t.ep1Egress = rules(Rule.builder(40).action(Action.ALLOW).src(EP1 + "/128").protocol(17).dstPorts(53, 53).build());
         t.publish();

@@ -134,9 +134,10 @@ public final class ConntrackNode {
 
     /**
      * An ICMPv6 error quoting a tracked flow's packet (its IPv6 header then 4+ bytes of
-     * transport) is related. One quoting a packet a NATed flow sent out (source: the node)
-     * matches that flow's reply tuple reversed; it is translated back to the endpoint
-     * ({@link Nat6#relatedError}) so it routes there.
+     * transport) is related. For a NATed flow the quote is translated, so it matches one of the
+     * flow's tuples only reversed: an error coming in to the node about a packet the flow sent
+     * is translated back to the endpoint (and routes there); one the endpoint sends about a
+     * reply it got is translated to the node's address and port ({@link Nat6#relatedError}).
      */
     private static void related6(PacketVector v, int i, ConntrackTable ct6, CounterRecord counters) {
         long frame = v.address[i];
@@ -162,15 +163,26 @@ public final class ConntrackNode {
         long sHi = Ipv6.srcHi(in), sLo = Ipv6.srcLo(in), dHi = Ipv6.dstHi(in), dLo = Ipv6.dstLo(in);
         int ref = ct6.lookup6(sHi, sLo, dHi, dLo, ports, proto);
         if (ref == ConntrackTable.NONE) {
-            // the quote as the NATed flow sent it, reversed, is its reply tuple
+            // a quote as a NATed flow's packet left (or arrived, after its reverse translation), reversed, is one of its tuples
             ref = ct6.lookup6(dHi, dLo, sHi, sLo, ports << 16 | ports >>> 16, proto);
-            if (ref == ConntrackTable.NONE || (ref & 1) == 0 || ct6.natOrigSrc(ref >>> 1) == 0) return;
+            if (ref == ConntrackTable.NONE || ct6.natOrigSrc(ref >>> 1) == 0) return;
+            int f = ref >>> 1;
             HeaderBatch h = v.headers;
-            if (h.dstV6Hi[i] != sHi || h.dstV6Lo[i] != sLo) return; // an error about our packet comes to the node
-            if (!Nat6.relatedError(ip, frame + v.l4Offset[i], frame + end, in, proto, ref >>> 1, ct6)) return;
-            h.dstV6Hi[i] = ct6.natOrigSrcHi(ref >>> 1);
-            h.dstV6Lo[i] = ct6.natOrigSrcLo(ref >>> 1);
-            counters.increment(Counter.SNAT_REVERSE);
+            long l4 = frame + v.l4Offset[i];
+            if ((ref & 1) != 0) {
+                // coming in: to the node, about a packet the flow sent out from the node
+                if (h.dstV6Hi[i] != sHi || h.dstV6Lo[i] != sLo) return;
+                long origHi = ct6.natOrigSrcHi(f), origLo = ct6.natOrigSrcLo(f);
+                if (!Nat6.relatedError(ip, l4, frame + end, in, proto, Ipv6.DST_OFFSET, origHi, origLo, ct6.natOrigPort(f))) return;
+                h.dstV6Hi[i] = origHi; // routed to the endpoint
+                h.dstV6Lo[i] = origLo;
+                counters.increment(Counter.SNAT_REVERSE);
+            } else {
+                // going out: from the endpoint, about a reply it received (the columns keep its address for anti-spoofing)
+                if (h.srcV6Hi[i] != dHi || h.srcV6Lo[i] != dLo) return;
+                if (!Nat6.relatedError(ip, l4, frame + end, in, proto, Ipv6.SRC_OFFSET, ct6.replyDstHi(f), ct6.replyDstLo(f), ct6.replyDstPort(f))) return;
+                counters.increment(Counter.SNAT);
+            }
         }
         v.flow[i] = ref;
         counters.increment(Counter.ICMP_RELATED);

@@ -63,22 +63,28 @@ final class Nat6 {
 
     /**
      * An ICMPv6 error (at {@code ip}, its ICMPv6 header at {@code icmp}, {@code end} the
-     * payload's end) addressed to the node about a packet a NATed flow sent out: the outer
-     * destination and the quoted packet's source and port (or echo id) go back to the
-     * endpoint's, the quoted transport checksum patched when the quote holds it (as Linux's
-     * nf_nat_icmp_reply_translation does), then the error's own checksum recomputed. Only an
-     * error whose checksum verifies as received is translated, so a damaged one is not
-     * laundered into a valid one. Returns false (nothing changed) when it does not verify.
+     * payload's end, the quoted IPv6 header at {@code inner}) about a packet of a NATed flow,
+     * translated like that packet's own direction (RFC 5508 section 3.2, Linux's
+     * nf_nat_icmp_reply_translation): coming in to the node about a packet the flow sent out,
+     * the outer destination and the quote's source and port (or echo id) go back to the
+     * endpoint's; going out from the endpoint about a reply it got, the outer source and the
+     * quote's destination and port become the node's. The quoted transport checksum is patched
+     * when the quote holds it, then the error's own checksum recomputed. Only an error whose
+     * checksum verifies as received is translated, so a damaged one is not laundered into a
+     * valid one. Returns false (nothing changed) when it does not verify.
+     *
+     * @param outerOffset {@link Ipv6#DST_OFFSET} (coming in) or {@link Ipv6#SRC_OFFSET} (going out)
      */
-    static boolean relatedError(long ip, long icmp, long end, long inner, int proto, int f, ConntrackTable ct6) {
+    static boolean relatedError(long ip, long icmp, long end, long inner, int proto, int outerOffset, long newHi, long newLo, int newPort) {
         int length = (int) (end - icmp);
         long pseudo = Checksum.pseudoHeader6(ip, length, Ipv4.PROTO_ICMPV6);
         if (Checksum.fold(Checksum.sum(icmp, length, pseudo)) != 0xFFFF) return false;
-        long origHi = ct6.natOrigSrcHi(f), origLo = ct6.natOrigSrcLo(f);
-        int origPort = ct6.natOrigPort(f);
-        long oldHi = Ipv6.srcHi(inner), oldLo = Ipv6.srcLo(inner);
-        PacketMemory.u64(inner + Ipv6.SRC_OFFSET, origHi);
-        PacketMemory.u64(inner + Ipv6.SRC_OFFSET + 8, origLo);
+        // the quote travels the other way: its source is what the outer destination is, and vice versa
+        int innerOffset = outerOffset == Ipv6.DST_OFFSET ? Ipv6.SRC_OFFSET : Ipv6.DST_OFFSET;
+        int portOffset = outerOffset == Ipv6.DST_OFFSET ? Transport.SRC_PORT_OFFSET : Transport.DST_PORT_OFFSET;
+        long oldHi = PacketMemory.u64(inner + innerOffset), oldLo = PacketMemory.u64(inner + innerOffset + 8);
+        PacketMemory.u64(inner + innerOffset, newHi);
+        PacketMemory.u64(inner + innerOffset + 8, newLo);
         long t = inner + Ipv6.HEADER_LENGTH;
         long checksumAt = switch (proto) {
             case Ipv4.PROTO_TCP -> t + Transport.TCP_CHECKSUM_OFFSET;
@@ -86,13 +92,13 @@ final class Nat6 {
             default -> t + Transport.ICMP_CHECKSUM_OFFSET;
         };
         if (checksumAt + 2 <= end) {
-            rewriteL4(proto, t, oldHi, oldLo, origHi, origLo, Transport.SRC_PORT_OFFSET, origPort);
+            rewriteL4(proto, t, oldHi, oldLo, newHi, newLo, portOffset, newPort);
         } else {
             // the quote stops before the checksum (a TCP header cut at 8 bytes): only the port changes
-            PacketMemory.u16(t + (proto == Ipv4.PROTO_ICMPV6 ? Transport.ICMP_ID_OFFSET : Transport.SRC_PORT_OFFSET), origPort);
+            PacketMemory.u16(t + (proto == Ipv4.PROTO_ICMPV6 ? Transport.ICMP_ID_OFFSET : portOffset), newPort);
         }
-        PacketMemory.u64(ip + Ipv6.DST_OFFSET, origHi);
-        PacketMemory.u64(ip + Ipv6.DST_OFFSET + 8, origLo);
+        PacketMemory.u64(ip + outerOffset, newHi);
+        PacketMemory.u64(ip + outerOffset + 8, newLo);
         PacketMemory.u16(icmp + Transport.ICMP_CHECKSUM_OFFSET, 0);
         PacketMemory.u16(icmp + Transport.ICMP_CHECKSUM_OFFSET, Checksum.icmp6(ip, icmp, length));
         return true;
