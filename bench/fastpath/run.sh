@@ -7,6 +7,9 @@
 #  2. net_ring -> net_ring (RingThroughput): a feeder thread on the other CPU keeps the rx ring
 #     full and recycles the forwarded frames; the pipeline alternated with testpmd's io engine
 #     in C (ring_feeder.c, built here) on the same ports and feeder, ROUNDS slices each.
+#  3. DPDK l3fwd (l3fwd.sh): Ocelot routing alone vs l3fwd --lookup=lpm and the full pipeline vs
+#     l3fwd --lookup=acl on the pcap -> null devices, L3FWD_ROUNDS alternating rounds of
+#     L3FWD_SECONDS each, medians.
 #   bench/fastpath/run.sh [SECONDS] [FLOWS] [ROUTES] [RULES] [ROUNDS] [INFLIGHT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +20,8 @@ RULES=${4:-100}
 ROUNDS=${5:-9}
 INFLIGHT=${6:-8192}
 RING_SLICE=${RING_SLICE:-1}
+L3FWD_ROUNDS=${L3FWD_ROUNDS:-5}
+L3FWD_SECONDS=${L3FWD_SECONDS:-3}
 export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 work=$(mktemp -d /tmp/ocelot-fastpath-bench.XXXXXX)
@@ -66,5 +71,10 @@ echo "== net_ring ports, feeder thread on the other CPU ($INFLIGHT frames in fli
 java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx2g \
   -Docelot.native.lib="$PWD/native/target/native/libocelot_dpdk.so" \
   -cp "$work/classes:$cp" ocelot.bench.fastpath.RingThroughput "$work/libfp_ring.so" "$ROUNDS" "$RING_SLICE" "$FLOWS" "$ROUTES" "$RULES" "$INFLIGHT" \
-  2>&1 | grep -E '^(ring-|round|counters)|Exception|at '
+  2>&1 | grep -E '^(ring-|round|counters)|Exception|at ' | tee "$work/ring.txt"
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+FP_BENCH_WORK="$work" bench/fastpath/l3fwd.sh "$L3FWD_SECONDS" "$FLOWS" "$ROUTES" "$RULES" "$L3FWD_ROUNDS" | tee "$work/l3fwd.txt"
+echo "== all ratios"
+cat "$work/ocelot.txt" "$work/ring.txt" "$work/l3fwd.txt" | grep -E 'ratio' || true
+echo "ocelot-pipeline-vs-testpmd-io-ratio $(awk -v a="$pipeline" -v b="$testpmd_mpps" 'BEGIN { if (b > 0) printf "%.3f", a/b }')"

@@ -115,12 +115,20 @@ public final class PipelineThroughput {
      * for {@link PipelineAb}, which drives two builds of fastpath side by side in one process.
      */
     public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds) {
+        return open(src, sink, routes, rules, flows, warmupSeconds, true);
+    }
+
+    /**
+     * As {@link #open(DpdkPort, DpdkPort, int, int, int, double)}; with {@code policy} false the
+     * endpoints carry no classifiers (routing alone, as l3fwd --lookup=lpm; conntrack still runs).
+     */
+    public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds, boolean policy) {
         DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
         DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
         FastpathConfig config = FastpathConfig.defaults().withBurstSize(64).withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
         Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime);
-        fp.control().publish(state(routes, rules));
+        fp.control().publish(state(routes, rules, policy));
         slice(fp, warmupSeconds);
         return fp;
     }
@@ -136,6 +144,11 @@ public final class PipelineThroughput {
     }
 
     static DataplaneState state(int routes, int rules) {
+        return state(routes, rules, true);
+    }
+
+    /** The benchmark's node; without {@code policy} both endpoints have null classifiers (everything allowed). */
+    static DataplaneState state(int routes, int rules, boolean policy) {
         List<Rule> egress = new ArrayList<>();
         List<Rule> ingress = new ArrayList<>();
         // rules that do not match the benchmark traffic, then the one that does: classification does real work
@@ -145,8 +158,8 @@ public final class PipelineThroughput {
         }
         egress.add(Rule.builder(rules).action(Action.ALLOW).protocol(17).build());
         ingress.add(Rule.builder(100_000 + rules).action(Action.ALLOW).src("10.65.0.0/16").protocol(17).dstPorts(7000, 7000).build());
-        Classifier eg = new TupleMergeClassifier(egress);
-        Classifier in = new TupleMergeClassifier(ingress);
+        Classifier eg = policy ? new TupleMergeClassifier(egress) : null;
+        Classifier in = policy ? new TupleMergeClassifier(ingress) : null;
         List<Route> table = new ArrayList<>();
         table.add(Route.of("10.65.0.2/32", new NextHop.ToEndpoint("ep1")));
         table.add(Route.of("10.65.0.3/32", new NextHop.ToEndpoint("ep2")));

@@ -1,0 +1,98 @@
+package ocelot.bench.fastpath;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import ocelot.dpdk.DpdkPort;
+import ocelot.dpdk.Eal;
+import ocelot.dpdk.Mempool;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.worker.Fastpath;
+
+/**
+ * Ocelot's side of the l3fwd comparison ({@code bench/fastpath/l3fwd.sh}): two pipelines over
+ * the same net_pcap → net_null devices as {@link PipelineThroughput}, one with the endpoints'
+ * policy (the full run) and one without (routing alone: parse, validation, anti-spoofing,
+ * conntrack, LPM, rewrite; conntrack runs because the pipeline tracks every flow). Both are
+ * warmed up once; then each line read from stdin starts one round, which measures one slice
+ * of each, so the script can run l3fwd between rounds while this JVM idles with its compiled
+ * code (one warm-up instead of one per round, and the two sides alternate under the same load).
+ *
+ * <p>Per round it prints {@code round N routing MPPS full MPPS} (packets per second of this
+ * thread's CPU time); at stdin's end the medians and both pipelines' counters.
+ *
+ * <p>Usage: {@code L3fwdRounds PCAP SLICE_SECONDS FLOWS ROUTES RULES}
+ */
+public final class L3fwdRounds {
+    public static void main(String[] args) throws Exception {
+        Path pcap = Path.of(args[0]);
+        double slice = Double.parseDouble(args[1]);
+        int flows = Integer.parseInt(args[2]);
+        int routes = Integer.parseInt(args[3]);
+        int rules = Integer.parseInt(args[4]);
+        double warmup = PipelineThroughput.WARMUP_NS / 1e9;
+        PipelineThroughput.writePcap(pcap, flows);
+        System.out.println("pcap " + pcap); // the script's l3fwd correctness checks can start while this JVM warms up
+        Eal.initInMemory(1024);
+        Eal.registerThread();
+        try (Mempool pool = Mempool.create("bench_l3fwd_pool", 16383, 256, Mempool.DEFAULT_DATA_ROOM)) {
+            DpdkPort src = DpdkPort.createVdev("net_pcap_l3", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
+            DpdkPort sink = DpdkPort.createVdev("net_null_l3", "no-rx=1", pool, DpdkPort.Config.defaults());
+            try (AutoCloseable routing = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, false);
+                 AutoCloseable full = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, true)) {
+                System.out.println("ready");
+                double[][] rates = new double[2][0];
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+                int round = 0;
+                while (in.readLine() != null) {
+                    round++;
+                    // which goes first alternates: the first slice after the l3fwd runs meets colder caches
+                    double r, f;
+                    if (round % 2 == 1) {
+                        r = rate(routing, slice);
+                        f = rate(full, slice);
+                    } else {
+                        f = rate(full, slice);
+                        r = rate(routing, slice);
+                    }
+                    rates[0] = append(rates[0], r);
+                    rates[1] = append(rates[1], f);
+                    System.out.printf("round %d routing %.2f full %.2f%n", round, r, f);
+                }
+                System.out.printf("ocelot-routing-mpps %.2f%n", median(rates[0]));
+                System.out.printf("ocelot-full-mpps %.2f%n", median(rates[1]));
+                System.out.println("counters routing: " + ((Fastpath) routing).counters().describeNonZero());
+                System.out.println("counters full: " + ((Fastpath) full).counters().describeNonZero());
+            } finally {
+                src.close();
+                sink.close();
+            }
+        }
+    }
+
+    /** One slice; fails if the pipeline did not forward what it received (a broken run, not a rate). */
+    static double rate(AutoCloseable pipeline, double seconds) {
+        Fastpath fp = (Fastpath) pipeline;
+        long tx0 = fp.counters().get(Counter.TX);
+        long[] x = PipelineThroughput.slice(pipeline, seconds);
+        long tx = fp.counters().get(Counter.TX) - tx0;
+        if (tx < x[0] * 0.99) throw new IllegalStateException("pipeline dropped packets: " + fp.counters().describeNonZero());
+        return x[0] / (x[1] / 1e3);
+    }
+
+    static double[] append(double[] a, double v) {
+        double[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    static double median(double[] a) {
+        if (a.length == 0) return Double.NaN;
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
