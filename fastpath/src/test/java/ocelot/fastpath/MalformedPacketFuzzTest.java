@@ -25,6 +25,18 @@ class MalformedPacketFuzzTest {
             t.ipv6 = Nat66Test.plane(true); // Ipv6ForwardingTest's addresses, plus a nat-outgoing pool and a default route
             t.publish();
             SplittableRandom rnd = new SplittableRandom(7);
+            // NAT44: bind the IPv4 UDP seed's flow first (after the NAT66 one, which keeps the share's first port) so its
+            // reply and the ICMP errors about it, both ways, can be seeds that find it
+            t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 5, 53, 64));
+            t.run();
+            t.fabric.drainTransmitted();
+            byte[] natUdp = Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", Nat44Test.INTERNET, 5, 53, 64, 8);
+            t.w1.inject(natUdp);
+            t.run();
+            int natPort = Frames.u16(Nat44Test.single(t.fabric.drainTransmitted()), Nat44Test.L4);
+            byte[] natReply = Frames.udp(FABRIC_MAC, GW_MAC, Nat44Test.INTERNET, Nat44Test.NODE, 53, natPort, 60, 8);
+            byte[] natLeft = Frames.udp(0, 0, Nat44Test.NODE, Nat44Test.INTERNET, natPort, 53, 63, 8);
+            byte[] natGot = Frames.udp(0, 0, Nat44Test.INTERNET, "10.65.0.2", 53, 5, 59, 8);
             byte[][] seeds = {
                     Frames.tcp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 40000, 80, 0x02, 64),
                     Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 5, 53, 64, 30),
@@ -41,8 +53,13 @@ class MalformedPacketFuzzTest {
                     Frames6.tcp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 40000, 443, 0x02, 64),
                     Frames6.udp(FABRIC_MAC, GW_MAC, Nat66Test.INTERNET, Nat66Test.NODE, 53, Nat66Test.NAT_LOW, 60),
                     natError(),
+                    natUdp,
+                    natReply,
+                    Nat44Test.icmpError(FABRIC_MAC, GW_MAC, Nat44Test.ROUTER, Nat44Test.NODE, 3, 4, 1400, natLeft, 28), // frag-needed to the node
+                    Nat44Test.icmpError(FABRIC_MAC, GW_MAC, Nat44Test.ROUTER, Nat44Test.NODE, 11, 0, 0, natLeft, 36), // time exceeded, whole quote
+                    Nat44Test.icmpError(W1_MAC, EP1_MAC, "10.65.0.2", Nat44Test.INTERNET, 3, 3, 0, natGot, 36), // ep1 about the reply
             };
-            long injected = 0;
+            long injected = t.counter(Counter.RX); // the two binding frames
             while (injected < FRAMES) {
                 for (int k = 0; k < 256; k++, injected++) {
                     byte[] f = mutate(seeds[rnd.nextInt(seeds.length)], rnd);
@@ -62,7 +79,7 @@ class MalformedPacketFuzzTest {
             String counters = t.fastpath.counters().describeNonZero();
             for (Counter c : new Counter[] {Counter.DROP_RUNT, Counter.DROP_IP_HEADER_LENGTH, Counter.DROP_IP_LENGTH,
                     Counter.DROP_IP_CHECKSUM, Counter.DROP_FRAGMENT, Counter.DROP_L4_TRUNCATED, Counter.DROP_IP_VERSION,
-                    Counter.DROP_ND, Counter.ND_ADVERTS, Counter.ICMP_ERRORS, Counter.SNAT, Counter.SNAT_REVERSE}) {
+                    Counter.DROP_ND, Counter.ND_ADVERTS, Counter.ICMP_ERRORS, Counter.SNAT, Counter.SNAT_REVERSE, Counter.ICMP_RELATED}) {
                 assertTrue(t.counter(c) > 0, c + " never counted: " + counters);
             }
         }

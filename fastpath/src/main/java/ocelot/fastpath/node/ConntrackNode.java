@@ -202,6 +202,14 @@ public final class ConntrackNode {
         counters.increment(Counter.SNAT_REVERSE);
     }
 
+    /**
+     * An ICMP error quoting a tracked flow's packet (its IP header then 4+ bytes of transport,
+     * 8 for an echo) is related (RFC 1122 section 3.2.2). For a source-NATed flow the quote
+     * matches one of the flow's tuples only reversed, and is translated the way the quoted
+     * packet was ({@link Nat#relatedError}, RFC 5508 sections 7-8): an error coming in to the
+     * node, e.g. fragmentation needed for path MTU discovery or a traceroute's time exceeded,
+     * goes back to the endpoint; one the endpoint sends about a reply leaves as the node's.
+     */
     private static void related(PacketVector v, int i, ConntrackTable ct, CounterRecord counters) {
         long frame = v.address[i];
         int l4 = v.l4Offset[i];
@@ -221,10 +229,30 @@ public final class ConntrackNode {
         } else if (proto == Ipv4.PROTO_ICMP && inner + ihl + 8 <= end && Transport.isIcmpQuery(Transport.icmpType(in + ihl))) {
             sport = dport = Transport.icmpId(in + ihl);
         }
-        int ref = ct.lookup(Ipv4.src(in), Ipv4.dst(in), sport, dport, proto);
-        if (ref != ConntrackTable.NONE) {
-            v.flow[i] = ref;
-            counters.increment(Counter.ICMP_RELATED);
+        int src = Ipv4.src(in), dst = Ipv4.dst(in);
+        int ref = ct.lookup(src, dst, sport, dport, proto);
+        if (ref == ConntrackTable.NONE) {
+            // a quote as a NATed flow's packet left (or arrived, after its reverse translation), reversed, is one of its tuples
+            ref = ct.lookup(dst, src, dport, sport, proto);
+            if (ref == ConntrackTable.NONE || ct.natOrigSrc(ref >>> 1) == 0) return;
+            int f = ref >>> 1;
+            HeaderBatch h = v.headers;
+            long icmp = frame + l4;
+            if ((ref & 1) != 0) {
+                // coming in: to the node, about a packet the flow sent out from the node (frag-needed, time exceeded...)
+                if (h.dstV4[i] != src) return;
+                int origAddr = ct.natOrigSrc(f);
+                if (!Nat.relatedError(ip, icmp, frame + end, in, proto, true, origAddr, ct.natOrigPort(f))) return;
+                h.dstV4[i] = origAddr; // routed to the endpoint
+                counters.increment(Counter.SNAT_REVERSE);
+            } else {
+                // going out: from the endpoint, about a reply it received (the columns keep its address for anti-spoofing)
+                if (h.srcV4[i] != dst) return;
+                if (!Nat.relatedError(ip, icmp, frame + end, in, proto, false, ct.replyDst(f), ct.replyDstPort(f))) return;
+                counters.increment(Counter.SNAT);
+            }
         }
+        v.flow[i] = ref;
+        counters.increment(Counter.ICMP_RELATED);
     }
 }

@@ -38,13 +38,24 @@ public final class NatPorts {
                 || (proto == Ipv4.PROTO_ICMP && icmpType == Transport.ICMP_ECHO_REQUEST);
     }
 
-    /** A free port for a flow to (dst, dport) translated to nodeAddress, or -1. */
-    int allocate(ConntrackTable ct, int nodeAddress, int dst, int dport, int proto) {
+    /**
+     * A free port for a flow to (dst, dport) translated to nodeAddress, or -1. A candidate held
+     * by a flow that has timed out but was not swept yet is taken over (the flow removed,
+     * counted as expired): an expired binding is free the moment it expires, not when the sweep
+     * gets to it.
+     */
+    int allocate(ConntrackTable ct, int nodeAddress, int dst, int dport, int proto, long nowNs, CounterRecord counters) {
         for (int probe = 0; probe < MAX_PROBES; probe++) {
             int port = low + cursor;
             cursor = cursor + 1 == size ? 0 : cursor + 1;
             int replySport = proto == Ipv4.PROTO_ICMP ? port : dport;
-            if (ct.lookup(dst, nodeAddress, replySport, port, proto) == ConntrackTable.NONE) return port;
+            int ref = ct.lookup(dst, nodeAddress, replySport, port, proto);
+            if (ref == ConntrackTable.NONE) return port;
+            if (ct.isExpired(ref >>> 1, nowNs)) {
+                ct.remove(ref >>> 1);
+                counters.increment(Counter.CT_EXPIRED);
+                return port;
+            }
         }
         return -1;
     }

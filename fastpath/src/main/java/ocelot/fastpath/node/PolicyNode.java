@@ -159,7 +159,7 @@ public final class PolicyNode {
             v.flow[i] = f << 1;
             v.cacheFill[i] = true;
         } else {
-            int port = natPorts.allocate(ct, s.nodeAddress, dst, dport, proto);
+            int port = natPorts.allocate(ct, s.nodeAddress, dst, dport, proto, nowNs, counters);
             if (port < 0) {
                 v.drop(i, Counter.DROP_NAT_EXHAUSTED);
                 return;

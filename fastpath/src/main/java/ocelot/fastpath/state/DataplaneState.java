@@ -30,7 +30,9 @@ public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, Li
         tunnelAddresses = tunnelAddresses == null ? List.of() : List.copyOf(tunnelAddresses);
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
         routes = routes == null ? List.of() : List.copyOf(routes);
-        pools = pools == null ? List.of() : List.copyOf(pools);
+        if (pools == null) pools = List.of();
+        for (int a = 0; a < pools.size(); a++) if (pools.get(a) == null) throw new IllegalArgumentException("dataplane state: IP pool #" + a + " missing");
+        pools = List.copyOf(pools);
         neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
     }
 

@@ -131,6 +131,12 @@ public final class ForwardingSnapshot {
         for (var it = localAddresses.keySet().iterator(); it.hasNext(); ) localAddressList[k++] = it.nextValue();
         v6 = state.ipv6() == null ? null : new Ipv6Forwarding(state, c.portByName, c.endpointByName, c.endpointPort);
         List<IpPool> pools = state.pools();
+        for (int a = 0; a < pools.size(); a++) {
+            for (int b = 0; b < a; b++) {
+                // overlapping pools would make "outside every pool" and the NAT and IPIP decisions ambiguous
+                if (pools.get(a).overlaps(pools.get(b))) throw new IllegalArgumentException("IP pool " + pools.get(a) + " overlaps IP pool " + pools.get(b));
+            }
+        }
         poolPrefix = new int[pools.size()];
         poolLength = new int[pools.size()];
         poolNat = new boolean[pools.size()];

@@ -23,4 +23,13 @@ public record IpPool(int prefix, int length, IpipMode ipip, boolean natOutgoing)
     }
 
     public boolean contains(int address) { return Cidr.contains(prefix, length, address); }
+
+    /** True when the two pools share an address: the shorter prefix contains the other's. */
+    public boolean overlaps(IpPool other) {
+        int shorter = Cidr.mask(Math.min(length, other.length));
+        return (prefix & shorter) == (other.prefix & shorter);
+    }
+
+    @Override
+    public String toString() { return Ipv4.format(prefix) + "/" + length; }
 }

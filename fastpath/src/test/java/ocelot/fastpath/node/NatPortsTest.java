@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The IPv6 side of the NAT port allocator: workers' shares are disjoint (no two workers can
  * hand out the same binding), a port is free exactly when no IPv6 flow's reply tuple uses it,
- * an expired flow's binding is taken over (and counted), and only TCP, UDP and echo requests translate.
+ * an expired flow's binding is taken over (and counted), and only TCP, UDP and echo requests
+ * translate. The IPv4 allocator is held to the same (port skipping and expired takeover).
  */
 class NatPortsTest {
     static final ConntrackTimeouts T = ConntrackTimeouts.linuxDefaults();
@@ -63,6 +64,35 @@ class NatPortsTest {
     }
 
     @Test
+    void ipv4ABoundPortIsSkippedAndAnExpiredBindingIsTakenOver() {
+        int node = Ipv4.parse("192.168.0.10"), dst = Ipv4.parse("1.1.1.1");
+        NatPorts ports = new NatPorts(40000, 40063); // exactly MAX_PROBES ports
+        ConntrackTable ct = new ConntrackTable(128);
+        try (CounterRecord counters = new CounterRecord(0)) {
+            Set<Integer> bound = new HashSet<>();
+            for (int k = 0; k < 64; k++) {
+                int p = ports.allocate(ct, node, dst, 53, Ipv4.PROTO_UDP, 0, counters);
+                assertTrue(bound.add(p), "port " + p + " handed out twice");
+                bind4(ct, k, node, dst, p, k < 32 ? 0 : 20_000_000_000L);
+            }
+            assertEquals(-1, ports.allocate(ct, node, dst, 53, Ipv4.PROTO_UDP, 25_000_000_000L, counters), "all 64 bound, none expired yet");
+            assertTrue(ports.allocate(ct, node, dst, 54, Ipv4.PROTO_UDP, 0, counters) >= 40000, "another remote port is another binding");
+            assertTrue(ports.allocate(ct, node, Ipv4.parse("1.1.1.2"), 53, Ipv4.PROTO_UDP, 0, counters) >= 40000, "another remote address too");
+            assertEquals(0, counters.get(Counter.CT_EXPIRED));
+            // 31 s: the first 32 flows (created at 0) are past the unreplied-UDP timeout, the others (created at 20 s) not
+            long later = 31_000_000_000L;
+            for (int k = 0; k < 32; k++) {
+                int p = ports.allocate(ct, node, dst, 53, Ipv4.PROTO_UDP, later, counters);
+                assertTrue(p >= 40000 && p <= 40063, "an expired binding: " + p);
+                bind4(ct, 100 + k, node, dst, p, later);
+            }
+            assertEquals(32, counters.get(Counter.CT_EXPIRED));
+            assertEquals(-1, ports.allocate(ct, node, dst, 53, Ipv4.PROTO_UDP, later, counters), "the live bindings are not taken");
+            assertEquals(64, ct.size());
+        }
+    }
+
+    @Test
     void onlyTcpUdpAndEchoRequestsTranslate() {
         NatPorts ports = NatPorts.share(0, 1);
         assertTrue(ports.translatable6(Ipv4.PROTO_TCP, -1));
@@ -72,6 +102,14 @@ class NatPortsTest {
         assertFalse(ports.translatable6(Ipv4.PROTO_ICMPV6, 1));
         assertFalse(ports.translatable6(132, -1), "SCTP: no ports known to NAT");
         assertThrows(IllegalArgumentException.class, () -> new NatPorts(80, 90));
+    }
+
+    /** A NATed IPv4 UDP flow from endpoint 10.65.0.x (x from {@code k}) bound to {@code port}, as PolicyNode creates it. */
+    private static void bind4(ConntrackTable ct, int k, int node, int dst, int port, long nowNs) {
+        assertTrue(port > 0);
+        int src = Ipv4.parse("10.65.0.2") + k;
+        int f = ct.create(src, dst, 1024 + k, 53, dst, node, 53, port, Ipv4.PROTO_UDP, FlowState.UDP_UNREPLIED, nowNs, T);
+        ct.setNat(f, src, 1024 + k);
     }
 
     /** A NATed UDP flow from endpoint source {@code k} bound to {@code port}. */
