@@ -11,6 +11,8 @@
 # Before the rounds, each l3fwd mode is checked: port 1 sends what port 0 receives, and in ACL
 # mode the same file with one deny line in front for the benchmark's flows sends nothing.
 #   bench/fastpath/l3fwd.sh [SECONDS] [FLOWS] [ROUTES] [RULES] [ROUNDS]
+#   L3FWD_PERF=lpm|acl bench/fastpath/l3fwd.sh 8: instead of the rounds, a perf profile of that
+#   l3fwd mode's forwarding thread (hottest symbols; bench/fastpath/profile.sh does Ocelot's).
 # run.sh calls it with FP_BENCH_WORK set to its work dir (classes already compiled there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,11 +36,12 @@ trap cleanup EXIT
 
 if [ -n "${FP_BENCH_WORK:-}" ]; then
   classes="$FP_BENCH_WORK/classes"
-  cp="$here/fastpath/target/classes:$(cat "$FP_BENCH_WORK/cp.txt")"
+  cp="$FP_BENCH_WORK/fastpath-classes:$(cat "$FP_BENCH_WORK/cp.txt")"
 else
   mvn -q -B -o -pl fastpath install -DskipTests
   mvn -q -B -o -pl fastpath dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
-  cp="$here/fastpath/target/classes:$(cat "$work/cp.txt")"
+  cp -r fastpath/target/classes "$work/fastpath-classes" # a private copy: other builds rewrite target/ meanwhile
+  cp="$work/fastpath-classes:$(cat "$work/cp.txt")"
   classes="$work/classes"
   javac --release 25 --add-modules jdk.incubator.vector -nowarn -cp "$cp" -d "$classes" bench/src/main/java/ocelot/bench/fastpath/*.java
 fi
@@ -117,7 +120,7 @@ run_l3fwd() {
   sleep 1
   tid=/proc/$l3pid/task/$l3pid # one lcore (net_pcap has one tx queue, l3fwd wants one per lcore): the main thread forwards
   t0=$(awk '{print $14 + $15}' "$tid/stat"); s0=$(stats "$prefix")
-  sleep "$secs"
+  if [ -n "${PERF_OUT:-}" ]; then perf record -F 1999 -g -t "$l3pid" -o "$PERF_OUT" -- sleep "$secs" 2>/dev/null; else sleep "$secs"; fi
   t1=$(awk '{print $14 + $15}' "$tid/stat"); s1=$(stats "$prefix")
   kill -INT "$l3pid"; wait "$l3pid" || true; l3pid=""
   RES=$(printf '%s\n%s\n' "$s0" "$s1" | awk -v t="$((t1 - t0))" -v hz="$hz" '
@@ -135,6 +138,12 @@ done
 run_l3fwd acl "$work/acl-deny.v4" "$work/acl.v6" 1; read -r rx tx _ <<< "$RES"
 awk -v rx="$rx" -v tx="$tx" 'BEGIN { ok = rx > 0 && tx == 0; printf "check l3fwd-acl denies with a deny line for the flows in front: port0 rx %d, port1 tx %d (denied %d): %s\n", rx, tx, rx - tx, ok ? "ok" : "FAILED"; exit !ok }'
 
+if [ -n "${L3FWD_PERF:-}" ]; then
+  PERF_OUT="$work/perf.data" run_l3fwd "$L3FWD_PERF" "$work/$L3FWD_PERF.v4" "$work/$L3FWD_PERF.v6" "$SECONDS_RUN"; read -r rx tx mpps <<< "$RES"
+  echo "l3fwd-$L3FWD_PERF under perf: $mpps Mpps per CPU-second (rx $rx, tx $tx), load $(cut -d' ' -f1 /proc/loadavg)"
+  perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E "^ +[0-9]" | sed -E "s/ +- +- *$//" | cut -c1-160 | head -${TOP:-25}
+  exit 0
+fi
 until grep -q '^ready' "$work/ocelot.txt"; do
   kill -0 "$jpid" 2>/dev/null || { cat "$work/ocelot.txt" >&2; exit 1; }
   sleep 1

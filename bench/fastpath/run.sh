@@ -31,7 +31,9 @@ trap 'rm -rf "$work"' EXIT
 # benchmarks in bench/ (and of whether they compile right now).
 mvn -q -B -o -pl fastpath install -DskipTests
 mvn -q -B -o -pl fastpath dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="$PWD/fastpath/target/classes:$(cat "$work/cp.txt")"
+# a private copy: other engineers' builds rewrite fastpath/target/classes while this runs
+cp -r fastpath/target/classes "$work/fastpath-classes"
+cp="$work/fastpath-classes:$(cat "$work/cp.txt")"
 javac --release 25 --add-modules jdk.incubator.vector -nowarn -cp "$cp" -d "$work/classes" bench/src/main/java/ocelot/bench/fastpath/*.java
 gcc -O3 -march=native -Wall -shared -fPIC -o "$work/libfp_ring.so" bench/fastpath/ring_feeder.c \
   $(pkg-config --cflags --libs libdpdk) -lrte_net_ring

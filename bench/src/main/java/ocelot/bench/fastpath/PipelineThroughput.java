@@ -92,7 +92,8 @@ public final class PipelineThroughput {
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
         FastpathConfig config = FastpathConfig.defaults().withBurstSize(Integer.getInteger("bench.burst", 64)).withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
         try (Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime)) {
-            fp.control().publish(state(routes, rules));
+            // -Dbench.policy=false: routing alone (no endpoint classifiers), for profile.sh
+            fp.control().publish(state(routes, rules, Boolean.parseBoolean(System.getProperty("bench.policy", "true"))));
             // warm-up: flows created, and C2 done with the graph's big methods (seconds on a busy 2-core box)
             long end = System.nanoTime() + WARMUP_NS;
             while (System.nanoTime() < end) for (int k = 0; k < 256; k++) fp.pollOnce();
