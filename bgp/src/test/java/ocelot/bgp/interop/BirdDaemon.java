@@ -3,28 +3,23 @@ package ocelot.bgp.interop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A real BIRD process run in the foreground with its own config, control socket and pid file
  * under a temp directory; {@link #close()} kills it and deletes the directory, even after failures.
  */
-public final class BirdDaemon implements AutoCloseable {
+public final class BirdDaemon extends DaemonProcess {
     private final Path binary;
     private final Path birdc;
-    private final Path dir;
     private final Path config;
     private final Path socket;
-    private Process process;
 
     private BirdDaemon(Path binary, Path birdc, Path dir) {
+        super(dir, "bird.log");
         this.binary = binary;
         this.birdc = birdc;
-        this.dir = dir;
         this.config = dir.resolve("bird.conf");
         this.socket = dir.resolve("bird.ctl");
     }
@@ -52,41 +47,16 @@ public final class BirdDaemon implements AutoCloseable {
 
     private void start(String configText) throws IOException {
         Files.writeString(config, configText);
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-c", config.toString(), "-s", socket.toString(),
-                "-P", dir.resolve("bird.pid").toString(), "-f");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("bird.log").toFile());
-        process = pb.start();
-        if (!waitFor(Duration.ofSeconds(20), () -> Files.exists(socket) || !process.isAlive())) {
-            throw new IllegalStateException("BIRD did not create its control socket; log:\n" + log());
-        }
-        if (!process.isAlive()) {
-            throw new IllegalStateException("BIRD exited with " + process.exitValue() + "; log:\n" + log());
-        }
-    }
-
-    public String log() {
-        try {
-            return Files.readString(dir.resolve("bird.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        launch(List.of(binary.toString(), "-c", config.toString(), "-s", socket.toString(),
+                "-P", dir.resolve("bird.pid").toString(), "-f"));
+        awaitReady("BIRD", "create its control socket", () -> Files.exists(socket));
     }
 
     /** Runs a birdc command and returns its output. */
     public String birdc(String... command) {
         List<String> cmd = new ArrayList<>(List.of(birdc.toString(), "-s", socket.toString()));
         cmd.addAll(List.of(command));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor(20, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("birdc " + String.join(" ", command) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return runClient(cmd).text();
     }
 
     /** Rewrites the config and asks BIRD to reload it. */
@@ -110,40 +80,5 @@ public final class BirdDaemon implements AutoCloseable {
     public boolean protocolEstablished(String name) {
         String out = birdc("show", "protocols", name);
         return out.contains("Established");
-    }
-
-    public static boolean waitFor(Duration timeout, BooleanSupplier condition) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return condition.getAsBoolean();
-    }
-
-    private void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir cleanup is best effort
-        }
     }
 }

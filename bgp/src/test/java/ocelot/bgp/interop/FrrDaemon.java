@@ -3,13 +3,8 @@ package ocelot.bgp.interop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static ocelot.bgp.interop.BirdDaemon.waitFor;
 
 /**
  * A real FRR {@code bgpd} (Debian's {@code frr}) run standalone: no zebra ({@code -Z}, so no
@@ -18,18 +13,16 @@ import static ocelot.bgp.interop.BirdDaemon.waitFor;
  * with {@code vtysh --vty_socket}; {@link #close()} kills it and deletes the directory, even
  * after failures.
  */
-public final class FrrDaemon implements AutoCloseable {
+public final class FrrDaemon extends DaemonProcess {
     static final Path BGPD = Path.of("/usr/lib/frr/bgpd");
     static final Path VTYSH = Path.of("/usr/bin/vtysh");
 
-    private final Path dir;
     private final Path config;
     private final String address;
     private final int port;
-    private Process process;
 
     private FrrDaemon(Path dir, String address, int port) {
-        this.dir = dir;
+        super(dir, "bgpd.log");
         this.config = dir.resolve("bgpd.conf");
         this.address = address;
         this.port = port;
@@ -52,26 +45,13 @@ public final class FrrDaemon implements AutoCloseable {
         Files.deleteIfExists(dir.resolve("bgpd.vty"));
         // -S: no user/capability switch (the test's user owns the temp dir); -n/-Z: no kernel, no zebra;
         // -P 0: no TCP vty, only the unix socket in our directory.
-        ProcessBuilder pb = new ProcessBuilder(BGPD.toString(), "-f", config.toString(), "-i", dir.resolve("bgpd.pid").toString(),
-                "--vty_socket", dir.toString(), "-Z", "-n", "-S", "-l", address, "-p", Integer.toString(port), "-P", "0");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("bgpd.log").toFile()));
-        process = pb.start();
-        if (!waitFor(Duration.ofSeconds(20), () -> !process.isAlive()
-                || (Files.exists(dir.resolve("bgpd.vty")) && vtysh("show running-config").contains("router bgp")))) {
-            throw new IllegalStateException("FRR bgpd did not answer on its vty socket; log:\n" + log());
-        }
-        if (!process.isAlive()) throw new IllegalStateException("FRR bgpd exited with " + process.exitValue() + "; log:\n" + log());
+        launch(List.of(BGPD.toString(), "-f", config.toString(), "-i", dir.resolve("bgpd.pid").toString(),
+                "--vty_socket", dir.toString(), "-Z", "-n", "-S", "-l", address, "-p", Integer.toString(port), "-P", "0"));
+        awaitReady("FRR bgpd", "answer on its vty socket",
+                () -> Files.exists(dir.resolve("bgpd.vty")) && vtysh("show running-config").contains("router bgp"));
         // bgpd skips a config line it cannot parse and runs without it: fail here, naming the line.
         List<String> rejected = log().lines().filter(l -> l.contains("on config line")).toList();
         if (!rejected.isEmpty()) throw new IllegalArgumentException("bgpd.conf rejected:\n" + String.join("\n", rejected) + "\nconfig:\n" + Files.readString(config));
-    }
-
-    public String log() {
-        try {
-            return Files.readString(dir.resolve("bgpd.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 
     /** Runs vtysh commands against this bgpd (each one a {@code -c}) and returns the output. */
@@ -81,17 +61,7 @@ public final class FrrDaemon implements AutoCloseable {
             cmd.add("-c");
             cmd.add(c);
         }
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("vtysh " + String.join("; ", commands) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return runClient(cmd).text();
     }
 
     /** Applies configuration lines in {@code configure terminal} (not written to bgpd.conf). */
@@ -132,32 +102,10 @@ public final class FrrDaemon implements AutoCloseable {
         launch();
     }
 
-    private void stop() {
-        if (process == null) return;
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        // FRR's crash-log buffers (/var/tmp/frr/bgpd.<pid>, fixed path in 8.4) outlive a killed bgpd.
-        deleteTree(Path.of("/var/tmp/frr", "bgpd." + process.pid()));
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (var s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a few KiB of log buffers
-        }
-    }
-
     @Override
-    public void close() {
-        stop();
-        deleteTree(dir);
+    protected void stop() {
+        super.stop();
+        // FRR's crash-log buffers (/var/tmp/frr/bgpd.<pid>, fixed path in 8.4) outlive a killed bgpd.
+        if (process != null) deleteTree(Path.of("/var/tmp/frr", "bgpd." + process.pid()));
     }
 }

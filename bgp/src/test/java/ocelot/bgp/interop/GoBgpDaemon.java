@@ -3,13 +3,8 @@ package ocelot.bgp.interop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static ocelot.bgp.interop.BirdDaemon.waitFor;
 
 /**
  * A real GoBGP ({@code gobgpd}, Debian's {@code gobgpd}) with a TOML config in a temp directory,
@@ -18,18 +13,16 @@ import static ocelot.bgp.interop.BirdDaemon.waitFor;
  * test adds them through the API, and a restarted gobgpd starts with none. {@link #close()} kills
  * it and deletes the directory, even after failures.
  */
-public final class GoBgpDaemon implements AutoCloseable {
+public final class GoBgpDaemon extends DaemonProcess {
     static final Path GOBGPD = Path.of("/usr/bin/gobgpd");
     static final Path GOBGP = Path.of("/usr/bin/gobgp");
 
-    private final Path dir;
     private final Path config;
     private final String address;
     private final int apiPort;
-    private Process process;
 
     private GoBgpDaemon(Path dir, String address) {
-        this.dir = dir;
+        super(dir, "gobgpd.log");
         this.config = dir.resolve("gobgpd.toml");
         this.address = address;
         this.apiPort = Loopback.freePort(address);
@@ -49,22 +42,9 @@ public final class GoBgpDaemon implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(GOBGPD.toString(), "-f", config.toString(), "-t", "toml", "-p", "-l", "info",
-                "--api-hosts", address + ":" + apiPort, "--pprof-disable");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gobgpd.log").toFile()));
-        process = pb.start();
-        if (!waitFor(Duration.ofSeconds(20), () -> !process.isAlive() || run(List.of("global")).contains("AS:"))) {
-            throw new IllegalStateException("gobgpd did not answer on its API; log:\n" + log());
-        }
-        if (!process.isAlive()) throw new IllegalStateException("gobgpd exited with " + process.exitValue() + "; log:\n" + log());
-    }
-
-    public String log() {
-        try {
-            return Files.readString(dir.resolve("gobgpd.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        launch(List.of(GOBGPD.toString(), "-f", config.toString(), "-t", "toml", "-p", "-l", "info",
+                "--api-hosts", address + ":" + apiPort, "--pprof-disable"));
+        awaitReady("gobgpd", "answer on its API", () -> run(List.of("global")).contains("AS:"));
     }
 
     /** Runs {@code gobgp <args>} against this daemon; output, or an exception naming the command and its output. */
@@ -78,20 +58,9 @@ public final class GoBgpDaemon implements AutoCloseable {
     private String run(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(GOBGP.toString(), "-u", address, "-p", Integer.toString(apiPort)));
         cmd.addAll(args);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "exit timeout: " + out;
-            }
-            return p.exitValue() == 0 ? out : "exit " + p.exitValue() + ": " + out;
-        } catch (IOException e) {
-            throw new IllegalStateException("gobgp " + String.join(" ", args) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ClientOutput out = runClient(cmd);
+        if (out.exit() < 0) return "exit timeout: " + out.text();
+        return out.ok() ? out.text() : "exit " + out.exit() + ": " + out.text();
     }
 
     private static String family(String prefix) {
@@ -127,26 +96,5 @@ public final class GoBgpDaemon implements AutoCloseable {
     public void restart() throws IOException {
         stop();
         launch();
-    }
-
-    private void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-        try (var s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir cleanup is best effort
-        }
     }
 }
