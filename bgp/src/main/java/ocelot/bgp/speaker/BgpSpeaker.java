@@ -270,15 +270,7 @@ public final class BgpSpeaker implements AutoCloseable {
             handOffBatch(); // now: a caller on the loop itself would otherwise wait for its own hand-off task
             return null;
         });
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return await(result);
     }
 
     /** Waits until the RIB has done what was queued for it so far. */
@@ -374,8 +366,13 @@ public final class BgpSpeaker implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        return await(loop.submit(c));
+    }
+
+    /** The caller waits for the loop's (or the RIB's) answer; their RuntimeExceptions reach it as thrown. */
+    private static <T> T await(java.util.concurrent.Future<T> result) {
         try {
-            return loop.submit(c).get();
+            return result.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
