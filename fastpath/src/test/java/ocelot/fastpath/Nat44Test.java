@@ -158,6 +158,38 @@ class Nat44Test {
     }
 
     @Test
+    void theNodesOwnErrorAboutAReplyQuotesItAsTheSenderSentIt() {
+        t.publish();
+        t.w1.inject(Frames.udp(W1_MAC, EP1_MAC, EP1, INTERNET, 5000, 53, 64, 4));
+        t.w1.inject(Frames.icmpEcho(W1_MAC, EP1_MAC, EP1, INTERNET, 8, 77, 64));
+        t.run();
+        List<byte[]> out = t.fabric.drainTransmitted();
+        assertEquals(2, out.size());
+        int natPort = Frames.u16(out.get(0), L4), natId = Frames.u16(out.get(1), L4 + 4);
+        // replies whose TTL runs out at the node: time exceeded back to the sender, the quote as it was received
+        byte[] udpReply = Frames.udp(FABRIC_MAC, GW_MAC, INTERNET, NODE, 53, natPort, 1, 4);
+        byte[] echoReply = Frames.icmpEcho(FABRIC_MAC, GW_MAC, INTERNET, NODE, 0, natId, 1);
+        t.fabric.inject(udpReply);
+        t.fabric.inject(echoReply);
+        t.run();
+        List<byte[]> errors = t.fabric.drainTransmitted();
+        assertEquals(2, errors.size(), t.fastpath.counters().describeNonZero());
+        byte[][] received = {udpReply, echoReply};
+        for (int k = 0; k < 2; k++) {
+            byte[] f = errors.get(k);
+            assertEquals(Frames.ip(NODE), Frames.src(f, L3));
+            assertEquals(Frames.ip(INTERNET), Frames.dst(f, L3));
+            assertEquals(11, Frames.u8(f, L4));
+            assertTrue(Frames.ipChecksumOk(f, L3));
+            assertTrue(icmpChecksumOk(f));
+            // the whole quote (IP header + 8 bytes) is the reply as received: no endpoint address or port in it
+            assertArrayEquals(Arrays.copyOfRange(received[k], L3, L3 + 28), Arrays.copyOfRange(f, QUOTE, QUOTE + 28));
+        }
+        assertEquals(0, t.w1.drainTransmitted().size());
+        assertEquals(2, t.counter(Counter.DROP_TTL_EXPIRED));
+    }
+
+    @Test
     void aDamagedErrorIsNotMadeValid() {
         t.ep1Ingress = rules();
         t.publish();

@@ -68,7 +68,7 @@ public final class RewriteNode {
             if (v.icmpError[i] >= 0) {
                 if (v.verdict[i] != PacketVector.CONTINUE || v.headDelta[i] == 0) continue;
                 if (v.kind[i] == PacketVector.KIND_IPV6) icmp6Error(burst, v, i, s, counters);
-                else icmpError(burst, v, i, s, counters);
+                else icmpError(burst, v, i, s, ct, counters);
                 lengths = true;
                 continue;
             }
@@ -166,8 +166,14 @@ public final class RewriteNode {
         return (dst >>> 28) == 0xE || dst == -1;
     }
 
-    /** The packet, shifted by the 28 bytes prepended, becomes [L2][IP][ICMP][quoted IP header + 8 bytes]. */
-    private static void icmpError(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s, CounterRecord counters) {
+    /**
+     * The packet, shifted by the 28 bytes prepended, becomes [L2][IP][ICMP][quoted IP header + 8 bytes].
+     * A reply of a source-NATed flow was translated back to the endpoint by conntrack before
+     * routing found why it cannot pass (its TTL): the quote is put back as the sender sent it,
+     * to the node's address and port (RFC 5508 section 7, as Linux translates its own errors
+     * about a conntracked packet), so the endpoint's pool address never leaves the node.
+     */
+    private static void icmpError(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
         long frame = v.address[i];
         int l3 = v.l3Offset[i];
         long quoted = frame + l3 + ICMP_ERROR_HEADROOM;
@@ -177,6 +183,11 @@ public final class RewriteNode {
         Ethernet.dst(frame, senderMac);
         Ethernet.src(frame, s.portMacs[v.rxPort]);
         int quote = Math.min(Ipv4.headerLength(quoted) + 8, Ipv4.totalLength(quoted));
+        int ref = v.flow[i];
+        if (ref >= 0 && (ref & 1) != 0 && ct.natOrigSrc(ref >>> 1) != 0) {
+            // IP and L4 checksums patched back too (a TCP checksum lies beyond the 8 quoted bytes, in the packet's own tail: cut off below)
+            Nat.reverse(quoted, quoted + Ipv4.headerLength(quoted), v.headers.protocol[i], ct.replyDst(ref >>> 1), ct.replyDstPort(ref >>> 1));
+        }
         int total = ICMP_ERROR_HEADROOM + quote;
         long icmp = frame + l3 + Ipv4.MIN_HEADER_LENGTH;
         PacketMemory.u8(icmp, v.icmpError[i] >>> 8);

@@ -58,7 +58,9 @@ public final class Fastpath implements AutoCloseable {
     /** Invoker mode: one duty cycle of every worker on this thread; returns packets processed. */
     public int pollOnce() {
         int work = 0;
-        for (Worker w : workers) work += w.doWork();
+        // indexed, not for-each: C2 scalar-replaces the ArrayList iterator only while doWork's
+        // profile lets it inline the loop; a polluted profile left 32 bytes per cycle (ZeroAllocationTest after Nat44Test)
+        for (int w = 0; w < workers.size(); w++) work += workers.get(w).doWork();
         return work;
     }
 
