@@ -224,6 +224,28 @@ class Nat66Test {
     }
 
     @Test
+    void theNodesOwnErrorAboutAReplyQuotesItAsTheSenderSentIt() {
+        t.publish();
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, EP1, INTERNET, 5000, 53, 64));
+        t.run();
+        int natPort = sport(Ipv6ForwardingTest.single(t.fabric.drainTransmitted()));
+        // a reply whose hop limit runs out at the node: time exceeded back to the sender, quoting the reply as received
+        byte[] reply = Frames6.udp(FABRIC_MAC, GW_MAC, INTERNET, NODE, 53, natPort, 1);
+        t.fabric.inject(reply);
+        t.run();
+        byte[] f = Ipv6ForwardingTest.single(t.fabric.drainTransmitted());
+        assertEquals(Ip6.parse(NODE), Frames6.src(f));
+        assertEquals(Ip6.parse(INTERNET), Frames6.dst(f));
+        assertEquals(3, Frames.u8(f, Frames6.L4));
+        assertTrue(Frames6.checksumOk(f), "the error's own checksum");
+        int quoted = reply.length - Frames6.L3;
+        assertEquals(Arrays.toString(Arrays.copyOfRange(reply, Frames6.L3, reply.length)),
+                Arrays.toString(Arrays.copyOfRange(f, Frames6.L4 + 8, Frames6.L4 + 8 + quoted)), "no endpoint address or port in the quote");
+        assertEquals(0, t.w1.drainTransmitted().size());
+        assertEquals(1, t.counter(Counter.DROP_TTL_EXPIRED));
+    }
+
+    @Test
     void policySeesTheOriginalAddresses() {
         t.ep1Egress = rules(Rule.builder(40).action(Action.ALLOW).src(EP1 + "/128").protocol(17).dstPorts(53, 53).build());
         t.publish();

@@ -67,7 +67,7 @@ public final class RewriteNode {
         for (int i = 0; i < v.count; i++) {
             if (v.icmpError[i] >= 0) {
                 if (v.verdict[i] != PacketVector.CONTINUE || v.headDelta[i] == 0) continue;
-                if (v.kind[i] == PacketVector.KIND_IPV6) icmp6Error(burst, v, i, s, counters);
+                if (v.kind[i] == PacketVector.KIND_IPV6) icmp6Error(burst, v, i, s, ct6, counters);
                 else icmpError(burst, v, i, s, ct, counters);
                 lengths = true;
                 continue;
@@ -208,9 +208,10 @@ public final class RewriteNode {
     /**
      * The packet, shifted by the 48 bytes prepended, becomes [L2][IPv6][ICMPv6][as much of the
      * original as keeps the error within 1280 bytes], from the node's IPv6 address back to the
-     * sender (RFC 4443 sections 3.1 and 3.3), checksummed over the pseudo-header.
+     * sender (RFC 4443 sections 3.1 and 3.3), checksummed over the pseudo-header. A reply of a
+     * NATed flow is quoted as the sender sent it, as in {@link #icmpError}.
      */
-    private static void icmp6Error(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s, CounterRecord counters) {
+    private static void icmp6Error(MbufBurst burst, PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct6, CounterRecord counters) {
         long frame = v.address[i];
         int l3 = v.l3Offset[i];
         long quoted = frame + l3 + ICMP6_ERROR_HEADROOM;
@@ -218,6 +219,11 @@ public final class RewriteNode {
         Ethernet.dst(frame, Ethernet.src(frame));
         Ethernet.src(frame, s.portMacs[v.rxPort]);
         int quote = Math.min(Ipv6.HEADER_LENGTH + Ipv6.payloadLength(quoted), IPV6_MIN_MTU - ICMP6_ERROR_HEADROOM);
+        int ref = v.flow[i];
+        if (ref >= 0 && (ref & 1) != 0 && ct6.natOrigSrc(ref >>> 1) != 0) {
+            int f = ref >>> 1; // the transport header sits where parse found it, past any extension headers
+            Nat6.reverse(quoted, quoted + (v.l4Offset[i] - l3), v.headers.protocol[i], ct6.replyDstHi(f), ct6.replyDstLo(f), ct6.replyDstPort(f));
+        }
         int payload = Transport.ICMP_LENGTH + quote;
         long ip = frame + l3;
         PacketMemory.u32(ip, 0x6000_0000); // version 6, traffic class 0, flow label 0
