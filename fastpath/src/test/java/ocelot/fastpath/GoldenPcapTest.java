@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (two workloads, the fabric, the exception TAP), the fastpath forwards, and the pcaps DPDK
  * writes are checked field by field (a Java reader here, and tshark for dissection and
  * checksum validation): forwarding, TTL expiry, ARP reply, IPIP encap and decap, SNAT and its
- * reverse, policy allow/deny including return traffic under a default-deny ingress.
+ * reverse (and a fragmentation-needed about it translated back), policy allow/deny including
+ * return traffic under a default-deny ingress.
  */
 @Tag("dpdk")
 class GoldenPcapTest {
@@ -61,14 +62,16 @@ class GoldenPcapTest {
             pcap.input("fabric", List.of(
                     Frames.ipip(fab, NODE2, "192.168.0.2", "192.168.0.10",
                             Frames.tcp(0, 0, "10.65.1.7", "10.65.0.2", 80, 40000, 0x12, 63)),  // j: reply of d, tunnelled
-                    Frames.tcp(fab, GW, "1.1.1.1", "192.168.0.10", 443, 32768, 0x12, 60)));    // k: reply of e to the NAT port
+                    Frames.tcp(fab, GW, "1.1.1.1", "192.168.0.10", 443, 32768, 0x12, 60),      // k: reply of e to the NAT port
+                    Nat44Test.icmpError(fab, GW, "192.168.0.1", "192.168.0.10", 3, 4, 1400,    // l: frag-needed about e as it left
+                            Frames.tcp(0, 0, "192.168.0.10", "1.1.1.1", 32768, 443, 0x02, 63), 40)));
             pcap.start();
 
             try (Fastpath fp = new Fastpath(pcap.ports(), FastpathConfig.defaults(), new FakeClock())) {
                 fp.control().publish(state());
                 for (int c = 0; c < 20; c++) fp.pollOnce();
                 long rx = fp.counters().get(Counter.RX);
-                assertEquals(11, rx, fp.counters().describeNonZero());
+                assertEquals(12, rx, fp.counters().describeNonZero());
                 assertEquals(rx, fp.counters().get(Counter.TX) + fp.counters().get(Counter.DROPPED) + fp.counters().get(Counter.PUNTED));
                 assertEquals(2, fp.counters().get(Counter.DROP_POLICY_INGRESS));
                 assertEquals(1, fp.counters().ruleHits(7));
@@ -86,7 +89,7 @@ class GoldenPcapTest {
         assertEquals(80, Frames.u16(toW2.get(1), 36));
 
         List<byte[]> toW1 = PcapFile.read(dir.resolve("w1_out.pcap"));
-        assertEquals(5, toW1.size());
+        assertEquals(6, toW1.size());
         byte[] icmp = toW1.get(0);
         expectIp(icmp, EP1, w1, "192.168.0.10", "10.65.0.2", 64, Frames.ICMP);
         assertEquals(11, Frames.u8(icmp, 34));
@@ -97,6 +100,13 @@ class GoldenPcapTest {
         expectIp(toW1.get(3), EP1, w1, "10.65.1.7", "10.65.0.2", 62, Frames.TCP);            // j decapsulated
         expectIp(toW1.get(4), EP1, w1, "1.1.1.1", "10.65.0.2", 59, Frames.TCP);              // k translated back
         assertEquals(40001, Frames.u16(toW1.get(4), 36));
+        byte[] fragNeeded = toW1.get(5);                                                       // l translated back (RFC 5508)
+        expectIp(fragNeeded, EP1, w1, "192.168.0.1", "10.65.0.2", 59, Frames.ICMP);
+        assertEquals(1400, Frames.u16(fragNeeded, 34 + 6));
+        byte[] quote = Nat44Test.quote(fragNeeded);
+        assertEquals(ip("10.65.0.2"), Frames.src(quote, 14));
+        assertEquals(40001, Frames.u16(quote, 34));
+        assertTrue(Frames.ipChecksumOk(quote, 14) && Frames.l4ChecksumOk(quote, 14), "quoted IP and TCP checksums");
 
         List<byte[]> toFabric = PcapFile.read(dir.resolve("fabric_out.pcap"));
         assertEquals(2, toFabric.size());
