@@ -141,7 +141,9 @@ awk -v rx="$rx" -v tx="$tx" 'BEGIN { ok = rx > 0 && tx == 0; printf "check l3fwd
 if [ -n "${L3FWD_PERF:-}" ]; then
   PERF_OUT="$work/perf.data" run_l3fwd "$L3FWD_PERF" "$work/$L3FWD_PERF.v4" "$work/$L3FWD_PERF.v6" "$SECONDS_RUN"; read -r rx tx mpps <<< "$RES"
   echo "l3fwd-$L3FWD_PERF under perf: $mpps Mpps per CPU-second (rx $rx, tx $tx), load $(cut -d' ' -f1 /proc/loadavg)"
-  perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E "^ +[0-9]" | sed -E "s/ +- +- *$//" | cut -c1-160 | head -${TOP:-25}
+  perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E "^ +[0-9]" | sed -E "s/ +- +- *$//" | cut -c1-160 | head -${TOP:-25} || true # head closes the pipe early
+  echo "== by shared object"
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E "^ +[0-9]" | head -8 || true
   exit 0
 fi
 until grep -q '^ready' "$work/ocelot.txt"; do
