@@ -9,6 +9,7 @@ import ocelot.acl.LinearClassifier;
 import ocelot.acl.Rule;
 import ocelot.dpdk.Eal;
 import ocelot.dpdk.Mempool;
+import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.port.PortRole;
 import ocelot.fastpath.port.SoftwarePort;
 import ocelot.fastpath.state.DataplaneState;
@@ -93,7 +94,18 @@ public final class Topology implements AutoCloseable {
         fastpath.pollUntilIdle(1000);
     }
 
-    public long counter(ocelot.fastpath.counter.Counter c) { return fastpath.counters().get(c); }
+    public long counter(Counter c) { return fastpath.counters().get(c); }
+
+    /**
+     * The end of every test on this node: each received packet was sent, dropped or punted exactly
+     * once (rx == tx + dropped + punted), and every mbuf went back to the pool; then {@link #close()}.
+     */
+    public void closeConserving() {
+        long rx = counter(Counter.RX), tx = counter(Counter.TX), drop = counter(Counter.DROPPED), punt = counter(Counter.PUNTED);
+        org.junit.jupiter.api.Assertions.assertEquals(rx, tx + drop + punt, () -> "rx == tx + drop + punt: " + fastpath.counters().describeNonZero());
+        org.junit.jupiter.api.Assertions.assertEquals(0, pool.inUse(), "every mbuf went back to the pool");
+        close();
+    }
 
     @Override
     public void close() {
