@@ -25,24 +25,13 @@ public final class BirdDaemon extends DaemonProcess {
     }
 
     public static BirdDaemon bird2(String configText) throws IOException {
-        return started(new BirdDaemon(Path.of("/usr/sbin/bird"), Path.of("/usr/sbin/birdc"), Files.createTempDirectory("ocelot-bird2-")), configText);
+        return started(new BirdDaemon(Path.of("/usr/sbin/bird"), Path.of("/usr/sbin/birdc"), Files.createTempDirectory("ocelot-bird2-")), b -> b.start(configText));
     }
 
     /** BIRD 1.6 unpacked by bgp/src/test/resources/fetch-bird16.sh (Debian's `bird` conflicts with bird2). */
     public static BirdDaemon bird16(String configText) throws IOException {
         Path root = Bird16.ensure();
-        return started(new BirdDaemon(root.resolve("usr/sbin/bird"), root.resolve("usr/sbin/birdc"), Files.createTempDirectory("ocelot-bird16-")), configText);
-    }
-
-    /** A BIRD that fails to start is still killed and its directory deleted. */
-    private static BirdDaemon started(BirdDaemon b, String configText) throws IOException {
-        try {
-            b.start(configText);
-            return b;
-        } catch (IOException | RuntimeException e) {
-            b.close();
-            throw e;
-        }
+        return started(new BirdDaemon(root.resolve("usr/sbin/bird"), root.resolve("usr/sbin/birdc"), Files.createTempDirectory("ocelot-bird16-")), b -> b.start(configText));
     }
 
     private void start(String configText) throws IOException {

@@ -25,6 +25,22 @@ public abstract class DaemonProcess implements AutoCloseable {
         this.logFile = dir.resolve(logName);
     }
 
+    /** A start step that may fail with an I/O error. */
+    protected interface StartStep<D> {
+        void run(D daemon) throws IOException;
+    }
+
+    /** Runs {@code start} on a new daemon: one that fails to start is still killed and its directory deleted. */
+    protected static <D extends DaemonProcess> D started(D daemon, StartStep<D> start) throws IOException {
+        try {
+            start.run(daemon);
+            return daemon;
+        } catch (IOException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
     /** Starts the daemon with its output appended to the log (a restart keeps the earlier lines). */
     protected final void launch(List<String> command) throws IOException {
         process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -30,15 +30,10 @@ public final class FrrDaemon extends DaemonProcess {
 
     /** Starts bgpd listening on {@code address:port} with {@code configText} (FRR's bgpd.conf syntax). */
     public static FrrDaemon start(String address, int port, String configText) throws IOException {
-        FrrDaemon d = new FrrDaemon(Files.createTempDirectory("ocelot-frr-"), address, port);
-        try {
+        return started(new FrrDaemon(Files.createTempDirectory("ocelot-frr-"), address, port), d -> {
             Files.writeString(d.config, configText);
             d.launch();
-            return d;
-        } catch (IOException | RuntimeException e) {
-            d.close();
-            throw e;
-        }
+        });
     }
 
     private void launch() throws IOException {

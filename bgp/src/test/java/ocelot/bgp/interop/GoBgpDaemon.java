@@ -30,15 +30,10 @@ public final class GoBgpDaemon extends DaemonProcess {
 
     /** Starts gobgpd with {@code toml}; its API listens on {@code address} and a free port. */
     public static GoBgpDaemon start(String address, String toml) throws IOException {
-        GoBgpDaemon d = new GoBgpDaemon(Files.createTempDirectory("ocelot-gobgp-"), address);
-        try {
+        return started(new GoBgpDaemon(Files.createTempDirectory("ocelot-gobgp-"), address), d -> {
             Files.writeString(d.config, toml);
             d.launch();
-            return d;
-        } catch (IOException | RuntimeException e) {
-            d.close();
-            throw e;
-        }
+        });
     }
 
     private void launch() throws IOException {
