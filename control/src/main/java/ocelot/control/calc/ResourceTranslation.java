@@ -2,12 +2,15 @@ package ocelot.control.calc;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import ocelot.control.policy.Action;
 import ocelot.control.policy.Cidr;
+import ocelot.control.policy.Direction;
 import ocelot.control.policy.Endpoint;
 import ocelot.control.policy.EndpointKey;
 import ocelot.control.policy.EntityMatch;
@@ -28,8 +31,9 @@ import ocelot.control.selector.Selector;
  * v1-to-v3 conversion did: a profile tag {@code t} becomes the label {@code t: ""} (the
  * profile's labels win on a clash), a rule {@code tag: t} becomes {@code has(t)} and'ed with the
  * rule's selector, {@code notTag: t} becomes {@code has(t)} or'ed into its notSelector. v1 has no
- * named ports and no policy {@code types} (Calico's default applies: ingress, plus egress when
- * egress rules exist). Errors name the resource.
+ * named ports. A policy without {@code spec.types} applies in both directions, as in Calico 2.1
+ * (v1 had no types; Calico 2.6 added them and defaulted them from the rules present, which
+ * Ocelot does not do); with types, only in the directions listed. Errors name the resource.
  */
 public final class ResourceTranslation {
     private ResourceTranslation() {
@@ -71,7 +75,18 @@ public final class ResourceTranslation {
         }
         return new Policy(p.name(), p.order() == null ? null : p.order().doubleValue(),
                 p.selector() == null ? null : Selector.parse(p.selector()),
-                rules(where + " ingress", p.ingress()), rules(where + " egress", p.egress()), null);
+                rules(where + " ingress", p.ingress()), rules(where + " egress", p.egress()), types(p.types()));
+    }
+
+    private static Set<Direction> types(List<String> types) {
+        if (types == null) {
+            return null; // Calico 2.1: both directions
+        }
+        Set<Direction> out = EnumSet.noneOf(Direction.class);
+        for (String t : types) {
+            out.add(Direction.valueOf(t.toUpperCase(Locale.ROOT)));
+        }
+        return out;
     }
 
     private static List<Rule> rules(String where, List<ocelot.control.resource.Rule> rules) {

@@ -10,9 +10,13 @@ import ocelot.control.selector.Selector;
  * A Calico (v1, untiered) policy.
  *
  * @param order null means "no order": Calico applies such policies after all ordered ones
- * @param types the directions the policy applies to. Null takes Calico's default: ingress,
- *              plus egress when there are egress rules. A policy that applies in a direction
- *              and selects an endpoint makes unmatched traffic in that direction denied.
+ * @param types the directions the policy applies to. Null is Calico 2.1's rule (calicoctl 1.x,
+ *              the version Ocelot's v1 resources follow): both directions, whatever rules it
+ *              has, so an ingress-only policy denies the endpoint's egress (hence the manual's
+ *              {@code egress: - action: allow}). Calico 2.6 added {@code types} and defaulted
+ *              it from the rules present; Ocelot keeps 2.1's default and takes explicit types
+ *              as an extension. A policy that applies in a direction and selects an endpoint
+ *              makes unmatched traffic in that direction denied.
  */
 public record Policy(String name, Double order, Selector selector, List<Rule> ingress, List<Rule> egress,
                      Set<Direction> types) {
@@ -32,8 +36,10 @@ public record Policy(String name, Double order, Selector selector, List<Rule> in
         selector = selector == null ? Selector.all() : selector;
         ingress = List.copyOf(ingress);
         egress = List.copyOf(egress);
-        if (types == null || types.isEmpty()) {
-            types = egress.isEmpty() ? EnumSet.of(Direction.INGRESS) : EnumSet.allOf(Direction.class);
+        if (types == null) {
+            types = EnumSet.allOf(Direction.class);
+        } else if (types.isEmpty()) {
+            throw new IllegalArgumentException("policy " + name + ": types must name ingress, egress or both");
         }
         types = Set.copyOf(types);
     }

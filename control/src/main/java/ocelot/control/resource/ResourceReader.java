@@ -229,9 +229,26 @@ final class ResourceReader {
         String name = name(meta, "name");
         var order = spec.decimal("order");
         String selector = selector(spec, "selector");
+        List<String> types = policyTypes(spec);
         List<Rule> ingress = rules(spec, "ingress");
         List<Rule> egress = rules(spec, "egress");
-        return new Policy(name, order, selector, ingress, egress, spec.bool("doNotTrack"), spec.bool("preDNAT"));
+        return new Policy(name, order, selector, ingress, egress, spec.bool("doNotTrack"), spec.bool("preDNAT"), types);
+    }
+
+    /** {@code spec.types}: ingress and/or egress, once each; absent means both (Calico 2.1). */
+    private List<String> policyTypes(FieldReader spec) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> types = spec.strings("types", (s, p) -> {
+            if (!Policy.DIRECTIONS.contains(s)) {
+                throw spec.failAt(p, "must be ingress or egress, got '" + s + "'");
+            }
+            if (!seen.add(s)) throw spec.failAt(p, s + " is listed twice");
+            return s;
+        });
+        if (types != null && types.isEmpty()) {
+            throw spec.fail("types", "must list ingress, egress or both (leave it out to apply in both directions)");
+        }
+        return types;
     }
 
     private Profile profile(FieldReader meta, FieldReader spec) {

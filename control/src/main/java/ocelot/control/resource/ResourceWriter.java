@@ -82,6 +82,7 @@ final class ResourceWriter {
                 meta.put("name", p.name());
                 if (p.order() != null) spec.put("order", p.order());
                 text(spec, "selector", p.selector());
+                list(spec, "types", p.types(), s -> s);
                 rules(spec, "ingress", p.ingress());
                 rules(spec, "egress", p.egress());
                 if (p.doNotTrack() != null) spec.put("doNotTrack", p.doNotTrack());

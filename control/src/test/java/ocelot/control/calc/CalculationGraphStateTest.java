@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,20 +81,26 @@ class CalculationGraphStateTest {
     private static final Endpoint FE_1 = new Endpoint(FRONTEND, Map.of("app", "frontend"), List.of(FE_IP, FE_IP6), List.of(), List.of("default"));
     private static final Endpoint ETH0 = new Endpoint(HOST, Map.of("role", "host"), List.of(HOST_IP), List.of(), List.of());
 
-    /** db accepts 5432 from app == web only; everything else into db is denied by the policy. */
+    /**
+     * db accepts 5432 from app == web only; everything else into db is denied by the policy. It
+     * has no types, so as in Calico 2.1 it applies to db's egress too, where no rule allows.
+     */
     private static final Policy DB_INGRESS = new Policy("db-ingress", 10.0, Selector.parse("app == 'db'"),
             List.of(Rule.of(Action.ALLOW).withProtocol(Protocol.TCP).withSource(from("app == 'web'")).withDestination(toPorts(new PortSpec.Range(5432, 5432)))),
             List.of(), null);
-    /** Applies to every ns=default endpoint (inherited from the profile): log, pass to profiles from frontend, deny 10.9/16. */
+    /**
+     * Applies to every ns=default endpoint (inherited from the profile): log, pass to profiles from
+     * frontend, deny 10.9/16. Typed ingress only, so egress stays with the profile.
+     */
     private static final Policy BASELINE = new Policy("baseline", 1.0, Selector.parse("ns == 'default'"),
             List.of(Rule.of(Action.LOG),
                     Rule.of(Action.DENY).withSource(new EntityMatch(List.of(Cidr.parse("10.9.0.0/16")), List.of(), null, null, List.of(), List.of())),
                     Rule.of(Action.PASS).withSource(from("app == 'frontend'"))),
-            List.of(), null);
-    /** web2 takes its named port http (8080) from anyone; ordered before baseline's pass. */
+            List.of(), EnumSet.of(Direction.INGRESS));
+    /** web2 takes its named port http (8080) from anyone; ordered before baseline's pass; typed ingress. */
     private static final Policy WEB_HTTP = new Policy("web-http", 0.5, Selector.parse("app == 'web2'"),
             List.of(Rule.of(Action.ALLOW).withProtocol(Protocol.TCP).withDestination(toPorts(new PortSpec.Named("http")))),
-            List.of(), null);
+            List.of(), EnumSet.of(Direction.INGRESS));
     /** Host endpoint: no ICMP echo (type 8), everything else allowed, both directions. */
     private static final Policy HOST_POLICY = new Policy("host", null, Selector.parse("has(role)"),
             List.of(new Rule(Action.DENY, 4, Protocol.ICMP, null, new IcmpMatch(8, IcmpMatch.ANY_CODE), null, null, null), Rule.of(Action.ALLOW)),
@@ -107,7 +114,9 @@ class CalculationGraphStateTest {
                     new Expectation(DB, Direction.INGRESS, tcp(WEB_IP, DB_IP, 5432), Verdict.ALLOW),
                     new Expectation(DB, Direction.INGRESS, tcp(WEB_IP, DB_IP, 22), Verdict.DENY),
                     new Expectation(DB, Direction.INGRESS, tcp(FE_IP, DB_IP, 5432), Verdict.DENY),
-                    new Expectation(DB, Direction.EGRESS, tcp(DB_IP, OTHER_IP, 80), Verdict.ALLOW),
+                    // db-ingress has no egress rules but applies both ways: the profile is not reached.
+                    new Expectation(DB, Direction.EGRESS, tcp(DB_IP, OTHER_IP, 80), Verdict.DENY),
+                    new Expectation(WEB, Direction.EGRESS, tcp(WEB_IP, OTHER_IP, 80), Verdict.ALLOW),
                     new Expectation(WEB, Direction.INGRESS, tcp(OTHER_IP, WEB_IP, 80), Verdict.ALLOW))),
             new State("web relabelled, baseline and named port", List.of(DEFAULT, WEB_1_RELABELLED, DB_1, FE_1, DB_INGRESS, BASELINE, WEB_HTTP), List.of(
                     new Expectation(DB, Direction.INGRESS, tcp(WEB_IP, DB_IP, 5432), Verdict.DENY),
@@ -117,7 +126,11 @@ class CalculationGraphStateTest {
                     new Expectation(WEB, Direction.INGRESS, tcp(OTHER_IP, WEB_IP, 80), Verdict.DENY),
                     new Expectation(WEB, Direction.INGRESS, tcp(DB_IP, WEB_IP, 8080), Verdict.ALLOW),
                     new Expectation(WEB, Direction.INGRESS, tcp(FE_IP6, WEB_IP6, 8080), Verdict.ALLOW),
-                    new Expectation(WEB, Direction.INGRESS, tcp(DB_IP, WEB_IP, 8081), Verdict.DENY))),
+                    new Expectation(WEB, Direction.INGRESS, tcp(DB_IP, WEB_IP, 8081), Verdict.DENY),
+                    // baseline and web-http are typed ingress: web's egress is the profile's, while
+                    // the untyped db-ingress still closes db's.
+                    new Expectation(WEB, Direction.EGRESS, tcp(WEB_IP, OTHER_IP, 443), Verdict.ALLOW),
+                    new Expectation(DB, Direction.EGRESS, tcp(DB_IP, OTHER_IP, 443), Verdict.DENY))),
             new State("host endpoint, no profile", List.of(WEB_1_RELABELLED, DB_1, FE_1, ETH0, DB_INGRESS, BASELINE, HOST_POLICY), List.of(
                     new Expectation(HOST, Direction.INGRESS, icmp(OTHER_IP, HOST_IP, 8), Verdict.DENY),
                     new Expectation(HOST, Direction.INGRESS, icmp(OTHER_IP, HOST_IP, 0), Verdict.ALLOW),

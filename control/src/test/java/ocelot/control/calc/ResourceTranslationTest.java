@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import ocelot.control.policy.Direction;
 import ocelot.control.policy.Endpoint;
 import ocelot.control.policy.EndpointKey;
@@ -67,6 +68,9 @@ class ResourceTranslationTest {
         IpAddress feIp = IpAddress.parse("10.0.0.2");
         assertEquals(Verdict.ALLOW, evaluator.decide(db, Direction.INGRESS, new Packet(feIp, dbIp, 6, 5000, 6379, 0, 0)));
         assertEquals(Verdict.DENY, evaluator.decide(db, Direction.INGRESS, new Packet(feIp, dbIp, 6, 5000, 6380, 0, 0)));
+        // The policy applies to db's egress as well (Calico 2.1), where its `egress: - action: allow` lets it out.
+        assertEquals(Set.of(Direction.INGRESS, Direction.EGRESS), policy.types());
+        assertEquals(Verdict.ALLOW, evaluator.decide(db, Direction.EGRESS, new Packet(dbIp, feIp, 6, 5000, 443, 0, 0)));
         // The frontend only has the profile: it allows sources with the inherited label profile == 'profile1'.
         EndpointKey fe = EndpointKey.workload("n1", "k8s/fe/eth0");
         assertEquals(Verdict.ALLOW, evaluator.decide(fe, Direction.INGRESS, new Packet(dbIp, feIp, 6, 5000, 80, 0, 0)));

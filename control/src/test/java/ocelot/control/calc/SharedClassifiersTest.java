@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import ocelot.control.policy.Action;
@@ -38,13 +39,17 @@ class SharedClassifiersTest {
                 List.of(new EndpointPort("http", Protocol.TCP, 8080 + i % 2)), List.of("default"));
     }
 
-    /** Ingress to app == {@code app}: TCP from role == client to port 80 or the named port http. */
+    /**
+     * Ingress to app == {@code app}: TCP from role == client to port 80 or the named port http.
+     * Typed ingress, so egress is the profile's stage alone.
+     */
     private static Policy allowClients(String app) {
         Rule rule = new Rule(Action.ALLOW, 0, Protocol.TCP, null, null, null,
                 new EntityMatch(List.of(), List.of(), Selector.parse("role == 'client'"), null, List.of(), List.of()),
                 new EntityMatch(List.of(), List.of(), null, null,
                         List.of(new PortSpec.Range(80, 80), new PortSpec.Named("http")), List.of()));
-        return new Policy("allow-" + app, 1.0, Selector.parse("app == '" + app + "'"), List.of(rule), List.of(), null);
+        return new Policy("allow-" + app, 1.0, Selector.parse("app == '" + app + "'"), List.of(rule), List.of(),
+                EnumSet.of(Direction.INGRESS));
     }
 
     private static Packet tcp(IpAddress src, IpAddress dst, int port) {
@@ -88,7 +93,8 @@ class SharedClassifiersTest {
         // A policy edit rebuilds the stages naming it, not the others; without a named port
         // both api endpoints now bind alike and share one.
         long before = classifiers.builds();
-        graph.updatePolicy(new Policy("allow-api", 1.0, Selector.parse("app == 'api'"), List.of(Rule.of(Action.DENY)), List.of(), null));
+        graph.updatePolicy(new Policy("allow-api", 1.0, Selector.parse("app == 'api'"), List.of(Rule.of(Action.DENY)), List.of(),
+                EnumSet.of(Direction.INGRESS)));
         classifiers.apply(graph.flush());
         assertEquals(before + 1, classifiers.builds());
         assertEquals(5, classifiers.distinctStages());

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import ocelot.control.selector.Selector;
 import org.junit.jupiter.api.Test;
 
@@ -70,10 +72,15 @@ class PolicyModelTest {
     }
 
     @Test
-    void policyTypesDefaultAsCalico() {
-        assertEquals(java.util.Set.of(Direction.INGRESS), new Policy("p", null, null, List.of(), List.of(), null).types());
-        assertEquals(java.util.Set.of(Direction.INGRESS, Direction.EGRESS),
-                new Policy("p", null, null, List.of(), List.of(Rule.of(Action.ALLOW)), null).types());
+    void policyTypesDefaultToBothDirectionsAsCalico21() {
+        Set<Direction> both = Set.of(Direction.INGRESS, Direction.EGRESS);
+        assertEquals(both, new Policy("p", null, null, List.of(), List.of(), null).types());
+        assertEquals(both, new Policy("p", null, null, List.of(Rule.of(Action.ALLOW)), List.of(), null).types());
+        assertEquals(both, new Policy("p", null, null, List.of(), List.of(Rule.of(Action.ALLOW)), null).types());
+        assertEquals(Set.of(Direction.EGRESS),
+                new Policy("p", null, null, List.of(Rule.of(Action.ALLOW)), List.of(), EnumSet.of(Direction.EGRESS)).types());
+        rejects("types must name ingress, egress or both",
+                () -> new Policy("p", null, null, List.of(), List.of(), EnumSet.noneOf(Direction.class)));
     }
 
     @Test
@@ -120,7 +127,11 @@ class PolicyModelTest {
                 .decide(k, Direction.INGRESS, packet));
         // Pass in a profile ends that profile; no further profile -> deny.
         assertEquals(Verdict.DENY, new PolicyEvaluator(eps, Map.of(), Map.of("prof", passThenDeny)).decide(k, Direction.INGRESS, packet));
-        // Egress has no policy (types default to ingress only) and the profile has no egress rules.
-        assertEquals(Verdict.DENY, new PolicyEvaluator(eps, Map.of("pass", pass), Map.of("prof", allow)).decide(k, Direction.EGRESS, packet));
+        // Egress: the profile allows, but the deny policy (ingress rules only) applies in both
+        // directions (Calico 2.1) and none of its rules matches egress: denied.
+        Profile allowBoth = new Profile("prof", List.of(Rule.of(Action.ALLOW)), List.of(Rule.of(Action.ALLOW)), Map.of());
+        Packet out = new Packet(me, peer, 6, 1000, 80, 0, 0);
+        assertEquals(Verdict.ALLOW, new PolicyEvaluator(eps, Map.of(), Map.of("prof", allowBoth)).decide(k, Direction.EGRESS, out));
+        assertEquals(Verdict.DENY, new PolicyEvaluator(eps, Map.of("deny", deny), Map.of("prof", allowBoth)).decide(k, Direction.EGRESS, out));
     }
 }

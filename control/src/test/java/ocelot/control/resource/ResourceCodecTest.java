@@ -117,6 +117,29 @@ class ResourceCodecTest {
         for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
     }
 
+    /** Policy {@code types} (Ocelot's extension from Calico 2.6) prints back where Calico 2.6 put it. */
+    @Test
+    void policyTypesRoundTrip() {
+        String yaml = """
+                apiVersion: v1
+                kind: policy
+                metadata:
+                  name: p
+                spec:
+                  selector: role == 'db'
+                  types:
+                  - egress
+                  ingress:
+                  - action: allow
+                """;
+        Policy p = (Policy) ResourceCodec.parse(yaml, "f.yaml").getFirst();
+        assertEquals(List.of("egress"), p.types());
+        assertEquals(yaml.strip(), ResourceCodec.toYaml(List.of(p)).strip());
+        assertEquals(p, ResourceCodec.fromStored(p.key().datastoreKey(), ResourceCodec.toStored(p)));
+        Policy untyped = (Policy) ResourceCodec.parse(yaml.replace("  types:\n  - egress\n", ""), "f.yaml").getFirst();
+        assertEquals(null, untyped.types());
+    }
+
     /** Each bad input gives one line naming the document, the field path and the problem. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
@@ -145,6 +168,10 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {ingress: [{action: allow, destination: {ports: [80]}}]} | spec.ingress[0].destination.ports: ports need protocol
             apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {ingress: [{action: allow, protocol: tpc}]} | spec.ingress[0].protocol: must be one of tcp
             apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {egress: [{action: accept}]} | spec.egress[0].action: must be one of allow, deny, log, pass
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {types: [ingress, ingress]} | f.yaml: document 1: spec.types[1]: ingress is listed twice
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {types: [Ingress]} | spec.types[0]: must be ingress or egress, got 'Ingress'
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {types: []} | spec.types: must list ingress, egress or both (leave it out to apply in both directions)
+            apiVersion: v1\\nkind: policy\\nmetadata: {name: p}\\nspec: {types: egress} | spec.types: must be a list, got the string 'egress'
             apiVersion: v1\\nkind: profile\\nmetadata: {name: p, labels: {'-x': y}}       | metadata.labels.-x: label name '-x' is invalid
             apiVersion: v1\\nkind: workloadEndpoint\\nmetadata: {name: e, workload: w, orchestrator: k8s, node: n}\\nspec: {mac: 'zz:00:00:00:00:00'} | spec.mac: 'zz:00:00:00:00:00' is not a MAC address
             apiVersion: v1\\nkind: hostEndpoint\\nmetadata: {name: e, node: n}\\nspec: {interfaceName: averyveryverylongname} | spec.interfaceName: interface name 'averyveryverylongname' must be 1-15 characters
