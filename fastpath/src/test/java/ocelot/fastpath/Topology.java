@@ -31,7 +31,7 @@ public final class Topology implements AutoCloseable {
     public static final long W1_MAC = 0xEEEE_EEEE_EE01L, W2_MAC = 0xEEEE_EEEE_EE02L, FABRIC_MAC = 0x0200_0000_0010L, TAP_MAC = 0x0200_0000_00FFL;
     public static final long EP1_MAC = 0x0A58_0A41_0002L, EP2_MAC = 0x0A58_0A41_0003L, GW_MAC = 0x0200_0000_0001L, NODE2_MAC = 0x0200_0000_0002L;
 
-    static Mempool pool;
+    public static Mempool pool;
     public final SoftwarePort w1, w2, fabric, tap;
     public final Fastpath fastpath;
     public final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -45,6 +45,8 @@ public final class Topology implements AutoCloseable {
     /** Routes and static neighbours added to the standard ones (tests that change state mid-flow). */
     public final List<Route> extraRoutes = new ArrayList<>();
     public final List<Neighbour> extraNeighbours = new ArrayList<>();
+    /** Endpoints added to ep1 and ep2 (tests that add workload ports at runtime). */
+    public final List<Endpoint> extraEndpoints = new ArrayList<>();
     /** ep1's addresses (anti-spoofing); tests may move it. */
     public List<Integer> ep1Addresses = List.of(Frames.ip("10.65.0.2"));
 
@@ -78,9 +80,10 @@ public final class Topology implements AutoCloseable {
         if (defaultRoute) routes.add(Route.of("0.0.0.0/0", new NextHop.Via(Frames.ip("192.168.0.1"), "fabric")));
         List<Neighbour> neighbours = new ArrayList<>(extraNeighbours);
         if (staticGatewayNeighbour) neighbours.add(new Neighbour(Frames.ip("192.168.0.1"), GW_MAC, "fabric"));
-        return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
-                List.of(new Endpoint("ep1", "w1", EP1_MAC, ep1Addresses, ep1Ingress, ep1Egress),
-                        new Endpoint("ep2", "w2", EP2_MAC, List.of(Frames.ip("10.65.0.3")), ep2Ingress, ep2Egress)),
+        List<Endpoint> endpoints = new ArrayList<>(List.of(new Endpoint("ep1", "w1", EP1_MAC, ep1Addresses, ep1Ingress, ep1Egress),
+                new Endpoint("ep2", "w2", EP2_MAC, List.of(Frames.ip("10.65.0.3")), ep2Ingress, ep2Egress)));
+        endpoints.addAll(extraEndpoints);
+        return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(), endpoints,
                 routes, List.of(IpPool.of("10.65.0.0/16", ipip, natOutgoing)), neighbours).withIpv6(ipv6);
     }
 

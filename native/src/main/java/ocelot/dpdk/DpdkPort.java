@@ -28,6 +28,7 @@ public final class DpdkPort implements AutoCloseable {
     private final short id;
     private final boolean ownsDevice;
     private boolean started;
+    private Config config;
 
     private DpdkPort(String name, short id, boolean ownsDevice) {
         this.name = name;
@@ -75,12 +76,19 @@ public final class DpdkPort implements AutoCloseable {
                 (short) c.txQueues(), (short) c.rxDescriptors(), (short) c.txDescriptors(), pool.handle()));
         DpdkException.check("starting port " + name, OcelotShim.ocelot_port_start(id));
         started = true;
+        config = c;
         if (c.promiscuous()) OcelotShim.ocelot_port_promiscuous(id, 1); // not every vdev supports it; not fatal
     }
 
     public String name() { return name; }
 
     public int id() { return id; }
+
+    /** The rx queues it was configured with (queue ids 0..n-1). */
+    public int rxQueues() { return config.rxQueues(); }
+
+    /** The tx queues it was configured with; a tx queue must have one writer thread. */
+    public int txQueues() { return config.txQueues(); }
 
     /** Receives up to burst.capacity() packets into slots [0, n); the caller owns them. */
     public int rxBurst(int queue, MbufBurst burst) {

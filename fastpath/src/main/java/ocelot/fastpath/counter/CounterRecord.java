@@ -15,7 +15,8 @@ import java.lang.invoke.VarHandle;
  * hit count per policy rule id.
  */
 public final class CounterRecord implements AutoCloseable {
-    public static final int MAX_PORTS = 64;
+    /** Port slots of a record made without a port capacity (tests of single nodes). */
+    public static final int DEFAULT_PORTS = 64;
     public static final int PORT_RX = 0;
     public static final int PORT_TX = 1;
     public static final int PORT_DROP = 2;
@@ -28,11 +29,15 @@ public final class CounterRecord implements AutoCloseable {
     private final int ruleBase;
     private final int ruleCapacity;
 
-    public CounterRecord(int ruleCapacity) {
+    public CounterRecord(int ruleCapacity) { this(DEFAULT_PORTS, ruleCapacity); }
+
+    /** @param portCapacity port slots counted (a port's slot index must be below it) */
+    public CounterRecord(int portCapacity, int ruleCapacity) {
+        if (portCapacity < 1) throw new IllegalArgumentException("portCapacity must be >= 1, got " + portCapacity);
         if (ruleCapacity < 0) throw new IllegalArgumentException("ruleCapacity must be >= 0, got " + ruleCapacity);
         this.ruleCapacity = ruleCapacity;
         this.portBase = Counter.VALUES.length;
-        this.ruleBase = portBase + MAX_PORTS * PORT_SLOTS;
+        this.ruleBase = portBase + portCapacity * PORT_SLOTS;
         this.slots = arena.allocate(ValueLayout.JAVA_LONG, (long) ruleBase + ruleCapacity);
     }
 

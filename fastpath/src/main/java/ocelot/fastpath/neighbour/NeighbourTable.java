@@ -119,6 +119,22 @@ public final class NeighbourTable {
         return UNRESOLVED;
     }
 
+    /**
+     * Forgets every answer learned or set on {@code port} (a removed port: its neighbours are
+     * resolved again if a route sends there through another port). The keys stay (slots are
+     * never freed); a concurrent learn on another port wins. Control-plane work: a full scan.
+     */
+    public void forgetPort(int port) {
+        boolean changed = false;
+        for (int slot = 0; slot <= mask; slot++) {
+            long v = values.get(slot);
+            if (v != UNRESOLVED && port(v) == port) changed |= values.compareAndSet(slot, v, UNRESOLVED);
+            long v6 = values6.get(slot);
+            if (v6 != UNRESOLVED && port(v6) == port) changed |= values6.compareAndSet(slot, v6, UNRESOLVED);
+        }
+        if (changed) version.incrementAndGet();
+    }
+
     /** How many times a resolved answer changed; read once per burst, before any lookup. */
     public int version() { return version.get(); }
 

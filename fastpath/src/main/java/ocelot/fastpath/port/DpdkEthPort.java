@@ -44,6 +44,10 @@ public final class DpdkEthPort implements Port {
 
     @Override public long mac() { return mac; }
 
+    @Override public int rxQueues() { return port.rxQueues(); }
+
+    @Override public int txQueues() { return port.txQueues(); }
+
     @Override public int receive(int queue, MbufBurst burst) { return port.rxBurst(queue, burst); }
 
     @Override public int transmit(int queue, MbufBurst burst, int start, int n) {

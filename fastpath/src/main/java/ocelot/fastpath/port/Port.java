@@ -15,6 +15,12 @@ public interface Port extends AutoCloseable {
     /** The port's own MAC, low 48 bits. */
     long mac();
 
+    /** Rx queues: worker {@code w} polls queue {@code w} when {@code w < rxQueues()} (so a 1-queue port is polled by worker 0). */
+    default int rxQueues() { return 1; }
+
+    /** Tx queues: every worker transmits on its own queue (DPDK's are single-writer), so a port needs one per worker. */
+    default int txQueues() { return 1; }
+
     /** Receives into slots [0, n) of {@code burst} from rx queue {@code queue}; returns n. */
     int receive(int queue, MbufBurst burst);
 

@@ -24,6 +24,8 @@ public final class SoftwarePort implements Port {
     private final Queue<byte[]> rx = new ConcurrentLinkedQueue<>();
     private final Queue<byte[]> tx = new ConcurrentLinkedQueue<>();
     private volatile int txLimit = Integer.MAX_VALUE;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger usesAfterClose = new java.util.concurrent.atomic.AtomicInteger();
 
     public SoftwarePort(String name, PortRole role, long mac, Mempool pool) {
         this.name = name;
@@ -58,8 +60,18 @@ public final class SoftwarePort implements Port {
 
     @Override public long mac() { return mac; }
 
+    /** Any worker may poll it and send on it: its queues are thread-safe. */
+    @Override public int rxQueues() { return 64; }
+
+    @Override public int txQueues() { return 64; }
+
     @Override
     public int receive(int queue, MbufBurst burst) {
+        if (closed) {
+            usesAfterClose.incrementAndGet();
+            burst.setCount(0);
+            return 0;
+        }
         int n = Math.min(rx.size(), burst.capacity());
         if (n == 0 || !pool.allocate(burst, n)) {
             burst.setCount(0);
@@ -79,7 +91,9 @@ public final class SoftwarePort implements Port {
     @Override
     public int transmit(int queue, MbufBurst burst, int start, int n) {
         if (n == 0) return 0;
-        int sent = Math.min(n, txLimit);
+        // a closed device would crash or leak: count the misuse, free the mbufs as sent-and-lost
+        int sent = closed ? 0 : Math.min(n, txLimit);
+        if (closed) usesAfterClose.incrementAndGet();
         int saved = burst.count();
         // burst_info reads slots [0, count): widen the count over the slots being sent
         burst.setCount(start + n);
@@ -94,7 +108,11 @@ public final class SoftwarePort implements Port {
         return sent;
     }
 
-    @Override public void close() {}
+    /** Closed like a stopped device: a receive or transmit after this is a bug, counted in {@link #usesAfterClose()}. */
+    @Override public void close() { closed = true; }
+
+    /** Receives and transmits attempted after {@link #close()}: what removing a port must make impossible. */
+    public int usesAfterClose() { return usesAfterClose.get(); }
 
     @Override public String toString() { return "SoftwarePort[" + name + " " + role + "]"; }
 }

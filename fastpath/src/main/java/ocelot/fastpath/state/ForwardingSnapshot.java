@@ -11,6 +11,7 @@ import ocelot.acl.Classifier;
 import ocelot.fastpath.packet.Ipv4;
 import ocelot.fastpath.port.Port;
 import ocelot.fastpath.port.PortRole;
+import ocelot.fastpath.port.PortTable;
 import ocelot.lpm.Ipv4RouteTable;
 
 /**
@@ -29,10 +30,12 @@ public final class ForwardingSnapshot {
 
     public final long generation;
     public final DataplaneState state;
+    /** The ports this snapshot forwards between: the set a worker polls while it holds it. */
+    public final PortTable ports;
     public final Ipv4RouteTable routes;
     public final int nodeAddress;
     public final int exceptionPort;
-    /** Per port: role ordinal and the endpoint behind it (-1 none). */
+    /** Per port slot: role, MAC and the endpoint behind it (-1 none); a free slot has a null role. */
     public final PortRole[] portRoles;
     public final long[] portMacs;
     public final int[] portEndpoint;
@@ -74,17 +77,20 @@ public final class ForwardingSnapshot {
     public final int[] poolLength;
     public final boolean[] poolNat;
 
-    private ForwardingSnapshot(long generation, DataplaneState state, List<? extends Port> ports, Compiler c) {
+    private ForwardingSnapshot(long generation, DataplaneState state, PortTable ports, Compiler c) {
         this.generation = generation;
         this.state = state;
+        this.ports = ports;
         this.routes = c.table;
         this.nodeAddress = state.node().address();
         int exc = -1;
-        portRoles = new PortRole[ports.size()];
-        portMacs = new long[ports.size()];
-        for (int p = 0; p < ports.size(); p++) {
-            portRoles[p] = ports.get(p).role();
-            portMacs[p] = ports.get(p).mac();
+        portRoles = new PortRole[ports.capacity()];
+        portMacs = new long[ports.capacity()];
+        for (int k = 0; k < ports.size(); k++) {
+            int p = ports.activeSlot(k);
+            portRoles[p] = ports.port(p).role();
+            portMacs[p] = ports.port(p).mac();
+            // the first exception port added is the exception port (slots are reused, so not the lowest)
             if (portRoles[p] == PortRole.EXCEPTION && exc < 0) exc = p;
         }
         exceptionPort = exc;
@@ -158,8 +164,15 @@ public final class ForwardingSnapshot {
      * checked and a bad one fails the whole state with a message naming it: a half-applied
      * state never reaches the workers.
      */
-    public static ForwardingSnapshot compile(long generation, DataplaneState state, List<? extends Port> ports) {
+    public static ForwardingSnapshot compile(long generation, DataplaneState state, PortTable ports) {
         return new ForwardingSnapshot(generation, state, ports, new Compiler(state, ports));
+    }
+
+    /** The same as {@link #compile(long, DataplaneState, PortTable)} over a fixed list of ports (slots in list order). */
+    public static ForwardingSnapshot compile(long generation, DataplaneState state, List<? extends Port> ports) {
+        PortTable table = PortTable.empty(Math.max(1, ports.size()));
+        for (Port p : ports) table = table.with(p);
+        return compile(generation, state, table);
     }
 
     private static final class Compiler {
@@ -174,17 +187,17 @@ public final class ForwardingSnapshot {
         final DataplaneState state;
         final Ipv4RouteTable table;
 
-        Compiler(DataplaneState state, List<? extends Port> ports) {
+        Compiler(DataplaneState state, PortTable ports) {
             this.state = state;
-            for (int p = 0; p < ports.size(); p++) portByName.put(ports.get(p).name(), p);
-            portEndpoint = new int[ports.size()];
+            for (int k = 0; k < ports.size(); k++) portByName.put(ports.port(ports.activeSlot(k)).name(), ports.activeSlot(k));
+            portEndpoint = new int[ports.capacity()];
             java.util.Arrays.fill(portEndpoint, -1);
             endpointPort = new int[state.endpoints().size()];
             for (int e = 0; e < state.endpoints().size(); e++) {
                 Endpoint ep = state.endpoints().get(e);
                 if (endpointByName.put(ep.name(), e) != null) throw new IllegalArgumentException("endpoint " + ep.name() + " defined twice");
                 int p = port("endpoint " + ep.name(), ep.port());
-                if (ports.get(p).role() != PortRole.WORKLOAD) throw new IllegalArgumentException("endpoint " + ep.name() + ": port " + ep.port() + " is a " + ports.get(p).role() + " port, not WORKLOAD");
+                if (ports.port(p).role() != PortRole.WORKLOAD) throw new IllegalArgumentException("endpoint " + ep.name() + ": port " + ep.port() + " is a " + ports.port(p).role() + " port, not WORKLOAD");
                 if (portEndpoint[p] >= 0) throw new IllegalArgumentException("endpoint " + ep.name() + ": port " + ep.port() + " already belongs to endpoint " + state.endpoints().get(portEndpoint[p]).name());
                 portEndpoint[p] = e;
                 endpointPort[e] = p;

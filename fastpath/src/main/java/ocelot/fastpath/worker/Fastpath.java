@@ -11,6 +11,7 @@ import ocelot.dpdk.Eal;
 import ocelot.fastpath.counter.CounterSet;
 import ocelot.fastpath.neighbour.NeighbourTable;
 import ocelot.fastpath.port.Port;
+import ocelot.fastpath.port.PortTable;
 
 /**
  * The dataplane of one node: its ports, its workers, the control door and the counters.
@@ -20,39 +21,43 @@ import ocelot.fastpath.port.Port;
  * thread, so tests are deterministic and never sleep.
  */
 public final class Fastpath implements AutoCloseable {
-    private final List<Port> ports;
     private final FastpathControl control;
+    private final FastpathConfig config;
     private final List<Worker> workers = new ArrayList<>();
     private final CounterSet counters = new CounterSet();
     private final List<AgentRunner> runners = new ArrayList<>();
 
+    /** A node with no ports yet: they join through {@code control().addPort}. */
+    public Fastpath(FastpathConfig config, NanoClock clock) { this(List.of(), config, clock); }
+
+    /** A node with these ports to start with (in this order: slots 0, 1, ...); more may be added and removed. */
     public Fastpath(List<? extends Port> ports, FastpathConfig config, NanoClock clock) {
-        if (ports.isEmpty()) throw new IllegalArgumentException("fastpath needs at least one port");
-        if (ports.size() > ocelot.fastpath.counter.CounterRecord.MAX_PORTS) throw new IllegalArgumentException("at most " + ocelot.fastpath.counter.CounterRecord.MAX_PORTS + " ports, got " + ports.size());
-        this.ports = List.copyOf(ports);
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (Port p : this.ports) if (!names.add(p.name())) throw new IllegalArgumentException("two ports named " + p.name());
+        this.config = config;
         NeighbourTable neighbours = new NeighbourTable(config.neighbourCapacity());
-        this.control = new FastpathControl(this.ports, neighbours);
+        this.control = new FastpathControl(PortTable.empty(config.maxPorts()), neighbours, counters, config.workers());
         for (int w = 0; w < config.workers(); w++) {
-            Worker worker = new Worker(w, config.workers(), this.ports, control, neighbours, clock, config);
+            Worker worker = new Worker(w, config.workers(), control, neighbours, clock, config);
             workers.add(worker);
             counters.register(worker.counters());
         }
+        control.attach(workers);
+        for (Port p : ports) control.addPort(p);
     }
 
     public FastpathControl control() { return control; }
 
     public CounterSet counters() { return counters; }
 
-    public List<Port> ports() { return ports; }
+    /** The ports present now, in polling order. */
+    public List<Port> ports() { return control.ports(); }
 
     public List<Worker> workers() { return workers; }
 
-    /** Index of the port with this name (what counters are keyed by). */
+    /** Slot of the port with this name (what per-port counters are keyed by; stable while the port exists). */
     public int portIndex(String name) {
-        for (int p = 0; p < ports.size(); p++) if (ports.get(p).name().equals(name)) return p;
-        throw new IllegalArgumentException("no port named " + name);
+        int slot = control.portSlot(name);
+        if (slot < 0) throw new IllegalArgumentException("no port named " + name);
+        return slot;
     }
 
     /** Invoker mode: one duty cycle of every worker on this thread; returns packets processed. */
@@ -75,9 +80,13 @@ public final class Fastpath implements AutoCloseable {
         return total;
     }
 
-    /** One thread per worker, each an EAL-registered thread. */
+    /** One thread per worker, each an EAL-registered thread, idling as {@link FastpathConfig#idle()} says. */
+    public void start() { start(config.idle()::newStrategy); }
+
+    /** One thread per worker, each an EAL-registered thread, idling with a strategy from {@code idle} (one per worker). */
     public void start(java.util.function.Supplier<IdleStrategy> idle) {
         if (!runners.isEmpty()) throw new IllegalStateException("already started");
+        control.threaded(true);
         for (Worker w : workers) {
             AgentRunner r = new AgentRunner(idle.get(), Throwable::printStackTrace, null, new RegisteredAgent(w));
             runners.add(r);
@@ -85,10 +94,16 @@ public final class Fastpath implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
+    /** Stops the worker threads (if started) and frees the workers' bursts; once. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         for (AgentRunner r : runners) r.close();
         runners.clear();
+        control.threaded(false);
         for (Worker w : workers) w.onClose();
     }
 

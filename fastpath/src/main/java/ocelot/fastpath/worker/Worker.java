@@ -1,7 +1,5 @@
 package ocelot.fastpath.worker;
 
-import java.util.List;
-
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
@@ -24,6 +22,7 @@ import ocelot.fastpath.node.PolicyNode;
 import ocelot.fastpath.node.RewriteNode;
 import ocelot.fastpath.node.RouteNode;
 import ocelot.fastpath.port.Port;
+import ocelot.fastpath.port.PortTable;
 import ocelot.fastpath.state.ForwardingSnapshot;
 
 /**
@@ -41,7 +40,6 @@ public final class Worker implements Agent {
     static final int EXPIRY_BUDGET = 64;
 
     private final int index;
-    private final List<? extends Port> ports;
     private final FastpathControl control;
     private final NeighbourTable neighbours;
     private final NanoClock clock;
@@ -50,7 +48,8 @@ public final class Worker implements Agent {
     private final ConntrackTable conntrack;
     private final ConntrackTable conntrack6;
     private final MbufBurst rx;
-    private final MbufBurst[] txStage;
+    /** The burst's outgoing mbufs grouped by port (a stable counting sort), each port's run sent in one call. */
+    private final MbufBurst grouped;
     private final MbufBurst drops;
     private final PacketVector v;
     /** The packets the fused pass hands on, compacted: the graph runs over just these. */
@@ -67,25 +66,34 @@ public final class Worker implements Agent {
     private final PolicyNode policy;
     private final RewriteNode rewrite;
     private final long[] dropsByReason = new long[Counter.values().length];
-    /** Packets staged per output port in the current burst; MbufBurst counts are set once per burst. */
+    /** Per port slot: packets for it in the current burst, then the next free position of its run in {@link #grouped}. */
     private final int[] staged;
+    private final int[] cursor;
+    /** The port slots the current burst sends to, in first-use order. */
+    private final int[] touched;
+    /**
+     * Duty cycles completed (a volatile store at the end of each): the control plane waits for
+     * it to move after publishing a snapshot without a port, which proves this worker holds no
+     * older snapshot and no mbuf bound for that port (a burst is dispatched within its cycle).
+     */
+    private volatile long cycles;
 
-    Worker(int index, int workers, List<? extends Port> ports, FastpathControl control, NeighbourTable neighbours,
+    Worker(int index, int workers, FastpathControl control, NeighbourTable neighbours,
            NanoClock clock, FastpathConfig config) {
         this.index = index;
-        this.ports = ports;
         this.control = control;
         this.neighbours = neighbours;
         this.clock = clock;
         this.timeouts = config.timeouts();
-        this.counters = new CounterRecord(config.ruleCounterCapacity());
+        this.counters = new CounterRecord(config.maxPorts(), config.ruleCounterCapacity());
         this.conntrack = new ConntrackTable(config.conntrackCapacity());
         this.conntrack6 = ConntrackTable.forIpv6(config.conntrackCapacity());
         int b = config.burstSize();
         this.rx = new MbufBurst(b);
-        this.txStage = new MbufBurst[ports.size()];
-        for (int p = 0; p < ports.size(); p++) txStage[p] = new MbufBurst(b);
-        this.staged = new int[ports.size()];
+        this.grouped = new MbufBurst(b);
+        this.staged = new int[config.maxPorts()];
+        this.cursor = new int[config.maxPorts()];
+        this.touched = new int[Math.min(b, config.maxPorts())];
         this.drops = new MbufBurst(b);
         this.v = new PacketVector(b);
         this.established = config.flowFastPath() ? new EstablishedFlowNode(b) : null;
@@ -101,11 +109,18 @@ public final class Worker implements Agent {
     @Override
     public int doWork() {
         ForwardingSnapshot s = control.current();
-        if (s == null) return 0;
+        if (s == null) {
+            cycles++;
+            return 0;
+        }
         long now = clock.nanoTime();
         int work = 0;
-        for (int p = 0; p < ports.size(); p++) {
-            int n = ports.get(p).receive(index, rx);
+        PortTable ports = s.ports;
+        for (int k = 0; k < ports.size(); k++) {
+            int p = ports.activeSlot(k);
+            Port port = ports.port(p);
+            if (index >= port.rxQueues()) continue;
+            int n = port.receive(index, rx);
             if (n > 0) {
                 process(p, n, s, now);
                 work += n;
@@ -115,8 +130,12 @@ public final class Worker implements Agent {
         int expired = (conntrack.size() > 0 ? conntrack.expire(now, EXPIRY_BUDGET) : 0)
                 + (conntrack6.size() > 0 ? conntrack6.expire(now, EXPIRY_BUDGET) : 0);
         if (expired > 0) counters.add(Counter.CT_EXPIRED, expired);
+        cycles++; // volatile: orders this cycle's snapshot load before the count the control plane reads
         return work;
     }
+
+    /** Duty cycles completed so far (volatile read). */
+    long cycles() { return cycles; }
 
     private void process(int port, int n, ForwardingSnapshot s, long now) {
         rx.refresh();
@@ -201,13 +220,14 @@ public final class Worker implements Agent {
             int i = 1;
             while (i < count && v.verdict[i] == out) i++;
             if (i == count) {
-                transmitWhole(out, count);
+                transmitWhole(s, out, count);
                 return;
             }
         }
         int dropped = 0;
         int punted = 0;
-        for (int i = 0; i < v.count; i++) {
+        int ports = 0;
+        for (int i = 0; i < count; i++) {
             int verdict = v.verdict[i];
             if (verdict == PacketVector.PUNT) {
                 if (v.rxPort == s.exceptionPort) {
@@ -231,30 +251,42 @@ public final class Worker implements Agent {
                 v.dropReason[i] = (short) Counter.DROP_ETHERTYPE.ordinal();
             }
             if (verdict >= 0) {
-                txStage[verdict].setMbuf(staged[verdict]++, rx.mbuf(i));
+                if (staged[verdict]++ == 0) touched[ports++] = verdict;
             } else {
                 drops.setMbuf(dropped++, rx.mbuf(i));
                 dropsByReason[v.dropReason[i]]++;
             }
+            v.verdict[i] = verdict;
         }
-        rx.setCount(0); // every mbuf now belongs to a stage or the drop list
+        // each port's packets become one run of `grouped`, in burst order
+        int runStart = 0;
+        for (int k = 0; k < ports; k++) {
+            int p = touched[k];
+            cursor[p] = runStart;
+            runStart += staged[p];
+        }
+        for (int i = 0; i < count; i++) {
+            int verdict = v.verdict[i];
+            if (verdict >= 0) grouped.setMbuf(cursor[verdict]++, rx.mbuf(i));
+        }
+        rx.setCount(0); // every mbuf now belongs to `grouped` or the drop list
+        grouped.setCount(runStart);
         int sentTotal = 0;
         int txFull = 0;
         int exceptionRefused = 0;
-        for (int p = 0; p < txStage.length; p++) {
-            MbufBurst t = txStage[p];
+        PortTable table = s.ports;
+        for (int k = 0; k < ports; k++) {
+            int p = touched[k];
             int n = staged[p];
-            if (n == 0) continue;
             staged[p] = 0;
-            t.setCount(n);
-            int sent = ports.get(p).transmit(index, t, 0, n);
-            t.setCount(0);
+            int sent = table.port(p).transmit(index, grouped, cursor[p] - n, n);
             counters.addPort(p, CounterRecord.PORT_TX, sent);
             if (sent < n) counters.addPort(p, CounterRecord.PORT_DROP, n - sent);
             if (p == s.exceptionPort) exceptionRefused = n - sent;
             sentTotal += sent;
             txFull += n - sent;
         }
+        grouped.setCount(0);
         // punts the TAP refused are drops (counted in txFull); the rest of what was sent is tx
         punted = Math.max(0, punted - exceptionRefused);
         int tx = sentTotal - punted;
@@ -280,8 +312,8 @@ public final class Worker implements Agent {
      * The common case, every packet of the burst to one port: the rx burst is handed to that
      * port as it is, no per-packet staging copy (what testpmd's io forwarding does).
      */
-    private void transmitWhole(int port, int n) {
-        int sent = ports.get(port).transmit(index, rx, 0, n);
+    private void transmitWhole(ForwardingSnapshot s, int port, int n) {
+        int sent = s.ports.port(port).transmit(index, rx, 0, n);
         rx.setCount(0);
         counters.addPort(port, CounterRecord.PORT_TX, sent);
         int refused = n - sent;
@@ -306,7 +338,7 @@ public final class Worker implements Agent {
     public void onClose() {
         rx.close();
         if (slowRx != null) slowRx.close();
-        for (MbufBurst t : txStage) t.close();
+        grouped.close();
         drops.close();
         heads.close();
     }
