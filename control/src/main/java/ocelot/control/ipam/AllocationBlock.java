@@ -18,6 +18,11 @@ public record AllocationBlock(Cidr cidr, String affinity, List<String> allocatio
         }
     }
 
+    /** Reads a block as stored under {@code key}; a damaged value is an error naming the key. */
+    public static AllocationBlock fromStored(String key, String json) {
+        return IpamJson.block(key, json);
+    }
+
     public static AllocationBlock empty(Cidr cidr, String affinity) {
         int n = cidr.size().intValueExact();
         List<String> slots = new ArrayList<>(n);

@@ -42,6 +42,16 @@ public final class LearnedRouteTable implements FibSink {
     private final List<Integer> freeIndexes = new ArrayList<>();
     private int used;
     private final FibChangeCounts changes;
+    /** Told of every change; set once by the dataplane driver (see {@link #subscribe}). */
+    private volatile ChangeListener listener;
+
+    /**
+     * Told of each route installed or replaced ({@code nextHop} set) or withdrawn ({@code nextHop}
+     * null), on the writer's thread while the table is locked: it must only record the change.
+     */
+    public interface ChangeListener {
+        void changed(Prefix prefix, InetAddress nextHop);
+    }
 
     public LearnedRouteTable(String node) {
         this(node, System::nanoTime);
@@ -64,6 +74,7 @@ public final class LearnedRouteTable implements FibSink {
             v6.insert(prefix.high(), prefix.low(), prefix.length(), index);
             if (old >= 0) release(old);
             if (old != index) installed(old, prefix, nextHop);
+            tell(prefix, nextHop);
         }
     }
 
@@ -74,6 +85,22 @@ public final class LearnedRouteTable implements FibSink {
         v4.insert(address, length, index);
         if (old >= 0) release(old);
         if (old != index) installed(old, LOG.isDebugEnabled() ? Prefix.ipv4(address, length) : null, nextHop);
+        if (listener != null) tell(Prefix.ipv4(address, length), nextHop);
+    }
+
+    private void tell(Prefix prefix, InetAddress nextHop) {
+        ChangeListener l = listener;
+        if (l != null) l.changed(prefix, nextHop);
+    }
+
+    /**
+     * Registers the one listener of this table and returns the routes it holds at that moment;
+     * every later change reaches the listener, none is missed or counted twice (both happen
+     * under the table's lock).
+     */
+    public synchronized SortedMap<Prefix, InetAddress> subscribe(ChangeListener changes) {
+        listener = changes;
+        return snapshot();
     }
 
     private void installed(int old, Prefix prefix, InetAddress nextHop) {
@@ -116,6 +143,7 @@ public final class LearnedRouteTable implements FibSink {
             v6.delete(prefix.high(), prefix.low(), prefix.length());
             release(old);
             withdrawn(prefix);
+            tell(prefix, null);
         }
     }
 
@@ -126,6 +154,7 @@ public final class LearnedRouteTable implements FibSink {
         v4.delete(address, length);
         release(old);
         withdrawn(LOG.isDebugEnabled() ? Prefix.ipv4(address, length) : null);
+        if (listener != null) tell(Prefix.ipv4(address, length), null);
     }
 
     private int reference(InetAddress nextHop) {

@@ -62,7 +62,7 @@ public enum Counter {
     DROP_NO_EXCEPTION_PORT(55, "drop_no_exception_port", Kind.DROP, "traffic for the node but no exception (TAP) port configured"),
     DROP_ICMP_ERROR_SUPPRESSED(56, "drop_icmp_error_suppressed", Kind.DROP, "an ICMP error was due but RFC 1812 4.3.2.7 forbids it"),
     DROP_ARP_REPLY_CONSUMED(57, "drop_arp_reply_consumed", Kind.DROP, "ARP reply absorbed after learning its sender"),
-    DROP_POLICY_UNSUPPORTED_ACTION(58, "drop_policy_unsupported_action", Kind.DROP, "first matching rule is PASS/LOG, which the control plane must compile away"),
+    DROP_POLICY_UNSUPPORTED_ACTION(58, "drop_policy_unsupported_action", Kind.DROP, "first matching rule is LOG, which the control plane must compile away (PASS goes on to the next stage)"),
     DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header"),
     DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port"),
     DROP_ND(61, "drop_nd", Kind.DROP, "neighbour solicitation malformed (RFC 4861 7.1.1: hop limit 255, code 0, length) or not for an address we answer");

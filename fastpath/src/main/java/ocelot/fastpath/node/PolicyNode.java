@@ -87,29 +87,38 @@ public final class PolicyNode {
         }
     }
 
-    /** Classifies pending packets whose dstEndpoint equals {@code endpoint} (-2 = every pending one). */
-    private void classify(PacketVector v, Classifier classifier, int endpoint, Counter denied, CounterRecord counters) {
+    /**
+     * Classifies pending packets whose dstEndpoint equals {@code endpoint} (-2 = every pending one)
+     * through the stages in order: the first matching rule of a stage decides (ALLOW, DENY); PASS or
+     * no match goes on to the next stage, and past the last stage the packet is denied.
+     */
+    private void classify(PacketVector v, Classifier[] stages, int endpoint, Counter denied, CounterRecord counters) {
         int n = 0;
         for (int i = 0; i < v.count; i++) {
             if (!pending[i] || !v.live(i) || (endpoint != -2 && v.dstEndpoint[i] != endpoint)) continue;
-            scratch.copy(n, v.headers, i);
             slot[n++] = i;
         }
-        if (n == 0) return;
-        ClassifierSnapshot snap = classifier.snapshot();
-        snap.classify(scratch, n, out);
-        for (int k = 0; k < n; k++) {
-            int i = slot[k];
-            if (out[k] == Classifier.NO_MATCH) {
-                v.drop(i, denied);
-                continue;
+        for (int stage = 0; stage < stages.length && n > 0; stage++) {
+            for (int k = 0; k < n; k++) scratch.copy(k, v.headers, slot[k]);
+            ClassifierSnapshot snap = stages[stage].snapshot();
+            snap.classify(scratch, n, out);
+            int undecided = 0;
+            for (int k = 0; k < n; k++) {
+                int i = slot[k];
+                if (out[k] == Classifier.NO_MATCH) {
+                    slot[undecided++] = i;
+                    continue;
+                }
+                Rule rule = snap.rule(out[k]);
+                counters.addRuleHit(rule.userId(), 1);
+                Action a = rule.action();
+                if (a == Action.PASS) slot[undecided++] = i;
+                else if (a == Action.DENY) v.drop(i, denied);
+                else if (a != Action.ALLOW) v.drop(i, Counter.DROP_POLICY_UNSUPPORTED_ACTION);
             }
-            Rule rule = snap.rule(out[k]);
-            counters.addRuleHit(rule.userId(), 1);
-            Action a = rule.action();
-            if (a == Action.DENY) v.drop(i, denied);
-            else if (a != Action.ALLOW) v.drop(i, Counter.DROP_POLICY_UNSUPPORTED_ACTION);
+            n = undecided;
         }
+        for (int k = 0; k < n; k++) v.drop(slot[k], denied); // no stage decided: Calico's default deny
     }
 
     /**

@@ -56,8 +56,9 @@ public final class ForwardingSnapshot {
     public final Endpoint[] endpoints;
     public final int[] endpointPort;
     public final long[] endpointMac;
-    public final Classifier[] ingress;
-    public final Classifier[] egress;
+    /** Per endpoint its policy stages per direction (null: no policy that way); see {@link Endpoint}. */
+    public final Classifier[][] ingress;
+    public final Classifier[][] egress;
     /** Endpoint address -> endpoint index, for anti-spoofing on workload ports. */
     public final Int2IntHashMap endpointByAddress;
     /** Per endpoint its addresses, for the per-packet anti-spoofing test (a scan of one or two). */
@@ -121,12 +122,12 @@ public final class ForwardingSnapshot {
         endpointMac = new long[endpoints.length];
         endpointAddresses = new int[endpoints.length][];
         for (int e = 0; e < endpoints.length; e++) endpointAddresses[e] = endpoints[e].addresses().stream().mapToInt(Integer::intValue).toArray();
-        ingress = new Classifier[endpoints.length];
-        egress = new Classifier[endpoints.length];
+        ingress = new Classifier[endpoints.length][];
+        egress = new Classifier[endpoints.length][];
         for (int e = 0; e < endpoints.length; e++) {
             endpointMac[e] = endpoints[e].mac();
-            ingress[e] = endpoints[e].ingress();
-            egress[e] = endpoints[e].egress();
+            ingress[e] = endpoints[e].ingress() == null ? null : endpoints[e].ingress().toArray(Classifier[]::new);
+            egress[e] = endpoints[e].egress() == null ? null : endpoints[e].egress().toArray(Classifier[]::new);
         }
         endpointByAddress = c.endpointByAddress;
         localAddresses = new Int2IntHashMap(-1);

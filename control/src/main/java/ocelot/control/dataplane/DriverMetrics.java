@@ -1,0 +1,67 @@
+package ocelot.control.dataplane;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the dataplane driver counts, for the node's {@code /metrics} endpoint
+ * ({@link #render}) and for tests: Felix's names with an {@code ocelot_} prefix where Felix has
+ * one. Written by the driver thread, read from any thread.
+ */
+public final class DriverMetrics {
+    final LatencyHistogram calcGraph = new LatencyHistogram("ocelot_calc_graph_update_time_seconds",
+            "Time to apply a batch of datastore changes to the calculation graph and classifiers.");
+    final LatencyHistogram publish = new LatencyHistogram("ocelot_int_dataplane_apply_time_seconds",
+            "Time to lower the desired state and publish it to the fastpath (validate, compile, swap).");
+    final LongAdder publishes = new LongAdder();
+    final LongAdder refusals = new LongAdder();
+    final LongAdder resyncs = new LongAdder();
+    final LongAdder batches = new LongAdder();
+    volatile int activeEndpoints;
+    volatile int activePolicies;
+    volatile int fibRoutes;
+    volatile int learnedRoutes;
+    volatile int excludedResources;
+
+    public long publishes() { return publishes.sum(); }
+
+    /** Publishes the fastpath refused (the previous state kept forwarding). */
+    public long refusals() { return refusals.sum(); }
+
+    public long resyncs() { return resyncs.sum(); }
+
+    public int activeEndpoints() { return activeEndpoints; }
+
+    public int activePolicies() { return activePolicies; }
+
+    /** Routes in the published state, IPv4 and IPv6. */
+    public int fibRoutes() { return fibRoutes; }
+
+    public LatencyHistogram calcGraphTime() { return calcGraph; }
+
+    public LatencyHistogram publishTime() { return publish; }
+
+    /** Appends every metric in the Prometheus text format. */
+    public void render(StringBuilder out) {
+        calcGraph.render(out);
+        publish.render(out);
+        counter(out, "ocelot_int_dataplane_publishes_total", "States published to the fastpath.", publishes.sum());
+        counter(out, "ocelot_int_dataplane_failures_total", "Publishes the fastpath refused; the previous state kept forwarding.", refusals.sum());
+        counter(out, "ocelot_resyncs_started_total", "Datastore watch resyncs (lost watch or compaction).", resyncs.sum());
+        counter(out, "ocelot_int_dataplane_batches_total", "Batches of datastore changes applied (a burst of changes is one).", batches.sum());
+        gauge(out, "ocelot_active_local_endpoints", "Local workload endpoints in the published state.", activeEndpoints);
+        gauge(out, "ocelot_active_local_policies", "Policies some local endpoint uses.", activePolicies);
+        gauge(out, "ocelot_fib_routes", "Routes in the published state (IPv4 and IPv6).", fibRoutes);
+        gauge(out, "ocelot_bgp_learned_routes", "Routes learned over BGP in the published state's input.", learnedRoutes);
+        gauge(out, "ocelot_resources_excluded", "Datastore resources the dataplane leaves out (damaged, contradictory or refused).", excludedResources);
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+    }
+}

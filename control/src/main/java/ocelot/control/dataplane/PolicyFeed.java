@@ -1,0 +1,139 @@
+package ocelot.control.dataplane;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ocelot.acl.Classifier;
+import ocelot.control.calc.CalculationGraph;
+import ocelot.control.calc.CompiledRules;
+import ocelot.control.calc.DataplaneModel;
+import ocelot.control.calc.DataplaneUpdate;
+import ocelot.control.calc.SharedClassifiers;
+import ocelot.control.policy.Direction;
+import ocelot.control.policy.Endpoint;
+import ocelot.control.policy.EndpointKey;
+import ocelot.control.policy.Policy;
+import ocelot.control.policy.Profile;
+
+/**
+ * The policy half of the driver: the {@link CalculationGraph} fed with endpoints (every node's,
+ * for IP sets; this node's, for their policy), policies and profiles, and the
+ * {@link SharedClassifiers} it keeps up to date, whose stages become the fastpath endpoints'
+ * classifiers. A policy or profile the lowering refuses never gets in: each is translated and
+ * compiled on its own first, and should the graph or the lowering still fail on a batch, the
+ * policies and profiles that batch changed go back to their last good version (or out), are
+ * reported, and the graph is rebuilt from what remains. Driver thread only.
+ */
+final class PolicyFeed {
+    /** Denies every new flow: an endpoint with neither policies nor profiles (Felix: "drop if no profiles matched"). */
+    static final Classifier DENY_ALL = Classifier.compile(List.of());
+
+    private final String node;
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, Policy> policies = new LinkedHashMap<>();
+    private final Map<String, Profile> profiles = new LinkedHashMap<>();
+    /** Policies/profiles changed since the last good flush, with their previous version (null: new). */
+    private final Map<String, Object> undo = new HashMap<>();
+    private CalculationGraph graph;
+    private SharedClassifiers shared;
+
+    PolicyFeed(String node) {
+        this.node = node;
+        graph = new CalculationGraph(node);
+        shared = new SharedClassifiers(new DataplaneModel());
+    }
+
+    void putEndpoint(String key, Endpoint e) {
+        Endpoint old = endpoints.put(key, e);
+        if (old != null && !old.key().equals(e.key())) graph.removeEndpoint(old.key());
+        graph.updateEndpoint(e);
+    }
+
+    void removeEndpoint(String key) {
+        Endpoint old = endpoints.remove(key);
+        if (old != null) graph.removeEndpoint(old.key());
+    }
+
+    /** Validates (compiles the rules on their own) and applies; throws naming the problem, changing nothing. */
+    void putPolicy(String key, Policy p) {
+        CompiledRules.compile(p.ingress(), p.egress());
+        Policy old = policies.put(key, p);
+        undo.putIfAbsent(key, old == null ? Boolean.FALSE : old);
+        graph.updatePolicy(p);
+    }
+
+    void removePolicy(String key) {
+        Policy old = policies.remove(key);
+        if (old == null) return;
+        undo.putIfAbsent(key, old);
+        graph.removePolicy(old.name());
+    }
+
+    void putProfile(String key, Profile p) {
+        CompiledRules.compile(p.ingress(), p.egress());
+        Profile old = profiles.put(key, p);
+        undo.putIfAbsent(key, old == null ? Boolean.FALSE : old);
+        graph.updateProfile(p);
+    }
+
+    void removeProfile(String key) {
+        Profile old = profiles.remove(key);
+        if (old == null) return;
+        undo.putIfAbsent(key, old);
+        graph.removeProfile(old.id());
+    }
+
+    /** Brings the classifiers up to date; returns the number of dataplane updates the graph emitted. */
+    int flush(ResourceProblems problems) {
+        try {
+            List<DataplaneUpdate> updates = graph.flush();
+            shared.apply(updates);
+            undo.clear();
+            return updates.size();
+        } catch (RuntimeException e) {
+            for (Map.Entry<String, Object> u : undo.entrySet()) {
+                String key = u.getKey();
+                problems.report(key, "the policy calculation refused it (" + e.getMessage() + "); "
+                        + (u.getValue() == Boolean.FALSE ? "left out" : "its previous version stays in force"));
+                boolean isPolicy = policies.containsKey(key) || u.getValue() instanceof Policy;
+                if (isPolicy) {
+                    if (u.getValue() instanceof Policy p) policies.put(key, p);
+                    else policies.remove(key);
+                } else if (u.getValue() instanceof Profile p) {
+                    profiles.put(key, p);
+                } else {
+                    profiles.remove(key);
+                }
+            }
+            undo.clear();
+            return rebuild();
+        }
+    }
+
+    /** A new graph and classifiers from the inputs held (after a refused batch). */
+    private int rebuild() {
+        graph = new CalculationGraph(node);
+        shared = new SharedClassifiers(new DataplaneModel());
+        profiles.values().forEach(graph::updateProfile);
+        policies.values().forEach(graph::updatePolicy);
+        endpoints.values().forEach(graph::updateEndpoint);
+        List<DataplaneUpdate> updates = graph.flush();
+        shared.apply(updates);
+        return updates.size();
+    }
+
+    /** The classifier stages of local endpoint {@code key} for the fastpath; never empty (default deny). */
+    List<Classifier> stages(EndpointKey key, Direction direction) {
+        List<Classifier> stages = shared.classifier(key, direction).stages();
+        return stages.isEmpty() ? List.of(DENY_ALL) : stages;
+    }
+
+    int activePolicies() {
+        return graph.activePolicies();
+    }
+
+    int distinctStages() {
+        return shared.distinctStages();
+    }
+}

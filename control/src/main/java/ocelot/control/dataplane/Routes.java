@@ -1,0 +1,129 @@
+package ocelot.control.dataplane;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.Prefix;
+import ocelot.control.ipam.AllocationBlock;
+import ocelot.control.resource.Cidr;
+import ocelot.fastpath.state.Ip6;
+import ocelot.fastpath.state.IpPool;
+import ocelot.fastpath.state.NextHop;
+import ocelot.fastpath.state.Route;
+import ocelot.fastpath.state.Route6;
+
+/**
+ * The node's routes, as Calico programs the kernel's table (Felix's route table plus BIRD's
+ * static and learned routes), most specific and most local first when two name one prefix:
+ * <ol>
+ *   <li>the node's own address: to the host (the exception port);</li>
+ *   <li>each local endpoint's /32 (/128): to the endpoint;</li>
+ *   <li>this node's affine IPAM blocks: blackhole, as BIRD's {@code blackhole} static routes in
+ *       Calico (assigned addresses have their more specific endpoint route; the rest are dropped
+ *       here instead of bouncing back to the fabric's default route);</li>
+ *   <li>the node subnet: on-link through the uplink;</li>
+ *   <li>routes learned over BGP: via their next hop on the uplink (tunnelled by the fastpath when
+ *       the destination's pool says IPIP; an untunnelled next hop off the node's subnet is reached
+ *       through the default gateway, BIRD's {@code gateway recursive});</li>
+ *   <li>the default route via the configured gateway.</li>
+ * </ol>
+ * bgp/ selects one best path per prefix (no multipath), so a learned route is one {@code Via};
+ * the fastpath's {@code Ecmp} is there for when it gives several. Driver thread only.
+ */
+final class Routes {
+    private final DriverConfig config;
+    private final Map<String, AllocationBlock> blocks = new TreeMap<>();
+    private final Map<Prefix, InetAddress> learned = new TreeMap<>();
+
+    Routes(DriverConfig config) {
+        this.config = config;
+    }
+
+    /** Keeps the block if it is affine to this node. */
+    void putBlock(String key, AllocationBlock b) {
+        if (config.nodeName().equals(b.affinity())) blocks.put(key, b);
+        else blocks.remove(key);
+    }
+
+    void removeBlock(String key) {
+        blocks.remove(key);
+    }
+
+    /** A learned route installed or replaced ({@code nextHop} set) or withdrawn (null). */
+    void learned(Prefix prefix, InetAddress nextHop) {
+        if (nextHop == null) learned.remove(prefix);
+        else learned.put(prefix, nextHop);
+    }
+
+    int learnedCount() {
+        return learned.size();
+    }
+
+    List<Route> v4(List<LocalEndpoints.Admitted> endpoints, List<IpPool> pools) {
+        Map<Long, Route> out = new LinkedHashMap<>();
+        String up = config.uplinkPort();
+        add(out, new Route(config.node().address(), 32, new NextHop.ToHost()));
+        for (LocalEndpoints.Admitted e : endpoints) {
+            for (int a : e.v4()) add(out, new Route(a, 32, new NextHop.ToEndpoint(e.name())));
+        }
+        for (AllocationBlock b : blocks.values()) {
+            if (b.cidr().version() == 4) add(out, new Route(Addresses.v4Network(b.cidr()), b.cidr().prefixLength(), new NextHop.Blackhole()));
+        }
+        int subnetLength = config.node().subnetLength();
+        add(out, new Route(config.node().address() & mask(subnetLength), subnetLength, new NextHop.Via(0, up)));
+        for (Map.Entry<Prefix, InetAddress> r : learned.entrySet()) {
+            if (r.getKey().family() != AddressFamily.IPV4_UNICAST || !(r.getValue() instanceof Inet4Address)) continue;
+            int prefix = (int) r.getKey().low();
+            add(out, new Route(prefix, r.getKey().length(), new NextHop.Via(gateway(prefix, r.getKey().length(), Addresses.v4(r.getValue()), pools), up)));
+        }
+        if (config.defaultGateway() != 0) add(out, new Route(0, 0, new NextHop.Via(config.defaultGateway(), up)));
+        return new ArrayList<>(out.values());
+    }
+
+    /** The next hop to program for a learned route: its own, unless only the default gateway can reach it. */
+    private int gateway(int prefix, int length, int nextHop, List<IpPool> pools) {
+        if (config.node().sameSubnet(nextHop) || config.defaultGateway() == 0) return nextHop;
+        for (IpPool p : pools) {
+            if (p.ipip() != IpPool.IpipMode.NEVER && p.contains(prefix) && length >= p.length()) return nextHop; // tunnelled to it
+        }
+        return config.defaultGateway();
+    }
+
+    List<Route6> v6(List<LocalEndpoints.Admitted> endpoints) {
+        Ip6 node = config.nodeIpv6();
+        Map<String, Route6> out = new LinkedHashMap<>();
+        String up = config.uplinkPort();
+        add6(out, new Route6(node, 128, new NextHop.ToHost()));
+        for (LocalEndpoints.Admitted e : endpoints) {
+            for (Ip6 a : e.v6()) add6(out, new Route6(a, 128, new NextHop.ToEndpoint(e.name())));
+        }
+        for (AllocationBlock b : blocks.values()) {
+            Cidr c = b.cidr();
+            if (c.version() == 6) add6(out, new Route6(Addresses.v6(c.network()), c.prefixLength(), new NextHop.Blackhole()));
+        }
+        add6(out, new Route6(node.masked(config.nodeIpv6Length()), config.nodeIpv6Length(), new NextHop.Via6(null, up)));
+        for (Map.Entry<Prefix, InetAddress> r : learned.entrySet()) {
+            Prefix p = r.getKey();
+            if (p.family() == AddressFamily.IPV4_UNICAST || r.getValue() instanceof Inet4Address) continue;
+            add6(out, new Route6(new Ip6(p.high(), p.low()), p.length(), new NextHop.Via6(Addresses.v6(r.getValue()), up)));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static void add(Map<Long, Route> out, Route r) {
+        out.putIfAbsent((long) r.prefix() << 8 | r.length(), r);
+    }
+
+    private static void add6(Map<String, Route6> out, Route6 r) {
+        out.putIfAbsent(r.prefix() + "/" + r.length(), r);
+    }
+
+    private static int mask(int length) {
+        return length == 0 ? 0 : (int) (0xFFFFFFFFL << (32 - length));
+    }
+}
