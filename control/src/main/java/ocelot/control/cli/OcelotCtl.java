@@ -8,7 +8,9 @@ import java.util.Map;
 import ocelot.control.datastore.Datastore;
 import ocelot.control.datastore.DatastoreConfig;
 import ocelot.control.datastore.DatastoreException;
+import ocelot.control.cni.CniError;
 import ocelot.control.ipam.IpamException;
+import ocelot.control.node.WorkloadAttachClient;
 import ocelot.control.resource.ResourceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
         description = "Manage Ocelot resources, cluster settings and IPAM (calicoctl-compatible).",
         subcommands = {ResourceCommands.Create.class, ResourceCommands.Apply.class, ResourceCommands.Replace.class,
                 ResourceCommands.Delete.class, GetCommand.class, ConfigCommand.class, IpamCommand.class,
-                NodeCommand.class, VersionCommand.class, CompletionCommand.class})
+                NodeCommand.class, EndpointCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class OcelotCtl implements Runnable {
     @Option(names = {"-c", "--config"}, scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
             description = "Client configuration file (default /etc/ocelot/ocelotctl.cfg, else the environment).")
@@ -85,8 +87,12 @@ public final class OcelotCtl implements Runnable {
 
     static String message(Throwable ex) {
         if (ex instanceof ResourceException || ex instanceof DatastoreException || ex instanceof IpamException
-                || ex instanceof IllegalArgumentException || ex instanceof CommandFailure) {
+                || ex instanceof IllegalArgumentException || ex instanceof CommandFailure
+                || ex instanceof WorkloadAttachClient.AttachException) {
             return oneLine(ex.getMessage());
+        }
+        if (ex instanceof CniError e) {
+            return oneLine(e.getMessage() + (e.details() == null ? "" : ": " + e.details()));
         }
         return "unexpected error: " + oneLine(String.valueOf(ex));
     }

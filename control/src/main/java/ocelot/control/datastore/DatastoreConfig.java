@@ -78,7 +78,8 @@ public record DatastoreConfig(Type type, Path dataDir, EtcdConfig etcd) {
         return fromSettings(settings, where);
     }
 
-    static DatastoreConfig fromSettings(Map<String, String> s, String where) {
+    /** From calicoctl's environment variable names (DATASTORE_TYPE, ETCD_*, OCELOT_DATA_DIR); {@code where} prefixes errors. */
+    public static DatastoreConfig fromSettings(Map<String, String> s, String where) {
         String type = s.getOrDefault("DATASTORE_TYPE", "embedded").trim();
         switch (type) {
             case "", "embedded" -> {

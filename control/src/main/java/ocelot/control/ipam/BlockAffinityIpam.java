@@ -83,9 +83,16 @@ public final class BlockAffinityIpam {
     public record Assignment(IpAddress address, long revision) {}
 
     public Assignment assign(AssignRequest req) {
+        return assign(req, List.of());
+    }
+
+    /**
+     * Assigns from the listed pools only (a CNI netconf's {@code ipv4_pools}), or from every
+     * enabled pool of the version when the list is empty; a listed pool must exist and be enabled.
+     */
+    public Assignment assign(AssignRequest req, List<Cidr> fromPools) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            List<IpPool> pools = enabledPools(req.ipVersion());
-            if (pools.isEmpty()) throw new IpamException("no enabled IPv" + req.ipVersion() + " pool to assign from");
+            List<IpPool> pools = poolsToAssignFrom(req.ipVersion(), fromPools);
             try {
                 Optional<Assignment> ip = fromAffineBlocks(req, pools);
                 if (ip.isEmpty()) ip = claimNewBlock(req, pools);
@@ -97,6 +104,55 @@ public final class BlockAffinityIpam {
             }
         }
         throw new IpamException("gave up after " + MAX_ATTEMPTS + " attempts: too much contention assigning for node " + req.node());
+    }
+
+    private List<IpPool> poolsToAssignFrom(int version, List<Cidr> fromPools) {
+        List<IpPool> enabled = enabledPools(version);
+        if (fromPools.isEmpty()) {
+            if (enabled.isEmpty()) throw new IpamException("no enabled IPv" + version + " pool to assign from");
+            return enabled;
+        }
+        List<IpPool> chosen = new ArrayList<>();
+        for (Cidr wanted : fromPools) {
+            if (wanted.version() != version) throw new IpamException("pool " + wanted + " is not an IPv" + version + " pool");
+            IpPool pool = enabled.stream().filter(p -> p.cidr().equals(wanted.masked())).findFirst()
+                    .orElseThrow(() -> new IpamException("pool " + wanted + " does not exist or is disabled"));
+            chosen.add(pool);
+        }
+        return chosen;
+    }
+
+    /**
+     * Assigns one given address (calico-ipam's {@code assign --ip}). The address must lie in an
+     * enabled pool; a block nobody has claimed yet is claimed for the requesting node, as
+     * libcalico-go's AssignIP does. Throws when the address is already assigned.
+     */
+    public Assignment assign(IpAddress ip, AssignRequest req) {
+        if (ip.version() != req.ipVersion()) throw new IpamException("IP " + ip + " is not an IPv" + req.ipVersion() + " address");
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            IpPool pool = enabledPools(ip.version()).stream().filter(p -> p.cidr().contains(ip)).findFirst()
+                    .orElseThrow(() -> new IpamException("IP " + ip + " is not in any enabled IP pool"));
+            Cidr cidr = new Cidr(ip, pool.effectiveBlockSize()).masked();
+            try {
+                Optional<KeyValue> kv = store.get(blockKey(cidr));
+                if (kv.isEmpty()) {
+                    AllocationBlock block = AllocationBlock.empty(cidr, req.node());
+                    block = block.with(block.ordinal(ip), req.handleId());
+                    long rev = store.commit(List.of(
+                            new Mutation.Create(blockKey(cidr), IpamJson.block(block)),
+                            new Mutation.Create(affinityKey(req.node(), cidr), "{\"state\":\"confirmed\"}"),
+                            handleMutation(req, cidr, 1)));
+                    return new Assignment(ip, rev);
+                }
+                AllocationBlock block = IpamJson.block(kv.get().key(), kv.get().value());
+                String holder = block.allocations().get(block.ordinal(ip));
+                if (holder != null) throw new IpamException("IP " + ip + " is already assigned (handle " + holder + ")");
+                return take(req, kv.get(), block, block.ordinal(ip));
+            } catch (ConflictException lostRace) {
+                // Another assigner changed the block or handle first: re-read and try again.
+            }
+        }
+        throw new IpamException("gave up after " + MAX_ATTEMPTS + " attempts: too much contention assigning " + ip);
     }
 
     private Optional<Assignment> fromAffineBlocks(AssignRequest req, List<IpPool> pools) {
