@@ -67,7 +67,7 @@ final class EndpointCommand implements Runnable {
 
         WorkloadWiring wiring(OcelotCtl root) {
             Path dir = runDir != null ? runDir : NodeCommand.RUN_ROOT.resolve(nodeName(root));
-            return new WorkloadWiring(new ResourceStore(root.store()), new WorkloadAttachClient(dir));
+            return new WorkloadWiring(new ResourceStore(root.store()), WorkloadAttachClient.forRunDir(dir));
         }
 
         String handle() {

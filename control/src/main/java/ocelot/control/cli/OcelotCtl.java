@@ -10,7 +10,6 @@ import ocelot.control.datastore.DatastoreConfig;
 import ocelot.control.datastore.DatastoreException;
 import ocelot.control.cni.CniError;
 import ocelot.control.ipam.IpamException;
-import ocelot.control.node.WorkloadAttachClient;
 import ocelot.control.resource.ResourceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,8 +86,7 @@ public final class OcelotCtl implements Runnable {
 
     static String message(Throwable ex) {
         if (ex instanceof ResourceException || ex instanceof DatastoreException || ex instanceof IpamException
-                || ex instanceof IllegalArgumentException || ex instanceof CommandFailure
-                || ex instanceof WorkloadAttachClient.AttachException) {
+                || ex instanceof IllegalArgumentException || ex instanceof CommandFailure) {
             return oneLine(ex.getMessage());
         }
         if (ex instanceof CniError e) {

@@ -146,7 +146,7 @@ public record NetConf(String cniVersion, String name, String nodename, Datastore
                     if (c.version() != 4) throw new IllegalArgumentException("not an IPv4 CIDR");
                     pools.add(c);
                 } catch (IllegalArgumentException e) {
-                    throw invalid("ipam.ipv4_pools[" + i + "]: '" + list.get(i).asText() + "': " + e.getMessage());
+                    throw invalid("ipam.ipv4_pools[" + i + "]: " + e.getMessage());
                 }
             }
         }

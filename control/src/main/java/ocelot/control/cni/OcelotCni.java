@@ -75,7 +75,7 @@ public final class OcelotCni {
             }
             CniRequest req = CniRequest.of(command, env, conf);
             try (Datastore store = conf.datastore().open()) {
-                var wiring = new WorkloadWiring(new ResourceStore(store), new WorkloadAttachClient(conf.nodeRunDir()));
+                var wiring = new WorkloadWiring(new ResourceStore(store), WorkloadAttachClient.forRunDir(conf.nodeRunDir()));
                 ObjectNode result = switch (command) {
                     case "ADD" -> CniCommands.add(wiring, req);
                     case "DEL" -> CniCommands.del(wiring, req);
@@ -96,10 +96,6 @@ public final class OcelotCni {
     /** Failures from the layers below, as CNI error codes with the layer's own one-line message. */
     static CniError translate(RuntimeException e) {
         String msg = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ').strip();
-        if (e instanceof WorkloadAttachClient.AttachException a) {
-            return a.nodeUnreachable() ? new CniError(CniError.TRY_AGAIN_LATER, msg, "start the node: ocelotctl node run")
-                    : new CniError(CniError.PLUGIN_FAILURE, msg, null);
-        }
         if (e instanceof DatastoreException) return new CniError(CniError.TRY_AGAIN_LATER, "datastore: " + msg, null);
         if (e instanceof IpamException) return new CniError(CniError.PLUGIN_FAILURE, "IPAM: " + msg, null);
         if (e instanceof ResourceException || e instanceof IllegalArgumentException) {

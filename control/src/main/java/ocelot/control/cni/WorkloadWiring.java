@@ -1,5 +1,8 @@
 package ocelot.control.cni;
 
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +15,7 @@ import ocelot.control.datastore.ResourceStore;
 import ocelot.control.ipam.BlockAffinityIpam;
 import ocelot.control.ipam.IpamHandle;
 import ocelot.control.node.WorkloadAttachClient;
+import ocelot.control.node.WorkloadAttachException;
 import ocelot.control.resource.Cidr;
 import ocelot.control.resource.IpAddress;
 import ocelot.control.resource.Kind;
@@ -97,6 +101,9 @@ public final class WorkloadWiring {
         String mac;
         try {
             mac = node.attach(req.containerId(), req.netns(), req.ifName(), hostIf, List.of(net.toString()));
+        } catch (WorkloadAttachException e) {
+            ipam.release(ip);
+            throw nodeFailure(e);
         } catch (RuntimeException e) {
             ipam.release(ip);
             throw e;
@@ -136,13 +143,31 @@ public final class WorkloadWiring {
     }
 
     private boolean detachQuietly(String hostIf) {
+        if (!nodeAnswers()) return false;
         try {
             node.detach(hostIf);
             return true;
-        } catch (WorkloadAttachClient.AttachException e) {
-            if (e.nodeUnreachable()) return false;
-            throw e;
+        } catch (WorkloadAttachException e) {
+            throw nodeFailure(e);
         }
+    }
+
+    /** Whether anything listens on the node's socket (a stale file from a dead node does not). */
+    boolean nodeAnswers() {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(node.socket()))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A node that is not running is worth retrying later (CNI code 11); a refusal is the plugin's failure. */
+    private CniError nodeFailure(WorkloadAttachException e) {
+        if (!nodeAnswers()) {
+            return new CniError(CniError.TRY_AGAIN_LATER, "no Ocelot node is running: nobody answers on " + node.socket(),
+                    "start it with 'ocelotctl node run' (" + e.getMessage() + ")");
+        }
+        return new CniError(CniError.PLUGIN_FAILURE, "the node refused: " + e.getMessage(), null);
     }
 
     public Optional<WorkloadEndpoint> endpoint(EndpointId id) {

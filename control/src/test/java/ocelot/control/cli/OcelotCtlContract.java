@@ -226,6 +226,29 @@ abstract class OcelotCtlContract {
     }
 
     @Test
+    void ipamAssignsAGivenAddressOrTheNodesNextOne() throws Exception {
+        ok("create", "-f", file("pool.yaml", SeedExamples.read("ippool.yaml")).toString());
+        assertEquals("10.1.0.9\n", ok("ipam", "assign", "--ip=10.1.0.9", "--node", "node1", "--handle", "h9").out());
+        assertEquals("10.1.0.0\n", ok("ipam", "assign", "--node", "node1", "--handle", "h0",
+                "--attributes", "pod=web,ns=prod").out());
+        assertEquals("""
+                IP 10.1.0.0 is in use
+                Block: 10.1.0.0/26 (affine to host node1)
+                Handle: h0
+                Attributes:
+                  node: node1
+                  ns: prod
+                  pod: web
+                """, ok("ipam", "show", "--ip=10.1.0.0").out());
+        assertEquals("IP 10.1.0.9 is already assigned (handle h9)", run("ipam", "assign", "--ip=10.1.0.9", "--node", "node2").errLine());
+        assertEquals("--attributes: 'pod' is not KEY=VALUE", run("ipam", "assign", "--node", "n", "--attributes", "pod").errLine());
+        assertEquals("pool 10.9.0.0/16 does not exist or is disabled", run("ipam", "assign", "--node", "n", "--pool", "10.9.0.0/16").errLine());
+        ok("ipam", "release", "--ip=10.1.0.9");
+        ok("ipam", "release", "--ip=10.1.0.0");
+        assertTrue(ok("ipam", "check").out().contains("Found 0 leaked address(es)"));
+    }
+
+    @Test
     void versionAndCompletion() {
         assertTrue(ok("version").out().startsWith("Client Version:    v"));
         String script = ok("completion").out();

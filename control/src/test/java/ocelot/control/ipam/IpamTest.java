@@ -66,6 +66,37 @@ class IpamTest {
     }
 
     @Test
+    void assignsAGivenAddressClaimingItsBlockForTheNode() {
+        pools(pool("10.0.0.0/24", ""));
+        var req = new BlockAffinityIpam.AssignRequest("a", "fixed", 4, Map.of("node", "a"));
+        assertEquals("10.0.0.77", ipam.assign(IpAddress.parse("10.0.0.77"), req).address().toString());
+        var info = ipam.show(IpAddress.parse("10.0.0.77"));
+        assertEquals("10.0.0.64/26", info.block().toString());
+        assertEquals("a", info.affinity());
+        assertEquals("fixed", info.handleId());
+        // The node's next ordinary assignment comes from the block it now holds.
+        assertEquals("10.0.0.64", assign("a", "next").toString());
+        var taken = assertThrows(IpamException.class, () -> ipam.assign(IpAddress.parse("10.0.0.77"),
+                new BlockAffinityIpam.AssignRequest("b", "other", 4, Map.of())));
+        assertEquals("IP 10.0.0.77 is already assigned (handle fixed)", taken.getMessage());
+        var outside = assertThrows(IpamException.class, () -> ipam.assign(IpAddress.parse("10.9.0.1"),
+                new BlockAffinityIpam.AssignRequest("b", "other", 4, Map.of())));
+        assertEquals("IP 10.9.0.1 is not in any enabled IP pool", outside.getMessage());
+        assertEquals(1, ipam.releaseByHandle("fixed"));
+        assertTrue(ipam.check().clean(), ipam.check().toString());
+    }
+
+    @Test
+    void assignsOnlyFromTheListedPools() {
+        pools(pool("10.0.0.0/24", "") + pool("10.1.0.0/24", ""));
+        var req = new BlockAffinityIpam.AssignRequest("a", "h", 4, Map.of());
+        var ip = ipam.assign(req, List.of(ocelot.control.resource.Cidr.parse("10.1.0.0/24"))).address();
+        assertEquals("10.1.0.0", ip.toString());
+        var missing = assertThrows(IpamException.class, () -> ipam.assign(req, List.of(ocelot.control.resource.Cidr.parse("10.2.0.0/24"))));
+        assertEquals("pool 10.2.0.0/24 does not exist or is disabled", missing.getMessage());
+    }
+
+    @Test
     void borrowsFromAnotherNodesBlockOnlyWhenNoBlockIsLeft() {
         pools(pool("10.0.0.0/25", ""));
         assertEquals("10.0.0.0", assign("a", "a1").toString());
