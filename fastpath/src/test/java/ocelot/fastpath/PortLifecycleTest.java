@@ -1,5 +1,6 @@
 package ocelot.fastpath;
 
+import ocelot.acl.Classifier;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ class PortLifecycleTest {
     private SoftwarePort w3() { return new SoftwarePort("w3", PortRole.WORKLOAD, W3_MAC, pool); }
 
     private void withEp3() {
-        t.extraEndpoints.add(new Endpoint("ep3", "w3", EP3_MAC, List.of(ip("10.65.0.4")), null, null));
+        t.extraEndpoints.add(new Endpoint("ep3", "w3", EP3_MAC, List.of(ip("10.65.0.4")), (Classifier) null, (Classifier) null));
         t.extraRoutes.add(Route.of("10.65.0.4/32", new NextHop.ToEndpoint("ep3")));
     }
 
@@ -131,7 +132,7 @@ class PortLifecycleTest {
         SoftwarePort w4 = new SoftwarePort("w4", PortRole.WORKLOAD, W3_MAC, pool);
         assertEquals(slot, t.fastpath.control().addPort(w4), "the freed slot is reused");
         assertEquals(0, t.fastpath.counters().port("w4", CounterRecord.PORT_TX));
-        t.extraEndpoints.add(new Endpoint("ep3", "w4", EP3_MAC, List.of(ip("10.65.0.4")), null, null));
+        t.extraEndpoints.add(new Endpoint("ep3", "w4", EP3_MAC, List.of(ip("10.65.0.4")), (Classifier) null, (Classifier) null));
         t.extraRoutes.add(Route.of("10.65.0.4/32", new NextHop.ToEndpoint("ep3")));
         t.publish();
         t.w1.inject(ep1ToEp3(5005));

@@ -1,5 +1,6 @@
 package ocelot.fastpath;
 
+import ocelot.acl.Classifier;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +33,7 @@ class PortRemovalUnderTrafficTest {
         try {
             SoftwarePort w3 = new SoftwarePort("w3", PortRole.WORKLOAD, 0xEEEE_EEEE_EE03L, pool);
             t.fastpath.control().addPort(w3);
-            t.extraEndpoints.add(new Endpoint("ep3", "w3", 0x0A58_0A41_0004L, List.of(ip("10.65.0.4")), null, null));
+            t.extraEndpoints.add(new Endpoint("ep3", "w3", 0x0A58_0A41_0004L, List.of(ip("10.65.0.4")), (Classifier) null, (Classifier) null));
             t.extraRoutes.add(Route.of("10.65.0.4/32", new NextHop.ToEndpoint("ep3")));
             t.publish();
             t.fastpath.start();

@@ -1,5 +1,6 @@
 package ocelot.fastpath;
 
+import ocelot.acl.Classifier;
 import java.util.List;
 
 import org.junit.jupiter.api.Tag;
@@ -38,7 +39,7 @@ class RuntimeVdevPortTest {
         try {
             DpdkEthPort w3 = new DpdkEthPort("w3", device, PortRole.WORKLOAD, 0xEEEE_EEEE_EE03L);
             t.fastpath.control().addPort(w3);
-            t.extraEndpoints.add(new Endpoint("ep3", "w3", EP3_MAC, List.of(ip("10.65.0.4")), null, null));
+            t.extraEndpoints.add(new Endpoint("ep3", "w3", EP3_MAC, List.of(ip("10.65.0.4")), (Classifier) null, (Classifier) null));
             t.extraRoutes.add(Route.of("10.65.0.4/32", new NextHop.ToEndpoint("ep3")));
             t.publish();
             t.w1.inject(Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.4", 5000, 53, 64, 20));
