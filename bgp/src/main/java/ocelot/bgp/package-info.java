@@ -49,7 +49,8 @@
  *
  * <h2>Graceful restart</h2>
  * Helper side (RFC 4724 §4.2): when a peer that advertised the capability loses its transport
- * (not a NOTIFICATION), its paths stay, marked stale and used for forwarding, until it sends
+ * (not a NOTIFICATION), its paths in the families its capability listed (none listed: none kept;
+ * the others go at once) stay, marked stale and used for forwarding, until it sends
  * End-of-RIB (stale leftovers are swept) or its restart time runs out; if it comes back without
  * the capability or without the F bit for a family, that family's stale paths go at once.
  * Restarting side (§4.1): {@code BgpSpeaker.closeForRestart} drops the sessions without a
@@ -66,7 +67,11 @@
  * (link-local accepted); RFC 6793 4-octet AS (AS4_PATH/AS4_AGGREGATOR towards old speakers);
  * RFC 5492 capabilities; RFC 2918 route refresh; RFC 4724 graceful restart (helper and restarting speaker); RFC 8950
  * extended next hop (capability codec only); RFC 4456 route reflection; RFC 1997 communities;
- * RFC 8092 large communities; RFC 7606 revised error handling; RFC 2385 TCP MD5; RFC 4486 Cease
- * subcodes. Interop is tested against BIRD 2.0.12 and BIRD 1.6.8 on loopback addresses.
+ * RFC 8092 large communities; RFC 4360 extended communities and RFC 5701 IPv6-address-specific
+ * ones (non-transitive ones kept inside the AS); RFC 7606 revised error handling (table:
+ * bgp/README.md), with RFC 7607 (AS 0) and RFC 5065 §5 (no confederation segments from an
+ * external peer; none sent to one); RFC 2385 TCP MD5; RFC 4486 Cease subcodes; RFC 9003
+ * shutdown communication (logged as text). Interop is tested against BIRD 2.0.12, BIRD 1.6.8,
+ * FRR 8.4 and GoBGP 3.10 on loopback addresses.
  */
 package ocelot.bgp;

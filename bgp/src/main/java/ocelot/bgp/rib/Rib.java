@@ -73,11 +73,17 @@ public final class Rib {
         peer.group = g;
     }
 
-    /**
-     * The peer left Established. Without graceful restart its paths go now; with it (RFC 4724
-     * §4.2) they stay, marked stale, until {@link #sweepStale} after End-of-RIB or the restart timer.
-     */
+    /** The peer left Established: all its paths go, or (graceful) all stay stale. */
     public void peerDown(RibPeer peer, boolean graceful) {
+        peerDown(peer, graceful ? java.util.EnumSet.allOf(AddressFamily.class) : java.util.EnumSet.noneOf(AddressFamily.class));
+    }
+
+    /**
+     * The peer left Established. Its paths in {@code keepStale} (RFC 4724 §4.2: the families its
+     * graceful-restart capability listed) stay, marked stale, until {@link #sweepStale} after
+     * End-of-RIB or the restart timer; the others go now.
+     */
+    public void peerDown(RibPeer peer, java.util.Set<AddressFamily> keepStale) {
         UpdateGroup g = peer.group;
         if (g != null) {
             g.members.remove(peer);
@@ -93,7 +99,7 @@ public final class Rib {
         for (Destination d : table.snapshot()) {
             Path p = d.pathFrom(peer);
             if (p == null) continue;
-            if (graceful) {
+            if (keepStale.contains(d.family())) {
                 p.stale = true;
                 peer.mayHaveStale = true;
                 if (d.select()) bestChanged(d);

@@ -1,6 +1,7 @@
 package ocelot.bgp.rib;
 
 import ocelot.bgp.wire.AddressFamily;
+import ocelot.bgp.wire.ExtendedCommunity;
 import ocelot.bgp.wire.PathAttributes;
 
 import java.net.InetAddress;
@@ -58,7 +59,13 @@ final class RouteExport {
             // §5.1.4: a MED learned from another AS is not passed on.
             b.localPref(-1).originatorId(-1).clusterList((int[]) null);
             if (!src.isLocal()) b.med(-1);
-            b.asPath((a.asPath() == null ? ocelot.bgp.wire.AsPath.EMPTY : a.asPath()).prepend(config.localAs()));
+            // RFC 5065 §6.1: no confederation segments outside (this speaker is in no confederation).
+            b.asPath((a.asPath() == null ? ocelot.bgp.wire.AsPath.EMPTY : a.asPath().withoutConfederationSegments()).prepend(config.localAs()));
+            // RFC 4360 §6, RFC 5701 §2: non-transitive extended communities stay inside the AS.
+            if (a.hasExtendedCommunities()) {
+                b.extendedCommunities(ExtendedCommunity.transitiveOnly(a.extendedCommunities()));
+                b.ipv6ExtendedCommunities(ExtendedCommunity.transitiveOnlyIpv6(a.ipv6ExtendedCommunities()));
+            }
             setNextHop(b, v4, group.localAddress(), group);
         }
         if (a.origin() < 0) b.origin(PathAttributes.ORIGIN_IGP);

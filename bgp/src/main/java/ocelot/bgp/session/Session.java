@@ -55,6 +55,10 @@ public final class Session {
     private BgpMessage.Open remoteOpen;
     /** Counters for status output and tests (never asserted against time). */
     private long updatesReceived;
+    /** RFC 7606 outcomes of this peer's UPDATEs, for the node's metrics (counted per UPDATE, by its verdict). */
+    private long attributeDiscards;
+    private long treatAsWithdraws;
+    private long updateErrorResets;
     private long establishedTransitions;
     private long connectAttempts;
 
@@ -76,6 +80,7 @@ public final class Session {
     public long updatesReceived() { return updatesReceived; }
     public long establishedTransitions() { return establishedTransitions; }
     public long connectAttempts() { return connectAttempts; }
+    public UpdateErrors updateErrors() { return new UpdateErrors(attributeDiscards, treatAsWithdraws, updateErrorResets); }
 
     public SessionState state() {
         if (established != null) return SessionState.ESTABLISHED;
@@ -240,7 +245,13 @@ public final class Session {
                 restartHold(c, now);
                 updatesReceived++;
                 if (!u.problems().isEmpty()) {
-                    LOG.warn("peer {}: UPDATE {}: {}", peerName(), u.handling(), u.problems());
+                    // Each problem names the attribute, what was wrong and the action taken.
+                    LOG.warn("peer {}: UPDATE error, {}: {}", peerName(), u.handling(), String.join("; ", u.problems()));
+                    switch (u.handling()) {
+                        case ATTRIBUTE_DISCARD -> attributeDiscards++;
+                        case TREAT_AS_WITHDRAW -> treatAsWithdraws++;
+                        default -> { }
+                    }
                 }
                 listener.update(this, u);
             }
@@ -249,6 +260,7 @@ public final class Session {
             }
             case BgpMessage.Notification n -> {
                 info = "Received: " + n;
+                LOG.info("peer {}: NOTIFICATION received: {}", peerName(), n);
                 drop(c, info, false);
             }
         }
@@ -318,7 +330,8 @@ public final class Session {
         EnumSet<AddressFamily> fams = EnumSet.noneOf(AddressFamily.class);
         for (AddressFamily f : config.families()) if (remoteOpen.supports(f)) fams.add(f);
         families = fams;
-        c.decoder().negotiated(new CodecOptions(fourOctet, config.external(), config.peerAs()), fams);
+        java.net.InetAddress local = c.channel.localAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+        c.decoder().negotiated(new CodecOptions(fourOctet, config.external(), config.peerAs(), local), fams);
         if (!fourOctet) {
             c.channel.pipeline().replace("encode", "encode", BgpMessageEncoder.TWO_OCTET);
         }
@@ -384,7 +397,8 @@ public final class Session {
     }
 
     void onWireError(Connection c, BgpWireException e) {
-        LOG.warn("peer {}: {}", peerName(), e.getMessage());
+        LOG.warn("peer {}: {} ({}): session reset", peerName(), e.getMessage(), NotificationCode.describe(e.code(), e.subcode()));
+        if (e.code() == NotificationCode.UPDATE_MESSAGE) updateErrorResets++;
         info = "Error: " + e.getMessage();
         c.sendAndClose(e.toNotification());
         drop(c, info, false);
@@ -415,8 +429,10 @@ public final class Session {
         if (!connections.remove(c)) return;
         if (c == established) {
             established = null;
-            boolean graceful = transportFailure && config.gracefulRestartSeconds() > 0 && remoteOpen != null
-                    && remoteOpen.capability(Capability.GracefulRestart.class) != null;
+            // RFC 4724 §4.2: routes are kept only for the families the peer listed; a capability
+            // listing none (restart-state signalling only) keeps nothing.
+            Capability.GracefulRestart gr = remoteOpen == null ? null : remoteOpen.capability(Capability.GracefulRestart.class);
+            boolean graceful = transportFailure && config.gracefulRestartSeconds() > 0 && gr != null && !gr.families().isEmpty();
             listener.down(this, why, graceful);
         }
         if (connections.isEmpty() && started) scheduleRetry();

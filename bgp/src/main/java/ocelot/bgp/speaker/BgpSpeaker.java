@@ -343,6 +343,15 @@ public final class BgpSpeaker implements AutoCloseable {
         return out;
     }
 
+    /** Per configured peer, its RFC 7606 UPDATE error counts (the node's metrics read this). */
+    public java.util.Map<InetAddress, ocelot.bgp.session.UpdateErrors> updateErrors() {
+        return call(() -> {
+            java.util.Map<InetAddress, ocelot.bgp.session.UpdateErrors> out = new java.util.LinkedHashMap<>();
+            for (Peer p : peers.values()) out.put(p.settings.session().peerAddress(), p.session.updateErrors());
+            return out;
+        });
+    }
+
     public PeerStatus status(InetAddress peer) {
         String a = peer.getHostAddress();
         for (PeerStatus s : status()) if (s.peerAddress().equals(a)) return s;
@@ -607,13 +616,20 @@ public final class BgpSpeaker implements AutoCloseable {
 
         @Override
         public void down(Session s, String reason, boolean graceful) {
-            LOG.info("peer {} down: {}{}", s.peerName(), reason, graceful ? " (graceful restart: routes kept)" : "");
             RibPeer gone = ribPeer;
             ribPeer = null;
             incarnation++;
             joinPending = false;
             awaitingEndOfRib = false;
-            onRib(() -> rib.peerDown(gone, graceful));
+            // RFC 4724 §4.2: only the families the peer listed in its capability (and we carry) stay, as stale.
+            java.util.Set<AddressFamily> kept = java.util.EnumSet.noneOf(AddressFamily.class);
+            if (graceful) {
+                for (AddressFamily f : s.remoteOpen().capability(Capability.GracefulRestart.class).families()) {
+                    if (s.families().contains(f)) kept.add(f);
+                }
+            }
+            LOG.info("peer {} down: {}{}", s.peerName(), reason, graceful ? " (graceful restart: routes of " + kept + " kept as stale)" : "");
+            onRib(() -> rib.peerDown(gone, kept));
             if (graceful) {
                 restarting.put(s.config().peerAddress(), gone);
                 Capability.GracefulRestart gr = s.remoteOpen().capability(Capability.GracefulRestart.class);

@@ -74,6 +74,28 @@ public final class AsPath {
         return false;
     }
 
+    /** RFC 5065 §3: AS_CONFED_SEQUENCE or AS_CONFED_SET anywhere in the path. */
+    public boolean hasConfederationSegment() {
+        for (int t : types) if (t == AS_CONFED_SEQUENCE || t == AS_CONFED_SET) return true;
+        return false;
+    }
+
+    /** RFC 5065 §6.1: the path without its confederation segments, for a peer outside the confederation. */
+    public AsPath withoutConfederationSegments() {
+        if (!hasConfederationSegment()) return this;
+        List<Integer> ts = new ArrayList<>();
+        List<int[]> segs = new ArrayList<>();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == AS_CONFED_SEQUENCE || types[i] == AS_CONFED_SET) continue;
+            ts.add(types[i]);
+            segs.add(asns[i]);
+        }
+        if (ts.isEmpty()) return EMPTY;
+        int[] t = new int[ts.size()];
+        for (int i = 0; i < t.length; i++) t[i] = ts.get(i);
+        return new AsPath(t, segs.toArray(new int[0][]));
+    }
+
     /** The neighbour AS for MED comparison (RFC 4271 §9.1.2.2 c), or 0 for a locally originated path. */
     public long firstAs() {
         for (int i = 0; i < types.length; i++) {

@@ -15,7 +15,7 @@ public enum AttributeType {
     /** RFC 7606 §7.1: wrong length or undefined value: treat-as-withdraw. */
     ORIGIN(1, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
-            if (v.readableBytes() != 1) return d.fault(this, "length " + v.readableBytes() + ", expected 1");
+            if (v.readableBytes() != 1) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 1");
             int o = v.readUnsignedByte();
             if (o > 2) return d.fault(this, "undefined value " + o);
             d.attrs.origin = o;
@@ -25,11 +25,18 @@ public enum AttributeType {
         int length(PathAttributes a, boolean four) { return 1; }
         void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeByte(a.origin); }
     },
-    /** RFC 7606 §7.2: malformed segments or (eBGP) a wrong first AS: treat-as-withdraw. */
+    /**
+     * RFC 7606 §7.2: malformed segments, (eBGP) a wrong first AS, AS 0 (RFC 7607 §2), or
+     * confederation segments from an external peer (RFC 5065 §5): treat-as-withdraw.
+     */
     AS_PATH(2, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             AsPath p = AsPath.read(v, d.options.fourOctetAs());
             if (p == null) return d.fault(this, "malformed segment");
+            if (p.contains(0)) return d.fault(this, "contains AS 0 (RFC 7607 §2)");
+            if (d.options.external() && p.hasConfederationSegment()) {
+                return d.fault(this, "confederation segment from an external peer (RFC 5065 §5)");
+            }
             d.attrs.asPath = p;
             return true;
         }
@@ -44,10 +51,12 @@ public enum AttributeType {
     /** RFC 7606 §7.3: wrong length or an address that can never be a next hop: treat-as-withdraw. */
     NEXT_HOP(3, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
-            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            if (v.readableBytes() != 4) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 4");
             int nh = v.readInt();
             // RFC 4271 §6.3: 0.0.0.0, broadcast and multicast (224/4) are never valid next hops.
             if (nh == 0 || nh == -1 || (nh >>> 28) == 0xe) return d.fault(this, "invalid address " + IpAddresses.ipv4(nh));
+            // RFC 4271 §6.3: the receiving speaker's own address is semantically incorrect.
+            if (d.options.isLocalAddress(nh)) return d.fault(this, IpAddresses.ipv4(nh) + " is our own address (RFC 4271 §6.3)");
             d.attrs.nextHop = IpAddresses.inet(nh);
             return true;
         }
@@ -58,7 +67,7 @@ public enum AttributeType {
     /** RFC 7606 §7.4: wrong length: treat-as-withdraw. */
     MULTI_EXIT_DISC(4, optionalNonTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
-            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            if (v.readableBytes() != 4) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 4");
             d.attrs.med = v.readUnsignedInt();
             return true;
         }
@@ -70,7 +79,7 @@ public enum AttributeType {
     LOCAL_PREF(5, wellKnown(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             if (d.options.external()) return d.discard(this, "received from an external peer");
-            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            if (v.readableBytes() != 4) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 4");
             d.attrs.localPref = v.readUnsignedInt();
             return true;
         }
@@ -81,7 +90,7 @@ public enum AttributeType {
     /** RFC 7606 §7.6: non-zero length: attribute discard. */
     ATOMIC_AGGREGATE(6, wellKnown(), ErrorHandling.ATTRIBUTE_DISCARD) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
-            if (v.readableBytes() != 0) return d.fault(this, "length " + v.readableBytes() + ", expected 0");
+            if (v.readableBytes() != 0) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 0");
             d.attrs.atomicAggregate = true;
             return true;
         }
@@ -89,12 +98,13 @@ public enum AttributeType {
         int length(PathAttributes a, boolean four) { return 0; }
         void encode(PathAttributes a, ByteBuf out, boolean four) { }
     },
-    /** RFC 7606 §7.7: length not 6 (2-octet session) or 8 (4-octet): attribute discard. */
+    /** RFC 7606 §7.7: length not 6 (2-octet session) or 8 (4-octet), or AS 0 (RFC 7607 §2): attribute discard. */
     AGGREGATOR(7, optionalTransitive(), ErrorHandling.ATTRIBUTE_DISCARD) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             boolean four = d.options.fourOctetAs();
-            if (v.readableBytes() != (four ? 8 : 6)) return d.fault(this, "length " + v.readableBytes() + ", expected " + (four ? 8 : 6));
+            if (v.readableBytes() != (four ? 8 : 6)) return d.lengthFault(this, "length " + v.readableBytes() + ", expected " + (four ? 8 : 6));
             long as = four ? v.readUnsignedInt() : v.readUnsignedShort();
+            if (as == 0) return d.fault(this, "AS 0 (RFC 7607 §2)");
             d.attrs.aggregator = new PathAttributes.Aggregator(as, v.readInt());
             return true;
         }
@@ -111,7 +121,7 @@ public enum AttributeType {
     COMMUNITIES(8, optionalTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             int n = v.readableBytes();
-            if (n == 0 || n % 4 != 0) return d.fault(this, "length " + n + " is not a non-zero multiple of 4");
+            if (n == 0 || n % 4 != 0) return d.lengthFault(this, "length " + n + " is not a non-zero multiple of 4");
             int[] c = new int[n / 4];
             for (int i = 0; i < c.length; i++) c[i] = v.readInt();
             d.attrs.communities = c;
@@ -125,7 +135,7 @@ public enum AttributeType {
     ORIGINATOR_ID(9, optionalNonTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             if (d.options.external()) return d.discard(this, "received from an external peer");
-            if (v.readableBytes() != 4) return d.fault(this, "length " + v.readableBytes() + ", expected 4");
+            if (v.readableBytes() != 4) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 4");
             d.attrs.originatorId = v.readUnsignedInt();
             return true;
         }
@@ -138,7 +148,7 @@ public enum AttributeType {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             if (d.options.external()) return d.discard(this, "received from an external peer");
             int n = v.readableBytes();
-            if (n == 0 || n % 4 != 0) return d.fault(this, "length " + n + " is not a non-zero multiple of 4");
+            if (n == 0 || n % 4 != 0) return d.lengthFault(this, "length " + n + " is not a non-zero multiple of 4");
             int[] c = new int[n / 4];
             for (int i = 0; i < c.length; i++) c[i] = v.readInt();
             d.attrs.clusterList = c;
@@ -151,7 +161,7 @@ public enum AttributeType {
     /** RFC 7606 §7.11 and §5.3: a malformed MP_REACH_NLRI cannot be withdrawn safely: session reset. */
     MP_REACH_NLRI(14, optionalNonTransitive(), ErrorHandling.SESSION_RESET) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
-            if (v.readableBytes() < 5) return d.fault(this, "length " + v.readableBytes() + " < 5");
+            if (v.readableBytes() < 5) return d.lengthFault(this, "length " + v.readableBytes() + " < 5");
             int afi = v.readUnsignedShort();
             int safi = v.readUnsignedByte();
             int nhLen = v.readUnsignedByte();
@@ -173,6 +183,11 @@ public enum AttributeType {
             } catch (UnknownHostException e) {
                 throw new AssertionError(e);
             }
+            String wrongNextHop = semanticNextHopError(nh, d.options);
+            // RFC 7606 §7.11 / RFC 4271 §6.3: a well-formed but unusable next hop: the NLRI are
+            // still read (so they can be withdrawn) and the UPDATE is treated as a withdrawal.
+            if (wrongNextHop != null) d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, NotificationCode.UPDATE_INVALID_NEXT_HOP,
+                    this + " next hop " + wrongNextHop);
             return d.readMpNlri(v, f, this);
         }
         boolean present(PathAttributes a) { return false; } // written by UpdateCodec with its NLRI
@@ -182,7 +197,7 @@ public enum AttributeType {
     /** RFC 7606 §7.12: like MP_REACH_NLRI, session reset (this speaker does not do AFI/SAFI disable). */
     MP_UNREACH_NLRI(15, optionalNonTransitive(), ErrorHandling.SESSION_RESET) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
-            if (v.readableBytes() < 3) return d.fault(this, "length " + v.readableBytes() + " < 3");
+            if (v.readableBytes() < 3) return d.lengthFault(this, "length " + v.readableBytes() + " < 3");
             int afi = v.readUnsignedShort();
             int safi = v.readUnsignedByte();
             AddressFamily f = AddressFamily.of(afi, safi);
@@ -199,12 +214,31 @@ public enum AttributeType {
         int length(PathAttributes a, boolean four) { return 0; }
         void encode(PathAttributes a, ByteBuf out, boolean four) { }
     },
-    /** RFC 6793 §6 and RFC 7606 §7.14 of AS4_PATH: malformed: attribute discard. */
+    /** RFC 7606 §7.14 (RFC 4360): length not a non-zero multiple of 8: treat-as-withdraw. */
+    EXTENDED_COMMUNITIES(16, optionalTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            int n = v.readableBytes();
+            if (n == 0 || n % 8 != 0) return d.lengthFault(this, "length " + n + " is not a non-zero multiple of 8");
+            long[] c = new long[n / 8];
+            for (int i = 0; i < c.length; i++) c[i] = v.readLong();
+            d.attrs.extendedCommunities = c;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.extendedCommunities != null; }
+        int length(PathAttributes a, boolean four) { return a.extendedCommunities.length * 8; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { for (long c : a.extendedCommunities) out.writeLong(c); }
+    },
+    /**
+     * RFC 6793 §6: malformed (bad segment, confederation segment: §3 forbids them here, AS 0:
+     * RFC 7607 §2): attribute discard; on a 4-octet session it is discarded unread (§4.1).
+     */
     AS4_PATH(17, optionalTransitive(), ErrorHandling.ATTRIBUTE_DISCARD) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             if (d.options.fourOctetAs()) return d.discard(this, "received on a 4-octet AS session (RFC 6793 §4.1)");
             AsPath p = AsPath.read(v, true);
             if (p == null) return d.fault(this, "malformed segment");
+            if (p.hasConfederationSegment()) return d.fault(this, "confederation segment (RFC 6793 §3)");
+            if (p.contains(0)) return d.fault(this, "contains AS 0 (RFC 7607 §2)");
             d.attrs.as4Path = p;
             return true;
         }
@@ -212,23 +246,41 @@ public enum AttributeType {
         int length(PathAttributes a, boolean four) { return 0; }
         void encode(PathAttributes a, ByteBuf out, boolean four) { }
     },
-    /** RFC 6793 §6: wrong length: attribute discard. */
+    /** RFC 6793 §6: wrong length, or AS 0 (RFC 7607 §2): attribute discard. */
     AS4_AGGREGATOR(18, optionalTransitive(), ErrorHandling.ATTRIBUTE_DISCARD) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             if (d.options.fourOctetAs()) return d.discard(this, "received on a 4-octet AS session (RFC 6793 §4.1)");
-            if (v.readableBytes() != 8) return d.fault(this, "length " + v.readableBytes() + ", expected 8");
-            d.attrs.as4Aggregator = new PathAttributes.Aggregator(v.readUnsignedInt(), v.readInt());
+            if (v.readableBytes() != 8) return d.lengthFault(this, "length " + v.readableBytes() + ", expected 8");
+            long as = v.readUnsignedInt();
+            if (as == 0) return d.fault(this, "AS 0 (RFC 7607 §2)");
+            d.attrs.as4Aggregator = new PathAttributes.Aggregator(as, v.readInt());
             return true;
         }
         boolean present(PathAttributes a) { return false; }
         int length(PathAttributes a, boolean four) { return 0; }
         void encode(PathAttributes a, ByteBuf out, boolean four) { }
     },
+    /** RFC 7606 §7.15 (RFC 5701): length not a non-zero multiple of 20: treat-as-withdraw. */
+    IPV6_EXTENDED_COMMUNITIES(25, optionalTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
+        boolean decode(ByteBuf v, UpdateDecoding d) {
+            int n = v.readableBytes();
+            if (n == 0 || n % ExtendedCommunity.IPV6_LENGTH != 0) {
+                return d.lengthFault(this, "length " + n + " is not a non-zero multiple of 20");
+            }
+            byte[] c = new byte[n];
+            v.readBytes(c);
+            d.attrs.ipv6ExtendedCommunities = c;
+            return true;
+        }
+        boolean present(PathAttributes a) { return a.ipv6ExtendedCommunities != null; }
+        int length(PathAttributes a, boolean four) { return a.ipv6ExtendedCommunities.length; }
+        void encode(PathAttributes a, ByteBuf out, boolean four) { out.writeBytes(a.ipv6ExtendedCommunities); }
+    },
     /** RFC 8092 §6: length not a non-zero multiple of 12: treat-as-withdraw. */
     LARGE_COMMUNITIES(32, optionalTransitive(), ErrorHandling.TREAT_AS_WITHDRAW) {
         boolean decode(ByteBuf v, UpdateDecoding d) {
             int n = v.readableBytes();
-            if (n == 0 || n % 12 != 0) return d.fault(this, "length " + n + " is not a non-zero multiple of 12");
+            if (n == 0 || n % 12 != 0) return d.lengthFault(this, "length " + n + " is not a non-zero multiple of 12");
             int[] c = new int[n / 4];
             for (int i = 0; i < c.length; i++) c[i] = v.readInt();
             d.attrs.largeCommunities = c;
@@ -278,6 +330,45 @@ public enum AttributeType {
 
     public static AttributeType byCode(int code) {
         return BY_CODE[code & 0xff];
+    }
+
+    /**
+     * RFC 4271 §4.3: optional and transitive bits as the type says, and the Partial bit only on
+     * optional transitive attributes (well-known and optional non-transitive ones carry it 0).
+     */
+    public boolean flagsConflict(int received) {
+        if ((received & (FLAG_OPTIONAL | FLAG_TRANSITIVE)) != flags) return true;
+        return (received & FLAG_PARTIAL) != 0 && flags != (FLAG_OPTIONAL | FLAG_TRANSITIVE);
+    }
+
+    /** RFC 7606 §3 c: a flag conflict is treat-as-withdraw; for MP_REACH/MP_UNREACH the NLRI are not trusted: reset. */
+    public ErrorHandling onBadFlags() {
+        return onMalformed == ErrorHandling.SESSION_RESET ? ErrorHandling.SESSION_RESET : ErrorHandling.TREAT_AS_WITHDRAW;
+    }
+
+    /** The RFC 4271 §6.3 subcode for a malformed value of this attribute (sent only on a session reset). */
+    int malformedSubcode() {
+        return switch (this) {
+            case ORIGIN -> NotificationCode.UPDATE_INVALID_ORIGIN;
+            case AS_PATH -> NotificationCode.UPDATE_MALFORMED_AS_PATH;
+            case NEXT_HOP -> NotificationCode.UPDATE_INVALID_NEXT_HOP;
+            default -> (flags & FLAG_OPTIONAL) != 0 ? NotificationCode.UPDATE_OPTIONAL_ATTRIBUTE
+                    : NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST;
+        };
+    }
+
+    /** Why a well-formed MP_REACH_NLRI next hop cannot be used (RFC 4271 §6.3 rules, RFC 2545 §3), or null. */
+    static String semanticNextHopError(byte[] nh, CodecOptions o) {
+        if (nh.length == 4) {
+            int a = IpAddresses.toInt(nh);
+            if (a == 0 || a == -1 || (a >>> 28) == 0xe) return IpAddresses.ipv4(a) + " is not a host address";
+        } else {
+            boolean zero = true;
+            for (byte b : nh) zero &= b == 0;
+            if (zero) return ":: is not a host address";
+            if ((nh[0] & 0xff) == 0xff) return "is multicast";
+        }
+        return o.isLocalAddress(nh) ? "is our own address (RFC 4271 §6.3)" : null;
     }
 
     /** Reads the whole value; returns false (after recording the fault) when it is malformed. */

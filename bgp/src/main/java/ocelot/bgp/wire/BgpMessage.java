@@ -114,8 +114,46 @@ public sealed interface BgpMessage {
             return code * 257 + subcode;
         }
 
+        /**
+         * RFC 9003 §2: the shutdown communication of a Cease / Administrative Shutdown or Reset (a
+         * length octet, then that many octets of UTF-8), or null when there is none or it is not valid.
+         */
+        public String shutdownCommunication() {
+            if (code != NotificationCode.CEASE || data.length == 0) return null;
+            if (subcode != NotificationCode.CEASE_ADMIN_SHUTDOWN && subcode != NotificationCode.CEASE_ADMIN_RESET) return null;
+            int len = data[0] & 0xff;
+            if (len == 0 || 1 + len > data.length) return null;
+            try {
+                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(data, 1, len)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return null; // RFC 9003 §2: invalid UTF-8 is logged as the octets it is
+            }
+        }
+
+        /** RFC 9003 §2: a Cease carrying {@code text} (UTF-8, at most 255 octets, truncated on a character boundary). */
+        public static Notification cease(int subcode, String text) {
+            byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int n = Math.min(255, utf8.length);
+            while (n < utf8.length && n > 0 && (utf8[n] & 0xc0) == 0x80) n--; // never split a character
+            byte[] d = new byte[1 + n];
+            d[0] = (byte) n;
+            System.arraycopy(utf8, 0, d, 1, n);
+            return new Notification(NotificationCode.CEASE, subcode, d);
+        }
+
         @Override
         public String toString() {
+            String text = shutdownCommunication();
+            if (text != null) {
+                // Quoted and with control characters escaped: the text comes from the peer (RFC 9003 §5).
+                StringBuilder sb = new StringBuilder(NotificationCode.describe(code, subcode)).append(": shutdown communication \"");
+                text.codePoints().forEach(c -> {
+                    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') sb.append(String.format("\\u%04x", c));
+                    else sb.appendCodePoint(c);
+                });
+                return sb.append('"').toString();
+            }
             return NotificationCode.describe(code, subcode) + (data.length > 0 ? " data " + java.util.HexFormat.of().formatHex(data) : "");
         }
     }

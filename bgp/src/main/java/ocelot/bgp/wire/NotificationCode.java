@@ -53,6 +53,19 @@ public final class NotificationCode {
             case ROUTE_REFRESH_MESSAGE -> "ROUTE-REFRESH message error";
             default -> "Error code " + code;
         };
+        String sub = code == CEASE ? switch (subcode) {
+            case 1 -> "maximum number of prefixes reached";
+            case CEASE_ADMIN_SHUTDOWN -> "administrative shutdown";
+            case CEASE_PEER_DECONFIGURED -> "peer de-configured";
+            case CEASE_ADMIN_RESET -> "administrative reset";
+            case CEASE_CONNECTION_REJECTED -> "connection rejected";
+            case 6 -> "other configuration change";
+            case CEASE_CONNECTION_COLLISION -> "connection collision resolution";
+            case 8 -> "out of resources";
+            case 9 -> "hard reset";
+            default -> null;
+        } : null;
+        if (sub != null) return c + " (" + sub + ")";
         return subcode == 0 ? c : c + " (subcode " + subcode + ")";
     }
 }

@@ -44,6 +44,10 @@ public final class PathAttributes {
     final Aggregator aggregator;
     final int[] communities;
     final int[] largeCommunities;
+    /** RFC 4360: one long per 8-octet community, type high octet first. */
+    final long[] extendedCommunities;
+    /** RFC 5701: 20 octets per community (type 2, IPv6 address 16, local administrator 2). */
+    final byte[] ipv6ExtendedCommunities;
     final long originatorId;
     final int[] clusterList;
     final InetAddress mpNextHop;
@@ -60,12 +64,15 @@ public final class PathAttributes {
         aggregator = b.aggregator;
         communities = b.communities;
         largeCommunities = b.largeCommunities;
+        extendedCommunities = b.extendedCommunities;
+        ipv6ExtendedCommunities = b.ipv6ExtendedCommunities;
         originatorId = b.originatorId;
         clusterList = b.clusterList;
         mpNextHop = b.mpNextHop;
         unknown = List.copyOf(b.unknown);
         hash = Objects.hash(origin, asPath, nextHop, med, localPref, atomicAggregate, aggregator,
-                Arrays.hashCode(communities), Arrays.hashCode(largeCommunities), originatorId,
+                Arrays.hashCode(communities), Arrays.hashCode(largeCommunities), Arrays.hashCode(extendedCommunities),
+                Arrays.hashCode(ipv6ExtendedCommunities), originatorId,
                 Arrays.hashCode(clusterList), mpNextHop, unknown);
     }
 
@@ -78,6 +85,9 @@ public final class PathAttributes {
     public Aggregator aggregator() { return aggregator; }
     public int[] communities() { return communities == null ? null : communities.clone(); }
     public int[] largeCommunities() { return largeCommunities == null ? null : largeCommunities.clone(); }
+    public long[] extendedCommunities() { return extendedCommunities == null ? null : extendedCommunities.clone(); }
+    public byte[] ipv6ExtendedCommunities() { return ipv6ExtendedCommunities == null ? null : ipv6ExtendedCommunities.clone(); }
+    public boolean hasExtendedCommunities() { return extendedCommunities != null || ipv6ExtendedCommunities != null; }
     public long originatorId() { return originatorId; }
     public int[] clusterList() { return clusterList == null ? null : clusterList.clone(); }
     public int clusterListLength() { return clusterList == null ? 0 : clusterList.length; }
@@ -99,6 +109,8 @@ public final class PathAttributes {
         b.aggregator = aggregator;
         b.communities = communities;
         b.largeCommunities = largeCommunities;
+        b.extendedCommunities = extendedCommunities;
+        b.ipv6ExtendedCommunities = ipv6ExtendedCommunities;
         b.originatorId = originatorId;
         b.clusterList = clusterList;
         b.mpNextHop = mpNextHop;
@@ -117,6 +129,8 @@ public final class PathAttributes {
                 && Objects.equals(p.nextHop, nextHop) && p.med == med && p.localPref == localPref
                 && p.atomicAggregate == atomicAggregate && Objects.equals(p.aggregator, aggregator)
                 && Arrays.equals(p.communities, communities) && Arrays.equals(p.largeCommunities, largeCommunities)
+                && Arrays.equals(p.extendedCommunities, extendedCommunities)
+                && Arrays.equals(p.ipv6ExtendedCommunities, ipv6ExtendedCommunities)
                 && p.originatorId == originatorId && Arrays.equals(p.clusterList, clusterList)
                 && Objects.equals(p.mpNextHop, mpNextHop) && p.unknown.equals(unknown);
     }
@@ -142,6 +156,11 @@ public final class PathAttributes {
             for (int c : communities) sb.append(c >>> 16).append(':').append(c & 0xffff).append(',');
         }
         if (largeCommunities != null) sb.append(" large_communities=").append(largeCommunities.length / 3);
+        if (extendedCommunities != null) {
+            sb.append(" extended_communities=");
+            for (long c : extendedCommunities) sb.append(ExtendedCommunity.format(c)).append(',');
+        }
+        if (ipv6ExtendedCommunities != null) sb.append(" ipv6_extended_communities=").append(ipv6ExtendedCommunities.length / 20);
         if (originatorId >= 0) sb.append(" originator_id=").append(IpAddresses.ipv4((int) originatorId));
         if (clusterList != null) {
             sb.append(" cluster_list=");
@@ -161,6 +180,8 @@ public final class PathAttributes {
         Aggregator aggregator;
         int[] communities;
         int[] largeCommunities;
+        long[] extendedCommunities;
+        byte[] ipv6ExtendedCommunities;
         long originatorId = -1;
         int[] clusterList;
         InetAddress mpNextHop;
@@ -178,6 +199,13 @@ public final class PathAttributes {
         public Builder aggregator(Aggregator v) { aggregator = v; return this; }
         public Builder communities(int... v) { communities = v == null ? null : v.clone(); return this; }
         public Builder largeCommunities(int... v) { largeCommunities = v == null ? null : v.clone(); return this; }
+        public Builder extendedCommunities(long... v) { extendedCommunities = v == null || v.length == 0 ? null : v.clone(); return this; }
+        /** 20 octets per community (RFC 5701 §2); null or empty for none. */
+        public Builder ipv6ExtendedCommunities(byte[] v) {
+            if (v != null && v.length % 20 != 0) throw new IllegalArgumentException("IPv6 extended communities: " + v.length + " octets, not a multiple of 20");
+            ipv6ExtendedCommunities = v == null || v.length == 0 ? null : v.clone();
+            return this;
+        }
         public Builder originatorId(long v) { originatorId = v; return this; }
         public Builder clusterList(int... v) { clusterList = v == null ? null : v.clone(); return this; }
         public Builder mpNextHop(InetAddress v) { mpNextHop = v; return this; }

@@ -55,6 +55,11 @@ public final class UpdateCodec {
             throw reset(d.resetSubcode, String.join("; ", d.problems));
         }
         checkMandatory(d);
+        if (d.handling.ordinal() > ErrorHandling.ATTRIBUTE_DISCARD.ordinal() && !d.hasReachable() && d.sawOtherAttributes) {
+            // RFC 7606 §5.2: attributes (other than MP_UNREACH_NLRI) but no reachable NLRI: the NLRI
+            // may not have been found correctly, so any error stronger than attribute discard resets.
+            throw reset(d.resetSubcode, String.join("; ", d.problems) + "; no reachable NLRI to withdraw (RFC 7606 §5.2: session reset)");
+        }
         return finish(d);
     }
 
@@ -62,12 +67,14 @@ public final class UpdateCodec {
         boolean[] seen = new boolean[256];
         while (in.isReadable()) {
             if (in.readableBytes() < 3) {
+                d.sawOtherAttributes = true;
                 // RFC 7606 §4: an attribute header overrunning the attribute field: treat-as-withdraw.
                 d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, "attribute header truncated: " + in.readableBytes() + " octets");
                 return;
             }
             int flags = in.readUnsignedByte();
             int code = in.readUnsignedByte();
+            if (code != AttributeType.MP_UNREACH_NLRI.code) d.sawOtherAttributes = true;
             boolean extended = (flags & AttributeType.FLAG_EXTENDED_LENGTH) != 0;
             if (extended && in.readableBytes() < 2) {
                 d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, "attribute " + code + " extended length truncated");
@@ -77,10 +84,11 @@ public final class UpdateCodec {
             if (len > in.readableBytes()) {
                 // RFC 7606 §4: attribute length overruns the Total Path Attribute Length: treat-as-withdraw.
                 AttributeType t = AttributeType.byCode(code);
+                d.sawOtherAttributes = true;
                 if (t == AttributeType.MP_REACH_NLRI || t == AttributeType.MP_UNREACH_NLRI) {
                     d.fault(t, "length " + len + " overruns the attributes (" + in.readableBytes() + " left)");
                 } else {
-                    d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, "attribute " + code + " length " + len
+                    d.escalate(ErrorHandling.TREAT_AS_WITHDRAW, NotificationCode.UPDATE_ATTRIBUTE_LENGTH, name(t, code) + " length " + len
                             + " overruns the attributes (" + in.readableBytes() + " left)");
                 }
                 return;
@@ -90,9 +98,9 @@ public final class UpdateCodec {
             if (seen[code]) {
                 // RFC 7606 §3 g: repeated MP attributes: session reset; any other: keep the first.
                 if (t == AttributeType.MP_REACH_NLRI || t == AttributeType.MP_UNREACH_NLRI) {
-                    d.fault(t, "appears more than once");
+                    d.fault(t, NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST, "appears more than once");
                 } else {
-                    d.escalate(ErrorHandling.ATTRIBUTE_DISCARD, "attribute " + code + " repeated, later copy discarded");
+                    d.escalate(ErrorHandling.ATTRIBUTE_DISCARD, name(t, code) + " repeated, later copy discarded");
                 }
                 continue;
             }
@@ -101,13 +109,17 @@ public final class UpdateCodec {
                 readUnknown(flags, code, value, d);
                 continue;
             }
-            if ((flags & (AttributeType.FLAG_OPTIONAL | AttributeType.FLAG_TRANSITIVE)) != t.flags) {
-                // RFC 7606 §3 c: flags that conflict with the type make the attribute malformed.
-                d.fault(t, "flags 0x" + Integer.toHexString(flags) + " conflict with the type");
+            if (t.flagsConflict(flags)) {
+                // RFC 7606 §3 c (O and T bits) and RFC 4271 §4.3 (P only on optional transitive).
+                d.flagsFault(t, flags);
                 continue;
             }
             t.decode(value, d);
         }
+    }
+
+    private static String name(AttributeType t, int code) {
+        return t != null ? t.name() : "attribute " + code;
     }
 
     private static void readUnknown(int flags, int code, ByteBuf value, UpdateDecoding d) {
@@ -159,6 +171,8 @@ public final class UpdateCodec {
         }
         d.attrs.as4Path = null;
         d.attrs.as4Aggregator = null;
+        // An MP_REACH_NLRI without prefixes: its next hop belongs to no route (and would not be sent on).
+        if (d.mpNlri == null || d.mpNlri.isEmpty()) d.attrs.mpNextHop = null;
         PathAttributes attrs = !d.hasReachable() && !hasAny(d.attrs) ? null : d.attrs.build();
         return new BgpMessage.Update(d.withdrawn, attrs, d.nlriList(), d.mpNlriList(), d.handling, d.problems, d.emptyUnreachFamily);
     }

@@ -17,8 +17,11 @@ final class UpdateDecoding {
     PrefixList.Builder mpNlri;
     final List<String> problems = new ArrayList<>(0);
     ErrorHandling handling = ErrorHandling.NONE;
+    /** The RFC 4271 §6.3 subcode of the first error that reached {@link #handling}: sent if it ends in a reset. */
     int resetSubcode = NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST;
     boolean sawMpUnreach;
+    /** RFC 7606 §5.2: an attribute other than MP_UNREACH_NLRI (or attribute bytes that could not be framed). */
+    boolean sawOtherAttributes;
     /** The family of an MP_UNREACH_NLRI that held no prefixes (an End-of-RIB marker), else null. */
     AddressFamily emptyUnreachFamily;
 
@@ -31,27 +34,52 @@ final class UpdateDecoding {
         return families.contains(f);
     }
 
-    /** Records a malformed attribute with the action its descriptor prescribes. */
+    /** Records a malformed attribute value with the action its descriptor prescribes. */
     boolean fault(AttributeType t, String what) {
+        return fault(t, t.malformedSubcode(), what);
+    }
+
+    /** RFC 4271 §6.3 "Attribute Length Error" (RFC 4760 §7: Optional Attribute Error for the MP attributes). */
+    boolean lengthFault(AttributeType t, String what) {
+        boolean mp = t == AttributeType.MP_REACH_NLRI || t == AttributeType.MP_UNREACH_NLRI;
+        return fault(t, mp ? t.malformedSubcode() : NotificationCode.UPDATE_ATTRIBUTE_LENGTH, what);
+    }
+
+    boolean fault(AttributeType t, int subcode, String what) {
         problems.add(t + " malformed: " + what + " (" + t.onMalformed + ")");
-        handling = handling.max(t.onMalformed);
-        if (t.onMalformed == ErrorHandling.SESSION_RESET) {
-            resetSubcode = t == AttributeType.MP_REACH_NLRI || t == AttributeType.MP_UNREACH_NLRI
-                    ? NotificationCode.UPDATE_OPTIONAL_ATTRIBUTE : NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST;
-        }
+        raise(t.onMalformed, subcode);
         return false;
+    }
+
+    /** RFC 7606 §3 c: flags that conflict with the type. */
+    void flagsFault(AttributeType t, int flags) {
+        ErrorHandling h = t.onBadFlags();
+        problems.add(t + " malformed: flags 0x" + Integer.toHexString(flags) + " conflict with the type (" + h + ")");
+        raise(h, NotificationCode.UPDATE_ATTRIBUTE_FLAGS);
     }
 
     /** A well-formed attribute that must still be dropped (RFC 7606 §7.5, §7.9, §7.10; RFC 6793 §4.1). */
     boolean discard(AttributeType t, String why) {
-        problems.add(t + " discarded: " + why);
-        handling = handling.max(ErrorHandling.ATTRIBUTE_DISCARD);
+        problems.add(t + " discarded: " + why + " (" + ErrorHandling.ATTRIBUTE_DISCARD + ")");
+        raise(ErrorHandling.ATTRIBUTE_DISCARD, NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST);
         return true;
     }
 
     void escalate(ErrorHandling h, String what) {
+        escalate(h, NotificationCode.UPDATE_MALFORMED_ATTRIBUTE_LIST, what);
+    }
+
+    void escalate(ErrorHandling h, int subcode, String what) {
         problems.add(what + " (" + h + ")");
-        handling = handling.max(h);
+        raise(h, subcode);
+    }
+
+    /** RFC 7606 §3 j: the strongest action wins; its first error names the NOTIFICATION subcode. */
+    private void raise(ErrorHandling h, int subcode) {
+        if (h.ordinal() > handling.ordinal()) {
+            handling = h;
+            resetSubcode = subcode;
+        }
     }
 
     boolean hasReachable() {

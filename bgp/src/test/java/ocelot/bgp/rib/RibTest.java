@@ -334,4 +334,43 @@ class RibTest {
         assertEquals(1, rib.sweepStale(again));
         assertTrue(fib.routes.isEmpty());
     }
+
+    /** RFC 4724 §4.2: on session loss only the families the peer's capability listed stay (stale); the others go at once. */
+    @Test
+    void sessionLossKeepsOnlyTheListedFamilies() {
+        Rib rib = rib(0);
+        RibPeer p = peer(rib, "10.0.0.2", 65001, false, new Receiver());
+        PathAttributes a = attrs("10.0.0.2", 65001).mpNextHop(IpAddresses.inet("fd00::2")).build();
+        rib.update(p, new BgpMessage.Update(List.of(), a, List.of(Prefix.parse("192.0.2.0/24")), List.of(Prefix.parse("2001:db8::/48"))));
+        rib.peerDown(p, java.util.EnumSet.of(AddressFamily.IPV4_UNICAST));
+        assertEquals(java.util.Set.of(Prefix.parse("192.0.2.0/24")), fib.routes.keySet());
+        assertTrue(rib.paths(Prefix.parse("192.0.2.0/24")).getFirst().stale());
+        assertTrue(rib.paths(Prefix.parse("2001:db8::/48")).isEmpty());
+    }
+
+    /** RFC 4360 §6, RFC 5701 §2: non-transitive extended communities go to internal peers only; RFC 5065 §6.1: no confederation segments outside. */
+    @Test
+    void nonTransitiveExtendedCommunitiesAndConfederationSegmentsStayInside() {
+        Rib rib = rib(0);
+        Receiver ext = new Receiver();
+        Receiver internal = new Receiver();
+        RibPeer from = peer(rib, "10.0.0.2", 65001, false, new Receiver());
+        peer(rib, "10.0.0.3", 65002, false, ext);
+        peer(rib, "10.0.0.4", AS, false, internal);
+        long rt = ocelot.bgp.wire.ExtendedCommunity.parse("rt:65001:1");
+        long opaque = 0x4003000000000001L; // non-transitive opaque
+        byte[] v6 = new byte[40];
+        v6[1] = 0x02;            // transitive IPv6 route target
+        v6[20] = 0x40;           // non-transitive
+        v6[21] = 0x02;
+        rib.update(from, announce(attrs("10.0.0.2", 65001).extendedCommunities(rt, opaque).ipv6ExtendedCommunities(v6).build(), "192.0.2.0/24"));
+        rib.flush();
+        PathAttributes out = ext.table.get(Prefix.parse("192.0.2.0/24"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{rt}, out.extendedCommunities());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(v6, 20), out.ipv6ExtendedCommunities());
+        PathAttributes in = internal.table.get(Prefix.parse("192.0.2.0/24"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{rt, opaque}, in.extendedCommunities());
+        assertEquals(40, in.ipv6ExtendedCommunities().length);
+        assertEquals(AsPath.sequence(AS, 65001), AsPath.sequence(AS, 65001).withoutConfederationSegments());
+    }
 }

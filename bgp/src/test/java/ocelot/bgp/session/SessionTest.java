@@ -198,6 +198,20 @@ class SessionTest {
     }
 
     @Test
+    void updateErrorsAreCountedPerPeerByAction() {
+        Session s = session(true);
+        EmbeddedChannel ch = establishedPassive(s);
+        // ORIGIN 3 (treat-as-withdraw), then ATOMIC_AGGREGATE of length 1 (attribute discard), each with 10.0.0.0/24.
+        String origin3 = "40010103 4002060201 0000fde8 4003040a000001";
+        feed(ch, ocelot.bgp.wire.Hex2.bytes("ffffffffffffffffffffffffffffffff 002f 02 0000 0014 " + origin3 + " 18 0a0000"));
+        String atomic = "40010100 4002060201 0000fde8 4003040a000001 40060100";
+        feed(ch, ocelot.bgp.wire.Hex2.bytes("ffffffffffffffffffffffffffffffff 0033 02 0000 0018 " + atomic + " 18 0a0000"));
+        assertEquals(new UpdateErrors(1, 1, 0), s.updateErrors());
+        feed(ch, ocelot.bgp.wire.Hex2.bytes("ffffffffffffffffffffffffffffffff 001c 02 0000 0000 21 0a000001 00"));
+        assertEquals(new UpdateErrors(1, 1, 1), s.updateErrors());
+    }
+
+    @Test
     void badMarkerIsAHeaderError() {
         Session s = session(true);
         EmbeddedChannel ch = establishedPassive(s);
@@ -209,17 +223,28 @@ class SessionTest {
 
     @Test
     void transportLossWithGracefulRestartKeepsRoutes() {
+        assertEquals("down connection closed by peer graceful", transportLossAfterGracefulRestartOpen(List.of(AddressFamily.IPV4_UNICAST)));
+    }
+
+    /** The listener's down event when a graceful-restart peer listing {@code families} loses its connection. */
+    String transportLossAfterGracefulRestartOpen(List<AddressFamily> families) {
         Session s = new Session(new SessionConfig(IpAddresses.inet("10.0.0.2"), 179, null, 65000, 65000, LOCAL_ID, 9, 2, true,
                 null, EnumSet.of(AddressFamily.IPV4_UNICAST), 120), now::get, listener, dialer);
         s.start();
         EmbeddedChannel ch = new EmbeddedChannel();
         s.accept(ch);
         sent(ch);
-        feed(ch, new BgpMessage.Open(4, 65000, 30, PEER_ID, List.of(new Capability.GracefulRestart(false, 120, List.of(AddressFamily.IPV4_UNICAST)),
+        feed(ch, new BgpMessage.Open(4, 65000, 30, PEER_ID, List.of(new Capability.GracefulRestart(false, 120, families),
                 new Capability.FourOctetAs(65000))));
         feed(ch, new BgpMessage.Keepalive());
         ch.close();
-        assertEquals("down connection closed by peer graceful", events.get(1));
+        return events.get(1);
+    }
+
+    /** RFC 4724 §4.2: a capability that lists no family (restart signalling only) keeps nothing. */
+    @Test
+    void gracefulRestartCapabilityWithoutFamiliesKeepsNoRoutes() {
+        assertEquals("down connection closed by peer", transportLossAfterGracefulRestartOpen(List.of()));
     }
 
     @Test

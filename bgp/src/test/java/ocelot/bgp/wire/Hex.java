@@ -13,7 +13,9 @@ final class Hex {
             int c = line.indexOf("//");
             sb.append((c >= 0 ? line.substring(0, c) : line).replaceAll("\\s", ""));
         }
-        return HexFormat.of().parseHex(sb.toString());
+        byte[] b = HexFormat.of().parseHex(sb.toString());
+        SeedCorpus.offer(b);
+        return b;
     }
 
     static String hex(byte[] b) {

@@ -129,7 +129,7 @@ class Rfc7606Test {
 
     @Test
     void repeatedAttributeKeepsTheFirst() {
-        BgpMessage.Update u = assertDiscarded(ORIGIN + "40 01 01 02 " + AS_PATH + NEXT_HOP, IBGP, "attribute 1 repeated");
+        BgpMessage.Update u = assertDiscarded(ORIGIN + "40 01 01 02 " + AS_PATH + NEXT_HOP, IBGP, "ORIGIN repeated");
         assertEquals(PathAttributes.ORIGIN_IGP, u.attributes().origin());
     }
 
@@ -169,7 +169,8 @@ class Rfc7606Test {
         assertReset(Hex.update("", ORIGIN + AS_PATH + "80 0e 08 0002 01 05 0102030405 // next hop length 5", ""),
                 3, 9, "MP_REACH_NLRI malformed: next hop length 5");
         String mp = "80 0e 0b 0001 01 04 0a000001 00 08 0a ";
-        assertReset(Hex.update("", ORIGIN + AS_PATH + mp + mp, ""), 3, 9, "appears more than once");
+        // RFC 7606 §3 g: a repeated MP attribute is a Malformed Attribute List.
+        assertReset(Hex.update("", ORIGIN + AS_PATH + mp + mp, ""), 3, 1, "appears more than once");
     }
 
     @Test
