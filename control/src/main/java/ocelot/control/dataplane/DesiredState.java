@@ -46,6 +46,7 @@ final class DesiredState {
     private final PolicyFeed policy;
     private final Pools pools = new Pools();
     private final Routes routes;
+    private final HostEndpoints hosts;
     /** Local workload endpoints by key as the policy feed has them (admitted ones only). */
     private final Map<String, WorkloadEndpoint> fedLocal = new HashMap<>();
     private final Map<String, WorkloadEndpoint> localResources = new HashMap<>();
@@ -62,6 +63,7 @@ final class DesiredState {
         this.local = new LocalEndpoints(config.nodeName());
         this.policy = new PolicyFeed(config.nodeName());
         this.routes = new Routes(config);
+        this.hosts = new HostEndpoints(config);
     }
 
     /** Applies one drained batch of datastore changes (key -> value, null = deleted). */
@@ -69,9 +71,9 @@ final class DesiredState {
         for (Map.Entry<String, String> c : changes.entrySet()) {
             String key = c.getKey();
             try {
+                problems.clear(key);
                 if (c.getValue() == null) remove(key);
                 else put(key, c.getValue());
-                problems.clear(key);
             } catch (RuntimeException e) {
                 problems.report(key, e.getMessage() + (c.getValue() == null ? "" : "; the last good version, if any, stays in force"));
             }
@@ -94,7 +96,19 @@ final class DesiredState {
                     policy.putEndpoint(key, ResourceTranslation.endpoint(w));
                 }
             }
-            case HostEndpoint h -> policy.putEndpoint(key, ResourceTranslation.endpoint(h));
+            case HostEndpoint h -> {
+                hosts.remove(key);
+                if (hosts.onUplink(h)) {
+                    policy.putEndpoint(key, hosts.model(h));
+                    hosts.put(key, h);
+                } else {
+                    policy.putEndpoint(key, ResourceTranslation.endpoint(h));
+                    if (hosts.isLocal(h)) {
+                        problems.report(key, "interface " + h.interfaceName() + " is not the uplink (" + config.uplinkInterface()
+                                + "): no port to police here; its labels still count for selectors");
+                    }
+                }
+            }
             case Policy p -> policy.putPolicy(key, ResourceTranslation.policy(p));
             case Profile p -> policy.putProfile(key, ResourceTranslation.profile(p));
             case IpPool p -> pools.put(key, p);
@@ -113,6 +127,7 @@ final class DesiredState {
             }
         } else if (key.startsWith(HOSTS)) {
             policy.removeEndpoint(key);
+            hosts.remove(key);
         } else if (key.startsWith(POLICIES)) {
             policy.removePolicy(key);
         } else if (key.startsWith(PROFILES)) {
@@ -188,6 +203,7 @@ final class DesiredState {
             routesPublished += v6Routes.size();
             state = state.withIpv6(new Ipv6Plane(config.nodeIpv6(), v6, v6Routes, List.of(), pools.v6()));
         }
+        state = state.withHostEndpoints(hosts.lower(policy, problems));
         endpointsPublished = endpoints.size();
         problems.publish();
         return state;

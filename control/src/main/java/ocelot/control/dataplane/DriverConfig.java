@@ -14,9 +14,11 @@ import ocelot.fastpath.state.NodeAddress;
  *                       (what the kernel's default route was); 0 = none (such traffic is unreachable)
  * @param nodeIpv6 the node's IPv6 address, or null: IPv6 is then left to the kernel (punted)
  * @param nodeIpv6Length its subnet length (on-link via the uplink), when {@code nodeIpv6} is set
+ * @param uplinkInterface the kernel name of the uplink interface, which a hostEndpoint's
+ *                        {@code interfaceName} names (default: the uplink port's name)
  */
 public record DriverConfig(String nodeName, NodeAddress node, int defaultGateway, Ip6 nodeIpv6, int nodeIpv6Length,
-                           String uplinkPort, String exceptionPort, long hostMac) {
+                           String uplinkPort, String exceptionPort, long hostMac, String uplinkInterface) {
     public DriverConfig {
         if (nodeName == null || nodeName.isBlank()) throw new IllegalArgumentException("dataplane driver: node name missing");
         if (node == null) throw new IllegalArgumentException("dataplane driver " + nodeName + ": node address missing");
@@ -28,6 +30,7 @@ public record DriverConfig(String nodeName, NodeAddress node, int defaultGateway
             throw new IllegalArgumentException("dataplane driver " + nodeName + ": default gateway " + Ipv4.format(defaultGateway)
                     + " is not on the node's subnet " + Ipv4.format(node.address()) + "/" + node.subnetLength());
         }
+        if (uplinkInterface == null || uplinkInterface.isBlank()) uplinkInterface = uplinkPort;
         if (nodeIpv6 != null && (nodeIpv6Length < 1 || nodeIpv6Length > 128)) {
             throw new IllegalArgumentException("dataplane driver " + nodeName + ": IPv6 subnet length " + nodeIpv6Length + " must be 1..128");
         }
@@ -35,12 +38,12 @@ public record DriverConfig(String nodeName, NodeAddress node, int defaultGateway
 
     /** A node with an IPv4 address {@code cidr} ("10.0.0.1/24"), no default gateway and no IPv6. */
     public static DriverConfig of(String nodeName, String cidr, String uplinkPort, String exceptionPort, long hostMac) {
-        return new DriverConfig(nodeName, NodeAddress.of(cidr), 0, null, 0, uplinkPort, exceptionPort, hostMac);
+        return new DriverConfig(nodeName, NodeAddress.of(cidr), 0, null, 0, uplinkPort, exceptionPort, hostMac, uplinkPort);
     }
 
     /** This configuration with a default gateway ("10.0.0.254") on the uplink. */
     public DriverConfig withDefaultGateway(String gateway) {
-        return new DriverConfig(nodeName, node, Ipv4.parse(gateway), nodeIpv6, nodeIpv6Length, uplinkPort, exceptionPort, hostMac);
+        return new DriverConfig(nodeName, node, Ipv4.parse(gateway), nodeIpv6, nodeIpv6Length, uplinkPort, exceptionPort, hostMac, uplinkInterface);
     }
 
     /** This configuration with an IPv6 node address {@code cidr} ("fd00::1/64"). */
@@ -48,6 +51,11 @@ public record DriverConfig(String nodeName, NodeAddress node, int defaultGateway
         int slash = cidr.indexOf('/');
         if (slash < 0) throw new IllegalArgumentException("dataplane driver " + nodeName + ": IPv6 node address '" + cidr + "': want address/length");
         return new DriverConfig(nodeName, node, defaultGateway, Ip6.parse(cidr.substring(0, slash)),
-                Integer.parseInt(cidr.substring(slash + 1).trim()), uplinkPort, exceptionPort, hostMac);
+                Integer.parseInt(cidr.substring(slash + 1).trim()), uplinkPort, exceptionPort, hostMac, uplinkInterface);
+    }
+
+    /** This configuration with the uplink's kernel interface name ("eth0"), which hostEndpoints name. */
+    public DriverConfig withUplinkInterface(String name) {
+        return new DriverConfig(nodeName, node, defaultGateway, nodeIpv6, nodeIpv6Length, uplinkPort, exceptionPort, hostMac, name);
     }
 }

@@ -43,9 +43,16 @@ public final class PolicyNode {
         HeaderBatch h = v.headers;
         boolean fromWorkload = s.portRoles[v.rxPort] == PortRole.WORKLOAD;
         int srcEndpoint = s.portEndpoint[v.rxPort];
+        Classifier[] hostIn = s.hostIngress[v.rxPort];
         int fresh = 0;
+        int toHost = 0;
         for (int i = 0; i < v.count; i++) {
             pending[i] = false;
+            if (hostIn != null && v.verdict[i] == PacketVector.PUNT && newHostFlow(v, i, s)) {
+                pending[i] = true; // the host's own traffic arriving through a host endpoint
+                toHost++;
+                continue;
+            }
             if (!v.live(i)) continue;
             boolean owned;
             if (v.kind[i] == PacketVector.KIND_IPV4) {
@@ -68,15 +75,34 @@ public final class PolicyNode {
             pending[i] = true;
             fresh++;
         }
+        if (toHost > 0) {
+            classify(v, hostIn, SELECT_PUNTED, 0, Counter.DROP_POLICY_INGRESS, counters);
+            for (int i = 0; i < v.count; i++) {
+                if (!pending[i] || v.verdict[i] != PacketVector.PUNT) continue;
+                if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, s, ct6, timeouts, nowNs, counters);
+                else create(v, i, s, ct, timeouts, nowNs, counters);
+            }
+        }
         if (fresh == 0) return;
         if (fromWorkload && s.egress[srcEndpoint] != null) {
-            classify(v, s.egress[srcEndpoint], -2, Counter.DROP_POLICY_EGRESS, counters);
+            classify(v, s.egress[srcEndpoint], SELECT_LIVE, 0, Counter.DROP_POLICY_EGRESS, counters);
+        }
+        if (v.rxPort == s.exceptionPort) {
+            // the host's own traffic leaving through a host endpoint: one classify per such port in the burst
+            for (int first = 0; first < v.count; first++) {
+                if (!pending[first] || !v.live(first) || v.outPort[first] < 0) continue;
+                int port = v.outPort[first];
+                Classifier[] hostOut = s.hostEgress[port];
+                boolean seen = false;
+                for (int j = 0; j < first && !seen; j++) seen = pending[j] && v.outPort[j] == port;
+                if (hostOut != null && !seen) classify(v, hostOut, SELECT_OUT_PORT, port, Counter.DROP_POLICY_EGRESS, counters);
+            }
         }
         // ingress: one classify per distinct destination endpoint in the burst
         for (int first = 0; first < v.count; first++) {
             if (!pending[first] || !v.live(first) || v.dstEndpoint[first] < 0) continue;
             int e = v.dstEndpoint[first];
-            if (s.ingress[e] != null) classify(v, s.ingress[e], e, Counter.DROP_POLICY_INGRESS, counters);
+            if (s.ingress[e] != null) classify(v, s.ingress[e], SELECT_DST_ENDPOINT, e, Counter.DROP_POLICY_INGRESS, counters);
             for (int i = first; i < v.count; i++) if (v.dstEndpoint[i] == e) v.dstEndpoint[i] = -(e + 10); // done marker
         }
         for (int i = 0; i < v.count; i++) {
@@ -88,16 +114,40 @@ public final class PolicyNode {
     }
 
     /**
-     * Classifies pending packets whose dstEndpoint equals {@code endpoint} (-2 = every pending one)
-     * through the stages in order: the first matching rule of a stage decides (ALLOW, DENY); PASS or
-     * no match goes on to the next stage, and past the last stage the packet is denied.
+     * A punted packet that starts a flow of the host's: IPv4, or IPv6 unicast to the node's
+     * address when IPv6 is forwarded (neighbour discovery and link-local traffic pass unclassified),
+     * not tracked yet and not a related ICMP error (those have a flow).
      */
-    private void classify(PacketVector v, Classifier[] stages, int endpoint, Counter denied, CounterRecord counters) {
-        int n = 0;
-        for (int i = 0; i < v.count; i++) {
-            if (!pending[i] || !v.live(i) || (endpoint != -2 && v.dstEndpoint[i] != endpoint)) continue;
-            slot[n++] = i;
+    private static boolean newHostFlow(PacketVector v, int i, ForwardingSnapshot s) {
+        if (v.flow[i] >= 0) return false;
+        if (v.kind[i] == PacketVector.KIND_IPV6) {
+            if (s.v6 == null || !s.v6.isNode(v.headers.dstV6Hi[i], v.headers.dstV6Lo[i])) return false;
+        } else if (v.kind[i] != PacketVector.KIND_IPV4) {
+            return false;
         }
+        return FlowState.initial(v.headers.protocol[i], v.tcpFlags[i]) != FlowState.INVALID;
+    }
+
+    private static final int SELECT_LIVE = 0, SELECT_DST_ENDPOINT = 1, SELECT_OUT_PORT = 2, SELECT_PUNTED = 3;
+
+    private boolean selected(PacketVector v, int i, int select, int key) {
+        if (!pending[i]) return false;
+        return switch (select) {
+            case SELECT_LIVE -> v.live(i);
+            case SELECT_DST_ENDPOINT -> v.live(i) && v.dstEndpoint[i] == key;
+            case SELECT_OUT_PORT -> v.live(i) && v.outPort[i] == key;
+            default -> v.verdict[i] == PacketVector.PUNT;
+        };
+    }
+
+    /**
+     * Classifies the pending packets {@code select} picks through the stages in order: the first
+     * matching rule of a stage decides (ALLOW, DENY); PASS or no match goes on to the next
+     * stage, and past the last stage the packet is denied.
+     */
+    private void classify(PacketVector v, Classifier[] stages, int select, int key, Counter denied, CounterRecord counters) {
+        int n = 0;
+        for (int i = 0; i < v.count; i++) if (selected(v, i, select, key)) slot[n++] = i;
         for (int stage = 0; stage < stages.length && n > 0; stage++) {
             for (int k = 0; k < n; k++) scratch.copy(k, v.headers, slot[k]);
             ClassifierSnapshot snap = stages[stage].snapshot();

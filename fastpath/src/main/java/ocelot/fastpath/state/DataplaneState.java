@@ -11,9 +11,16 @@ import java.util.List;
  * @param hostMac MAC of the node kernel's interface behind the exception port (a TAP): punted
  *                frames are re-addressed to it so the kernel accepts them; 0 leaves them as received
  * @param ipv6 IPv6 forwarding state; null: IPv6 is not forwarded, it goes to the kernel (punted)
+ * @param hostEndpoints policy on the host's own traffic per non-workload port (at most one per port)
  */
 public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
-                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6) {
+                             List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6,
+                             List<HostEndpointPolicy> hostEndpoints) {
+    public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
+                          List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6) {
+        this(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, List.of());
+    }
+
     public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
                           List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac) {
         this(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, null);
@@ -34,10 +41,16 @@ public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, Li
         for (int a = 0; a < pools.size(); a++) if (pools.get(a) == null) throw new IllegalArgumentException("dataplane state: IP pool #" + a + " missing");
         pools = List.copyOf(pools);
         neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
+        hostEndpoints = hostEndpoints == null ? List.of() : List.copyOf(hostEndpoints);
     }
 
     /** This state with IPv6 forwarding set to {@code plane} (null: IPv6 punted to the kernel). */
     public DataplaneState withIpv6(Ipv6Plane plane) {
-        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, plane);
+        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, plane, hostEndpoints);
+    }
+
+    /** This state with the host endpoints' policy set to {@code list}. */
+    public DataplaneState withHostEndpoints(List<HostEndpointPolicy> list) {
+        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, list);
     }
 }

@@ -59,6 +59,9 @@ public final class ForwardingSnapshot {
     /** Per endpoint its policy stages per direction (null: no policy that way); see {@link Endpoint}. */
     public final Classifier[][] ingress;
     public final Classifier[][] egress;
+    /** Per port the host endpoint policy's stages for the host's own traffic (null: none); see {@link HostEndpointPolicy}. */
+    public final Classifier[][] hostIngress;
+    public final Classifier[][] hostEgress;
     /** Endpoint address -> endpoint index, for anti-spoofing on workload ports. */
     public final Int2IntHashMap endpointByAddress;
     /** Per endpoint its addresses, for the per-packet anti-spoofing test (a scan of one or two). */
@@ -130,6 +133,19 @@ public final class ForwardingSnapshot {
             egress[e] = endpoints[e].egress() == null ? null : endpoints[e].egress().toArray(Classifier[]::new);
         }
         endpointByAddress = c.endpointByAddress;
+        hostIngress = new Classifier[portRoles.length][];
+        hostEgress = new Classifier[portRoles.length][];
+        boolean[] taken = new boolean[portRoles.length];
+        for (HostEndpointPolicy hep : state.hostEndpoints()) {
+            int p = c.port("host endpoint policy", hep.port());
+            if (portRoles[p] == PortRole.WORKLOAD || portRoles[p] == PortRole.EXCEPTION) {
+                throw new IllegalArgumentException("host endpoint policy: port " + hep.port() + " is a " + portRoles[p] + " port, not FABRIC or HOST");
+            }
+            if (taken[p]) throw new IllegalArgumentException("host endpoint policy: port " + hep.port() + " has two");
+            taken[p] = true;
+            hostIngress[p] = hep.ingress() == null ? null : hep.ingress().toArray(Classifier[]::new);
+            hostEgress[p] = hep.egress() == null ? null : hep.egress().toArray(Classifier[]::new);
+        }
         localAddresses = new Int2IntHashMap(-1);
         localAddresses.put(nodeAddress, 0);
         for (int a : state.tunnelAddresses()) localAddresses.put(a, 0);
