@@ -200,7 +200,8 @@ public final class Fabric implements AutoCloseable {
         shell.in(peerNamespace, "ip", "link", "set", peerName, "up");
     }
 
-    static void sleep(long ms) {
+    /** Sleeps; an interrupt (Ctrl-C's teardown) ends the step. */
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -110,7 +110,7 @@ public final class Sweep {
         return names;
     }
 
-    static List<Long> processesOf(RunId run) {
+    public static List<Long> processesOf(RunId run) {
         return allProcesses().filter(pid -> labRunOf(pid).filter(run::equals).isPresent()).toList();
     }
 

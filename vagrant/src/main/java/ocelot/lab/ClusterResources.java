@@ -1,0 +1,52 @@
+package ocelot.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ocelot.lab.topology.Topology;
+import ocelot.lab.topology.Topology.Host;
+import ocelot.lab.topology.Topology.Peer;
+import ocelot.lab.topology.Topology.Pool;
+import ocelot.lab.topology.Topology.Role;
+
+/**
+ * A topology's cluster-wide resources as a Calico user writes them: the IP pools, the global and
+ * node-scoped bgpPeers (v1 YAML, one {@code ocelotctl apply -f}), and the settings
+ * {@code asNumber} and {@code nodeToNodeMesh} ({@code ocelotctl config set}).
+ */
+final class ClusterResources {
+    private ClusterResources() {
+    }
+
+    static String yaml(Topology t) {
+        List<String> docs = new ArrayList<>();
+        for (Pool p : t.pools()) {
+            StringBuilder b = new StringBuilder("apiVersion: v1\nkind: ipPool\nmetadata:\n  cidr: " + p.cidr() + "\nspec:\n");
+            if (!p.ipip().equals("off")) b.append("  ipip:\n    enabled: true\n    mode: ").append(p.ipip()).append("\n");
+            b.append("  nat-outgoing: ").append(p.natOutgoing()).append("\n");
+            docs.add(b.toString());
+        }
+        for (Peer p : t.globalPeers()) {
+            docs.add("apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: global\n  peerIP: " + p.address()
+                    + "\nspec:\n  asNumber: " + p.as() + "\n");
+        }
+        for (Host h : t.hosts(Role.NODE)) {
+            for (Peer p : h.peers()) {
+                docs.add("apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: node\n  node: " + h.name() + "\n  peerIP: "
+                        + p.address() + "\nspec:\n  asNumber: " + p.as() + "\n");
+            }
+        }
+        docs.add(Workloads.profileYaml());
+        return String.join("---\n", docs);
+    }
+
+    /** Creates everything; returns a summary for the progress line. */
+    static String apply(Ocelotctl ctl, Topology t) {
+        ctl.run("config", "set", "asNumber", Long.toString(t.asNumber()));
+        ctl.run("config", "set", "nodeToNodeMesh", t.nodeToNodeMesh() ? "on" : "off");
+        ctl.apply("cluster", yaml(t));
+        long nodePeers = t.hosts(Role.NODE).stream().mapToLong(h -> h.peers().size()).sum();
+        return t.pools().size() + " pool(s), " + t.globalPeers().size() + " global and " + nodePeers + " node bgpPeers, AS "
+                + t.asNumber() + ", mesh " + (t.nodeToNodeMesh() ? "on" : "off");
+    }
+}

@@ -1,0 +1,192 @@
+package ocelot.lab;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import ocelot.lab.fabric.Fabric;
+import ocelot.lab.fabric.LabException;
+import ocelot.lab.topology.Topology.Host;
+import ocelot.lab.topology.Topology.Role;
+
+/**
+ * The proofs {@code bin/ocelot} prints, in order, each a progress step and a table row: the
+ * workloads attached through ocelot-cni; BGP routes learned per node; pings and a TCP transfer
+ * from the first node's workload to every other node's, with the fastpath port counters that
+ * carried them; a deny policy created with ocelotctl (pings stop, the destination node's drop
+ * counters rise), deleted (pings return); the destination node SIGKILLed (its routes leave
+ * the other nodes) and restarted (routes and traffic back). The first proof that fails ends the
+ * run: later ones depend on it.
+ */
+final class Proofs {
+    static final String DENY_POLICY = "lab-deny-ingress";
+    static final String PORT_RX = "ocelot_port_rx_packets_total";
+    static final String PORT_TX = "ocelot_port_tx_packets_total";
+    static final String DROPS = "ocelot_dataplane_drops_total";
+    static final String PREFIXES = "ocelot_bgp_peer_prefixes_received";
+    static final long WITHDRAW_MS = 60_000;
+
+    final ProofTable table = new ProofTable();
+    private final Lab lab;
+    private Workloads workloads;
+    private final Traffic traffic;
+
+    Proofs(Lab lab) {
+        this.lab = lab;
+        this.traffic = new Traffic(lab.fabric.shell());
+    }
+
+    /** Runs every proof; returns the table (also when a proof failed: {@link Progress.StepFailed} then follows). */
+    ProofTable run() {
+        workloads = new Workloads(lab.topology, lab.home, lab.fabric.shell(), lab.datastore.env(), lab.placement(), lab.run.tempDir());
+        proof("workloads attached", () -> workloads.attach(lab.topology.workloads()));
+        proof("routes learned", this::routesLearned);
+        String src = lab.topology.workloads().getFirst();
+        Host srcNode = lab.topology.nodeOf(src);
+        List<String> remote = lab.topology.workloads().stream().filter(w -> lab.topology.nodeOf(w) != srcNode).toList();
+        if (remote.isEmpty()) throw new LabException("the topology has no workload on a second node");
+        String dst = remote.getLast();
+        Host dstNode = lab.topology.nodeOf(dst);
+        Metrics srcBefore = metrics(srcNode), dstBefore = metrics(dstNode);
+        proof("ping across nodes", () -> {
+            List<String> shown = new ArrayList<>();
+            for (String w : remote) {
+                traffic.awaitReachable(ns(src), workloads.address(w), true, 10_000);
+                Traffic.Pings p = traffic.ping(ns(src), workloads.address(w), 5);
+                shown.add(src + "->" + w + " " + p);
+                if (p.received() != p.sent()) throw new LabException(String.join(", ", shown));
+            }
+            return String.join(", ", shown);
+        });
+        proof("TCP across nodes", () -> {
+            long bytes = traffic.tcp(lab.run, ns(src), ns(dst), workloads.address(dst));
+            String shown = bytes + " bytes " + src + "->" + dst;
+            if (bytes != Traffic.TCP_BYTES) throw new LabException(shown + ", expected " + Traffic.TCP_BYTES);
+            return shown;
+        });
+        proof("through the fastpaths", () -> {
+            Metrics srcAfter = metrics(srcNode), dstAfter = metrics(dstNode);
+            long srcTx = (long) srcAfter.delta(srcBefore, PORT_TX), dstRx = (long) dstAfter.delta(dstBefore, PORT_RX);
+            String forwarding = lab.fabric.shell().in(ns(dstNode.name()), "sysctl", "-n", "net.ipv4.ip_forward").strip();
+            String shown = srcNode.name() + " ports tx +" + srcTx + ", " + dstNode.name() + " ports rx +" + dstRx
+                    + " packets; kernel ip_forward=" + forwarding + " in the node namespaces";
+            // 1 MiB of TCP is at least ~725 full-size segments each way's worth of packets.
+            if (srcTx < 725 || dstRx < 725 || !forwarding.equals("0")) throw new LabException(shown);
+            return shown;
+        });
+        proof("deny policy", () -> {
+            Metrics before = metrics(dstNode);
+            lab.ctl.apply("deny", denyPolicy(dst));
+            if (!traffic.awaitReachable(ns(src), workloads.address(dst), false, 10_000)) {
+                throw new LabException("pings " + src + "->" + dst + " still answered 10 s after the policy was created");
+            }
+            Traffic.Pings p = traffic.ping(ns(src), workloads.address(dst), 5);
+            long dropped = (long) metrics(dstNode).delta(before, DROPS);
+            String shown = "ocelotctl apply " + DENY_POLICY + ": " + src + "->" + dst + " " + p + ", " + dstNode.name() + " dropped +" + dropped;
+            if (p.received() != 0 || dropped < p.sent()) throw new LabException(shown);
+            return shown;
+        });
+        proof("policy removed", () -> {
+            lab.ctl.run("delete", "policy", DENY_POLICY);
+            traffic.awaitReachable(ns(src), workloads.address(dst), true, 10_000);
+            Traffic.Pings p = traffic.ping(ns(src), workloads.address(dst), 5);
+            String shown = "ocelotctl delete policy: " + src + "->" + dst + " " + p;
+            if (p.received() != p.sent()) throw new LabException(shown);
+            return shown;
+        });
+        proof("node killed", () -> killAndWithdraw(lab.nodes.get(dstNode.name())));
+        proof("node restarted", () -> {
+            LabNode node = lab.nodes.get(dstNode.name());
+            node.start();
+            node.awaitStarted(Lab.NODE_START_MS);
+            lab.awaitBgp(Lab.BGP_MS);
+            awaitPrefixes(Lab.BGP_MS);
+            traffic.awaitReachable(ns(src), workloads.address(dst), true, 30_000);
+            Traffic.Pings p = traffic.ping(ns(src), workloads.address(dst), 5);
+            String shown = dstNode.name() + " up again, BGP re-established, " + src + "->" + dst + " " + p;
+            if (p.received() != p.sent()) throw new LabException(shown);
+            return shown;
+        });
+        return table;
+    }
+
+    private void proof(String name, java.util.function.Supplier<String> action) {
+        try {
+            table.add(name, lab.progress.step(name, action), true);
+        } catch (Progress.StepFailed e) {
+            table.add(name, e.getMessage(), false);
+            throw e;
+        }
+    }
+
+    /** Per node: prefixes received over BGP, at least one per other node with workloads. */
+    private String routesLearned() {
+        return awaitPrefixes(Lab.BGP_MS);
+    }
+
+    private String awaitPrefixes(long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            Map<String, Long> learned = prefixesPerNode();
+            List<String> missing = new ArrayList<>();
+            for (LabNode n : lab.nodes.values()) {
+                if (learned.get(n.name()) < expectedPrefixes(n.host())) missing.add(n.name());
+            }
+            String shown = learned.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("")
+                    + " prefixes";
+            if (missing.isEmpty()) return shown;
+            if (System.currentTimeMillis() > deadline) throw new LabException(String.join(", ", missing) + " learned too few routes: " + shown);
+            Fabric.sleep(500);
+        }
+    }
+
+    private Map<String, Long> prefixesPerNode() {
+        Map<String, Long> learned = new LinkedHashMap<>();
+        for (LabNode n : lab.nodes.values()) learned.put(n.name(), n.alive() ? (long) metrics(n.host()).sum(PREFIXES) : 0L);
+        return learned;
+    }
+
+    /** Each other node with workloads owns at least one block, which this node must learn. */
+    private long expectedPrefixes(Host node) {
+        return lab.topology.hosts(Role.NODE).stream().filter(h -> h != node && !h.workloads().isEmpty()).count();
+    }
+
+    private String killAndWithdraw(LabNode victim) {
+        Map<String, Long> before = prefixesPerNode();
+        long start = System.nanoTime();
+        victim.kill();
+        long deadline = System.currentTimeMillis() + WITHDRAW_MS;
+        while (true) {
+            Map<String, Long> now = prefixesPerNode();
+            boolean withdrawn = lab.nodes.values().stream().filter(n -> n != victim)
+                    .allMatch(n -> now.get(n.name()) < before.get(n.name()));
+            if (withdrawn) {
+                StringBuilder b = new StringBuilder("SIGKILL " + victim.name() + "; its routes withdrawn in "
+                        + String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9) + ":");
+                lab.nodes.values().stream().filter(n -> n != victim).forEach(n ->
+                        b.append(' ').append(n.name()).append(' ').append(before.get(n.name())).append("->").append(now.get(n.name())));
+                return b.toString();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new LabException(victim.name() + " killed, but after " + WITHDRAW_MS / 1000 + " s the others still hold its routes: "
+                        + before + " -> " + now);
+            }
+            Fabric.sleep(500);
+        }
+    }
+
+    static String denyPolicy(String workload) {
+        return "apiVersion: v1\nkind: policy\nmetadata:\n  name: " + DENY_POLICY + "\nspec:\n  order: 10\n"
+                + "  selector: workload == '" + workload + "'\n  ingress:\n  - action: deny\n  egress:\n  - action: allow\n";
+    }
+
+    private String ns(String name) {
+        return lab.run.namespace(name);
+    }
+
+    private Metrics metrics(Host node) {
+        return Metrics.parse(lab.fabric.shell().in(ns(node.name()), "curl", "-sf", "--max-time", "5", "http://127.0.0.1:9091/metrics"));
+    }
+}
