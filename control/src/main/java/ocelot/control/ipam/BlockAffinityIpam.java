@@ -324,4 +324,42 @@ public final class BlockAffinityIpam {
     public IpamCheck check() {
         return IpamCheck.run(store, resources);
     }
+
+    /**
+     * Makes sure {@code node} holds a block of an enabled IPv{@code version} pool, claiming the
+     * first free one (block and affinity in one commit, no address assigned) when it holds none:
+     * what calico/node does at start, so the block is announced over BGP before any workload
+     * needs it. Returns the block held or claimed, or empty when every block is taken.
+     */
+    public Optional<Cidr> claimAffineBlock(String node, int version) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            List<IpPool> pools = enabledPools(version);
+            if (pools.isEmpty()) return Optional.empty();
+            for (KeyValue aff : store.list(AFFINITIES + node + "/").items()) {
+                Cidr held = Cidr.parse(aff.key().substring(aff.key().lastIndexOf('/') + 1).replace('-', '/'));
+                if (held.version() == version && pools.stream().anyMatch(p -> p.cidr().contains(held))) return Optional.of(held);
+            }
+            Set<String> existing = new HashSet<>();
+            for (KeyValue kv : store.list(BLOCKS).items()) existing.add(kv.key());
+            try {
+                for (IpPool pool : pools) {
+                    int blockBits = pool.effectiveBlockSize();
+                    BigInteger count = BigInteger.ONE.shiftLeft(blockBits - pool.cidr().prefixLength());
+                    BigInteger step = BigInteger.ONE.shiftLeft(pool.cidr().address().bits() - blockBits);
+                    BigInteger limit = count.min(BigInteger.valueOf(existing.size() + 1L));
+                    for (BigInteger i = BigInteger.ZERO; i.compareTo(limit) < 0; i = i.add(BigInteger.ONE)) {
+                        Cidr cidr = new Cidr(new IpAddress(version, pool.cidr().network().value().add(i.multiply(step))), blockBits);
+                        if (existing.contains(blockKey(cidr))) continue;
+                        store.commit(List.of(new Mutation.Create(blockKey(cidr), IpamJson.block(AllocationBlock.empty(cidr, node))),
+                                new Mutation.Create(affinityKey(node, cidr), "{\"state\":\"confirmed\"}")));
+                        return Optional.of(cidr);
+                    }
+                }
+                return Optional.empty();
+            } catch (ConflictException lostRace) {
+                // another node claimed that block first: re-read and try the next
+            }
+        }
+        throw new IpamException("gave up after " + MAX_ATTEMPTS + " attempts: too much contention claiming a block for node " + node);
+    }
 }

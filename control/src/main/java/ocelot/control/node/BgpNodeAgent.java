@@ -235,6 +235,11 @@ public final class BgpNodeAgent implements AutoCloseable {
         return refusedPasses.get();
     }
 
+    /** True once the datastore was read and is being watched, and the speaker runs with its configuration (readiness). */
+    public boolean configured() {
+        return watch != null && speaker != null && passes.get() > 0;
+    }
+
     /**
      * Stops like a restarting node process: peers get no NOTIFICATION (graceful-restart helpers
      * keep our routes as stale), and the FIB keeps every learned route, for the next process to

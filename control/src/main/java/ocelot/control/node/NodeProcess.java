@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.SortedMap;
 import ocelot.bgp.speaker.RestartState;
 import ocelot.bgp.wire.Prefix;
 import ocelot.control.datastore.Datastore;
+import ocelot.control.metrics.BgpMetrics;
+import ocelot.control.metrics.FastpathMetrics;
+import ocelot.control.metrics.MetricsServer;
+import ocelot.control.metrics.NodeHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running node as `ocelotctl node run` starts it: the BGP agent plus the status socket in
- * the node's run directory that `node status` reads. Closing stops both (socket first, so a
- * status query never reaches a half-stopped speaker).
+ * A running node as `ocelotctl node run` starts it: the BGP agent, the status socket that
+ * `node status` reads, and, when it has a dataplane, the workload-attach socket, the query
+ * socket for `node status`/`node routes`/`node diags`, and the metrics/health endpoint.
+ * Closing stops the sockets first (no request reaches a half-stopped node), then BGP, then the
+ * dataplane (which gives the uplink back to the kernel).
  *
  * <p>Graceful restart (RFC 4724) of the node process: {@link #closeForRestart} stops without a
  * NOTIFICATION and saves the FIB to {@code RUNDIR/forwarding-state}; the next {@link #start} in
@@ -28,21 +35,40 @@ public final class NodeProcess implements AutoCloseable {
     private final BgpNodeAgent agent;
     private final NodeStatusServer statusServer;
     private final LearnedRouteTable routes;
+    private final RouteAges ages;
     private final int restoredRoutes;
+    private final NodeDataplane dataplane;
+    private final NodeHealth health = new NodeHealth();
+    private WorkloadAttachServer attachServer;
+    private NodeQueryServer queryServer;
+    private MetricsServer metrics;
 
     private NodeProcess(String name, Path runDir, BgpNodeAgent agent, NodeStatusServer statusServer, LearnedRouteTable routes,
-                        int restoredRoutes) {
+                        RouteAges ages, int restoredRoutes, NodeDataplane dataplane) {
         this.name = name;
         this.runDir = runDir;
         this.agent = agent;
         this.statusServer = statusServer;
         this.routes = routes;
+        this.ages = ages;
         this.restoredRoutes = restoredRoutes;
+        this.dataplane = dataplane;
     }
 
-    /** Starts node {@code name}'s agent on {@code bgpPort} and its status socket under {@code runDir}. */
+    /** Starts node {@code name}'s agent on {@code bgpPort} and its status socket under {@code runDir}; no dataplane. */
     public static NodeProcess start(Datastore store, String name, int bgpPort, Path runDir, Clock clock) throws IOException {
+        return start(store, name, bgpPort, runDir, clock, null, null);
+    }
+
+    /**
+     * As above, over {@code dataplane} (already started; owned by the node from here, closed
+     * with it) with the workload-attach socket, and the metrics endpoint on
+     * {@code metricsAddress} (HOST:PORT) unless null.
+     */
+    public static NodeProcess start(Datastore store, String name, int bgpPort, Path runDir, Clock clock, NodeDataplane dataplane,
+                                    String metricsAddress) throws IOException {
         LearnedRouteTable routes = new LearnedRouteTable(name);
+        RouteAges ages = new RouteAges(routes, clock);
         RestartState restart = null;
         SortedMap<Prefix, InetAddress> saved;
         try {
@@ -58,44 +84,92 @@ public final class NodeProcess implements AutoCloseable {
             LOG.info("node {}: graceful restart: {} learned routes restored into the FIB from {}", name, saved.size(),
                     runDir.resolve(ForwardingStateFile.NAME));
         }
-        BgpNodeAgent agent = new BgpNodeAgent(store, name, bgpPort, routes, clock, restart);
-        agent.start();
+        BgpNodeAgent agent = new BgpNodeAgent(store, name, bgpPort, ages, clock, restart);
+        NodeProcess node = null;
         try {
-            return new NodeProcess(name, runDir, agent, NodeStatusServer.open(runDir, agent::status), routes,
-                    saved == null ? -1 : saved.size());
+            agent.start();
+            node = new NodeProcess(name, runDir, agent, NodeStatusServer.open(runDir, agent::status), routes, ages,
+                    saved == null ? -1 : saved.size(), dataplane);
+            node.openServices(metricsAddress);
+            return node;
         } catch (IOException | RuntimeException e) {
-            agent.close();
+            if (node != null) node.close();
+            else {
+                agent.close();
+                if (dataplane != null) dataplane.close();
+            }
             throw e;
         }
     }
 
-    public BgpNodeAgent agent() {
-        return agent;
+    private void openServices(String metricsAddress) throws IOException {
+        health.live("bgp-agent", () -> true);
+        health.ready("datastore-and-bgp", agent::configured);
+        if (dataplane != null) {
+            health.live("fastpath", () -> dataplane.fastpath() != null);
+            health.ready("fastpath-started", () -> dataplane.fastpath().control().current() != null);
+            attachServer = WorkloadAttachServer.open(runDir, dataplane.workloads());
+        }
+        queryServer = NodeQueryServer.open(runDir, new NodeQueries(this));
+        if (metricsAddress != null) {
+            metrics = MetricsServer.start(metricsAddress, health);
+            metrics.add(new BgpMetrics(agent::status, routes::size));
+            if (dataplane != null) {
+                metrics.add(new FastpathMetrics(dataplane.fastpath(), Map::of));
+                metrics.add(t -> t.single("ocelot_active_local_endpoints", "gauge", "Workload ports attached to this node's fastpath.",
+                        dataplane.workloads().size()));
+            }
+            LOG.info("node {}: metrics and health on http://{}:{}/metrics, /health", name, metrics.address().getHostString(),
+                    metrics.address().getPort());
+        }
     }
 
-    public LearnedRouteTable routes() {
-        return routes;
-    }
+    public String name() { return name; }
+
+    public BgpNodeAgent agent() { return agent; }
+
+    public LearnedRouteTable routes() { return routes; }
+
+    RouteAges routeAges() { return ages; }
+
+    /** The dataplane, or null for a BGP-only node. */
+    public NodeDataplane dataplane() { return dataplane; }
+
+    public NodeHealth health() { return health; }
+
+    /** The metrics server, or null when none was asked for. */
+    public MetricsServer metrics() { return metrics; }
+
+    public Path runDir() { return runDir; }
 
     /** Routes restored from a graceful restart's saved state at start; -1 when it was a cold start. */
     public int restoredRoutes() {
         return restoredRoutes;
     }
 
+    private void closeServices() {
+        if (metrics != null) metrics.close();
+        if (queryServer != null) queryServer.close();
+        if (attachServer != null) attachServer.close();
+        statusServer.close();
+    }
+
     /** Stops for a graceful restart: no NOTIFICATION to peers, the FIB saved for the next start; returns the file. */
     public Path closeForRestart() throws IOException {
-        statusServer.close();
+        closeServices();
         agent.closeForRestart();
         SortedMap<Prefix, InetAddress> fib = routes.snapshot();
         ForwardingStateFile.write(runDir, name, fib);
         LOG.info("node {}: stopped for graceful restart; {} learned routes saved to {}", name, fib.size(),
                 runDir.resolve(ForwardingStateFile.NAME));
+        if (dataplane != null) dataplane.close();
         return runDir.resolve(ForwardingStateFile.NAME);
     }
 
     @Override
     public void close() {
-        statusServer.close();
+        closeServices();
         agent.close();
+        if (dataplane != null) dataplane.close();
     }
 }

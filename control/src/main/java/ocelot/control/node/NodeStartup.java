@@ -1,18 +1,11 @@
 package ocelot.control.node;
 
 import java.math.BigInteger;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import ocelot.control.datastore.ResourceStore;
 import ocelot.control.resource.AsNumber;
 import ocelot.control.resource.Cidr;
@@ -30,17 +23,11 @@ import ocelot.control.resource.ResourceKey;
  * its own, or the global one), the node resource written, default IP pools when none exist.
  */
 public final class NodeStartup {
-    /**
-     * Calico's first-found default exclusions: container, bridge, tunnel and loopback devices
-     * (calico/node autodetection, DEFAULT_INTERFACES_TO_EXCLUDE).
-     */
-    static final List<Pattern> EXCLUDED_INTERFACES = List.of("docker.*", "cbr.*", "dummy.*", "virbr.*", "lxcbr.*", "veth.*",
-            "lo", "cali.*", "tunl.*", "flannel.*", "kube-ipvs.*", "cni.*", "vxlan.calico.*", "wireguard.cali.*").stream()
-            .map(Pattern::compile).toList();
     public static final Cidr DEFAULT_IPV4_POOL = Cidr.parse("192.168.0.0/16");
 
     private final ResourceStore resources;
     private final Consumer<String> log;
+    private String addressInterface;
 
     public NodeStartup(ResourceStore resources, Consumer<String> log) {
         this.resources = resources;
@@ -53,6 +40,15 @@ public final class NodeStartup {
      * it has none, leaves the global one in force.
      */
     public NodeResource prepare(String name, Cidr ipv4, AsNumber asNumber) {
+        return prepare(name, ipv4, "first-found", asNumber);
+    }
+
+    /**
+     * As {@link #prepare(String, Cidr, AsNumber)}, autodetecting with {@code autodetectMethod}
+     * (IP_AUTODETECTION_METHOD) when {@code ipv4} is null. A given address without a prefix
+     * length (/32) takes the length it has on the interface that carries it, as calico/node does.
+     */
+    public NodeResource prepare(String name, Cidr ipv4, String autodetectMethod, AsNumber asNumber) {
         log.accept("Skipping kernel IPv4 forwarding (net.ipv4.ip_forward): the Ocelot dataplane forwards in userspace");
         log.accept("Skipping kernel IPv6 forwarding (net.ipv6.conf.all.forwarding): the Ocelot dataplane forwards in userspace");
         log.accept("Checking datastore connection");
@@ -64,13 +60,19 @@ public final class NodeStartup {
         Cidr address;
         if (ipv4 != null) {
             if (ipv4.version() != 4) throw new IllegalArgumentException("--ip " + ipv4 + " is not an IPv4 address");
-            address = ipv4;
+            var carrier = AddressAutodetection.carrying(ipv4.address());
+            address = ipv4.prefixLength() == 32 && carrier.isPresent() ? carrier.get().cidr() : ipv4;
+            addressInterface = carrier.map(AddressAutodetection.Detected::interfaceName).orElse(null);
             log.accept("Using IPv4 address from environment: IP=" + ipv4.address());
         } else {
-            Autodetected found = firstFound().orElseThrow(() -> new IllegalArgumentException(
-                    "Couldn't autodetect an IPv4 address: no interface outside the exclusion list (docker*, lo, cali*, ...) has one; use --ip"));
+            AddressAutodetection.Detected found = AddressAutodetection.detect(autodetectMethod);
             address = found.cidr();
+            addressInterface = found.interfaceName();
             log.accept("Using autodetected IPv4 address on interface " + found.interfaceName() + ": " + found.cidr());
+            if (!found.others().isEmpty()) {
+                log.accept("Autodetection (" + (autodetectMethod == null ? "first-found" : autodetectMethod) + ") passed over " + found.others()
+                        + "; set IP_AUTODETECTION_METHOD=interface=REGEX or can-reach=DEST, or --ip, to choose");
+            }
         }
 
         NodeResource.Bgp old = existing.map(NodeResource::bgp).orElse(null);
@@ -100,29 +102,9 @@ public final class NodeStartup {
         return node;
     }
 
-    /** An interface and the address first-found picked on it. */
-    record Autodetected(String interfaceName, Cidr cidr) {}
-
-    /** Calico's first-found: interfaces in index order, skipping the excluded names, the first global unicast IPv4 address. */
-    static Optional<Autodetected> firstFound() {
-        List<NetworkInterface> interfaces = new ArrayList<>();
-        try {
-            NetworkInterface.networkInterfaces().forEach(interfaces::add);
-            interfaces.sort(Comparator.comparingInt(NetworkInterface::getIndex));
-            for (NetworkInterface nic : interfaces) {
-                if (!nic.isUp() || EXCLUDED_INTERFACES.stream().anyMatch(p -> p.matcher(nic.getName()).matches())) continue;
-                for (InterfaceAddress ia : nic.getInterfaceAddresses()) {
-                    InetAddress a = ia.getAddress();
-                    if (!(a instanceof Inet4Address) || a.isLoopbackAddress() || a.isLinkLocalAddress()
-                            || a.isMulticastAddress() || a.isAnyLocalAddress()) continue;
-                    return Optional.of(new Autodetected(nic.getName(),
-                            Cidr.parseInterface(a.getHostAddress() + "/" + ia.getNetworkPrefixLength())));
-                }
-            }
-        } catch (SocketException e) {
-            throw new IllegalStateException("cannot list network interfaces: " + e.getMessage(), e);
-        }
-        return Optional.empty();
+    /** The interface carrying the node's address (autodetected or given), or null when none here does. */
+    public String addressInterface() {
+        return addressInterface;
     }
 
     /** RFC 4193 §3.2: fd00::/8 + a random 40-bit global ID + subnet 0, as Calico's default IPv6 pool. */

@@ -1,0 +1,167 @@
+package ocelot.control.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import ocelot.control.ports.HostTap;
+import ocelot.control.ports.KernelLink;
+import ocelot.control.ports.WorkloadPorts;
+import ocelot.control.resource.Cidr;
+import ocelot.dpdk.DpdkPort;
+import ocelot.dpdk.Eal;
+import ocelot.dpdk.Mempool;
+import ocelot.fastpath.port.DpdkEthPort;
+import ocelot.fastpath.port.PortRole;
+import ocelot.fastpath.state.DataplaneState;
+import ocelot.fastpath.state.NextHop;
+import ocelot.fastpath.state.NodeAddress;
+import ocelot.fastpath.state.Route;
+import ocelot.fastpath.worker.Fastpath;
+import ocelot.fastpath.worker.FastpathConfig;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's dataplane as one owned unit, started in calico/node's order: DPDK's EAL, the
+ * uplink, the host TAP (the exception path takes the uplink's address), the fastpath with
+ * those two ports and its workers, and the workload ports that attach later. Closing undoes it
+ * in reverse: workload TAPs removed, workers stopped, the TAP removed and the uplink given back
+ * its address, ARP and iptables state, the uplink released, the DPDK runtime folder deleted.
+ */
+public final class NodeDataplane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeDataplane.class);
+    /** mbufs for every port's rx ring plus what is in flight; --no-huge puts each on its own 4 KiB page (~64 MiB). */
+    static final int MBUFS = 16383;
+    private static final DpdkPort.Config WORKLOAD_PORT = new DpdkPort.Config(1, 1, 256, 256, true);
+
+    private final String nodeName;
+    private final String uplinkName;
+    private final Mempool pool;
+    private final DpdkPort uplink;
+    private final HostTap hostTap;
+    private final Fastpath fastpath;
+    private final WorkloadPorts workloads;
+    private final DataplaneState bootstrap;
+    private boolean closed;
+
+    private NodeDataplane(String nodeName, String uplinkName, Mempool pool, DpdkPort uplink, HostTap hostTap, Fastpath fastpath,
+                          WorkloadPorts workloads, DataplaneState bootstrap) {
+        this.nodeName = nodeName;
+        this.uplinkName = uplinkName;
+        this.pool = pool;
+        this.uplink = uplink;
+        this.hostTap = hostTap;
+        this.fastpath = fastpath;
+        this.workloads = workloads;
+        this.bootstrap = bootstrap;
+    }
+
+    /** Starts the dataplane of node {@code nodeName}, whose address (ADDR/LEN of its subnet) is {@code nodeAddress}; logs each step. */
+    public static NodeDataplane start(String nodeName, Cidr nodeAddress, DataplaneOptions options, java.util.function.Consumer<String> log) {
+        List<String> eal = options.ealArguments(nodeName);
+        log.accept("Initialising DPDK EAL: " + String.join(" ", eal));
+        Eal.init(eal.toArray(String[]::new));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRuntimeDir(nodeName), "dpdk-runtime-cleanup"));
+        Mempool pool = Mempool.create("ocelot_" + Math.abs(nodeName.hashCode()), MBUFS, 256, Mempool.DEFAULT_DATA_ROOM);
+        DpdkPort.Config config = new DpdkPort.Config(options.workers(), options.workers(), 1024, 1024, true);
+        String uplinkName = options.uplink().kernelInterface() != null ? options.uplink().kernelInterface() : "uplink";
+        DpdkPort uplink = null;
+        HostTap tap = null;
+        Fastpath fastpath = null;
+        try {
+            uplink = options.uplink().open(pool, config);
+            log.accept("Opened uplink " + uplinkName + " (" + options.uplink().kind() + ", MAC " + uplink.macString() + ")");
+            String cidr = nodeAddress.address() + "/" + nodeAddress.prefixLength();
+            tap = HostTap.create(options.hostTap(), options.uplink().kernelInterface(), cidr, uplink.macString(), pool, config);
+            log.accept("Created host TAP " + tap.name() + " (exception path) with " + cidr + " and MAC " + tap.kernelMac()
+                    + (options.uplink().kernelInterface() == null ? "" : "; uplink " + uplinkName + " set arp off, raw PREROUTING DROP"));
+            FastpathConfig fpConfig = FastpathConfig.defaults().withWorkers(options.workers());
+            fastpath = new Fastpath(List.of(new DpdkEthPort(uplinkName, uplink, PortRole.FABRIC),
+                    new DpdkEthPort(tap.name(), tap.port(), PortRole.EXCEPTION)), fpConfig, System::nanoTime);
+            DataplaneState bootstrap = bootstrapState(nodeAddress, uplinkName, KernelLink.macValue(tap.kernelMac()));
+            fastpath.control().publish(bootstrap);
+            fastpath.start(idle(options.idle()));
+            log.accept("Started fastpath: " + options.workers() + " worker(s), idle " + options.idle());
+            Fastpath running = fastpath;
+            WorkloadPorts workloads = new WorkloadPorts(options.workloadInterface(), pool, WORKLOAD_PORT, new WorkloadPorts.Sink() {
+                @Override public void add(ocelot.fastpath.port.Port port) { throw new IllegalStateException("PENDING addPort"); }
+
+                @Override public void remove(String name) { }
+            });
+            return new NodeDataplane(nodeName, uplinkName, pool, uplink, tap, fastpath, workloads, bootstrap);
+        } catch (RuntimeException e) {
+            if (fastpath != null) fastpath.close();
+            if (tap != null) tap.close();
+            if (uplink != null) uplink.close();
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What forwards before the dataplane driver's first publish: the node's address (so ARP
+     * for it is answered and its traffic punted to the TAP) and its subnet on the uplink.
+     */
+    static DataplaneState bootstrapState(Cidr nodeAddress, String uplinkName, long hostMac) {
+        NodeAddress node = NodeAddress.of(nodeAddress.address() + "/" + nodeAddress.prefixLength());
+        int length = nodeAddress.prefixLength();
+        int subnet = length == 0 ? 0 : node.address() & (int) (0xFFFFFFFFL << (32 - length));
+        Route connected = new Route(subnet, length, new NextHop.Via(0, uplinkName));
+        return new DataplaneState(node, List.of(), List.of(), List.of(connected), List.of(), List.of(), hostMac);
+    }
+
+    static java.util.function.Supplier<IdleStrategy> idle(String mode) {
+        // backoff: spin 10, yield 20, then park from 1 us doubling to 1 ms, so an idle node costs
+        // little when several share two cores (the lab and tests); busy keeps a core per worker
+        return mode.equals("busy") ? BusySpinIdleStrategy::new : () -> new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
+    }
+
+    public Fastpath fastpath() { return fastpath; }
+
+    public WorkloadPorts workloads() { return workloads; }
+
+    public HostTap hostTap() { return hostTap; }
+
+    public String uplinkName() { return uplinkName; }
+
+    public DpdkPort uplink() { return uplink; }
+
+    /** The state published at start, until the driver publishes its own. */
+    public DataplaneState bootstrapState() { return bootstrap; }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        step("workload ports", workloads::close);
+        step("fastpath workers", fastpath::close);
+        step("host TAP (uplink restored)", hostTap::close);
+        step("uplink", uplink::close);
+        step("mempool", pool::close);
+        deleteRuntimeDir(nodeName);
+    }
+
+    private void step(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("node {}: closing {}: {}", nodeName, what, e.getMessage());
+        }
+    }
+
+    private static void deleteRuntimeDir(String nodeName) {
+        Path dir = Path.of("/var/run/dpdk", DataplaneOptions.filePrefix(nodeName));
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // an empty runtime folder left behind is harmless
+        }
+    }
+}

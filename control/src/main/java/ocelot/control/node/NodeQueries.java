@@ -1,0 +1,90 @@
+package ocelot.control.node;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import ocelot.bgp.speaker.PeerStatus;
+import ocelot.bgp.wire.Prefix;
+import ocelot.control.metrics.BgpMetrics;
+import ocelot.control.metrics.FastpathMetrics;
+import ocelot.control.metrics.PrometheusText;
+import ocelot.fastpath.counter.Counter;
+import ocelot.fastpath.counter.CounterRecord;
+import ocelot.fastpath.counter.CounterSet;
+import ocelot.fastpath.port.Port;
+
+/**
+ * What a running node answers on its query socket: {@code dataplane} (the summary under
+ * {@code node status}'s BGP table), {@code routes} (the FIB, one tab-separated line per route:
+ * prefix, next hop, peer, installed-at epoch ms or "-"), {@code metrics} (the Prometheus text).
+ */
+final class NodeQueries implements Function<String, String> {
+    private final NodeProcess node;
+
+    NodeQueries(NodeProcess node) {
+        this.node = node;
+    }
+
+    @Override
+    public String apply(String question) {
+        return switch (question) {
+            case "dataplane" -> dataplane();
+            case "routes" -> routes();
+            case "metrics" -> metrics();
+            default -> throw new IllegalArgumentException("unknown question '" + question + "' (dataplane, routes, metrics)");
+        };
+    }
+
+    private String dataplane() {
+        StringBuilder b = new StringBuilder();
+        NodeDataplane dp = node.dataplane();
+        b.append("FIB: ").append(node.routes().size()).append(" routes learned over BGP; announcing ")
+                .append(node.agent().localRoutes().stream().map(Prefix::toString).sorted().collect(Collectors.joining(", "))).append('\n');
+        if (dp == null) return b.append("Dataplane: none (BGP only)\n").toString();
+        CounterSet c = dp.fastpath().counters();
+        var snapshot = dp.fastpath().control().current();
+        b.append("Fastpath: ").append(dp.fastpath().workers().size()).append(" worker(s), snapshot generation ")
+                .append(snapshot == null ? "none" : Long.toString(snapshot.generation)).append(", ")
+                .append(dp.workloads().size()).append(" workload port(s)\n");
+        b.append(String.format("%-18s %-10s %12s %12s %10s%n", "PORT", "ROLE", "RX", "TX", "TX-DROPS"));
+        List<Port> ports = dp.fastpath().ports();
+        for (int p = 0; p < ports.size(); p++) {
+            b.append(String.format("%-18s %-10s %12d %12d %10d%n", ports.get(p).name(), ports.get(p).role().name().toLowerCase(),
+                    c.port(p, CounterRecord.PORT_RX), c.port(p, CounterRecord.PORT_TX), c.port(p, CounterRecord.PORT_DROP)));
+        }
+        b.append("Packets: rx ").append(c.get(Counter.RX)).append(", tx ").append(c.get(Counter.TX)).append(", punted to host ")
+                .append(c.get(Counter.PUNTED)).append(", dropped ").append(c.get(Counter.DROPPED)).append('\n');
+        for (var e : c.all().entrySet()) {
+            if (e.getKey().kind() == Counter.Kind.DROP && e.getValue() > 0) {
+                b.append("  ").append(e.getKey().metricName()).append(' ').append(e.getValue()).append('\n');
+            }
+        }
+        long kernelDrops = dp.hostTap().uplinkDropCount();
+        if (kernelDrops >= 0) b.append("Kernel ignored on uplink ").append(dp.uplinkName()).append(": ").append(kernelDrops).append(" packets (raw DROP)\n");
+        return b.toString();
+    }
+
+    private String routes() {
+        Set<String> peers = node.agent().status().stream().map(PeerStatus::peerAddress).collect(Collectors.toSet());
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<Prefix, InetAddress> e : node.routes().snapshot().entrySet()) {
+            String hop = e.getValue().getHostAddress();
+            Instant since = node.routeAges().since(e.getKey());
+            b.append(e.getKey()).append('\t').append(hop).append('\t').append(peers.contains(hop) ? hop : "-").append('\t')
+                    .append(since == null ? "-" : Long.toString(since.toEpochMilli())).append('\n');
+        }
+        return b.toString();
+    }
+
+    private String metrics() {
+        if (node.metrics() != null) return node.metrics().scrape();
+        PrometheusText t = new PrometheusText();
+        new BgpMetrics(node.agent()::status, node.routes()::size).writeTo(t);
+        if (node.dataplane() != null) new FastpathMetrics(node.dataplane().fastpath(), Map::of).writeTo(t);
+        return t.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package ocelot.control.ports;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import ocelot.control.node.WorkloadAttachProtocol.Attach;
+import ocelot.control.node.WorkloadAttachProtocol.Detach;
+import ocelot.control.node.WorkloadAttachServer;
+import ocelot.dpdk.DpdkPort;
+import ocelot.dpdk.Mempool;
+import ocelot.fastpath.port.DpdkEthPort;
+import ocelot.fastpath.port.Port;
+import ocelot.fastpath.port.PortRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workload ports of the node (Calico-VPP's cni/ server): attach creates the interface of
+ * the configured {@link WorkloadInterfaceKind}, adds it to the running fastpath, moves it into
+ * the workload's namespace; detach takes it out of the fastpath and closes it (the kernel side
+ * disappears). Any failure undoes the steps done, so no half-made interface stays. The set of
+ * present ports is what the dataplane driver publishes endpoints against.
+ */
+public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadPorts.class);
+
+    /** Where ports go once created: the running fastpath's port set. */
+    public interface Sink {
+        void add(Port port);
+
+        void remove(String name);
+    }
+
+    private final WorkloadInterfaceKind kind;
+    private final Mempool pool;
+    private final DpdkPort.Config config;
+    private final Sink fastpath;
+    private final Map<String, DpdkEthPort> ports = new LinkedHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    public WorkloadPorts(WorkloadInterfaceKind kind, Mempool pool, DpdkPort.Config config, Sink fastpath) {
+        this.kind = kind;
+        this.pool = pool;
+        this.config = config;
+        this.fastpath = fastpath;
+    }
+
+    /** Called after every attach or detach (the driver republishes its endpoints). */
+    public void onChange(Runnable listener) { listeners.add(listener); }
+
+    /** Names (hostIfName) of the workload ports now in the fastpath. */
+    public synchronized Set<String> present() { return Set.copyOf(ports.keySet()); }
+
+    public synchronized int size() { return ports.size(); }
+
+    @Override
+    public String attach(Attach a) {
+        String mac;
+        synchronized (this) {
+            if (ports.containsKey(a.hostIfName())) throw new IllegalStateException("workload port " + a.hostIfName() + " already attached");
+            if (KernelLink.exists(a.hostIfName())) throw new IllegalStateException("an interface named " + a.hostIfName() + " already exists on the node");
+            try (WorkloadNamespace ns = WorkloadNamespace.open(a.netns())) {
+                if (ns.exists(a.ifName())) throw new IllegalStateException("interface " + a.ifName() + " already exists in netns " + a.netns());
+                DpdkPort device = kind.create(a.hostIfName(), pool, config);
+                DpdkEthPort port = new DpdkEthPort(a.hostIfName(), device, PortRole.WORKLOAD);
+                try {
+                    fastpath.add(port);
+                } catch (RuntimeException e) {
+                    device.close();
+                    throw new IllegalStateException("adding port " + a.hostIfName() + " to the fastpath: " + e.getMessage(), e);
+                }
+                try {
+                    mac = ns.plumb(a.hostIfName(), a.ifName(), a.addresses());
+                } catch (RuntimeException e) {
+                    fastpath.remove(a.hostIfName());
+                    device.close(); // the TAP disappears wherever it got to
+                    throw e;
+                }
+                ports.put(a.hostIfName(), port);
+            }
+        }
+        listeners.forEach(Runnable::run);
+        return mac;
+    }
+
+    @Override
+    public void detach(Detach d) {
+        DpdkEthPort port;
+        synchronized (this) {
+            port = ports.remove(d.hostIfName());
+            if (port == null) return; // already gone: CNI DEL is idempotent
+            fastpath.remove(d.hostIfName());
+            port.close();
+        }
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Closes every workload port (node stop): their interfaces disappear from the workloads' namespaces. */
+    @Override
+    public synchronized void close() {
+        for (var e : ports.entrySet()) {
+            try {
+                fastpath.remove(e.getKey());
+            } catch (RuntimeException ex) {
+                LOG.warn("workload port {}: {}", e.getKey(), ex.getMessage());
+            }
+            e.getValue().close();
+        }
+        ports.clear();
+    }
+}

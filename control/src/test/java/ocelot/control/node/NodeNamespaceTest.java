@@ -1,0 +1,189 @@
+package ocelot.control.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import ocelot.control.cli.OcelotCtl;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `ocelotctl node run` as a real node: a child JVM inside a node namespace whose uplink veth
+ * leads to a fabric namespace running BIRD 2. The node address answers the fabric's ping only
+ * through DPDK and the host TAP (the kernel ignores the uplink: its raw DROP counter rises, the
+ * fastpath's punted counter too), BGP with BIRD runs through the TAP (BIRD learns the node's
+ * IPAM block, the node's FIB gets BIRD's route), a workload attached through cni.sock gets eth0
+ * with its /32 and Calico's routes, /metrics and /health answer, and SIGTERM gives the uplink
+ * its address, ARP and iptables state back and removes the TAPs.
+ */
+@Tag("netns")
+@Tag("dpdk")
+@Tag("bird")
+class NodeNamespaceTest {
+    final String id = Long.toString(ProcessHandle.current().pid() % 100000);
+    final String nsNode = "ocn-" + id, nsFab = "ocf-" + id, nsWork = "ocw-" + id;
+    static final String NODE_IP = "172.31.91.10", FABRIC_IP = "172.31.91.1";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nodeRunOwnsTheUplinkAndAnswersThroughTheExceptionPath() throws Exception {
+        try (NamespaceLab lab = new NamespaceLab()) {
+            lab.namespace(nsNode);
+            lab.namespace(nsFab);
+            lab.link(nsNode, nsFab, id);
+            lab.in(nsNode, "ip", "addr", "add", NODE_IP + "/24", "dev", "eth0");
+            lab.in(nsFab, "ip", "addr", "add", FABRIC_IP + "/24", "dev", "eth0");
+            String uplinkMac = lab.in(nsNode, "cat", "/sys/class/net/eth0/address").strip();
+
+            Path data = tmp.resolve("data");
+            Path cfg = tmp.resolve("ocelotctl.cfg");
+            Files.writeString(cfg, "apiVersion: v1\nkind: calicoApiConfig\nmetadata:\nspec:\n  datastoreType: embedded\n  dataDir: " + data + "\n");
+            Path setup = tmp.resolve("setup.yaml");
+            Files.writeString(setup, """
+                    - apiVersion: v1
+                      kind: ipPool
+                      metadata: {cidr: 10.65.0.0/16}
+                      spec: {nat-outgoing: true}
+                    - apiVersion: v1
+                      kind: bgpPeer
+                      metadata: {peerIP: %s, scope: global}
+                      spec: {asNumber: 64513}
+                    """.formatted(FABRIC_IP));
+            assertEquals(0, ctl(cfg, "create", "-f", setup.toString()).code());
+
+            Path birdDir = Files.createDirectories(tmp.resolve("bird"));
+            Files.writeString(birdDir.resolve("bird.conf"), """
+                    log stderr all;
+                    router id %1$s;
+                    protocol device { }
+                    protocol static s4 { ipv4; route 10.99.0.0/24 blackhole; }
+                    protocol bgp node1 {
+                      local %1$s as 64513; neighbor %2$s as 64512;
+                      hold time 9; connect retry time 1; connect delay time 1; error wait time 1, 5;
+                      ipv4 { import all; export all; };
+                    }
+                    """.formatted(FABRIC_IP, NODE_IP));
+            Path birdSocket = birdDir.resolve("bird.ctl");
+            lab.start(nsFab, birdDir.resolve("bird.log"), false, "bird", "-f", "-c", birdDir.resolve("bird.conf").toString(),
+                    "-s", birdSocket.toString(), "-P", birdDir.resolve("bird.pid").toString());
+
+            Path runDir = tmp.resolve("run");
+            Path nodeLog = tmp.resolve("node.log");
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            Process node = lab.start(nsNode, nodeLog, true, java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
+                    "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
+                    "node", "run", "--name", "node1", "--ip", NODE_IP, "--run-dir", runDir.toString(), "--host-tap", "octap" + id,
+                    "--metrics-address", "127.0.0.1:9091", "--config=" + cfg);
+            BufferedReader stdout = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            List<String> log = new ArrayList<>();
+            for (String line; (line = stdout.readLine()) != null; ) {
+                log.add(line);
+                if (line.equals("Ocelot node started successfully")) break;
+            }
+            assertEquals("Ocelot node started successfully", log.isEmpty() ? "" : log.getLast(),
+                    "node run did not start: " + log + "\n" + Files.readString(nodeLog));
+            Thread.ofVirtual().start(() -> stdout.lines().forEach(log::add)); // keep the pipe drained
+
+            assertTrue(log.contains("Using IPv4 address from environment: IP=" + NODE_IP), log.toString());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("Using IPAM block 10.65.0.0/26")), log.toString());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("Opened uplink eth0 (af_packet, MAC " + uplinkMac)), log.toString());
+            // the host TAP carries the node address and the uplink's MAC; the uplink has neither address nor ARP
+            String tap = "octap" + id;
+            assertTrue(lab.in(nsNode, "ip", "-4", "addr", "show", "dev", tap).contains(NODE_IP + "/24"));
+            assertEquals(uplinkMac, lab.in(nsNode, "cat", "/sys/class/net/" + tap + "/address").strip());
+            assertFalse(lab.in(nsNode, "ip", "-4", "addr", "show", "dev", "eth0").contains(NODE_IP));
+            assertTrue(lab.in(nsNode, "ip", "link", "show", "dev", "eth0").contains("NOARP"));
+
+            long dropsBefore = uplinkDrops(lab);
+            assertEquals(0, lab.status(nsFab, "ping", "-c", "3", "-i", "0.3", "-W", "2", NODE_IP), "fabric pings the node address\n"
+                    + Files.readString(nodeLog));
+            assertTrue(uplinkDrops(lab) > dropsBefore, "the kernel saw the pings on the uplink and dropped them (raw PREROUTING)");
+            String metrics = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
+            assertTrue(counter(metrics, "ocelot_dataplane_packets_total{counter=\"punted_packets\"}") >= 3, metrics);
+            assertTrue(metrics.contains("ocelot_port_rx_packets_total{port=\"eth0\",role=\"fabric\"}"), metrics);
+
+            NodeTesting.await("BIRD and the node establish BGP through the TAP", () -> birdc(birdSocket, "show", "protocols").contains("Established"));
+            NodeTesting.await("BIRD learns the node's block", () -> birdc(birdSocket, "show", "route", "10.65.0.0/26").contains(NODE_IP));
+            NodeTesting.await("the node's FIB has BIRD's route", () -> ctl(cfg, "node", "routes", "--run-dir", runDir.toString()).out()
+                    .contains("10.99.0.0/24"));
+            String routes = ctl(cfg, "node", "routes", "--run-dir", runDir.toString()).out();
+            assertTrue(Pattern.compile("10\\.99\\.0\\.0/24 +172\\.31\\.91\\.1 +172\\.31\\.91\\.1 +\\d\\d:\\d\\d:\\d\\d").matcher(routes).find(), routes);
+            String health = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/health').status)");
+            assertEquals("200", health.strip());
+            String status = ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out();
+            assertTrue(status.contains("172.31.91.1") && status.contains("global") && status.contains("Dataplane status") && status.contains("octap" + id), status);
+
+            // a workload through the attach socket
+            lab.namespace(nsWork);
+            String mac = WorkloadAttachClient.forRunDir(runDir).attach("c1", "/var/run/netns/" + nsWork, "eth0", "cali" + id + "a",
+                    List.of("10.65.0.2/32"));
+            assertEquals(mac, lab.in(nsWork, "cat", "/sys/class/net/eth0/address").strip());
+            assertTrue(lab.in(nsWork, "ip", "-4", "addr", "show", "dev", "eth0").contains("inet 10.65.0.2/32"));
+            String wroutes = lab.in(nsWork, "ip", "-4", "route", "show");
+            assertTrue(wroutes.contains("default via 169.254.1.1 dev eth0") && wroutes.contains("169.254.1.1 dev eth0 scope link"), wroutes);
+            WorkloadAttachClient.forRunDir(runDir).detach("cali" + id + "a");
+            assertEquals(1, lab.status(nsWork, "ip", "link", "show", "dev", "eth0"), "detach removed the workload's interface");
+            WorkloadAttachClient.forRunDir(runDir).detach("cali" + id + "a"); // idempotent
+
+            assertTrue(NamespaceLab.terminate(node, 60), "node run stopped on SIGTERM");
+            assertTrue(lab.in(nsNode, "ip", "-4", "addr", "show", "dev", "eth0").contains(NODE_IP + "/24"), "uplink address restored");
+            assertFalse(lab.in(nsNode, "ip", "link", "show", "dev", "eth0").contains("NOARP"), "uplink ARP restored");
+            assertFalse(lab.in(nsNode, "iptables", "-t", "raw", "-S", "PREROUTING").contains("DROP"), "raw DROP rule removed");
+            assertEquals(1, lab.status(nsNode, "ip", "link", "show", "dev", tap), "host TAP removed");
+            assertEquals(0, lab.status(nsFab, "ping", "-c", "1", "-W", "2", NODE_IP), "the kernel answers on the uplink again");
+        }
+    }
+
+    long uplinkDrops(NamespaceLab lab) throws Exception {
+        for (String line : lab.in(nsNode, "iptables", "-t", "raw", "-L", "PREROUTING", "-v", "-n", "-x").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[2].equals("DROP") && line.contains("eth0")) return Long.parseLong(f[0]);
+        }
+        return -1;
+    }
+
+    static long counter(String metrics, String sample) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(sample) + " (\\d+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    String birdc(Path socket, String... command) {
+        List<String> full = new ArrayList<>(List.of("birdc", "-s", socket.toString()));
+        full.addAll(List.of(command));
+        try {
+            return NamespaceLab.run(full.toArray(String[]::new));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    record Result(int code, String out, String err) {}
+
+    static Result ctl(Path cfg, String... args) {
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--config=" + cfg);
+        int code = new OcelotCtl(java.util.Map.of(), new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                new java.io.ByteArrayInputStream(new byte[0])).execute(all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+}
