@@ -7,7 +7,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import ocelot.bgp.speaker.PeerStatus;
 
-/** BGP sessions by state, prefixes and updates per peer, and the size of the learned-route FIB. */
+/** BGP sessions by state, prefixes and updates per peer, and the size of the learned-route FIB (the dataplane driver reports what it published). */
 public final class BgpMetrics implements MetricsSource {
     private final Supplier<List<PeerStatus>> peers;
     private final IntSupplier fibSize;
@@ -29,6 +29,6 @@ public final class BgpMetrics implements MetricsSource {
         for (PeerStatus p : list) text.sample("ocelot_bgp_peer_prefixes_received", p.prefixesReceived(), "peer", p.peerAddress(), "type", p.peerType());
         text.family("ocelot_bgp_peer_updates_received_total", "counter", "UPDATE messages received from the peer.");
         for (PeerStatus p : list) text.sample("ocelot_bgp_peer_updates_received_total", p.updatesReceived(), "peer", p.peerAddress(), "type", p.peerType());
-        text.single("ocelot_fib_routes", "gauge", "Routes learned over BGP in the node's FIB.", fibSize.getAsInt());
+        text.single("ocelot_bgp_fib_routes", "gauge", "Routes learned over BGP in the node's FIB (best paths).", fibSize.getAsInt());
     }
 }

@@ -31,9 +31,10 @@ public final class FastpathMetrics implements MetricsSource {
     public void writeTo(PrometheusText text) {
         CounterSet c = fastpath.counters();
         List<Port> ports = fastpath.ports();
-        portFamily(text, "ocelot_port_rx_packets_total", "Packets received on the port.", c, ports, CounterRecord.PORT_RX);
-        portFamily(text, "ocelot_port_tx_packets_total", "Packets the port transmitted.", c, ports, CounterRecord.PORT_TX);
-        portFamily(text, "ocelot_port_tx_drops_total", "Packets the port's transmit queue refused.", c, ports, CounterRecord.PORT_DROP);
+        Map<String, long[]> byName = c.ports();
+        portFamily(text, "ocelot_port_rx_packets_total", "Packets received on the port.", byName, ports, CounterRecord.PORT_RX);
+        portFamily(text, "ocelot_port_tx_packets_total", "Packets the port transmitted.", byName, ports, CounterRecord.PORT_TX);
+        portFamily(text, "ocelot_port_tx_drops_total", "Packets the port's transmit queue refused.", byName, ports, CounterRecord.PORT_DROP);
         text.family("ocelot_dataplane_drops_total", "counter", "Packets dropped by the fastpath, by reason.");
         for (Counter k : Counter.values()) {
             if (k.kind() == Counter.Kind.DROP) text.sample("ocelot_dataplane_drops_total", c.get(k), "reason", k.metricName());
@@ -50,10 +51,11 @@ public final class FastpathMetrics implements MetricsSource {
         }
     }
 
-    private static void portFamily(PrometheusText text, String name, String help, CounterSet c, List<Port> ports, int which) {
+    private static void portFamily(PrometheusText text, String name, String help, Map<String, long[]> byName, List<Port> ports, int which) {
         text.family(name, "counter", help);
-        for (int p = 0; p < ports.size(); p++) {
-            text.sample(name, c.port(p, which), "port", ports.get(p).name(), "role", ports.get(p).role().name().toLowerCase());
+        for (Port p : ports) {
+            long[] v = byName.get(p.name());
+            if (v != null) text.sample(name, v[which], "port", p.name(), "role", p.role().name().toLowerCase());
         }
     }
 }

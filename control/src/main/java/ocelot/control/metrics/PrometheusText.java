@@ -49,6 +49,12 @@ public final class PrometheusText {
         return String.format(Locale.ROOT, "%.9g", v);
     }
 
+    /** Families another writer formatted whole (the dataplane driver's {@code DriverMetrics.render}). */
+    public PrometheusText raw(CharSequence families) {
+        out.append(families);
+        return this;
+    }
+
     @Override
     public String toString() { return out.toString(); }
 }

@@ -21,7 +21,7 @@ public record DataplaneOptions(Uplink uplink, String hostTap, WorkloadInterfaceK
     public DataplaneOptions {
         if (uplink == null) throw new IllegalArgumentException("no uplink");
         if (hostTap == null || !hostTap.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("--host-tap '" + hostTap + "' is not an interface name");
-        if (!List.of("busy", "backoff").contains(idle)) throw new IllegalArgumentException("--idle must be busy or backoff, got '" + idle + "'");
+        ocelot.fastpath.worker.IdleMode.of(idle); // names the choices when wrong
         if (workers < 1 || workers > 16) throw new IllegalArgumentException("--workers must be 1..16, got " + workers);
         if (memoryMb < 64) throw new IllegalArgumentException("--dpdk-memory must be at least 64 (MB), got " + memoryMb);
     }

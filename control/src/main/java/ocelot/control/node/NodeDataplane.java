@@ -15,15 +15,9 @@ import ocelot.dpdk.Eal;
 import ocelot.dpdk.Mempool;
 import ocelot.fastpath.port.DpdkEthPort;
 import ocelot.fastpath.port.PortRole;
-import ocelot.fastpath.state.DataplaneState;
-import ocelot.fastpath.state.NextHop;
-import ocelot.fastpath.state.NodeAddress;
-import ocelot.fastpath.state.Route;
 import ocelot.fastpath.worker.Fastpath;
 import ocelot.fastpath.worker.FastpathConfig;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
+import ocelot.fastpath.worker.IdleMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,35 +25,38 @@ import org.slf4j.LoggerFactory;
  * The node's dataplane as one owned unit, started in calico/node's order: DPDK's EAL, the
  * uplink, the host TAP (the exception path takes the uplink's address), the fastpath with
  * those two ports and its workers, and the workload ports that attach later. Closing undoes it
- * in reverse: workload TAPs removed, workers stopped, the TAP removed and the uplink given back
+ * in reverse: workers stopped, workload TAPs removed, the host TAP removed and the uplink given back
  * its address, ARP and iptables state, the uplink released, the DPDK runtime folder deleted.
  */
 public final class NodeDataplane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDataplane.class);
     /** mbufs for every port's rx ring plus what is in flight; --no-huge puts each on its own 4 KiB page (~64 MiB). */
     static final int MBUFS = 16383;
-    private static final DpdkPort.Config WORKLOAD_PORT = new DpdkPort.Config(1, 1, 256, 256, true);
+    /** Workload ports get small rings: many of them share the one pool. */
+    private static final int WORKLOAD_DESCRIPTORS = 256;
+    /** Ports one node can hold: uplink, host TAP and the workloads (each port's rx ring holds mbufs of the pool). */
+    static final int MAX_PORTS = 48;
 
     private final String nodeName;
     private final String uplinkName;
+    private final String nodeCidr;
     private final Mempool pool;
     private final DpdkPort uplink;
     private final HostTap hostTap;
     private final Fastpath fastpath;
     private final WorkloadPorts workloads;
-    private final DataplaneState bootstrap;
     private boolean closed;
 
-    private NodeDataplane(String nodeName, String uplinkName, Mempool pool, DpdkPort uplink, HostTap hostTap, Fastpath fastpath,
-                          WorkloadPorts workloads, DataplaneState bootstrap) {
+    private NodeDataplane(String nodeName, String uplinkName, String nodeCidr, Mempool pool, DpdkPort uplink, HostTap hostTap, Fastpath fastpath,
+                          WorkloadPorts workloads) {
         this.nodeName = nodeName;
         this.uplinkName = uplinkName;
+        this.nodeCidr = nodeCidr;
         this.pool = pool;
         this.uplink = uplink;
         this.hostTap = hostTap;
         this.fastpath = fastpath;
         this.workloads = workloads;
-        this.bootstrap = bootstrap;
     }
 
     /** Starts the dataplane of node {@code nodeName}, whose address (ADDR/LEN of its subnet) is {@code nodeAddress}; logs each step. */
@@ -81,20 +78,20 @@ public final class NodeDataplane implements AutoCloseable {
             tap = HostTap.create(options.hostTap(), options.uplink().kernelInterface(), cidr, uplink.macString(), pool, config);
             log.accept("Created host TAP " + tap.name() + " (exception path) with " + cidr + " and MAC " + tap.kernelMac()
                     + (options.uplink().kernelInterface() == null ? "" : "; uplink " + uplinkName + " set arp off, raw PREROUTING DROP"));
-            FastpathConfig fpConfig = FastpathConfig.defaults().withWorkers(options.workers());
+            FastpathConfig fpConfig = FastpathConfig.defaults().withWorkers(options.workers()).withMaxPorts(MAX_PORTS)
+                    .withIdle(IdleMode.of(options.idle()));
             fastpath = new Fastpath(List.of(new DpdkEthPort(uplinkName, uplink, PortRole.FABRIC),
                     new DpdkEthPort(tap.name(), tap.port(), PortRole.EXCEPTION)), fpConfig, System::nanoTime);
-            DataplaneState bootstrap = bootstrapState(nodeAddress, uplinkName, KernelLink.macValue(tap.kernelMac()));
-            fastpath.control().publish(bootstrap);
-            fastpath.start(idle(options.idle()));
+            fastpath.start();
             log.accept("Started fastpath: " + options.workers() + " worker(s), idle " + options.idle());
             Fastpath running = fastpath;
-            WorkloadPorts workloads = new WorkloadPorts(options.workloadInterface(), pool, WORKLOAD_PORT, new WorkloadPorts.Sink() {
-                @Override public void add(ocelot.fastpath.port.Port port) { throw new IllegalStateException("PENDING addPort"); }
+            DpdkPort.Config workloadPort = new DpdkPort.Config(options.workers(), options.workers(), WORKLOAD_DESCRIPTORS, WORKLOAD_DESCRIPTORS, true);
+            WorkloadPorts workloads = new WorkloadPorts(options.workloadInterface(), pool, workloadPort, new WorkloadPorts.Sink() {
+                @Override public void add(ocelot.fastpath.port.Port port) { running.control().addPort(port); }
 
-                @Override public void remove(String name) { }
+                @Override public void remove(String name) { running.control().removePort(name); }
             });
-            return new NodeDataplane(nodeName, uplinkName, pool, uplink, tap, fastpath, workloads, bootstrap);
+            return new NodeDataplane(nodeName, uplinkName, nodeAddress.address() + "/" + nodeAddress.prefixLength(), pool, uplink, tap, fastpath, workloads);
         } catch (RuntimeException e) {
             if (fastpath != null) fastpath.close();
             if (tap != null) tap.close();
@@ -102,24 +99,6 @@ public final class NodeDataplane implements AutoCloseable {
             pool.close();
             throw e;
         }
-    }
-
-    /**
-     * What forwards before the dataplane driver's first publish: the node's address (so ARP
-     * for it is answered and its traffic punted to the TAP) and its subnet on the uplink.
-     */
-    static DataplaneState bootstrapState(Cidr nodeAddress, String uplinkName, long hostMac) {
-        NodeAddress node = NodeAddress.of(nodeAddress.address() + "/" + nodeAddress.prefixLength());
-        int length = nodeAddress.prefixLength();
-        int subnet = length == 0 ? 0 : node.address() & (int) (0xFFFFFFFFL << (32 - length));
-        Route connected = new Route(subnet, length, new NextHop.Via(0, uplinkName));
-        return new DataplaneState(node, List.of(), List.of(), List.of(connected), List.of(), List.of(), hostMac);
-    }
-
-    static java.util.function.Supplier<IdleStrategy> idle(String mode) {
-        // backoff: spin 10, yield 20, then park from 1 us doubling to 1 ms, so an idle node costs
-        // little when several share two cores (the lab and tests); busy keeps a core per worker
-        return mode.equals("busy") ? BusySpinIdleStrategy::new : () -> new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
     }
 
     public Fastpath fastpath() { return fastpath; }
@@ -130,17 +109,20 @@ public final class NodeDataplane implements AutoCloseable {
 
     public String uplinkName() { return uplinkName; }
 
+    /** The node's address with its subnet length ("10.0.0.1/24"), as the host TAP carries it. */
+    public String nodeCidr() { return nodeCidr; }
+
     public DpdkPort uplink() { return uplink; }
 
-    /** The state published at start, until the driver publishes its own. */
-    public DataplaneState bootstrapState() { return bootstrap; }
+    /** The MAC of the host TAP's kernel side, where punted frames go. */
+    public long hostMac() { return KernelLink.macValue(hostTap.kernelMac()); }
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        step("workload ports", workloads::close);
         step("fastpath workers", fastpath::close);
+        step("workload ports", workloads::close);
         step("host TAP (uplink restored)", hostTap::close);
         step("uplink", uplink::close);
         step("mempool", pool::close);

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import ocelot.bgp.speaker.RestartState;
 import ocelot.bgp.wire.Prefix;
+import ocelot.control.dataplane.DataplaneDriver;
+import ocelot.control.dataplane.DriverConfig;
 import ocelot.control.datastore.Datastore;
 import ocelot.control.metrics.BgpMetrics;
 import ocelot.control.metrics.FastpathMetrics;
@@ -38,13 +40,14 @@ public final class NodeProcess implements AutoCloseable {
     private final RouteAges ages;
     private final int restoredRoutes;
     private final NodeDataplane dataplane;
+    private final DataplaneDriver driver;
     private final NodeHealth health = new NodeHealth();
     private WorkloadAttachServer attachServer;
     private NodeQueryServer queryServer;
     private MetricsServer metrics;
 
     private NodeProcess(String name, Path runDir, BgpNodeAgent agent, NodeStatusServer statusServer, LearnedRouteTable routes,
-                        RouteAges ages, int restoredRoutes, NodeDataplane dataplane) {
+                        RouteAges ages, int restoredRoutes, NodeDataplane dataplane, DataplaneDriver driver) {
         this.name = name;
         this.runDir = runDir;
         this.agent = agent;
@@ -53,6 +56,7 @@ public final class NodeProcess implements AutoCloseable {
         this.ages = ages;
         this.restoredRoutes = restoredRoutes;
         this.dataplane = dataplane;
+        this.driver = driver;
     }
 
     /** Starts node {@code name}'s agent on {@code bgpPort} and its status socket under {@code runDir}; no dataplane. */
@@ -85,21 +89,46 @@ public final class NodeProcess implements AutoCloseable {
                     runDir.resolve(ForwardingStateFile.NAME));
         }
         BgpNodeAgent agent = new BgpNodeAgent(store, name, bgpPort, ages, clock, restart);
+        DataplaneDriver driver = null;
         NodeProcess node = null;
         try {
+            if (dataplane != null) driver = startDriver(store, name, dataplane, routes);
             agent.start();
             node = new NodeProcess(name, runDir, agent, NodeStatusServer.open(runDir, agent::status), routes, ages,
-                    saved == null ? -1 : saved.size(), dataplane);
+                    saved == null ? -1 : saved.size(), dataplane, driver);
             node.openServices(metricsAddress);
             return node;
         } catch (IOException | RuntimeException e) {
             if (node != null) node.close();
             else {
                 agent.close();
+                if (driver != null) driver.close();
                 if (dataplane != null) dataplane.close();
             }
             throw e;
         }
+    }
+
+    /**
+     * Felix's part: the driver publishes the datastore's state (and BGP's learned routes) into
+     * the fastpath before BGP starts, and hears of every workload port that comes and goes.
+     */
+    private static DataplaneDriver startDriver(Datastore store, String name, NodeDataplane dataplane, LearnedRouteTable routes) {
+        DriverConfig config = DriverConfig.of(name, dataplane.nodeCidr(), dataplane.uplinkName(), dataplane.hostTap().name(), dataplane.hostMac());
+        if (dataplane.hostTap().defaultGateway() != null) config = config.withDefaultGateway(dataplane.hostTap().defaultGateway());
+        DataplaneDriver driver = new DataplaneDriver(store, config, dataplane.fastpath().control()::publish).followLearnedRoutes(routes);
+        driver.start(dataplane.workloads().present());
+        dataplane.workloads().onPresenceChange(present -> {
+            driver.portsChanged(present);
+            try {
+                driver.sync(); // the published state names exactly the present ports before the caller goes on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the dataplane driver");
+            }
+        });
+        LOG.info("node {}: dataplane driver started; first state published", name);
+        return driver;
     }
 
     private void openServices(String metricsAddress) throws IOException {
@@ -108,6 +137,7 @@ public final class NodeProcess implements AutoCloseable {
         if (dataplane != null) {
             health.live("fastpath", () -> dataplane.fastpath() != null);
             health.ready("fastpath-started", () -> dataplane.fastpath().control().current() != null);
+            health.ready("dataplane-in-sync", () -> driver.published() != null);
             attachServer = WorkloadAttachServer.open(runDir, dataplane.workloads());
         }
         queryServer = NodeQueryServer.open(runDir, new NodeQueries(this));
@@ -116,8 +146,13 @@ public final class NodeProcess implements AutoCloseable {
             metrics.add(new BgpMetrics(agent::status, routes::size));
             if (dataplane != null) {
                 metrics.add(new FastpathMetrics(dataplane.fastpath(), Map::of));
-                metrics.add(t -> t.single("ocelot_active_local_endpoints", "gauge", "Workload ports attached to this node's fastpath.",
+                metrics.add(t -> t.single("ocelot_workload_ports", "gauge", "Workload ports attached to this node's fastpath.",
                         dataplane.workloads().size()));
+                metrics.add(t -> {
+                    StringBuilder b = new StringBuilder();
+                    driver.metrics().render(b);
+                    t.raw(b);
+                });
             }
             LOG.info("node {}: metrics and health on http://{}:{}/metrics, /health", name, metrics.address().getHostString(),
                     metrics.address().getPort());
@@ -131,6 +166,9 @@ public final class NodeProcess implements AutoCloseable {
     public LearnedRouteTable routes() { return routes; }
 
     RouteAges routeAges() { return ages; }
+
+    /** The dataplane driver, or null for a BGP-only node. */
+    public DataplaneDriver driver() { return driver; }
 
     /** The dataplane, or null for a BGP-only node. */
     public NodeDataplane dataplane() { return dataplane; }
@@ -162,6 +200,7 @@ public final class NodeProcess implements AutoCloseable {
         ForwardingStateFile.write(runDir, name, fib);
         LOG.info("node {}: stopped for graceful restart; {} learned routes saved to {}", name, fib.size(),
                 runDir.resolve(ForwardingStateFile.NAME));
+        if (driver != null) driver.close();
         if (dataplane != null) dataplane.close();
         return runDir.resolve(ForwardingStateFile.NAME);
     }
@@ -170,6 +209,7 @@ public final class NodeProcess implements AutoCloseable {
     public void close() {
         closeServices();
         agent.close();
+        if (driver != null) driver.close();
         if (dataplane != null) dataplane.close();
     }
 }

@@ -2,7 +2,6 @@ package ocelot.control.node;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -51,10 +50,18 @@ final class NodeQueries implements Function<String, String> {
                 .append(snapshot == null ? "none" : Long.toString(snapshot.generation)).append(", ")
                 .append(dp.workloads().size()).append(" workload port(s)\n");
         b.append(String.format("%-18s %-10s %12s %12s %10s%n", "PORT", "ROLE", "RX", "TX", "TX-DROPS"));
-        List<Port> ports = dp.fastpath().ports();
-        for (int p = 0; p < ports.size(); p++) {
-            b.append(String.format("%-18s %-10s %12d %12d %10d%n", ports.get(p).name(), ports.get(p).role().name().toLowerCase(),
-                    c.port(p, CounterRecord.PORT_RX), c.port(p, CounterRecord.PORT_TX), c.port(p, CounterRecord.PORT_DROP)));
+        Map<String, long[]> counts = c.ports();
+        for (Port p : dp.fastpath().ports()) {
+            long[] v = counts.getOrDefault(p.name(), new long[3]);
+            b.append(String.format("%-18s %-10s %12d %12d %10d%n", p.name(), p.role().name().toLowerCase(),
+                    v[CounterRecord.PORT_RX], v[CounterRecord.PORT_TX], v[CounterRecord.PORT_DROP]));
+        }
+        if (node.driver() != null) {
+            var m = node.driver().metrics();
+            b.append("Dataplane driver: ").append(m.activeEndpoints()).append(" local endpoint(s), ").append(m.activePolicies())
+                    .append(" active policies, ").append(m.fibRoutes()).append(" routes published, ").append(m.publishes())
+                    .append(" publishes, ").append(m.refusals()).append(" refused\n");
+            node.driver().problems().forEach((key, why) -> b.append("  left out ").append(key).append(": ").append(why).append('\n'));
         }
         b.append("Packets: rx ").append(c.get(Counter.RX)).append(", tx ").append(c.get(Counter.TX)).append(", punted to host ")
                 .append(c.get(Counter.PUNTED)).append(", dropped ").append(c.get(Counter.DROPPED)).append('\n');

@@ -24,6 +24,7 @@ public final class HostTap implements AutoCloseable {
     private final DpdkPort port;
     private final List<Runnable> undo = new ArrayList<>();
     private final String mac;
+    private String defaultGateway;
     private boolean closed;
 
     private HostTap(String tapName, String uplink, DpdkPort port, String mac) {
@@ -73,7 +74,10 @@ public final class HostTap implements AutoCloseable {
             undo.add(() -> routes.forEach(r -> KernelLink.addRoute(uplink, r)));
         }
         for (String a : tapAddresses) KernelCommand.run("ip", "addr", "add", a, "dev", tapName);
-        for (List<String> r : routes) KernelLink.addRoute(tapName, r);
+        for (List<String> r : routes) {
+            KernelLink.addRoute(tapName, r);
+            if (r.get(0).equals("-4") && r.get(1).equals("default") && r.indexOf("via") == 2) defaultGateway = r.get(3);
+        }
         if (uplink == null) return;
         if (!KernelLink.flags(uplink).contains("NOARP")) {
             KernelCommand.run("ip", "link", "set", "dev", uplink, "arp", "off");
@@ -104,6 +108,9 @@ public final class HostTap implements AutoCloseable {
     }
 
     public DpdkPort port() { return port; }
+
+    /** The IPv4 default gateway the uplink had (now the TAP's), or null: the dataplane's default route. */
+    public String defaultGateway() { return defaultGateway; }
 
     public String name() { return tapName; }
 

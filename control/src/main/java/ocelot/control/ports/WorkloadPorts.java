@@ -1,10 +1,9 @@
 package ocelot.control.ports;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import ocelot.control.node.WorkloadAttachProtocol.Attach;
 import ocelot.control.node.WorkloadAttachProtocol.Detach;
 import ocelot.control.node.WorkloadAttachServer;
@@ -21,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * the configured {@link WorkloadInterfaceKind}, adds it to the running fastpath, moves it into
  * the workload's namespace; detach takes it out of the fastpath and closes it (the kernel side
  * disappears). Any failure undoes the steps done, so no half-made interface stays. The set of
- * present ports is what the dataplane driver publishes endpoints against.
+ * present ports is what the dataplane driver publishes endpoints against: it hears of a new
+ * port once the port forwards, and of a leaving one before the port leaves the fastpath (the
+ * fastpath refuses to remove a port its published state still uses).
  */
 public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadPorts.class);
@@ -38,7 +39,7 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
     private final DpdkPort.Config config;
     private final Sink fastpath;
     private final Map<String, DpdkEthPort> ports = new LinkedHashMap<>();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile Consumer<Set<String>> presence = present -> { };
 
     public WorkloadPorts(WorkloadInterfaceKind kind, Mempool pool, DpdkPort.Config config, Sink fastpath) {
         this.kind = kind;
@@ -47,8 +48,11 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
         this.fastpath = fastpath;
     }
 
-    /** Called after every attach or detach (the driver republishes its endpoints). */
-    public void onChange(Runnable listener) { listeners.add(listener); }
+    /**
+     * Told the set of present ports after an attach and before a detach's removal from the
+     * fastpath; must return once the published state reflects it (the driver's portsChanged + sync).
+     */
+    public void onPresenceChange(Consumer<Set<String>> listener) { presence = listener; }
 
     /** Names (hostIfName) of the workload ports now in the fastpath. */
     public synchronized Set<String> present() { return Set.copyOf(ports.keySet()); }
@@ -80,33 +84,33 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
                 }
                 ports.put(a.hostIfName(), port);
             }
+            presence.accept(Set.copyOf(ports.keySet()));
         }
-        listeners.forEach(Runnable::run);
         return mac;
     }
 
     @Override
-    public void detach(Detach d) {
-        DpdkEthPort port;
-        synchronized (this) {
-            port = ports.remove(d.hostIfName());
-            if (port == null) return; // already gone: CNI DEL is idempotent
-            fastpath.remove(d.hostIfName());
-            port.close();
-        }
-        listeners.forEach(Runnable::run);
+    public synchronized void detach(Detach d) {
+        DpdkEthPort port = ports.remove(d.hostIfName());
+        if (port == null) return; // already gone: CNI DEL is idempotent
+        presence.accept(Set.copyOf(ports.keySet()));
+        fastpath.remove(d.hostIfName());
+        port.close();
     }
 
-    /** Closes every workload port (node stop): their interfaces disappear from the workloads' namespaces. */
+    /**
+     * Closes every workload port's device (node stop, after the fastpath's workers stopped, so
+     * no removal from the fastpath is needed): their interfaces disappear from the workloads'
+     * namespaces.
+     */
     @Override
     public synchronized void close() {
         for (var e : ports.entrySet()) {
             try {
-                fastpath.remove(e.getKey());
+                e.getValue().close();
             } catch (RuntimeException ex) {
                 LOG.warn("workload port {}: {}", e.getKey(), ex.getMessage());
             }
-            e.getValue().close();
         }
         ports.clear();
     }

@@ -78,7 +78,8 @@ class NodeCommandTest {
         int port = NodeTesting.freePort(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"));
         Path childErr = tmp.resolve("node1.stderr");
         child = ChildJvm.start(OcelotCtl.class, childErr, "node", "run", "--name", "node1", "--ip", "127.0.0.1/8",
-                "--bgp-port", String.valueOf(port), "--run-dir", runDir.toString(), "--config=" + cfg);
+                "--bgp-port", String.valueOf(port), "--run-dir", runDir.toString(), "--dataplane", "none", "--metrics-address", "none",
+                "--config=" + cfg);
         BufferedReader stdout = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         try (EmbeddedDatastore store = EmbeddedDatastore.open(data)) {
             List<String> log = new ArrayList<>();
@@ -86,7 +87,7 @@ class NodeCommandTest {
                 log.add(line);
                 if (line.equals("Ocelot node started successfully")) break;
             }
-            assertTrue(log.size() >= 10 && log.getLast().equals("Ocelot node started successfully"),
+            assertTrue(log.size() >= 11 && log.getLast().equals("Ocelot node started successfully"),
                     "node run stopped early: " + log + "; stderr: " + Files.readString(childErr));
             assertEquals(List.of(
                     "Skipping kernel IPv4 forwarding (net.ipv4.ip_forward): the Ocelot dataplane forwards in userspace",
@@ -99,7 +100,8 @@ class NodeCommandTest {
                     "Created default IPv4 pool (192.168.0.0/16) with NAT outgoing true. IPIP mode: off"),
                     log.subList(0, 8), "stderr: " + Files.readString(childErr));
             assertTrue(Pattern.matches("Created default IPv6 pool \\(fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64\\) with NAT outgoing true\\. IPIP mode: off", log.get(8)), log.get(8));
-            assertEquals("Ocelot node started successfully", log.get(9));
+            assertEquals("Using IPAM block 192.168.0.0/26 (affinity host:node1)", log.get(9));
+            assertEquals("Ocelot node started successfully", log.get(10));
 
             ResourceStore resources = new ResourceStore(store);
             assertEquals(new NodeResource("node1", new NodeResource.Bgp(null, Cidr.parseInterface("127.0.0.1/8"), null)),
@@ -126,6 +128,10 @@ class NodeCommandTest {
 
                         IPv6 BGP status
                         No IPv6 peers found.
+
+                        Dataplane status
+                        FIB: 0 routes learned over BGP; announcing 192.168.0.0/26
+                        Dataplane: none (BGP only)
                         """;
                 assertEquals(expected, status.out().replaceAll("\\| \\d\\d:\\d\\d:\\d\\d \\|", "| HH:MM:SS |"));
                 NodeTesting.await("node2 sees node1 up", () -> node2.agent().status().size() == 1 && node2.agent().status().getFirst().established());
