@@ -69,7 +69,11 @@ public final class AddressAutodetection {
     }
 
     static Detected firstFound() {
-        List<Candidate> usable = candidates().stream()
+        return firstFound(candidates());
+    }
+
+    static Detected firstFound(List<Candidate> all) {
+        List<Candidate> usable = all.stream()
                 .filter(c -> EXCLUDED_INTERFACES.stream().noneMatch(p -> p.matcher(c.interfaceName()).matches())).toList();
         if (usable.isEmpty()) {
             throw new IllegalArgumentException("Couldn't autodetect an IPv4 address (first-found): no interface outside the exclusion list "
@@ -97,13 +101,16 @@ public final class AddressAutodetection {
     }
 
     static Detected byInterface(String regex) {
+        return byInterface(regex, candidates());
+    }
+
+    static Detected byInterface(String regex, List<Candidate> all) {
         Pattern p;
         try {
             p = Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("interface=" + regex + ": not a regular expression: " + e.getDescription());
         }
-        List<Candidate> all = candidates();
         List<Candidate> matching = all.stream().filter(c -> p.matcher(c.interfaceName()).matches()).toList();
         if (matching.isEmpty()) {
             throw new IllegalArgumentException("interface=" + regex + ": no up interface with an IPv4 address matches; candidates: "

@@ -64,7 +64,8 @@ public final class SystemCheck {
 
     static Item dpdk() {
         try {
-            return new Item("DPDK libraries and the Ocelot shim", true, true, "DPDK " + ocelot.dpdk.Version.get() + ", PMDs in " + Eal.pmdDirectory());
+            int abi = ocelot.dpdk.OcelotShim.ocelot_abi_version(); // loads the shim, and libdpdk with it
+            return new Item("DPDK libraries and the Ocelot shim", true, true, "shim ABI " + abi + " loaded, PMDs in " + Eal.pmdDirectory());
         } catch (Throwable e) { // UnsatisfiedLinkError when libdpdk or the shim is missing
             return new Item("DPDK libraries and the Ocelot shim", false, true, e.getMessage() + " (apt-get install dpdk; build native/)");
         }

@@ -131,6 +131,16 @@ class NodeNamespaceTest {
             String status = ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out();
             assertTrue(status.contains("172.31.91.1") && status.contains("global") && status.contains("Dataplane status") && status.contains("octap" + id), status);
 
+            assertEquals(0, ctl(cfg, "config", "set", "logLevel", "debug").code());
+            NodeTesting.await("the running node follows logLevel", () -> read(nodeLog).contains("log level set to debug (cluster setting logLevel)"));
+            Result diags = ctl(cfg, "node", "diags", "--run-dir", runDir.toString(), "--output-dir", tmp.toString());
+            Matcher archive = Pattern.compile("Diags saved to (\\S+)").matcher(diags.out());
+            assertTrue(archive.find(), diags.out() + diags.err());
+            assertTrue(NamespaceLab.run("tar", "-xzOf", archive.group(1), "--wildcards", "*/node-routes.txt").contains("10.99.0.0/24"),
+                    "diags hold the FIB");
+            assertTrue(NamespaceLab.run("tar", "-xzOf", archive.group(1), "--wildcards", "*/node-metrics.txt").contains("ocelot_bgp_sessions"),
+                    "diags hold the counters");
+
             // a workload through the attach socket
             lab.namespace(nsWork);
             String mac = WorkloadAttachClient.forRunDir(runDir).attach("c1", "/var/run/netns/" + nsWork, "eth0", "cali" + id + "a",
@@ -149,6 +159,14 @@ class NodeNamespaceTest {
             assertFalse(lab.in(nsNode, "iptables", "-t", "raw", "-S", "PREROUTING").contains("DROP"), "raw DROP rule removed");
             assertEquals(1, lab.status(nsNode, "ip", "link", "show", "dev", tap), "host TAP removed");
             assertEquals(0, lab.status(nsFab, "ping", "-c", "1", "-W", "2", NODE_IP), "the kernel answers on the uplink again");
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
