@@ -25,16 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * leads to a fabric namespace running BIRD 2. The node address answers the fabric's ping only
  * through DPDK and the host TAP (the kernel ignores the uplink: its raw DROP counter rises, the
  * fastpath's punted counter too), BGP with BIRD runs through the TAP (BIRD learns the node's
- * IPAM block, the node's FIB gets BIRD's route), a workload attached through cni.sock gets eth0
- * with its /32 and Calico's routes, /metrics and /health answer, and SIGTERM gives the uplink
- * its address, ARP and iptables state back and removes the TAPs.
+ * IPAM block, the node's FIB gets BIRD's route), `config set logLevel` reaches the running node,
+ * `node diags` archives its FIB and counters, two workloads attached through cni.sock (one by a
+ * /var/run/netns name, one by /proc/PID/ns/net) get eth0 with their /32 and Calico's routes and,
+ * once their workloadEndpoints are in the datastore, ping each other through the fastpath; a
+ * refused attach leaves no interface, detach is idempotent; /metrics and /health answer, and
+ * SIGTERM gives the uplink its address, ARP and iptables state back and removes the TAPs.
  */
 @Tag("netns")
 @Tag("dpdk")
 @Tag("bird")
 class NodeNamespaceTest {
     final String id = Long.toString(ProcessHandle.current().pid() % 100000);
-    final String nsNode = "ocn-" + id, nsFab = "ocf-" + id, nsWork = "ocw-" + id;
+    final String nsNode = "ocn-" + id, nsFab = "ocf-" + id, nsWork = "ocw-" + id, nsWork2 = "ocx-" + id;
     static final String NODE_IP = "172.31.91.10", FABRIC_IP = "172.31.91.1";
 
     @TempDir
@@ -141,17 +144,55 @@ class NodeNamespaceTest {
             assertTrue(NamespaceLab.run("tar", "-xzOf", archive.group(1), "--wildcards", "*/node-metrics.txt").contains("ocelot_bgp_sessions"),
                     "diags hold the counters");
 
-            // a workload through the attach socket
+            // two workloads through the attach socket: one named by /var/run/netns, one by /proc/PID/ns/net (podman's kind of path)
             lab.namespace(nsWork);
-            String mac = WorkloadAttachClient.forRunDir(runDir).attach("c1", "/var/run/netns/" + nsWork, "eth0", "cali" + id + "a",
-                    List.of("10.65.0.2/32"));
-            assertEquals(mac, lab.in(nsWork, "cat", "/sys/class/net/eth0/address").strip());
+            String cali1 = "cali" + id + "a", cali2 = "cali" + id + "b";
+            WorkloadAttachClient cni = WorkloadAttachClient.forRunDir(runDir);
+            String mac1 = cni.attach("c1", "/var/run/netns/" + nsWork, "eth0", cali1, List.of("10.65.0.2/32"));
+            assertEquals(mac1, lab.in(nsWork, "cat", "/sys/class/net/eth0/address").strip());
             assertTrue(lab.in(nsWork, "ip", "-4", "addr", "show", "dev", "eth0").contains("inet 10.65.0.2/32"));
             String wroutes = lab.in(nsWork, "ip", "-4", "route", "show");
             assertTrue(wroutes.contains("default via 169.254.1.1 dev eth0") && wroutes.contains("169.254.1.1 dev eth0 scope link"), wroutes);
-            WorkloadAttachClient.forRunDir(runDir).detach("cali" + id + "a");
+            lab.namespace(nsWork2);
+            Process holder = lab.start(nsWork2, tmp.resolve("holder.log"), false, "sleep", "600");
+            String mac2 = cni.attach("c2", "/proc/" + holder.pid() + "/ns/net", "eth0", cali2, List.of("10.65.0.3/32"));
+            assertEquals(mac2, lab.in(nsWork2, "cat", "/sys/class/net/eth0/address").strip());
+            var duplicate = org.junit.jupiter.api.Assertions.assertThrows(WorkloadAttachException.class,
+                    () -> cni.attach("c3", "/var/run/netns/" + nsWork, "eth0", "cali" + id + "c", List.of("10.65.0.4/32")));
+            assertTrue(duplicate.getMessage().contains("interface eth0 already exists in netns"), duplicate.getMessage());
+            assertEquals(1, lab.status(nsNode, "ip", "link", "show", "dev", "cali" + id + "c"), "the refused attach left no interface");
+
+            // their endpoints and a profile in the datastore: the driver publishes them, they ping each other through the fastpath
+            Path endpoints = tmp.resolve("endpoints.yaml");
+            Files.writeString(endpoints, """
+                    - apiVersion: v1
+                      kind: profile
+                      metadata: {name: open}
+                      spec:
+                        ingress: [{action: allow}]
+                        egress: [{action: allow}]
+                    - apiVersion: v1
+                      kind: workloadEndpoint
+                      metadata: {name: eth0, workload: w1, orchestrator: cni, node: node1}
+                      spec: {interfaceName: %s, mac: "%s", ipNetworks: [10.65.0.2/32], profiles: [open]}
+                    - apiVersion: v1
+                      kind: workloadEndpoint
+                      metadata: {name: eth0, workload: w2, orchestrator: cni, node: node1}
+                      spec: {interfaceName: %s, mac: "%s", ipNetworks: [10.65.0.3/32], profiles: [open]}
+                    """.formatted(cali1, mac1, cali2, mac2));
+            assertEquals(0, ctl(cfg, "create", "-f", endpoints.toString()).code());
+            NodeTesting.await("the driver publishes both endpoints", () -> ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out()
+                    .contains("2 local endpoint(s)"));
+            assertEquals(0, lab.status(nsWork, "ping", "-c", "3", "-i", "0.3", "-W", "2", "10.65.0.3"), "w1 pings w2 through the fastpath\n"
+                    + ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out());
+            String afterPing = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
+            assertTrue(counter(afterPing, "ocelot_port_rx_packets_total{port=\"" + cali2 + "\",role=\"workload\"}") >= 3, afterPing);
+
+            cni.detach(cali1);
             assertEquals(1, lab.status(nsWork, "ip", "link", "show", "dev", "eth0"), "detach removed the workload's interface");
-            WorkloadAttachClient.forRunDir(runDir).detach("cali" + id + "a"); // idempotent
+            cni.detach(cali1); // idempotent
+            NodeTesting.await("w1's endpoint left the published state", () -> ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out()
+                    .contains("1 local endpoint(s)"));
 
             assertTrue(NamespaceLab.terminate(node, 60), "node run stopped on SIGTERM");
             assertTrue(lab.in(nsNode, "ip", "-4", "addr", "show", "dev", "eth0").contains(NODE_IP + "/24"), "uplink address restored");
@@ -159,6 +200,7 @@ class NodeNamespaceTest {
             assertFalse(lab.in(nsNode, "iptables", "-t", "raw", "-S", "PREROUTING").contains("DROP"), "raw DROP rule removed");
             assertEquals(1, lab.status(nsNode, "ip", "link", "show", "dev", tap), "host TAP removed");
             assertEquals(0, lab.status(nsFab, "ping", "-c", "1", "-W", "2", NODE_IP), "the kernel answers on the uplink again");
+            assertEquals(1, lab.status(nsWork2, "ip", "link", "show", "dev", "eth0"), "stop removed the remaining workload interface");
         }
     }
 
