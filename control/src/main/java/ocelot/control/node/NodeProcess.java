@@ -116,6 +116,7 @@ public final class NodeProcess implements AutoCloseable {
     private static DataplaneDriver startDriver(Datastore store, String name, NodeDataplane dataplane, LearnedRouteTable routes) {
         DriverConfig config = DriverConfig.of(name, dataplane.nodeCidr(), dataplane.uplinkName(), dataplane.hostTap().name(), dataplane.hostMac());
         if (dataplane.hostTap().defaultGateway() != null) config = config.withDefaultGateway(dataplane.hostTap().defaultGateway());
+        if (dataplane.hostTap().ipv6Address() != null) config = config.withIpv6(dataplane.hostTap().ipv6Address());
         DataplaneDriver driver = new DataplaneDriver(store, config, dataplane.fastpath().control()::publish).followLearnedRoutes(routes);
         driver.start(dataplane.workloads().present());
         dataplane.workloads().onPresenceChange(present -> {

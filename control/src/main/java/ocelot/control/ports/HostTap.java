@@ -25,6 +25,7 @@ public final class HostTap implements AutoCloseable {
     private final List<Runnable> undo = new ArrayList<>();
     private final String mac;
     private String defaultGateway;
+    private String ipv6Address;
     private boolean closed;
 
     private HostTap(String tapName, String uplink, DpdkPort port, String mac) {
@@ -73,7 +74,10 @@ public final class HostTap implements AutoCloseable {
             // the kernel dropped the routes with the addresses; they go back after them (undo runs in reverse)
             undo.add(() -> routes.forEach(r -> KernelLink.addRoute(uplink, r)));
         }
-        for (String a : tapAddresses) KernelCommand.run("ip", "addr", "add", a, "dev", tapName);
+        for (String a : tapAddresses) {
+            KernelCommand.run("ip", "addr", "add", a, "dev", tapName);
+            if (a.contains(":") && ipv6Address == null) ipv6Address = a;
+        }
         for (List<String> r : routes) {
             KernelLink.addRoute(tapName, r);
             if (r.get(0).equals("-4") && r.get(1).equals("default") && r.indexOf("via") == 2) defaultGateway = r.get(3);
@@ -108,6 +112,9 @@ public final class HostTap implements AutoCloseable {
     }
 
     public DpdkPort port() { return port; }
+
+    /** The first global IPv6 address (ADDR/LEN) the TAP took over, or null: the node's IPv6 address for the dataplane. */
+    public String ipv6Address() { return ipv6Address; }
 
     /** The IPv4 default gateway the uplink had (now the TAP's), or null: the dataplane's default route. */
     public String defaultGateway() { return defaultGateway; }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,22 +85,10 @@ class NodeNamespaceTest {
 
             Path runDir = tmp.resolve("run");
             Path nodeLog = tmp.resolve("node.log");
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            Process node = lab.start(nsNode, nodeLog, true, java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
-                    "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
-                    "node", "run", "--name", "node1", "--ip", NODE_IP, "--run-dir", runDir.toString(), "--host-tap", "octap" + id,
-                    "--metrics-address", "127.0.0.1:9091", "--config=" + cfg);
-            BufferedReader stdout = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-            List<String> log = new ArrayList<>();
-            for (String line; (line = stdout.readLine()) != null; ) {
-                log.add(line);
-                if (line.equals("Ocelot node started successfully")) break;
-            }
-            assertEquals("Ocelot node started successfully", log.isEmpty() ? "" : log.getLast(),
-                    "node run did not start: " + log + "\n" + Files.readString(nodeLog));
-            Thread.ofVirtual().start(() -> stdout.lines().forEach(log::add)); // keep the pipe drained
+            NodeRunChild child = NodeRunChild.start(lab, nsNode, nodeLog, "--name", "node1", "--ip", NODE_IP, "--run-dir", runDir.toString(),
+                    "--host-tap", "octap" + id, "--metrics-address", "127.0.0.1:9091", "--config=" + cfg);
+            Process node = child.process();
+            List<String> log = child.log();
 
             assertTrue(log.contains("Using IPv4 address from environment: IP=" + NODE_IP), log.toString());
             assertTrue(log.stream().anyMatch(l -> l.startsWith("Using IPAM block 10.65.0.0/26")), log.toString());
