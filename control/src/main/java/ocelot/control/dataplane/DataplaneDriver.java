@@ -114,6 +114,12 @@ public final class DataplaneDriver implements AutoCloseable {
             }
 
             @Override
+            public void onCaughtUp(long revision) {
+                mirror.caughtUp(revision);
+                schedule();
+            }
+
+            @Override
             public void onResync(Snapshot s, String reason) {
                 LOG.warn("node {}: dataplane: datastore watch resynced ({}); applying the difference at revision {}",
                         config.nodeName(), reason, s.revision());
@@ -162,15 +168,21 @@ public final class DataplaneDriver implements AutoCloseable {
         metrics.calcGraph.record(calculated - start);
         DataplaneState state = desired.lower();
         if (!state.equals(published)) {
-            try {
-                publisher.accept(state);
-                published = state;
-                metrics.publishes.increment();
-                if (first) LOG.info("node {}: dataplane: {} endpoints, {} routes published", config.nodeName(), desired.endpoints(), desired.routes());
-            } catch (RuntimeException e) {
-                metrics.refusals.increment();
-                LOG.warn("node {}: dataplane: the fastpath refused the state after changes to {}: {}; the previous state keeps forwarding",
-                        config.nodeName(), batch.changes().isEmpty() ? "ports or learned routes" : summary(batch.changes().keySet()), e.getMessage());
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    publisher.accept(state);
+                    published = state;
+                    metrics.publishes.increment();
+                    if (first) LOG.info("node {}: dataplane: {} endpoints, {} routes published", config.nodeName(), desired.endpoints(), desired.routes());
+                    break;
+                } catch (RuntimeException e) {
+                    metrics.refusals.increment();
+                    LOG.warn("node {}: dataplane: the fastpath refused the state after changes to {}: {}; the previous state keeps forwarding",
+                            config.nodeName(), batch.changes().isEmpty() ? "ports or learned routes" : summary(batch.changes().keySet()), e.getMessage());
+                    // an endpoint it names is left out and the rest published; a few tries at most
+                    if (attempt == 3 || !desired.quarantine(e.getMessage())) break;
+                    state = desired.lower();
+                }
             }
             metrics.publish.record(System.nanoTime() - calculated);
         }

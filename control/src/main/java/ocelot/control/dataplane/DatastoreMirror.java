@@ -40,7 +40,6 @@ final class DatastoreMirror {
     }
 
     synchronized void event(WatchEvent e) {
-        pendingRevision = Math.max(pendingRevision, e.revision());
         if (!relevant(e.key())) return;
         if (resync != null) {
             if (e.type() == WatchEvent.Type.DELETED) resync.remove(e.key());
@@ -48,6 +47,11 @@ final class DatastoreMirror {
         } else {
             pending.put(e.key(), e.type() == WatchEvent.Type.DELETED ? null : e.value());
         }
+    }
+
+    /** Every event up to {@code revision} was recorded: a batch drained now holds whole commits up to it. */
+    synchronized void caughtUp(long revision) {
+        pendingRevision = Math.max(pendingRevision, revision);
     }
 
     synchronized void resync(Snapshot snapshot) {

@@ -53,6 +53,8 @@ final class DesiredState {
     /** Fastpath endpoints built last time, reused while nothing of theirs changed. */
     private Map<String, Endpoint> built = new HashMap<>();
     private Set<String> ports = Set.of();
+    /** Endpoints the fastpath refused (by datastore key), out until they or the ports change. */
+    private final Set<String> quarantined = new java.util.HashSet<>();
     private boolean localDirty;
     private int endpointsPublished;
     private int routesPublished;
@@ -60,7 +62,7 @@ final class DesiredState {
     DesiredState(DriverConfig config) {
         this.config = config;
         this.problems = new ResourceProblems(config.nodeName());
-        this.local = new LocalEndpoints(config.nodeName());
+        this.local = new LocalEndpoints(config.nodeName(), Set.of(config.uplinkPort(), config.exceptionPort()));
         this.policy = new PolicyFeed(config.nodeName());
         this.routes = new Routes(config);
         this.hosts = new HostEndpoints(config);
@@ -89,6 +91,7 @@ final class DesiredState {
         switch (resource) {
             case WorkloadEndpoint w -> {
                 if (local.isLocal(w)) {
+                    quarantined.remove(key);
                     local.put(key, w);
                     localResources.put(key, w);
                     localDirty = true;
@@ -119,7 +122,8 @@ final class DesiredState {
     private void remove(String key) {
         problems.clear(key);
         if (key.startsWith(WORKLOADS)) {
-            if (localResources.remove(key) != null) {
+            quarantined.remove(key);
+        if (localResources.remove(key) != null) {
                 local.remove(key);
                 localDirty = true;
             } else {
@@ -145,7 +149,28 @@ final class DesiredState {
 
     /** The workload ports that exist in the fastpath now; endpoints on other ports wait. */
     void ports(Set<String> present) {
+        if (!present.equals(ports)) {
+            quarantined.forEach(problems::clear);
+            quarantined.clear();
+        }
         ports = Set.copyOf(present);
+    }
+
+    /**
+     * The fastpath refused a state with {@code message}: if it names one of our endpoints, that
+     * endpoint is left out (reported) until it or the ports change, and true is returned (worth
+     * lowering and publishing again without it).
+     */
+    boolean quarantine(String message) {
+        if (message == null) return false;
+        for (LocalEndpoints.Admitted a : local.admitted().values()) {
+            if (!quarantined.contains(a.key()) && message.contains("endpoint " + a.name() + ":")) {
+                quarantined.add(a.key());
+                problems.report(a.key(), "the fastpath refused it: " + message);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Admission and the calculation graph: what changed since the last call, brought up to date. */
@@ -179,6 +204,7 @@ final class DesiredState {
         List<Endpoint> endpoints = new ArrayList<>();
         Map<String, List<Ip6>> v6 = new HashMap<>();
         for (LocalEndpoints.Admitted a : local.admitted().values()) {
+            if (quarantined.contains(a.key())) continue;
             if (!ports.contains(a.port())) {
                 LOG.debug("node {}: endpoint {} waits for its port {}", config.nodeName(), a.key(), a.port());
                 continue;

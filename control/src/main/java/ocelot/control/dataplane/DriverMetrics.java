@@ -40,6 +40,13 @@ public final class DriverMetrics {
 
     public LatencyHistogram publishTime() { return publish; }
 
+    /** Every metric in the Prometheus text format. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        render(out);
+        return out.toString();
+    }
+
     /** Appends every metric in the Prometheus text format. */
     public void render(StringBuilder out) {
         calcGraph.render(out);

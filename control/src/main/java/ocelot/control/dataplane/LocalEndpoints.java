@@ -29,8 +29,12 @@ final class LocalEndpoints {
     /** Keys this class reported, so it clears only its own reports (a damaged record's stays). */
     private java.util.Set<String> refused = new java.util.HashSet<>();
 
-    LocalEndpoints(String node) {
+    /** The node's own ports (uplink, host TAP): never a workload's interface. */
+    private final java.util.Set<String> reserved;
+
+    LocalEndpoints(String node, java.util.Set<String> reserved) {
         this.node = node;
+        this.reserved = reserved;
     }
 
     boolean isLocal(WorkloadEndpoint w) {
@@ -61,6 +65,7 @@ final class LocalEndpoints {
             WorkloadEndpoint w = all.get(key);
             try {
                 Admitted a = lower(key, w);
+                if (reserved.contains(a.port())) throw new IllegalArgumentException("interface " + a.port() + " is the node's own port, not a workload's");
                 String holder = claims.get("if:" + a.port());
                 if (holder != null) throw new IllegalArgumentException("interface " + a.port() + " already belongs to " + holder);
                 for (Object address : addresses(a)) {

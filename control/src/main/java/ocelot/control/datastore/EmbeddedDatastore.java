@@ -298,6 +298,7 @@ public final class EmbeddedDatastore implements Datastore {
                         if (stopped) return;
                         listener.onEvent(e);
                     }
+                    listener.onCaughtUp(position); // the keyspace revision these events were read at
                 }
             }
         }

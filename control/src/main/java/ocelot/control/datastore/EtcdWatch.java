@@ -78,6 +78,8 @@ final class EtcdWatch implements Datastore.Watch {
             if (event != null) listener.onEvent(event);
             highest = Math.max(highest, rev);
         }
+        // etcd sends a revision's events in one response: after it, those revisions are whole
+        if (highest > position) listener.onCaughtUp(highest);
         position = highest;
     }
 

@@ -9,4 +9,12 @@ public interface WatchListener {
     void onEvent(WatchEvent event);
 
     void onResync(Snapshot snapshot, String reason);
+
+    /**
+     * Every change up to {@code revision} has now been delivered: called after each group of
+     * events, never inside one commit's events (a multi-key commit is several events of one
+     * revision). Lets a listener tell when it has seen a whole commit.
+     */
+    default void onCaughtUp(long revision) {
+    }
 }
