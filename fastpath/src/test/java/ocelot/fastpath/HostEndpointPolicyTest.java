@@ -93,6 +93,12 @@ class HostEndpointPolicyTest {
     void withoutHostEndpointPolicyTheHostIsOpen() {
         t.publish();
         assertEquals(1, toNode(80));
+        // the host accepts the connection: its SYN-ACK is the reply of the punted SYN's flow (two
+        // nodes meshing over BGP each accept the other's connection this way)
+        t.tap.inject(Frames.tcp(FABRIC_MAC, TAP_MAC, "192.168.0.10", "192.168.0.1", 80, sport - 1, 0x12, 64));
+        t.run();
+        assertEquals(1, t.fabric.drainTransmitted().size(), "the host's SYN-ACK leaves through the fabric");
+        assertEquals(0, t.counter(Counter.DROP_CONNTRACK_INVALID));
     }
 
     @Test

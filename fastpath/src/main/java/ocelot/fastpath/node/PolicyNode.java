@@ -48,8 +48,13 @@ public final class PolicyNode {
         int toHost = 0;
         for (int i = 0; i < v.count; i++) {
             pending[i] = false;
-            if (hostIn != null && v.verdict[i] == PacketVector.PUNT && newHostFlow(v, i, s)) {
-                pending[i] = true; // the host's own traffic arriving through a host endpoint
+            if (v.verdict[i] == PacketVector.PUNT && (hostIn != null || h.protocol[i] == Ipv4.PROTO_TCP) && newHostFlow(v, i, s)) {
+                // the host's own traffic arriving through a host endpoint; without one, TCP is
+                // still tracked, or the host's answer (a SYN-ACK from the TAP) would be a new flow
+                // starting with SYN-ACK, i.e. invalid, and no connection to the node could ever be
+                // accepted (two meshing nodes never got a BGP session). Other protocols' answers
+                // start valid flows of their own.
+                pending[i] = true;
                 toHost++;
                 continue;
             }
@@ -76,7 +81,7 @@ public final class PolicyNode {
             fresh++;
         }
         if (toHost > 0) {
-            classify(v, hostIn, SELECT_PUNTED, 0, Counter.DROP_POLICY_INGRESS, counters);
+            if (hostIn != null) classify(v, hostIn, SELECT_PUNTED, 0, Counter.DROP_POLICY_INGRESS, counters);
             for (int i = 0; i < v.count; i++) {
                 if (!pending[i] || v.verdict[i] != PacketVector.PUNT) continue;
                 if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, s, ct6, timeouts, nowNs, counters);
