@@ -57,7 +57,9 @@ final class HostMode {
                 List<String> cmd = new ArrayList<>(List.of("systemd-run", "--unit=ocelot-node", "--collect",
                         "--setenv=DATASTORE_TYPE=etcdv3", "--setenv=ETCD_ENDPOINTS=" + etcdEndpoints,
                         "--property=StandardOutput=file:/var/log/ocelot-node.log", "--property=StandardError=file:/var/log/ocelot-node.log"));
-                cmd.addAll(LabNode.command(ctl.binary(), host, runDir));
+                // Vagrant put the link's address on some ethN: that interface is the uplink.
+                String uplink = shell.exec("ip", "-o", "addr", "show", "to", host.primaryAddress()).split("\\s+")[1];
+                cmd.addAll(LabNode.command(ctl.binary(), host, runDir, uplink));
                 shell.exec(cmd, 30);
                 long deadline = System.currentTimeMillis() + Lab.NODE_START_MS;
                 while (!log().contains("Ocelot node started successfully")) {

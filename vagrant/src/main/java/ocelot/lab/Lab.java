@@ -50,7 +50,8 @@ final class Lab implements AutoCloseable {
     void up() {
         progress.step("ocelotctl", () -> {
             String version = fabric.shell().exec(List.of(home.resolve("bin/ocelotctl").toString(), "version"), 600).strip();
-            return version.lines().findFirst().orElse(version);
+            // bin/ocelotctl says "ocelotctl: building" first when it builds.
+            return version.lines().filter(l -> !l.startsWith("ocelotctl:")).findFirst().orElse(version);
         });
         progress.step("fabric", fabric::build);
         progress.step("datastore", () -> {

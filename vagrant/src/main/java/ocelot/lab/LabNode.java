@@ -19,6 +19,9 @@ import ocelot.lab.topology.Topology.Host;
  * (status socket, logs) under the run's temp dir.
  */
 final class LabNode {
+    /** The node's uplink in the lab: its first (only) link, {@code eth0} ({@link ocelot.lab.fabric.Fabric}). */
+    static final String UPLINK = "eth0";
+    static final int METRICS_PORT = 9091;
     private final Host host;
     private final String namespace;
     private final Path runDir;
@@ -54,13 +57,17 @@ final class LabNode {
     }
 
     List<String> command() {
-        return command(ocelotctl, host, runDir);
+        return command(ocelotctl, host, runDir, UPLINK);
     }
 
     /** {@code ocelotctl node run} for a topology host, in the lab and on a VM alike. */
-    static List<String> command(Path ocelotctl, Host host, Path runDir) {
+    static List<String> command(Path ocelotctl, Host host, Path runDir, String uplink) {
+        // The uplink is named, not found by its address: after a SIGKILL the address went with
+        // the host TAP, and the restarted node must still find its uplink. Workers back off when
+        // idle: four or more nodes share two cores.
         List<String> cmd = new ArrayList<>(List.of(ocelotctl.toString(), "node", "run", "--name", host.name(),
-                "--ip", host.links().getFirst().address().toString(), "--run-dir", runDir.toString()));
+                "--ip", host.links().getFirst().address().toString(), "--uplink", uplink, "--idle", "backoff",
+                "--metrics-address", "127.0.0.1:" + METRICS_PORT, "--run-dir", runDir.toString()));
         host.as().ifPresent(as -> cmd.addAll(List.of("--as", Long.toString(as))));
         return cmd;
     }
