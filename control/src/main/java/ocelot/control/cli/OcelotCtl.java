@@ -27,8 +27,12 @@ import picocli.CommandLine.Option;
                 NodeCommand.class, EndpointCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class OcelotCtl implements Runnable {
     @Option(names = {"-c", "--config"}, scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
-            description = "Client configuration file (default /etc/ocelot/ocelotctl.cfg, else the environment).")
+            description = "Client configuration file (default /etc/ocelot/ocelotctl.cfg, else /etc/calico/calicoctl.cfg, "
+                    + "else the environment).")
     Path config;
+
+    /** Where to look for a configuration file without --config (tests point it elsewhere). */
+    java.util.List<Path> defaultConfigFiles = DatastoreConfig.DEFAULT_FILES;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT, description = "Show this help.")
     boolean help;
@@ -99,9 +103,9 @@ public final class OcelotCtl implements Runnable {
         return s == null ? "" : s.replace('\n', ' ').strip();
     }
 
-    /** The datastore, opened on first use from --config, the default file or the environment. */
+    /** The datastore, opened on first use from --config, a default file or the environment. */
     Datastore store() {
-        if (store == null) store = DatastoreConfig.load(config, env).open();
+        if (store == null) store = DatastoreConfig.load(config, env, defaultConfigFiles).open();
         return store;
     }
 

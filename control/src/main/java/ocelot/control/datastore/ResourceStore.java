@@ -127,11 +127,42 @@ public final class ResourceStore {
         return out;
     }
 
+    /** The global value of a setting, or its default when never set. */
     public String setting(ClusterSetting s) {
         return store.get(s.datastoreKey()).map(KeyValue::value).orElse(s.defaultValue());
     }
 
+    /** {@code node}'s own value of a per-node setting, if it has one (else the global one applies). */
+    public java.util.Optional<String> nodeSetting(ClusterSetting s, String node) {
+        return store.get(s.nodeKey(node)).map(KeyValue::value);
+    }
+
     public void setSetting(ClusterSetting s, String value) {
         store.put(s.datastoreKey(), s.canonical(value));
+    }
+
+    public void setSetting(ClusterSetting s, String node, String value) {
+        store.put(s.nodeKey(node), s.canonical(value));
+    }
+
+    /** Removes the global value, so the default applies; false when it was not set. */
+    public boolean unsetSetting(ClusterSetting s) {
+        return delete(s.datastoreKey());
+    }
+
+    /** Removes {@code node}'s own value, so the global one applies there; false when it was not set. */
+    public boolean unsetSetting(ClusterSetting s, String node) {
+        return delete(s.nodeKey(node));
+    }
+
+    private boolean delete(String key) {
+        var current = store.get(key);
+        if (current.isEmpty()) return false;
+        try {
+            store.delete(key, current.get().modRevision());
+            return true;
+        } catch (ConflictException e) {
+            return false; // removed or rewritten meanwhile by another client: its write stands
+        }
     }
 }

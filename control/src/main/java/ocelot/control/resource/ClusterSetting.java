@@ -7,17 +7,19 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The cluster-wide settings of {@code ocelotctl config get|set NAME VALUE} (calicoctl's
- * {@code config}): each with its default and a check that returns the canonical value.
+ * The settings of {@code ocelotctl config get|set|unset NAME [VALUE] [--node=NODE]} (calicoctl
+ * 1.x's {@code config}): each with its default and a check that returns the canonical value.
+ * All are global ({@code /ocelot/v1/config/NAME}); logLevel can also be set for one node
+ * ({@code /ocelot/v1/config/node/NODE/logLevel}), which wins over the global value there.
  */
 public enum ClusterSetting {
-    AS_NUMBER("asNumber", "64512") {
+    AS_NUMBER("asNumber", "64512", false) {
         @Override
         public String canonical(String value) {
             return AsNumber.parse(value).toString();
         }
     },
-    NODE_TO_NODE_MESH("nodeToNodeMesh", "on") {
+    NODE_TO_NODE_MESH("nodeToNodeMesh", "on", false) {
         @Override
         public String canonical(String value) {
             String v = value.toLowerCase(Locale.ROOT);
@@ -25,7 +27,7 @@ public enum ClusterSetting {
             return v;
         }
     },
-    LOG_LEVEL("logLevel", "info") {
+    LOG_LEVEL("logLevel", "info", true) {
         private static final List<String> LEVELS = List.of("none", "debug", "info", "warning", "error", "critical");
 
         @Override
@@ -36,12 +38,32 @@ public enum ClusterSetting {
         }
     };
 
+    /** Where the per-node values live: {@code NODE_PREFIX + NODE + "/" + name}. */
+    public static final String NODE_PREFIX = ResourceKey.ROOT + "config/node/";
+
     private final String settingName;
     private final String defaultValue;
+    private final boolean perNode;
 
-    ClusterSetting(String settingName, String defaultValue) {
+    ClusterSetting(String settingName, String defaultValue, boolean perNode) {
         this.settingName = settingName;
         this.defaultValue = defaultValue;
+        this.perNode = perNode;
+    }
+
+    /** Whether a node may have its own value (calicoctl 1.x: logLevel only). */
+    public boolean perNode() {
+        return perNode;
+    }
+
+    /** The key of {@code node}'s own value; the node name is checked like a node resource's. */
+    public String nodeKey(String node) {
+        if (!perNode) {
+            throw new IllegalArgumentException(settingName + " is cluster-wide: it has no per-node value (leave out --node)");
+        }
+        String problem = Identifiers.nameProblem(node);
+        if (problem != null) throw new IllegalArgumentException("node name: " + problem);
+        return NODE_PREFIX + node + "/" + settingName;
     }
 
     public String settingName() {

@@ -4,30 +4,27 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads and writes v1 resources as YAML or JSON. Input may be a stream of documents, a
  * {@code kind: <kind>List} with {@code items}, or a sequence of resources (what {@code get -o
- * yaml} prints for several); JSON is YAML, so one reader serves both. Any error names the source,
- * the 1-based document and the field path; a file with any error yields no resources at all.
+ * yaml} prints for several); {@link YamlDocuments} reads both, as standard YAML (aliases, merge
+ * keys). A syntax error names the source, line and column; a resource error the source, the
+ * 1-based document and the field path; a file with any error yields no resources at all.
  */
 public final class ResourceCodec {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .build());
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -37,40 +34,16 @@ public final class ResourceCodec {
 
     /** Every resource in {@code text}; {@code source} names it in errors (a file name, "stdin"). */
     public static List<Resource> parse(String text, String source) {
+        List<JsonNode> documents = YamlDocuments.read(text, source);
         List<Resource> out = new ArrayList<>();
-        int document = 0;
-        try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(text)) {
-            while (true) {
-                document++;
-                JsonNode doc;
-                try {
-                    if (!docs.hasNextValue()) break;
-                    doc = docs.nextValue();
-                } catch (JsonProcessingException e) {
-                    throw syntax(source, document, e);
-                }
-                // An empty document (a trailing "---") reads as null or as an empty scalar.
-                if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isTextual() && doc.asText().isBlank())) continue;
-                readDocument(doc, source, document, out);
-            }
-        } catch (JsonProcessingException e) {
-            throw syntax(source, document, e);
-        } catch (IOException e) {
-            throw new ResourceException(source, 0, null, "cannot read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            if (e instanceof ResourceException) throw e;
-            if (e.getCause() instanceof JsonProcessingException jpe) throw syntax(source, document, jpe);
-            throw e;
+        for (int i = 0; i < documents.size(); i++) {
+            JsonNode doc = documents.get(i);
+            // An empty document (a trailing "---") reads as null.
+            if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isTextual() && doc.asText().isBlank())) continue;
+            readDocument(doc, source, i + 1, out);
         }
         if (out.isEmpty()) throw new ResourceException(source, 0, null, "no resources found");
         return List.copyOf(out);
-    }
-
-    private static ResourceException syntax(String source, int document, JsonProcessingException e) {
-        var loc = e.getLocation();
-        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
-        return new ResourceException(source, document, null, "invalid YAML/JSON" + where + ": " + msg);
     }
 
     private static void readDocument(JsonNode doc, String source, int document, List<Resource> out) {

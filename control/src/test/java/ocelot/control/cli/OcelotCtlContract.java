@@ -131,7 +131,8 @@ abstract class OcelotCtlContract {
     void badInputGivesOneLineAndExitCodeOne() throws Exception {
         Result malformed = run("create", "-f", file("m.yaml", "apiVersion: v1\nkind: node\nmetadata: {name: [\n").toString());
         assertEquals(1, malformed.code());
-        assertTrue(malformed.errLine().contains("m.yaml: document 1: invalid YAML/JSON at line"), malformed.err());
+        assertTrue(malformed.errLine().endsWith("m.yaml: line 4, column 1: the file ends where a value was expected: "
+                + "is a '[' or '{' above not closed?"), malformed.err());
         Result unknownKind = run("apply", "-f", file("k.yaml", "apiVersion: v1\nkind: gateway\nmetadata: {name: g}\n").toString());
         assertTrue(unknownKind.errLine().endsWith("k.yaml: document 1: kind: unknown kind 'gateway'; known kinds: node, bgpPeer, hostEndpoint, workloadEndpoint, ipPool, policy, profile"), unknownKind.err());
         Result missing = run("create", "-f", tmp.resolve("nope.yaml").toString());
@@ -200,6 +201,42 @@ abstract class OcelotCtlContract {
         assertEquals("nodeToNodeMesh must be on or off, got 'maybe'", run("config", "set", "nodeToNodeMesh", "maybe").errLine());
         assertEquals("'70000.1': asdot halves must be 0-65535", run("config", "set", "asNumber", "70000.1").errLine());
         assertEquals("unknown config name 'ipip' (known: asNumber, nodeToNodeMesh, logLevel)", run("config", "get", "ipip").errLine());
+    }
+
+    /** calicoctl 1.x: unset returns a setting to its default; logLevel also per node, over the global value. */
+    @Test
+    void settingsUnsetAndLogLevelPerNode() {
+        ok("config", "set", "asNumber", "65000");
+        ok("config", "unset", "asNumber");
+        assertEquals("64512\n", ok("config", "get", "asNumber").out());
+        ok("config", "unset", "asNumber"); // nothing to remove: still fine
+
+        ok("config", "set", "logLevel", "warning");
+        assertEquals("warning (inherited from global)\n", ok("config", "get", "logLevel", "--node=node1").out());
+        ok("config", "set", "logLevel", "DEBUG", "--node=node1");
+        assertEquals("debug\n", ok("config", "get", "logLevel", "--node=node1").out());
+        assertEquals("warning\n", ok("config", "get", "logLevel").out());
+        assertEquals("warning (inherited from global)\n", ok("config", "get", "logLevel", "-n", "node2").out());
+        try (var store = DatastoreConfig.load(cfg, Map.of()).open()) {
+            // The key a running node watches for its own level (control/README.md).
+            assertEquals("debug", store.get("/ocelot/v1/config/node/node1/logLevel").orElseThrow().value());
+        }
+        ok("config", "unset", "logLevel", "--node=node1");
+        assertEquals("warning (inherited from global)\n", ok("config", "get", "logLevel", "--node=node1").out());
+        ok("config", "unset", "logLevel");
+        assertEquals("info (inherited from global)\n", ok("config", "get", "logLevel", "--node=node1").out());
+
+        assertEquals("nodeToNodeMesh is cluster-wide: it has no per-node value (leave out --node)",
+                run("config", "set", "nodeToNodeMesh", "off", "--node=node1").errLine());
+        assertEquals("asNumber is cluster-wide: it has no per-node value (leave out --node)",
+                run("config", "get", "asNumber", "--node=node1").errLine());
+        assertEquals("asNumber is cluster-wide: it has no per-node value (leave out --node)",
+                run("config", "unset", "asNumber", "--node=node1").errLine());
+        assertEquals("node name: 'bad name' is not a valid name (letters, digits, '.', '_' and '-' only)",
+                run("config", "set", "logLevel", "debug", "--node=bad name").errLine());
+        assertEquals("logLevel must be one of none, debug, info, warning, error, critical, got 'loud'",
+                run("config", "set", "logLevel", "loud", "--node=node1").errLine());
+        assertEquals("on\n", ok("config", "get", "nodeToNodeMesh").out());
     }
 
     @Test

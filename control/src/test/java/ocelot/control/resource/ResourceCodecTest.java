@@ -176,8 +176,8 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: workloadEndpoint\\nmetadata: {name: e, workload: w, orchestrator: k8s, node: n}\\nspec: {mac: 'zz:00:00:00:00:00'} | spec.mac: 'zz:00:00:00:00:00' is not a MAC address
             apiVersion: v1\\nkind: hostEndpoint\\nmetadata: {name: e, node: n}\\nspec: {interfaceName: averyveryverylongname} | spec.interfaceName: interface name 'averyveryverylongname' must be 1-15 characters
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: rack, peerIP: 10.0.0.1}\\nspec: {asNumber: 1} | metadata.scope: must be global or node, got 'rack'
-            apiVersion: v1\\nkind: node\\nmetadata: {name: n1\\n                        | f.yaml: document 1: invalid YAML/JSON at line
-            apiVersion: v1\\nkind: node\\nmetadata: {name: n1, name: n2}                 | f.yaml: document 1: invalid YAML/JSON
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1\\n                        | f.yaml: line 4, column 1: the mapping opened with '{' at line 3, column 11 needs a ',' between entries and a closing '}'
+            apiVersion: v1\\nkind: node\\nmetadata: {name: n1, name: n2}                 | f.yaml: line 3, column 22: duplicate key 'name' (already set at line 3)
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\n---\\napiVersion: v1\\nkind: node\\nmetadata: {name: 2x, x: 1} | f.yaml: document 2: metadata.x: unknown field
             apiVersion: v2\\nkind: node                                                | apiVersion: must be v1
             ''                                                                         | f.yaml: no resources found
