@@ -94,7 +94,9 @@ final class FieldReader {
         JsonNode v = raw(field);
         if (v == null) return null;
         if (!v.isNumber()) throw fail(field, "must be a number, got " + describe(v));
-        return v.decimalValue();
+        // One form per value (10, 10.0 and 1e1 are equal resources); printed plain, as 10.
+        BigDecimal d = v.decimalValue();
+        return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
     }
 
     FieldReader object(String field) {

@@ -140,6 +140,21 @@ class ResourceCodecTest {
         assertEquals(null, untyped.types());
     }
 
+    /** A policy order prints as Calico prints it (10, not the decimal's 1E+1) and reads back equal. */
+    @Test
+    void policyOrderPrintsPlain() {
+        for (String order : List.of("10.0", "100", "2.50", "1e3")) {
+            Policy p = (Policy) ResourceCodec.parse("apiVersion: v1\nkind: policy\nmetadata: {name: p}\nspec: {order: " + order + "}\n",
+                    "f.yaml").getFirst();
+            String yaml = ResourceCodec.toYaml(List.of(p));
+            assertFalse(yaml.contains("E+"), yaml);
+            assertEquals(p, ResourceCodec.parse(yaml, "again").getFirst());
+            assertEquals(p, ResourceCodec.fromStored(p.key().datastoreKey(), ResourceCodec.toStored(p)));
+        }
+        Policy ten = (Policy) ResourceCodec.parse("apiVersion: v1\nkind: policy\nmetadata: {name: p}\nspec: {order: 10.0}\n", "f").getFirst();
+        assertTrue(ResourceCodec.toYaml(List.of(ten)).contains("  order: 10\n"), ResourceCodec.toYaml(List.of(ten)));
+    }
+
     /** Each bad input gives one line naming the document, the field path and the problem. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
