@@ -13,6 +13,8 @@ import ocelot.control.node.NodeDataplane;
 import ocelot.control.node.NodeLogLevel;
 import ocelot.control.node.NodeProcess;
 import ocelot.control.node.NodeStartup;
+import ocelot.control.node.NodeStatusClient;
+import ocelot.control.ports.UplinkRecord;
 import ocelot.control.ports.Uplink;
 import ocelot.control.ports.WorkloadInterfaceKind;
 import ocelot.control.resource.AsNumber;
@@ -124,6 +126,13 @@ final class NodeRunCommand implements Callable<Integer> {
         if (!dataplane.equals("dpdk") && !dataplane.equals("none")) throw new OcelotCtl.CommandFailure("--dataplane must be dpdk or none, got '" + dataplane + "'");
         Path dir = runDir != null ? runDir : NodeCommand.RUN_ROOT.resolve(nodeName);
         PrintWriter out = node.root.out;
+        if (NodeStatusClient.running(dir)) throw new OcelotCtl.CommandFailure("a node is already running on " + dir);
+        try {
+            // before autodetection: a crashed node's uplink has its address on no interface
+            UplinkRecord.recover(dir).ifPresent(out::println);
+        } catch (IllegalStateException e) {
+            throw new OcelotCtl.CommandFailure(e.getMessage());
+        }
         NodeStartup startup = new NodeStartup(new ResourceStore(node.root.store()), line -> {
             out.println(line);
             out.flush();
@@ -132,7 +141,7 @@ final class NodeRunCommand implements Callable<Integer> {
         claimBlock(nodeName, out);
 
         NodeDataplane plane = null;
-        if (dataplane.equals("dpdk")) plane = startDataplane(nodeName, resource, startup.addressInterface(), out);
+        if (dataplane.equals("dpdk")) plane = startDataplane(nodeName, resource, startup.addressInterface(), dir, out);
         NodeProcess process;
         try {
             process = NodeProcess.start(node.root.store(), nodeName, bgpPort, dir, Clock.systemUTC(), plane,
@@ -162,7 +171,7 @@ final class NodeRunCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private NodeDataplane startDataplane(String nodeName, NodeResource resource, String addressInterface, PrintWriter out) {
+    private NodeDataplane startDataplane(String nodeName, NodeResource resource, String addressInterface, Path dir, PrintWriter out) {
         String device = uplink != null ? uplink : addressInterface;
         if (device == null) {
             throw new OcelotCtl.CommandFailure("no interface here carries the node address " + resource.bgp().ipv4Address()
@@ -176,7 +185,7 @@ final class NodeRunCommand implements Callable<Integer> {
             throw new OcelotCtl.CommandFailure(e.getMessage());
         }
         try {
-            return NodeDataplane.start(nodeName, resource.bgp().ipv4Address(), options, line -> {
+            return NodeDataplane.start(nodeName, resource.bgp().ipv4Address(), options, dir, line -> {
                 out.println(line);
                 out.flush();
             });

@@ -59,8 +59,13 @@ public final class NodeDataplane implements AutoCloseable {
         this.workloads = workloads;
     }
 
-    /** Starts the dataplane of node {@code nodeName}, whose address (ADDR/LEN of its subnet) is {@code nodeAddress}; logs each step. */
-    public static NodeDataplane start(String nodeName, Cidr nodeAddress, DataplaneOptions options, java.util.function.Consumer<String> log) {
+    /**
+     * Starts the dataplane of node {@code nodeName}, whose address (ADDR/LEN of its subnet) is
+     * {@code nodeAddress}; logs each step. What the host TAP takes from the uplink is recorded in
+     * {@code runDir} until it is given back ({@code UplinkRecord.recover} after a crash).
+     */
+    public static NodeDataplane start(String nodeName, Cidr nodeAddress, DataplaneOptions options, Path runDir,
+                                      java.util.function.Consumer<String> log) {
         List<String> eal = options.ealArguments(nodeName);
         log.accept("Initialising DPDK EAL: " + String.join(" ", eal));
         Eal.init(eal.toArray(String[]::new));
@@ -75,7 +80,7 @@ public final class NodeDataplane implements AutoCloseable {
             uplink = options.uplink().open(pool, config);
             log.accept("Opened uplink " + uplinkName + " (" + options.uplink().kind() + ", MAC " + uplink.macString() + ")");
             String cidr = nodeAddress.address() + "/" + nodeAddress.prefixLength();
-            tap = HostTap.create(options.hostTap(), options.uplink().kernelInterface(), cidr, uplink.macString(), pool, config);
+            tap = HostTap.create(options.hostTap(), options.uplink().kernelInterface(), cidr, uplink.macString(), pool, config, runDir);
             log.accept("Created host TAP " + tap.name() + " (exception path) with " + cidr + " and MAC " + tap.kernelMac()
                     + (options.uplink().kernelInterface() == null ? "" : "; uplink " + uplinkName + " set arp off, raw PREROUTING DROP"));
             FastpathConfig fpConfig = FastpathConfig.defaults().withWorkers(options.workers()).withMaxPorts(MAX_PORTS)

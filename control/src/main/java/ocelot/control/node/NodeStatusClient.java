@@ -36,7 +36,8 @@ public final class NodeStatusClient {
         }
     }
 
-    static boolean running(Path runDir) {
+    /** True when a node answers on {@code runDir}'s status socket. */
+    public static boolean running(Path runDir) {
         return query(runDir).isPresent();
     }
 }

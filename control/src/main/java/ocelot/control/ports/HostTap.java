@@ -1,11 +1,10 @@
 package ocelot.control.ports;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import ocelot.dpdk.DpdkPort;
 import ocelot.dpdk.Mempool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The exception path (Calico-VPP's host tap): a {@code net_tap} interface in the node's
@@ -17,40 +16,41 @@ import org.slf4j.LoggerFactory;
  * (../shared/DESIGN.md field notes). {@link #close} undoes all of it in reverse order.
  */
 public final class HostTap implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HostTap.class);
-
     private final String tapName;
     private final String uplink;
     private final DpdkPort port;
-    private final List<Runnable> undo = new ArrayList<>();
+    private final UplinkRecord record;
+    private final Path runDir;
     private final String mac;
     private String defaultGateway;
     private String ipv6Address;
     private boolean closed;
 
-    private HostTap(String tapName, String uplink, DpdkPort port, String mac) {
+    private HostTap(String tapName, String uplink, DpdkPort port, String mac, UplinkRecord record, Path runDir) {
         this.tapName = tapName;
         this.uplink = uplink;
         this.port = port;
         this.mac = mac;
+        this.record = record;
+        this.runDir = runDir;
     }
 
     /**
      * Creates TAP {@code tapName} and moves {@code uplink}'s global addresses and static routes
      * onto it, with the uplink's MAC; {@code nodeAddress} (ADDR/LEN) is added when the uplink
      * does not carry it. {@code uplink} null (a PCI NIC): the TAP gets {@code nodeAddress} and
-     * {@code macIfNoUplink}. On failure everything done so far is undone.
+     * {@code macIfNoUplink}. What is taken from the uplink is recorded in {@code runDir} first
+     * ({@link UplinkRecord}). On failure everything done so far is undone.
      */
     public static HostTap create(String tapName, String uplink, String nodeAddress, String macIfNoUplink, Mempool pool,
-                                 DpdkPort.Config config) {
+                                 DpdkPort.Config config, Path runDir) {
         if (KernelLink.exists(tapName)) throw new IllegalStateException("host TAP " + tapName + " already exists (another node running here?)");
         String mac = uplink != null ? KernelLink.mac(uplink) : macIfNoUplink;
-        List<String> addresses = uplink != null ? KernelLink.addresses(uplink) : List.of();
-        List<List<String>> routes = uplink != null ? KernelLink.staticRoutes(uplink) : List.of();
+        UplinkRecord record = uplink == null ? null : plan(uplink);
         DpdkPort port = DpdkPort.createVdev("net_tap_" + tapName, "iface=" + tapName, pool, config);
-        HostTap tap = new HostTap(tapName, uplink, port, mac);
+        HostTap tap = new HostTap(tapName, uplink, port, mac, record, runDir);
         try {
-            tap.takeOver(addresses, routes, nodeAddress);
+            tap.takeOver(nodeAddress);
             return tap;
         } catch (RuntimeException e) {
             tap.close();
@@ -59,56 +59,41 @@ public final class HostTap implements AutoCloseable {
         }
     }
 
-    private void takeOver(List<String> addresses, List<List<String>> routes, String nodeAddress) {
+    /** What taking over {@code uplink} will change, read before anything changes. */
+    private static UplinkRecord plan(String uplink) {
+        boolean ip6tables = KernelCommand.tryRun("ip6tables", "-t", "raw", "-L", "PREROUTING", "-n").ok();
+        UplinkRecord probe = new UplinkRecord(uplink, List.of(), List.of(), false, false, false, null);
+        return new UplinkRecord(uplink, KernelLink.addresses(uplink), UplinkRecord.copy(KernelLink.staticRoutes(uplink)),
+                !KernelLink.flags(uplink).contains("NOARP"),
+                !KernelCommand.tryRun(probe.dropRule("iptables", "-C")).ok(),
+                ip6tables && !KernelCommand.tryRun(probe.dropRule("ip6tables", "-C")).ok(),
+                ip6tables ? null : KernelCommand.run("sysctl", "-n", "net.ipv6.conf." + uplink + ".disable_ipv6").strip());
+    }
+
+    private void takeOver(String nodeAddress) {
         KernelCommand.run("ip", "link", "set", "dev", tapName, "address", mac);
         KernelCommand.run("ip", "link", "set", "dev", tapName, "up");
-        List<String> tapAddresses = new ArrayList<>(addresses);
+        List<String> tapAddresses = new ArrayList<>(record == null ? List.of() : record.addresses());
         if (nodeAddress != null && tapAddresses.stream().noneMatch(a -> a.split("/")[0].equals(nodeAddress.split("/")[0]))) {
             tapAddresses.addFirst(nodeAddress);
         }
-        if (uplink != null) {
-            for (String a : addresses) {
-                KernelCommand.run("ip", "addr", "del", a, "dev", uplink);
-                undo.add(() -> KernelCommand.run("ip", "addr", "add", a, "dev", uplink));
-            }
-            // the kernel dropped the routes with the addresses; they go back after them (undo runs in reverse)
-            undo.add(() -> routes.forEach(r -> KernelLink.addRoute(uplink, r)));
+        if (record != null) {
+            record.write(runDir);
+            for (String a : record.addresses()) KernelCommand.run("ip", "addr", "del", a, "dev", uplink);
         }
         for (String a : tapAddresses) {
             KernelCommand.run("ip", "addr", "add", a, "dev", tapName);
             if (a.contains(":") && ipv6Address == null) ipv6Address = a;
         }
-        for (List<String> r : routes) {
+        if (record == null) return;
+        for (List<String> r : record.routes()) {
             KernelLink.addRoute(tapName, r);
             if (r.get(0).equals("-4") && r.get(1).equals("default") && r.indexOf("via") == 2) defaultGateway = r.get(3);
         }
-        if (uplink == null) return;
-        if (!KernelLink.flags(uplink).contains("NOARP")) {
-            KernelCommand.run("ip", "link", "set", "dev", uplink, "arp", "off");
-            undo.add(() -> KernelCommand.run("ip", "link", "set", "dev", uplink, "arp", "on"));
-        }
-        dropOnUplink("iptables");
-        if (KernelCommand.tryRun("ip6tables", "-t", "raw", "-L", "PREROUTING", "-n").ok()) {
-            dropOnUplink("ip6tables");
-        } else {
-            String key = "net.ipv6.conf." + uplink + ".disable_ipv6";
-            String before = KernelCommand.run("sysctl", "-n", key).strip();
-            KernelCommand.run("sysctl", "-qw", key + "=1");
-            undo.add(() -> KernelCommand.run("sysctl", "-qw", key + "=" + before));
-        }
-    }
-
-    private void dropOnUplink(String tool) {
-        List<String> rule = List.of("-t", "raw", "PREROUTING", "-i", uplink, "-j", "DROP");
-        if (KernelCommand.tryRun(command(tool, "-C", rule)).ok()) return; // left by a node that crashed: keep the one rule
-        KernelCommand.run(command(tool, "-A", rule));
-        undo.add(() -> KernelCommand.run(command(tool, "-D", rule)));
-    }
-
-    private static List<String> command(String tool, String op, List<String> rule) {
-        List<String> c = new ArrayList<>(List.of(tool, rule.get(0), rule.get(1), op));
-        c.addAll(rule.subList(2, rule.size()));
-        return c;
+        if (record.arpWasOn()) KernelCommand.run("ip", "link", "set", "dev", uplink, "arp", "off");
+        if (record.addedIptables()) KernelCommand.run(record.dropRule("iptables", "-A"));
+        if (record.addedIp6tables()) KernelCommand.run(record.dropRule("ip6tables", "-A"));
+        if (record.ipv6SysctlBefore() != null) KernelCommand.run("sysctl", "-qw", "net.ipv6.conf." + uplink + ".disable_ipv6=1");
     }
 
     public DpdkPort port() { return port; }
@@ -142,13 +127,9 @@ public final class HostTap implements AutoCloseable {
         if (closed) return;
         closed = true;
         port.close();
-        for (int i = undo.size() - 1; i >= 0; i--) {
-            try {
-                undo.get(i).run();
-            } catch (RuntimeException e) {
-                LOG.error("host TAP {}: restoring uplink {}: {}", tapName, uplink, e.getMessage());
-            }
+        if (record != null) {
+            record.restore();
+            UplinkRecord.delete(runDir);
         }
-        undo.clear();
     }
 }

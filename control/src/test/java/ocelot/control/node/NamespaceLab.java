@@ -86,6 +86,12 @@ final class NamespaceLab implements AutoCloseable {
         return p.waitFor(seconds, TimeUnit.SECONDS);
     }
 
+    /** SIGKILL to the process's group (a crash: nothing of the node's shutdown runs); waits for it. */
+    static void kill(Process p) throws InterruptedException {
+        signal(p, "KILL");
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
     private static void signal(Process p, String signal) {
         try {
             new ProcessBuilder("kill", "-" + signal, "--", "-" + p.pid()).redirectErrorStream(true)
