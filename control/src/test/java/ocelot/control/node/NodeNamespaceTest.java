@@ -131,7 +131,8 @@ class NodeNamespaceTest {
 
             // two workloads through the attach socket: one named by /var/run/netns, one by /proc/PID/ns/net (podman's kind of path)
             lab.namespace(nsWork);
-            String cali1 = "cali" + id + "a", cali2 = "cali" + id + "b";
+            // 15 characters, the shape ocelot-cni gives (Calico's caliXXXXXXXXXXX): net_tap once refused them
+            String cali1 = "cali" + "%010d".formatted(Long.parseLong(id)) + "a", cali2 = "cali" + "%010d".formatted(Long.parseLong(id)) + "b";
             WorkloadAttachClient cni = WorkloadAttachClient.forRunDir(runDir);
             String mac1 = cni.attach("c1", "/var/run/netns/" + nsWork, "eth0", cali1, List.of("10.65.0.2/32"));
             assertEquals(mac1, lab.in(nsWork, "cat", "/sys/class/net/eth0/address").strip());
