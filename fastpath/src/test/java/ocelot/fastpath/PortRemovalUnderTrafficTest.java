@@ -1,11 +1,11 @@
 package ocelot.fastpath;
 
-import ocelot.acl.Classifier;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import ocelot.acl.Classifier;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.port.PortRole;
 import ocelot.fastpath.port.SoftwarePort;
@@ -27,12 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * port at the swap, is sent, dropped or punted exactly once.
  */
 class PortRemovalUnderTrafficTest {
+    private static SoftwarePort addW3(Topology t) {
+        SoftwarePort w3 = new SoftwarePort("w3", PortRole.WORKLOAD, 0xEEEE_EEEE_EE03L, pool);
+        t.fastpath.control().addPort(w3);
+        return w3;
+    }
+
     @Test
     void removePortReturnsOnlyWhenNoWorkerCanTouchThePort() throws Exception {
         Topology t = new Topology(FastpathConfig.defaults().withWorkers(2).withIdle(IdleMode.BACKOFF));
         try {
-            SoftwarePort w3 = new SoftwarePort("w3", PortRole.WORKLOAD, 0xEEEE_EEEE_EE03L, pool);
-            t.fastpath.control().addPort(w3);
+            SoftwarePort w3 = addW3(t);
             t.extraEndpoints.add(new Endpoint("ep3", "w3", 0x0A58_0A41_0004L, List.of(ip("10.65.0.4")), (Classifier) null, (Classifier) null));
             t.extraRoutes.add(Route.of("10.65.0.4/32", new NextHop.ToEndpoint("ep3")));
             t.publish();
@@ -55,7 +60,40 @@ class PortRemovalUnderTrafficTest {
             t.fastpath.close();
             assertEquals(sent, t.counter(Counter.RX), "every frame was received before the deadline");
             assertEquals(0, w3.usesAfterClose(), "a worker touched the port after removePort returned");
+            assertEquals(0, t.fastpath.workerErrors());
             assertTrue(w3.drainTransmitted().size() >= 200);
+        } finally {
+            t.closeConserving();
+        }
+    }
+
+    @Test
+    void endpointsComingAndGoingWithTheirRoutesUnderTraffic() throws Exception {
+        Topology t = new Topology(FastpathConfig.defaults().withWorkers(2).withIdle(IdleMode.BACKOFF));
+        try {
+            SoftwarePort w3 = addW3(t);
+            t.publish();
+            t.fastpath.start();
+            int sent = 0;
+            // each publish moves the route table in place: ep3 and its /32 appear and vanish while
+            // workers forward to its address (never to a next hop or endpoint their snapshot lacks)
+            for (int round = 0; round < 300; round++) {
+                if (round % 2 == 0) {
+                    t.extraEndpoints.add(new Endpoint("ep3", "w3", 0x0A58_0A41_0004L, List.of(ip("10.65.0.4")), (Classifier) null, (Classifier) null));
+                    t.extraRoutes.add(Route.of("10.65.0.4/32", new NextHop.ToEndpoint("ep3")));
+                } else {
+                    t.extraEndpoints.clear();
+                    t.extraRoutes.clear();
+                }
+                t.publish();
+                for (int i = 0; i < 8; i++) t.w1.inject(Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.4", 1024 + (sent++ & 0x3FFF), 53, 64, 20));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((t.w1.pendingRx() > 0 || t.counter(Counter.RX) < sent) && System.nanoTime() < deadline) Thread.sleep(5);
+            t.fastpath.close();
+            assertEquals(sent, t.counter(Counter.RX), "every frame was received before the deadline");
+            assertEquals(0, t.fastpath.workerErrors(), "a worker failed while the routes moved");
+            w3.drainTransmitted();
         } finally {
             t.closeConserving();
         }

@@ -65,8 +65,9 @@ public final class SoftwarePort implements Port {
 
     @Override public int txQueues() { return 64; }
 
+    /** Synchronized: several workers may poll it (its size and polls must agree). */
     @Override
-    public int receive(int queue, MbufBurst burst) {
+    public synchronized int receive(int queue, MbufBurst burst) {
         if (closed) {
             usesAfterClose.incrementAndGet();
             burst.setCount(0);

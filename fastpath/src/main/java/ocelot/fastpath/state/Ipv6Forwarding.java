@@ -30,11 +30,21 @@ public final class Ipv6Forwarding {
     private final long[] poolHi, poolLo, poolMaskHi, poolMaskLo;
     private final boolean[] poolNat;
 
-    Ipv6Forwarding(DataplaneState state, Map<String, Integer> portByName, Map<String, Integer> endpointByName, int[] endpointPort) {
+    Ipv6Forwarding(DataplaneState state, ocelot.fastpath.port.PortTable ports, EndpointPart endpointPart) {
+        this(state, portsByName(ports), endpointPart.slotByName, endpointPart.endpointPort, endpointPart.endpoints.length);
+    }
+
+    private static Map<String, Integer> portsByName(ocelot.fastpath.port.PortTable ports) {
+        Map<String, Integer> out = new HashMap<>();
+        for (String name : ports.names()) out.put(name, ports.slot(name));
+        return out;
+    }
+
+    private Ipv6Forwarding(DataplaneState state, Map<String, Integer> portByName, Map<String, Integer> endpointByName, int[] endpointPort, int endpointSlots) {
         Ipv6Plane plane = state.ipv6();
         nodeHi = plane.node().hi();
         nodeLo = plane.node().lo();
-        int endpoints = state.endpoints().size();
+        int endpoints = endpointSlots;
         endpointHi = new long[endpoints][0];
         endpointLo = new long[endpoints][0];
         Map<Ip6, String> owner = new HashMap<>();
@@ -167,6 +177,7 @@ public final class Ipv6Forwarding {
 
     /** True when the address is one of endpoint {@code e}'s IPv6 addresses. */
     public boolean endpointOwns(int e, long hi, long lo) {
+        if (e >= endpointHi.length) return false; // an endpoint leaving in a bridge snapshot: no IPv6 of its own
         long[] h = endpointHi[e], l = endpointLo[e];
         for (int k = 0; k < h.length; k++) if (h[k] == hi && l[k] == lo) return true;
         return false;

@@ -26,6 +26,7 @@ public final class Fastpath implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final CounterSet counters = new CounterSet();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong workerErrors = new java.util.concurrent.atomic.AtomicLong();
 
     /** A node with no ports yet: they join through {@code control().addPort}. */
     public Fastpath(FastpathConfig config, NanoClock clock) { this(List.of(), config, clock); }
@@ -88,13 +89,21 @@ public final class Fastpath implements AutoCloseable {
         if (!runners.isEmpty()) throw new IllegalStateException("already started");
         control.threaded(true);
         for (Worker w : workers) {
-            AgentRunner r = new AgentRunner(idle.get(), Throwable::printStackTrace, null, new RegisteredAgent(w));
+            AgentRunner r = new AgentRunner(idle.get(), this::workerFailed, null, new RegisteredAgent(w));
             runners.add(r);
             AgentRunner.startOnThread(r);
         }
     }
 
     private boolean closed;
+
+    private void workerFailed(Throwable t) {
+        workerErrors.incrementAndGet();
+        t.printStackTrace();
+    }
+
+    /** Exceptions thrown out of a worker thread's duty cycle so far (each a bug: for health checks and tests). */
+    public long workerErrors() { return workerErrors.get(); }
 
     /** Stops the worker threads (if started) and frees the workers' bursts; once. */
     @Override

@@ -12,6 +12,7 @@ import ocelot.fastpath.port.PortTable;
 import ocelot.fastpath.state.DataplaneState;
 import ocelot.fastpath.state.ForwardingSnapshot;
 import ocelot.fastpath.state.Neighbour;
+import ocelot.fastpath.state.SnapshotCompiler;
 
 /**
  * The one door from the control plane into the dataplane (Aeron's {@code SenderProxy}): it
@@ -30,6 +31,7 @@ public final class FastpathControl {
     private final CounterSet counters;
     private final int workerCount;
     private volatile ForwardingSnapshot current;
+    private final SnapshotCompiler compiler = new SnapshotCompiler();
     private PortTable ports;
     private long generation;
     private List<Worker> workers = List.of();
@@ -47,9 +49,15 @@ public final class FastpathControl {
 
     void threaded(boolean on) { this.threaded = on; }
 
-    /** Validates, compiles and publishes; returns the new generation. */
+    /**
+     * Validates, compiles and publishes; returns the new generation. Costs what changed against
+     * the state published before (see {@link SnapshotCompiler}); when endpoints come or go
+     * together with route changes it first publishes a bridge snapshot knowing both and waits
+     * for every worker thread to finish the duty cycle it is in (one cycle, or one park of the
+     * idle strategy) before the route table moves.
+     */
     public synchronized long publish(DataplaneState state) {
-        ForwardingSnapshot next = ForwardingSnapshot.compile(generation + 1, state, ports);
+        SnapshotCompiler.Plan plan = compiler.prepare(state, ports);
         for (Neighbour n : state.neighbours()) {
             if (!neighbours.put(n.address(), n.mac(), ports.slot(n.port()))) {
                 throw new IllegalStateException("neighbour table full adding " + Ipv4.format(n.address()));
@@ -62,7 +70,12 @@ public final class FastpathControl {
                 }
             }
         }
-        swapIn(next);
+        ForwardingSnapshot bridge = plan.bridgeSnapshot(generation + 1);
+        if (bridge != null) {
+            swapIn(bridge);
+            awaitWorkersPastCurrent("publishing generation " + (generation + 1));
+        }
+        swapIn(plan.apply(generation + 1));
         return generation;
     }
 
@@ -106,17 +119,10 @@ public final class FastpathControl {
     public synchronized void removePort(String name) {
         int slot = ports.slot(name);
         if (slot < 0) throw new IllegalArgumentException("no port named " + name + " (ports: " + ports.names() + ")");
-        PortTable next = ports.without(name);
-        ForwardingSnapshot now = current;
-        if (now != null) {
-            try {
-                ForwardingSnapshot.compile(generation + 1, now.state, next);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("port " + name + " is still in use by the published state (" + e.getMessage() + "); publish a state without it first", e);
-            }
-        }
-        republish(next);
-        awaitWorkersPastCurrent(name);
+        String user = compiler.usesPort(name);
+        if (user != null) throw new IllegalStateException("port " + name + " is still in use by the published state (" + user + "); publish a state without it first");
+        republish(ports.without(name));
+        awaitWorkersPastCurrent("removing port " + name);
         neighbours.forgetPort(slot);
         counters.portRemoved(name);
     }
@@ -129,8 +135,7 @@ public final class FastpathControl {
 
     /** The port set changes: the published state (if any) recompiled over it, as a new generation. */
     private void republish(PortTable next) {
-        ForwardingSnapshot now = current;
-        ForwardingSnapshot compiled = now == null ? null : ForwardingSnapshot.compile(generation + 1, now.state, next);
+        ForwardingSnapshot compiled = compiler.state() == null ? null : compiler.withPorts(generation + 1, next);
         ports = next;
         if (compiled != null) swapIn(compiled);
     }
@@ -147,14 +152,14 @@ public final class FastpathControl {
      * cycle holding any older snapshot has ended. In invoker mode the caller runs the workers
      * itself and none is mid-cycle.
      */
-    private void awaitWorkersPastCurrent(String port) {
+    private void awaitWorkersPastCurrent(String what) {
         if (!threaded) return;
         long deadline = System.nanoTime() + QUIESCE_TIMEOUT_NS;
         for (Worker w : workers) {
             long seen = w.cycles();
             while (w.cycles() == seen && threaded) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("removing port " + port + ": worker " + w.roleName() + " did not finish a duty cycle within 10 s; the port is out of the forwarding state but must not be closed");
+                    throw new IllegalStateException(what + ": worker " + w.roleName() + " did not finish a duty cycle within 10 s");
                 }
                 LockSupport.parkNanos(20_000);
             }
