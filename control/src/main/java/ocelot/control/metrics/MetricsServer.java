@@ -40,7 +40,12 @@ public final class MetricsServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--metrics-address '" + address + "': port is not a number");
         }
-        HttpServer http = HttpServer.create(new InetSocketAddress(host.replace("[", "").replace("]", ""), port), 16);
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(host.replace("[", "").replace("]", ""), port), 16);
+        } catch (IOException e) {
+            throw new IOException("--metrics-address " + address + ": " + e.getMessage() + " (another node on this host? choose another port)", e);
+        }
         MetricsServer s = new MetricsServer(http, health);
         http.createContext("/metrics", s::metrics);
         http.createContext("/health", ex -> s.health(ex, "health"));

@@ -171,6 +171,7 @@ class NodeNamespaceTest {
                     .contains("2 local endpoint(s)"));
             assertEquals(0, lab.status(nsWork, "ping", "-c", "3", "-i", "0.3", "-W", "2", "10.65.0.3"), "w1 pings w2 through the fastpath\n"
                     + ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out());
+            assertEquals(2_000_000, tcpTransfer(lab, 2_000_000), "a 2 MB TCP stream w1 -> w2 through the fastpath");
             String afterPing = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
             assertTrue(counter(afterPing, "ocelot_port_rx_packets_total{port=\"" + cali2 + "\",role=\"workload\"}") >= 3, afterPing);
 
@@ -188,6 +189,21 @@ class NodeNamespaceTest {
             assertEquals(0, lab.status(nsFab, "ping", "-c", "1", "-W", "2", NODE_IP), "the kernel answers on the uplink again");
             assertEquals(1, lab.status(nsWork2, "ip", "link", "show", "dev", "eth0"), "stop removed the remaining workload interface");
         }
+    }
+
+    /** Bytes a server in w2 received from a client in w1; the server runs in its own session, killed with the lab. */
+    long tcpTransfer(NamespaceLab lab, int bytes) throws Exception {
+        Process server = lab.start(nsWork2, tmp.resolve("tcp-server.log"), true, "timeout", "30", "python3", "-u", "-c",
+                "import socket\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.65.0.3',5201));s.listen(1)\n"
+                        + "print('ready')\nc,_=s.accept();n=0\nwhile True:\n d=c.recv(65536)\n if not d: break\n n+=len(d)\nprint(n)");
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("ready", lines.readLine(), "TCP server started");
+        int client = lab.status(nsWork, "timeout", "20", "python3", "-c",
+                "import socket\ns=socket.create_connection(('10.65.0.3',5201),timeout=10);s.sendall(b'x'*" + bytes + ");s.close()");
+        if (client != 0) return -client;
+        String count = lines.readLine();
+        server.waitFor(20, TimeUnit.SECONDS);
+        return count == null ? -1 : Long.parseLong(count.strip());
     }
 
     static String read(Path file) {
