@@ -28,6 +28,7 @@ public final class BgpScaleBench {
     static final String FEEDER = "127.9.0.2";
     static final String RECEIVER = "127.9.0.3";
     static final String CLIENT_PREFIX = "127.9.1.";
+    static final String RR_NEXT_HOP_PREFIX = "192.0.2.";
     static final int TRANSIT_BASE = 0x0b000000; // 11.0.0.0
     static final int RR_BASE = 0x0c000000;      // 12.0.0.0
     static final int RR_STRIDE = 128;
@@ -61,31 +62,41 @@ public final class BgpScaleBench {
         List<String> variants = v == null || v.isBlank() ? List.of(DUT_JVM_FLAGS + (aotForAll ? " " + aot : ""))
                 : Arrays.stream(v.split(";")).map(f -> f.replace("{flags}", DUT_JVM_FLAGS).replace("{aot}", aot)).toList();
         System.out.printf("Ocelot speaker JVM flags: %s%n", String.join(" | ", variants));
-        List<List<Result>> oT = new ArrayList<>(), oR = new ArrayList<>();
+        List<List<Result>> oT = new ArrayList<>(), oW = new ArrayList<>(), oR = new ArrayList<>();
         for (int i = 0; i < variants.size(); i++) {
             oT.add(new ArrayList<>());
+            oW.add(new ArrayList<>());
             oR.add(new ArrayList<>());
         }
-        List<Result> bT = new ArrayList<>(), bR = new ArrayList<>();
+        List<Result> bT = new ArrayList<>(), bW = new ArrayList<>(), bR = new ArrayList<>(), fR = new ArrayList<>();
+        // OCELOT_BENCH_FRR=off leaves FRR's reflector out (it is there for the reflector CPU comparison).
+        boolean frr = !"off".equals(System.getenv("OCELOT_BENCH_FRR")) && Files.isExecutable(Path.of(FRR_BGPD));
         for (int r = 1; r <= rounds; r++) {
             // Interleaved so drift on the shared machine hits both alike.
             if (!only.equals("reflector")) {
                 for (int i = 0; i < variants.size(); i++) {
-                    oT.get(i).add(report("ocelot" + (variants.size() > 1 ? "#" + i : ""), "transit", r, transit(variants.get(i), prefixes)));
+                    Result[] t = transit(variants.get(i), prefixes);
+                    oT.get(i).add(report("ocelot" + (variants.size() > 1 ? "#" + i : ""), "transit", r, t[0]));
+                    oW.get(i).add(report("ocelot" + (variants.size() > 1 ? "#" + i : ""), "withdraw", r, t[1]));
                 }
-                bT.add(report("bird2 ", "transit", r, transit(null, prefixes)));
+                Result[] t = transit(null, prefixes);
+                bT.add(report("bird2 ", "transit", r, t[0]));
+                bW.add(report("bird2 ", "withdraw", r, t[1]));
             }
             if (!only.equals("transit")) {
                 for (int i = 0; i < variants.size(); i++) {
                     oR.get(i).add(report("ocelot" + (variants.size() > 1 ? "#" + i : ""), "reflector", r, reflector(variants.get(i), clients, perClient)));
                 }
                 bR.add(report("bird2 ", "reflector", r, reflector(null, clients, perClient)));
+                if (frr) fR.add(report("frr   ", "reflector", r, reflector(FRR, clients, perClient)));
             }
         }
         for (int i = 0; i < variants.size(); i++) {
             String tag = variants.size() > 1 ? " [#" + i + ": " + variants.get(i).strip() + "]" : "";
-            if (!bT.isEmpty()) summary("transit " + prefixes + tag, oT.get(i), bT);
-            if (!bR.isEmpty()) summary("reflector " + clients + "x" + perClient + tag, oR.get(i), bR);
+            if (!bT.isEmpty()) summary("transit " + prefixes + tag, oT.get(i), bT, "bird2");
+            if (!bW.isEmpty()) summary("withdraw " + prefixes + tag, oW.get(i), bW, "bird2");
+            if (!bR.isEmpty()) summary("reflector " + clients + "x" + perClient + tag, oR.get(i), bR, "bird2");
+            if (!fR.isEmpty()) summary("reflector " + clients + "x" + perClient + tag, oR.get(i), fR, "frr");
         }
     }
 
@@ -108,17 +119,18 @@ public final class BgpScaleBench {
         return r;
     }
 
-    static void summary(String what, List<Result> ocelot, List<Result> bird) {
+    /** The peak RSS of a withdraw round is the process's VmHWM at its end: the peak over announce and withdraw. */
+    static void summary(String what, List<Result> ocelot, List<Result> bird, String other) {
         double o = median(ocelot.stream().mapToDouble(Result::seconds).toArray());
         double b = median(bird.stream().mapToDouble(Result::seconds).toArray());
         double oc = median(ocelot.stream().mapToDouble(Result::cpuSeconds).toArray());
         double bc = median(bird.stream().mapToDouble(Result::cpuSeconds).toArray());
         long om = ocelot.stream().mapToLong(Result::peakRssKiB).max().orElse(0);
         long bm = bird.stream().mapToLong(Result::peakRssKiB).max().orElse(0);
-        System.out.printf(Locale.ROOT, "%-22s median ocelot %.3f s, bird2 %.3f s, ratio ocelot/bird2 = %.2fx (target <= 1.0x); "
-                + "peak RSS ocelot %,d KiB, bird2 %,d KiB%n", what, o, b, o / b, om, bm);
+        System.out.printf(Locale.ROOT, "%-22s median ocelot %.3f s, %s %.3f s, ratio ocelot/%s = %.2fx (target <= 1.0x); "
+                + "peak RSS ocelot %,d KiB, %s %,d KiB, ratio %.2fx%n", what, o, other, b, other, o / b, om, other, bm, om / (double) bm);
         // CPU time is what a saturated machine hands out; it drifts far less with the load than wall time.
-        System.out.printf(Locale.ROOT, "%-22s median device CPU ocelot %.3f s, bird2 %.3f s, ratio %.2fx%n", what, oc, bc, oc / bc);
+        System.out.printf(Locale.ROOT, "%-22s median device CPU ocelot %.3f s, %s %.3f s, ratio %.2fx%n", what, oc, other, bc, oc / bc);
     }
 
     static double median(double[] v) {
@@ -127,11 +139,16 @@ public final class BgpScaleBench {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** {@code ocelotFlags} null: BIRD 2 is the device. */
-    static Result transit(String ocelotFlags, int prefixes) throws Exception {
+    /**
+     * {@code ocelotFlags} null: BIRD 2 is the device. Two phases: the announce (until the receiver
+     * holds all N), then the feeder withdraws all N (until the receiver saw every one withdrawn);
+     * each with its wall and device CPU time and the device's peak RSS so far.
+     */
+    static Result[] transit(String ocelotFlags, int prefixes) throws Exception {
         boolean ocelot = ocelotFlags != null;
         int port = freePort();
         byte[] updates = UpdateBuilder.announce(TRANSIT_BASE, prefixes, new long[]{65001}, InetAddress.getByName(FEEDER), false);
+        byte[] withdrawals = UpdateBuilder.withdraw(TRANSIT_BASE, prefixes);
         try (Device d = ocelot ? ocelot(ocelotFlags, port, "transit", FEEDER, RECEIVER) : bird(port, birdTransit(port))) {
             try (TestPeer receiver = new TestPeer(RECEIVER, DUT, port, 65002, TRANSIT_BASE, prefixes, 0, 0);
                  TestPeer feeder = new TestPeer(FEEDER, DUT, port, 65001, 0, 1, 0, 0)) {
@@ -142,8 +159,13 @@ public final class BgpScaleBench {
                 feeder.send(updates);
                 waitUntil(() -> receiver.distinct.get() >= prefixes, 600, () -> "receiver has " + receiver.distinct.get());
                 long t1 = System.nanoTime();
+                long c1 = cpuTicks(d.pid());
+                Result announce = new Result((t1 - t0) / 1e9, (c1 - c0) / TICKS_PER_SECOND, peakRss(d.pid()));
+                feeder.send(withdrawals);
+                waitUntil(() -> receiver.withdrawn.get() >= prefixes, 600, () -> "receiver saw " + receiver.withdrawn.get() + " withdrawn");
+                long t2 = System.nanoTime();
                 if (System.getenv("OCELOT_BENCH_THREADS") != null) System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()));
-                return new Result((t1 - t0) / 1e9, (cpuTicks(d.pid()) - c0) / TICKS_PER_SECOND, peakRss(d.pid()));
+                return new Result[]{announce, new Result((t2 - t1) / 1e9, (cpuTicks(d.pid()) - c1) / TICKS_PER_SECOND, peakRss(d.pid()))};
             }
         }
     }
@@ -163,11 +185,13 @@ public final class BgpScaleBench {
         return byName.toString();
     }
 
-    static Result reflector(String ocelotFlags, int clients, int perClient) throws Exception {
-        boolean ocelot = ocelotFlags != null;
+    /** {@code device}: Ocelot's JVM flags, null for BIRD 2, {@link #FRR} for FRR's bgpd. */
+    static Result reflector(String device, int clients, int perClient) throws Exception {
         int port = freePort();
         int expected = (clients - 1) * perClient;
-        try (Device d = ocelot ? ocelot(ocelotFlags, port, "rr", CLIENT_PREFIX, String.valueOf(clients)) : bird(port, birdReflector(port, clients))) {
+        try (Device d = device == null ? bird(port, birdReflector(port, clients))
+                : device == FRR ? frr(port, frrReflector(clients))
+                : ocelot(device, port, "rr", CLIENT_PREFIX, String.valueOf(clients))) {
             List<TestPeer> peers = new ArrayList<>();
             try {
                 for (int c = 0; c < clients; c++) {
@@ -177,8 +201,10 @@ public final class BgpScaleBench {
                 for (TestPeer p : peers) p.establish();
                 byte[][] updates = new byte[clients][];
                 for (int c = 0; c < clients; c++) {
+                    // Next hops in TEST-NET-1, not the clients' 127/8 addresses: FRR resets a session
+                    // whose NEXT_HOP is in 127/8 ("martian", no knob); BIRD resolves 192.0.2/24 via lo.
                     updates[c] = UpdateBuilder.announce(RR_BASE + c * RR_STRIDE, perClient, new long[0],
-                            InetAddress.getByName(CLIENT_PREFIX + (c + 1)), true);
+                            InetAddress.getByName(RR_NEXT_HOP_PREFIX + (c + 1)), true);
                 }
                 long c0 = cpuTicks(d.pid());
                 long t0 = System.nanoTime();
@@ -265,11 +291,71 @@ public final class BgpScaleBench {
         };
     }
 
+    /** Marks FRR as the reflector device. */
+    static final String FRR = new String("frr");
+    static final String FRR_BGPD = "/usr/lib/frr/bgpd";
+
+    /**
+     * FRR's bgpd standalone, as the interop tests run it (-Z -n -S: no zebra, no kernel, no
+     * privilege switch; -P 0: vty on a unix socket in a temp dir only), listening on the DUT address.
+     */
+    static Device frr(int port, String config) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("ocelot-bench-frr-");
+        Path cfg = dir.resolve("bgpd.conf");
+        Files.writeString(cfg, config);
+        Process p = new ProcessBuilder(FRR_BGPD, "-f", cfg.toString(), "-i", dir.resolve("bgpd.pid").toString(),
+                "--vty_socket", dir.toString(), "-Z", "-n", "-S", "-l", DUT, "-p", Integer.toString(port), "-P", "0")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bgpd.log").toFile()).start();
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (!Files.exists(dir.resolve("bgpd.vty"))) {
+            if (!p.isAlive() || System.nanoTime() > end) throw new IllegalStateException("bgpd did not start: " + Files.readString(dir.resolve("bgpd.log")));
+            Thread.sleep(10);
+        }
+        return new Device() {
+            public long pid() { return p.pid(); }
+
+            public void close() {
+                p.destroyForcibly();
+                try {
+                    p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                    try (var s = Files.walk(dir)) {
+                        s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                } catch (IOException | InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        };
+    }
+
+    /** FRR reflecting between {@code clients} passive iBGP clients in one peer group (one update group). */
+    static String frrReflector(int clients) {
+        StringBuilder sb = new StringBuilder("""
+                router bgp 64512
+                 bgp router-id %s
+                 bgp cluster-id 10.255.255.1
+                 no bgp ebgp-requires-policy
+                 no bgp default ipv4-unicast
+                 neighbor rr peer-group
+                 neighbor rr remote-as 64512
+                 neighbor rr passive
+                 neighbor rr timers 0 0
+                """.formatted(DUT));
+        for (int c = 1; c <= clients; c++) sb.append(" neighbor ").append(CLIENT_PREFIX).append(c).append(" peer-group rr\n");
+        sb.append("""
+                 address-family ipv4 unicast
+                  neighbor rr activate
+                  neighbor rr route-reflector-client
+                 exit-address-family
+                """);
+        return sb.toString();
+    }
+
     /** Next hops of the test peers resolve through a device route on lo, so BIRD treats the routes as reachable. */
     static final String BIRD_COMMON = """
             router id %s;
             protocol device { }
-            protocol static lo4 { ipv4; route 127.9.0.0/16 via "lo"; }
+            protocol static lo4 { ipv4; route 127.9.0.0/16 via "lo"; route 192.0.2.0/24 via "lo"; }
             """;
 
     static String birdTransit(int port) {

@@ -73,6 +73,30 @@ public final class RibLoadProbe {
         if (rib.size() != prefixes || fib[0] != prefixes) throw new IllegalStateException("rib " + rib.size() + " fib " + fib[0]);
         System.out.printf(Locale.ROOT, "%,d routes: allocated %.1f B/route, live %.1f B/route, %,d octets of UPDATEs out, %.3f s, thread CPU %.3f s%n",
                 prefixes, alloc / (double) prefixes, live / (double) prefixes, sent[0], (t1 - t0) / 1e9, cpu / 1e9);
+
+        // The withdraw phase: the feeder withdraws every route, the receiver is sent the withdrawals.
+        byte[] withdrawals = UpdateBuilder.withdraw(BgpScaleBench.TRANSIT_BASE, prefixes);
+        sent[0] = 0;
+        alloc0 = mx.getCurrentThreadAllocatedBytes();
+        t0 = System.nanoTime();
+        cpu0 = mx.getCurrentThreadCpuTime();
+        in = Unpooled.wrappedBuffer(withdrawals);
+        messages = 0;
+        while (in.isReadable()) {
+            int len = in.getUnsignedShort(in.readerIndex() + 16);
+            BgpMessage m = MessageCodec.decode(in.readSlice(len), options, families);
+            if (m instanceof BgpMessage.Update u) rib.update(feeder, u);
+            if (++messages % 16 == 0) rib.flush();
+        }
+        rib.flush();
+        t1 = System.nanoTime();
+        cpu = mx.getCurrentThreadCpuTime() - cpu0;
+        alloc = mx.getCurrentThreadAllocatedBytes() - alloc0;
+        System.gc();
+        long left = usedHeap() - heap0;
+        if (rib.size() != 0 || fib[0] != 0) throw new IllegalStateException("after withdraw: rib " + rib.size() + " fib " + fib[0]);
+        System.out.printf(Locale.ROOT, "%,d withdrawn: allocated %.1f B/route, live after %.1f B/route, %,d octets of UPDATEs out, %.3f s, thread CPU %.3f s%n",
+                prefixes, alloc / (double) prefixes, left / (double) prefixes, sent[0], (t1 - t0) / 1e9, cpu / 1e9);
     }
 
     private static long usedHeap() {

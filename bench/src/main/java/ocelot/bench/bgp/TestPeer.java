@@ -26,6 +26,8 @@ final class TestPeer implements AutoCloseable {
     private final int ignoreFrom;
     private final int ignoreTo;
     final AtomicInteger distinct = new AtomicInteger();
+    /** Prefixes received and then withdrawn (each counted once). */
+    final AtomicInteger withdrawn = new AtomicInteger();
     private volatile boolean endOfRib;
     private Thread reader;
 
@@ -110,6 +112,18 @@ final class TestPeer implements AutoCloseable {
         int al = (body[2 + wl] & 0xff) << 8 | (body[3 + wl] & 0xff);
         int p = 4 + wl + al;
         if (wl == 0 && al == 0 && p == n) endOfRib = true;
+        for (int w = 2; w < 2 + wl; ) {
+            int bits = body[w++] & 0xff;
+            int bytes = (bits + 7) >>> 3;
+            int a = 0;
+            for (int i = 0; i < bytes; i++) a |= (body[w + i] & 0xff) << (24 - 8 * i);
+            w += bytes;
+            int idx = a - base;
+            if (idx >= 0 && idx < seen.size() && seen.get(idx)) {
+                seen.clear(idx);
+                withdrawn.incrementAndGet();
+            }
+        }
         while (p < n) {
             int bits = body[p++] & 0xff;
             int bytes = (bits + 7) >>> 3;

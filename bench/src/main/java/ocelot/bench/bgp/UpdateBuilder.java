@@ -72,6 +72,26 @@ final class UpdateBuilder {
         return all.toByteArray();
     }
 
+    /** UPDATEs withdrawing /32s {@code first .. first+count-1} in the Withdrawn Routes field, packed up to 4096 octets each. */
+    static byte[] withdraw(int first, int count) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream(count * 6);
+        int perMessage = (4096 - 23) / 5;
+        for (int i = 0; i < count; i += perMessage) {
+            int n = Math.min(perMessage, count - i);
+            int len = 23 + 5 * n;
+            ByteArrayOutputStream m = new ByteArrayOutputStream(len);
+            header(m, len, 2);
+            short2(m, 5 * n);
+            for (int k = 0; k < n; k++) {
+                m.write(32);
+                int4(m, first + i + k);
+            }
+            short2(m, 0);
+            all.writeBytes(m.toByteArray());
+        }
+        return all.toByteArray();
+    }
+
     private static void header(ByteArrayOutputStream b, int len, int type) {
         for (int i = 0; i < 16; i++) b.write(0xff);
         short2(b, len);

@@ -151,7 +151,7 @@ public final class Rib {
 
     /** Applies one (already RFC 7606-checked) UPDATE from {@code from}. */
     public void update(RibPeer from, BgpMessage.Update u) {
-        for (Prefix p : u.withdrawn()) withdraw(from, p);
+        withdrawAll(from, u.withdrawn());
         PathAttributes a = u.attributes();
         if (a == null || (u.nlri().isEmpty() && u.mpNlri().isEmpty())) return;
         String refusal = export.importRefusal(from, a);
@@ -183,8 +183,21 @@ public final class Rib {
         if (d.select()) bestChanged(d);
     }
 
+    private void withdrawAll(RibPeer from, List<Prefix> prefixes) {
+        if (prefixes instanceof PrefixList l) {
+            // Decoded Withdrawn Routes: looked up from the primitive columns, no Prefix per route.
+            boolean v6 = l.family() == AddressFamily.IPV6_UNICAST;
+            for (int i = 0, n = l.size(); i < n; i++) withdraw(from, table.get(v6, l.high(i), l.low(i), l.length(i)));
+        } else {
+            for (Prefix p : prefixes) withdraw(from, p);
+        }
+    }
+
     private void withdraw(RibPeer from, Prefix prefix) {
-        Destination d = table.get(prefix);
+        withdraw(from, table.get(prefix));
+    }
+
+    private void withdraw(RibPeer from, Destination d) {
         if (d == null || d.remove(from) == null) return;
         if (d.select()) bestChanged(d);
         if (d.pathCount() == 0) table.remove(d);

@@ -60,7 +60,7 @@ final class UpdateGroup {
         // One map per family: an UPDATE carrying IPv4 and IPv6 NLRI gives both one attribute object,
         // but each family is packed in its own messages (NLRI field vs MP_REACH_NLRI).
         List<Map<OutRoute, List<Destination>>> announce = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
-        List<Destination> withdraw = new ArrayList<>();
+        List<Destination> withdraw = null; // made on the first withdrawal, sized for all (a full-table withdraw grew it ~20 times)
         // Consecutive prefixes usually share one attribute object: remember the last export.
         PathAttributes lastIn = null;
         RibPeer lastSource = null;
@@ -97,7 +97,10 @@ final class UpdateGroup {
             d.advertise(slot, out);
             if (!encode) continue;
             if (out == null) {
-                if (prev != null && prev.source() != onlyMember) withdraw.add(d);
+                if (prev != null && prev.source() != onlyMember) {
+                    if (withdraw == null) withdraw = new ArrayList<>(changed instanceof java.util.Collection<?> c ? c.size() : 16);
+                    withdraw.add(d);
+                }
             } else if (out.source() != onlyMember && !out.equals(prev)) {
                 if (lastList == null || lastOut != out) {
                     lastList = announce.get(d.v6 ? 1 : 0).computeIfAbsent(out, k -> new ArrayList<>());
@@ -111,7 +114,7 @@ final class UpdateGroup {
         }
         if (!encode) return;
         List<UpdatePacker.Chunk> chunks = new ArrayList<>();
-        packer.withdrawals(withdraw, chunks);
+        if (withdraw != null) packer.withdrawals(withdraw, chunks);
         for (Map<OutRoute, List<Destination>> family : announce) {
             for (Map.Entry<OutRoute, List<Destination>> e : family.entrySet()) {
                 packer.announcements(e.getKey().attributes(), e.getValue(), e.getKey().source(), chunks);

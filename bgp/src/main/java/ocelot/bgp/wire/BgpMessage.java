@@ -59,8 +59,8 @@ public sealed interface BgpMessage {
     record Update(List<Prefix> withdrawn, PathAttributes attributes, List<Prefix> nlri, List<Prefix> mpNlri,
                   ErrorHandling handling, List<String> problems, AddressFamily emptyUnreachFamily) implements BgpMessage {
         public Update {
-            withdrawn = List.copyOf(withdrawn);
             // A decoded PrefixList is already immutable; copying it would build a Prefix per route.
+            withdrawn = withdrawn instanceof PrefixList ? withdrawn : List.copyOf(withdrawn);
             nlri = nlri instanceof PrefixList ? nlri : List.copyOf(nlri);
             mpNlri = mpNlri instanceof PrefixList ? mpNlri : List.copyOf(mpNlri);
             problems = List.copyOf(problems);

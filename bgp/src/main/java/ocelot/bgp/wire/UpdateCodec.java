@@ -32,7 +32,8 @@ public final class UpdateCodec {
         }
         ByteBuf withdrawn = body.readSlice(withdrawnLength);
         try {
-            while (withdrawn.isReadable()) d.withdrawn.add(Prefix.read(withdrawn, AddressFamily.IPV4_UNICAST));
+            d.withdrawnV4.expect(withdrawnLength);
+            d.withdrawnV4.readAll(withdrawn);
         } catch (IllegalArgumentException e) {
             // RFC 7606 §5.3: unparseable withdrawn routes: session reset.
             throw reset(NotificationCode.UPDATE_INVALID_NETWORK, "withdrawn routes: " + e.getMessage());
@@ -167,14 +168,14 @@ public final class UpdateCodec {
         if (d.handling == ErrorHandling.TREAT_AS_WITHDRAW) {
             d.withdrawn.addAll(d.nlriList());
             d.withdrawn.addAll(d.mpNlriList());
-            return new BgpMessage.Update(d.withdrawn, null, List.of(), List.of(), d.handling, d.problems);
+            return new BgpMessage.Update(d.withdrawnList(), null, List.of(), List.of(), d.handling, d.problems);
         }
         d.attrs.as4Path = null;
         d.attrs.as4Aggregator = null;
         // An MP_REACH_NLRI without prefixes: its next hop belongs to no route (and would not be sent on).
         if (d.mpNlri == null || d.mpNlri.isEmpty()) d.attrs.mpNextHop = null;
         PathAttributes attrs = !d.hasReachable() && !hasAny(d.attrs) ? null : d.attrs.build();
-        return new BgpMessage.Update(d.withdrawn, attrs, d.nlriList(), d.mpNlriList(), d.handling, d.problems, d.emptyUnreachFamily);
+        return new BgpMessage.Update(d.withdrawnList(), attrs, d.nlriList(), d.mpNlriList(), d.handling, d.problems, d.emptyUnreachFamily);
     }
 
     private static boolean hasAny(PathAttributes.Builder b) {

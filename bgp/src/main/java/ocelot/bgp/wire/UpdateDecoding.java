@@ -11,7 +11,10 @@ final class UpdateDecoding {
     final CodecOptions options;
     final Set<AddressFamily> families;
     final PathAttributes.Builder attrs = PathAttributes.builder();
-    final List<Prefix> withdrawn = new ArrayList<>();
+    /** The Withdrawn Routes field, as primitive columns: a full-table withdrawal makes no Prefix per route. */
+    final PrefixList.Builder withdrawnV4 = new PrefixList.Builder(AddressFamily.IPV4_UNICAST);
+    /** Every other withdrawal: MP_UNREACH_NLRI, and the NLRI a treat-as-withdraw turned into withdrawals. */
+    final List<Prefix> withdrawn = new ArrayList<>(0);
     final PrefixList.Builder nlri = new PrefixList.Builder(AddressFamily.IPV4_UNICAST);
     /** Created by MP_REACH_NLRI with its family; null without one. */
     PrefixList.Builder mpNlri;
@@ -84,6 +87,15 @@ final class UpdateDecoding {
 
     boolean hasReachable() {
         return !nlri.isEmpty() || (mpNlri != null && !mpNlri.isEmpty());
+    }
+
+    /** All withdrawals; the decoded columns themselves in the usual case of the Withdrawn Routes field alone. */
+    List<Prefix> withdrawnList() {
+        if (withdrawn.isEmpty()) return withdrawnV4.isEmpty() ? List.of() : withdrawnV4.build();
+        if (withdrawnV4.isEmpty()) return withdrawn;
+        List<Prefix> all = new ArrayList<>(withdrawnV4.build());
+        all.addAll(withdrawn);
+        return all;
     }
 
     List<Prefix> nlriList() {
