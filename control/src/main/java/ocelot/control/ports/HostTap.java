@@ -47,7 +47,8 @@ public final class HostTap implements AutoCloseable {
         if (KernelLink.exists(tapName)) throw new IllegalStateException("host TAP " + tapName + " already exists (another node running here?)");
         String mac = uplink != null ? KernelLink.mac(uplink) : macIfNoUplink;
         UplinkRecord record = uplink == null ? null : plan(uplink);
-        DpdkPort port = DpdkPort.createVdev("net_tap_" + tapName, "iface=" + tapName, pool, config);
+        // one host TAP per process; a short vdev name: net_tap names its GSO pool "mp_" + the vdev name (NetTapWorkload)
+        DpdkPort port = DpdkPort.createVdev("net_tap_host", "iface=" + tapName, pool, config);
         HostTap tap = new HostTap(tapName, uplink, port, mac, record, runDir);
         try {
             tap.takeOver(nodeAddress);

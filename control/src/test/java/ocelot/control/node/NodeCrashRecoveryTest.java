@@ -39,7 +39,8 @@ class NodeCrashRecoveryTest {
             Path cfg = tmp.resolve("ocelotctl.cfg");
             Files.writeString(cfg, "apiVersion: v1\nkind: calicoApiConfig\nmetadata:\nspec:\n  datastoreType: embedded\n  dataDir: "
                     + tmp.resolve("data") + "\n");
-            String[] args = {"--name", "crash1", "--run-dir", tmp.resolve("run").toString(), "--host-tap", "ortap" + id,
+            String tap = String.format("ortaphost%06d", Long.parseLong(id)); // 15 characters: the longest interface name
+            String[] args = {"--name", "crash1", "--run-dir", tmp.resolve("run").toString(), "--host-tap", tap,
                     "--metrics-address", "none", "--config=" + cfg};
 
             NodeRunChild first = NodeRunChild.start(lab, nsNode, tmp.resolve("node1.log"), args);
