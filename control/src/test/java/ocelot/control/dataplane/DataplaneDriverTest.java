@@ -51,9 +51,9 @@ class DataplaneDriverTest {
                   spec:
                     interfaceName: %s
                     mac: "%s"
-                    ipNetworks: [%s/32]
+                    ipNetworks: [%s]
                     profiles: [%s]
-                """.formatted(name, labels, iface, mac, address, profile);
+                """.formatted(name, labels, iface, mac, address.contains("/") ? address : address + "/32", profile);
     }
 
     @BeforeEach

@@ -110,6 +110,25 @@ class DriverRoutingTest {
         assertEquals(Frames.ip("10.65.0.2"), Frames.src(out, 14), "natOutgoing off: the workload's own address");
     }
 
+    @Test
+    void ipv6EndpointsAndLearnedRoutes() throws Exception {
+        node.apply(DataplaneDriverTest.endpoint("ep1", "cali1", "0a:58:0a:41:00:02", "10.65.0.2/32, fd00:65::2/128", "role: client", "open")
+                + DataplaneDriverTest.endpoint("ep2", "cali2", "0a:58:0a:41:00:03", "fd00:65::3/128", "role: server", "open"));
+        node.send(node.cali1, ocelot.fastpath.Frames6.udp(CALI1_MAC, EP1_MAC, "fd00:65::2", "fd00:65::3", 4000, 5000, 64));
+        List<byte[]> out = node.cali2.drainTransmitted();
+        assertEquals(1, out.size(), "IPv6 to an IPv6-only endpoint");
+        assertEquals(63, ocelot.fastpath.Frames6.hopLimit(out.getFirst()));
+        learned.install(Prefix.parse("fd00:66::/64"), InetAddress.getByName("fd00:10::2"));
+        node.driver.sync();
+        assertTrue(node.driver.published().ipv6().routes().stream().anyMatch(r -> r.length() == 64
+                && r.nextHop() instanceof ocelot.fastpath.state.NextHop.Via6 v && ocelot.fastpath.state.Ip6.parse("fd00:10::2").equals(v.address())),
+                node.driver.published().ipv6().routes().toString());
+        node.send(node.cali1, ocelot.fastpath.Frames6.udp(CALI1_MAC, EP1_MAC, "fd00:65::2", "fd00:66::9", 4001, 5000, 64));
+        out = node.uplink.drainTransmitted();
+        assertEquals(1, out.size(), "the learned route's next hop is solicited on the uplink");
+        assertEquals(ocelot.fastpath.Frames6.ICMPV6, ocelot.fastpath.Frames6.next(out.getFirst()));
+    }
+
     int toHost(int protocol, int dport) {
         byte[] frame = protocol == Frames.TCP
                 ? Frames.tcp(UPLINK_MAC, GW_MAC, "10.0.0.254", "10.0.0.1", sourcePort++, dport, 0x02, 64)
