@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataplaneDriver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataplaneDriver.class);
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final Datastore store;
     private final DriverConfig config;
@@ -152,6 +153,7 @@ public final class DataplaneDriver implements AutoCloseable {
     private void flush(boolean first) {
         DatastoreMirror.Batch batch = mirror.drain();
         long start = System.nanoTime();
+        long cpu = CPU.getCurrentThreadCpuTime();
         try {
             for (Object[] r; (r = learned.poll()) != null; ) desired.learned((Prefix) r[0], (InetAddress) r[1]);
             desired.ports(ports);
@@ -166,7 +168,11 @@ public final class DataplaneDriver implements AutoCloseable {
         }
         long calculated = System.nanoTime();
         metrics.calcGraph.record(calculated - start);
+        long cpuCalculated = CPU.getCurrentThreadCpuTime();
+        metrics.calcCpuNanos.add(cpuCalculated - cpu);
         DataplaneState state = desired.lower();
+        long cpuLowered = CPU.getCurrentThreadCpuTime();
+        metrics.lowerCpuNanos.add(cpuLowered - cpuCalculated);
         if (!state.equals(published)) {
             for (int attempt = 0; ; attempt++) {
                 try {
@@ -185,6 +191,7 @@ public final class DataplaneDriver implements AutoCloseable {
                 }
             }
             metrics.publish.record(System.nanoTime() - calculated);
+            metrics.publishCpuNanos.add(CPU.getCurrentThreadCpuTime() - cpuLowered);
         }
         metrics.batches.increment();
         metrics.activeEndpoints = desired.endpoints();

@@ -50,12 +50,20 @@ final class DesiredState {
     /** Local workload endpoints by key as the policy feed has them (admitted ones only). */
     private final Map<String, WorkloadEndpoint> fedLocal = new HashMap<>();
     private final Map<String, WorkloadEndpoint> localResources = new HashMap<>();
+    /** A fastpath endpoint built last time with the classifier versions it was built from. */
+    private record Built(Endpoint endpoint, Object ingressVersion, Object egressVersion, LocalEndpoints.Admitted from) {}
+
     /** Fastpath endpoints built last time, reused while nothing of theirs changed. */
-    private Map<String, Endpoint> built = new HashMap<>();
+    private Map<String, Built> built = new HashMap<>();
     private Set<String> ports = Set.of();
+    private boolean endpointsDirty = true, stagesDirty = true, routesDirty = true, poolsDirty = true;
+    private List<LocalEndpoints.Admitted> present = List.of();
+    private List<Endpoint> endpointList;
+    private Map<String, List<Ip6>> v6Addresses = Map.of();
+    private List<ocelot.fastpath.state.Route> v4Routes;
+    private List<ocelot.fastpath.state.Route6> v6Routes = List.of();
     /** Endpoints the fastpath refused (by datastore key), out until they or the ports change. */
     private final Set<String> quarantined = new java.util.HashSet<>();
-    private boolean localDirty;
     private int endpointsPublished;
     private int routesPublished;
 
@@ -85,6 +93,7 @@ final class DesiredState {
     private void put(String key, String value) {
         if (key.startsWith(DatastoreMirror.PREFIXES[5])) {
             routes.putBlock(key, AllocationBlock.fromStored(key, value));
+            routesDirty = true;
             return;
         }
         var resource = ResourceCodec.fromStored(key, value);
@@ -94,7 +103,6 @@ final class DesiredState {
                     quarantined.remove(key);
                     local.put(key, w);
                     localResources.put(key, w);
-                    localDirty = true;
                 } else {
                     policy.putEndpoint(key, ResourceTranslation.endpoint(w));
                 }
@@ -114,7 +122,10 @@ final class DesiredState {
             }
             case Policy p -> policy.putPolicy(key, ResourceTranslation.policy(p));
             case Profile p -> policy.putProfile(key, ResourceTranslation.profile(p));
-            case IpPool p -> pools.put(key, p);
+            case IpPool p -> {
+                pools.put(key, p);
+                poolsDirty = true;
+            }
             default -> { } // nodes, peers: the BGP agent's
         }
     }
@@ -125,7 +136,6 @@ final class DesiredState {
             quarantined.remove(key);
         if (localResources.remove(key) != null) {
                 local.remove(key);
-                localDirty = true;
             } else {
                 policy.removeEndpoint(key);
             }
@@ -138,22 +148,25 @@ final class DesiredState {
             policy.removeProfile(key);
         } else if (key.startsWith(POOLS)) {
             pools.remove(key);
+            poolsDirty = true;
         } else {
             routes.removeBlock(key);
+            routesDirty = true;
         }
     }
 
     void learned(Prefix prefix, java.net.InetAddress nextHop) {
         routes.learned(prefix, nextHop);
+        routesDirty = true;
     }
 
     /** The workload ports that exist in the fastpath now; endpoints on other ports wait. */
     void ports(Set<String> present) {
-        if (!present.equals(ports)) {
-            quarantined.forEach(problems::clear);
-            quarantined.clear();
-        }
-        ports = Set.copyOf(present);
+        if (present == ports || present.equals(ports)) return;
+        quarantined.forEach(problems::clear);
+        quarantined.clear();
+        ports = present;
+        endpointsDirty = true;
     }
 
     /**
@@ -167,6 +180,7 @@ final class DesiredState {
             if (!quarantined.contains(a.key()) && message.contains("endpoint " + a.name() + ":")) {
                 quarantined.add(a.key());
                 problems.report(a.key(), "the fastpath refused it: " + message);
+                endpointsDirty = true;
                 return true;
             }
         }
@@ -175,62 +189,89 @@ final class DesiredState {
 
     /** Admission and the calculation graph: what changed since the last call, brought up to date. */
     void calculate() {
-        if (localDirty) {
-            local.admit(problems);
-            localDirty = false;
-            Map<String, LocalEndpoints.Admitted> admitted = local.admitted();
-            for (String key : List.copyOf(fedLocal.keySet())) {
-                if (!admitted.containsKey(key)) {
-                    fedLocal.remove(key);
-                    policy.removeEndpoint(key);
-                }
-            }
-            for (String key : admitted.keySet()) {
-                WorkloadEndpoint w = localResources.get(key);
-                if (fedLocal.get(key) != w) {
-                    fedLocal.put(key, w);
-                    policy.putEndpoint(key, ResourceTranslation.endpoint(w));
-                }
-            }
-        }
-        pools.lower(problems);
-        policy.flush(problems);
-    }
-
-    /** The whole desired state, lowered. */
-    DataplaneState lower() {
-        List<LocalEndpoints.Admitted> present = new ArrayList<>();
-        Map<String, Endpoint> next = new HashMap<>();
-        List<Endpoint> endpoints = new ArrayList<>();
-        Map<String, List<Ip6>> v6 = new HashMap<>();
-        for (LocalEndpoints.Admitted a : local.admitted().values()) {
-            if (quarantined.contains(a.key())) continue;
-            if (!ports.contains(a.port())) {
-                LOG.debug("node {}: endpoint {} waits for its port {}", config.nodeName(), a.key(), a.port());
+        for (String key : local.admit(problems)) {
+            endpointsDirty = true;
+            if (!local.admitted().containsKey(key)) {
+                if (fedLocal.remove(key) != null) policy.removeEndpoint(key);
                 continue;
             }
-            List<Classifier> in = policy.stages(a.policyKey(), Direction.INGRESS);
-            List<Classifier> out = policy.stages(a.policyKey(), Direction.EGRESS);
-            Endpoint old = built.get(a.key());
-            Endpoint e = old != null && old.port().equals(a.port()) && old.mac() == a.mac() && old.addresses().equals(a.v4())
-                    && old.ingress().equals(in) && old.egress().equals(out) ? old
-                    : new Endpoint(a.name(), a.port(), a.mac(), a.v4(), in, out);
-            next.put(a.key(), e);
-            endpoints.add(e);
-            present.add(a);
-            if (!a.v6().isEmpty()) v6.put(a.name(), a.v6());
+            WorkloadEndpoint w = localResources.get(key);
+            if (fedLocal.get(key) != w) {
+                fedLocal.put(key, w);
+                policy.putEndpoint(key, ResourceTranslation.endpoint(w));
+            }
         }
-        built = next;
-        var v4Routes = routes.v4(present, pools.v4());
-        DataplaneState state = new DataplaneState(config.node(), List.of(), endpoints, v4Routes, pools.v4(), List.of(), config.hostMac());
-        routesPublished = v4Routes.size();
+        if (poolsDirty) {
+            pools.lower(problems);
+            poolsDirty = false;
+            routesDirty = true;
+        }
+        // any graph output may change some endpoint's stages: their lists are compared in lower()
+        if (policy.flush(problems) > 0) stagesDirty = true;
+    }
+
+    /**
+     * The whole desired state, lowered. Only what changed is rebuilt: the endpoint list when
+     * admission, ports or classifier stages changed (an endpoint whose stages and fields are the
+     * same keeps its object), the routes when endpoints, blocks, pools or learned routes did;
+     * otherwise the last state is returned as it was.
+     */
+    DataplaneState lower() {
+        boolean endpointsChanged = false;
+        if (endpointsDirty || stagesDirty) {
+            List<LocalEndpoints.Admitted> nowPresent = new ArrayList<>();
+            Map<String, Built> next = new HashMap<>();
+            List<Endpoint> list = new ArrayList<>();
+            Map<String, List<Ip6>> v6 = new HashMap<>();
+            for (LocalEndpoints.Admitted a : local.admitted().values()) {
+                if (quarantined.contains(a.key())) continue;
+                if (!ports.contains(a.port())) {
+                    LOG.debug("node {}: endpoint {} waits for its port {}", config.nodeName(), a.key(), a.port());
+                    continue;
+                }
+                Object inVersion = policy.version(a.policyKey(), Direction.INGRESS);
+                Object outVersion = policy.version(a.policyKey(), Direction.EGRESS);
+                Built was = built.get(a.key());
+                Endpoint old = was == null ? null : was.endpoint();
+                Endpoint e;
+                if (was != null && was.from() == a && was.ingressVersion() == inVersion && was.egressVersion() == outVersion) {
+                    e = old; // nothing of it changed (the common case: 10k endpoints, one policy edited)
+                } else {
+                    List<Classifier> in = policy.stages(a.policyKey(), Direction.INGRESS);
+                    List<Classifier> out = policy.stages(a.policyKey(), Direction.EGRESS);
+                    e = old != null && old.port().equals(a.port()) && old.mac() == a.mac() && old.addresses().equals(a.v4())
+                            && old.ingress().equals(in) && old.egress().equals(out) ? old
+                            : new Endpoint(a.name(), a.port(), a.mac(), a.v4(), in, out);
+                }
+                endpointsChanged |= e != old;
+                next.put(a.key(), new Built(e, inVersion, outVersion, a));
+                list.add(e);
+                nowPresent.add(a);
+                if (!a.v6().isEmpty()) v6.put(a.name(), a.v6());
+            }
+            endpointsChanged |= next.size() != built.size();
+            built = next;
+            if (endpointsChanged || endpointList == null) {
+                endpointList = List.copyOf(list);
+                v6Addresses = v6;
+                if (!nowPresent.equals(present)) routesDirty = true;
+                present = nowPresent;
+            }
+            endpointsDirty = false;
+            stagesDirty = false;
+        }
+        if (routesDirty || v4Routes == null) {
+            v4Routes = List.copyOf(routes.v4(present, pools.v4()));
+            v6Routes = config.nodeIpv6() == null ? List.of() : List.copyOf(routes.v6(present));
+            routesDirty = false;
+        }
+        DataplaneState state = new DataplaneState(config.node(), List.of(), endpointList, v4Routes, pools.v4(), List.of(), config.hostMac());
         if (config.nodeIpv6() != null) {
-            var v6Routes = routes.v6(present);
-            routesPublished += v6Routes.size();
-            state = state.withIpv6(new Ipv6Plane(config.nodeIpv6(), v6, v6Routes, List.of(), pools.v6()));
+            state = state.withIpv6(new Ipv6Plane(config.nodeIpv6(), v6Addresses, v6Routes, List.of(), pools.v6()));
         }
         state = state.withHostEndpoints(hosts.lower(policy, problems));
-        endpointsPublished = endpoints.size();
+        routesPublished = v4Routes.size() + v6Routes.size();
+        endpointsPublished = endpointList.size();
         problems.publish();
         return state;
     }

@@ -16,6 +16,10 @@ public final class DriverMetrics {
     final LongAdder refusals = new LongAdder();
     final LongAdder resyncs = new LongAdder();
     final LongAdder batches = new LongAdder();
+    /** Driver thread CPU by phase: applying changes to the graph and classifiers, lowering, the fastpath's publish. */
+    final LongAdder calcCpuNanos = new LongAdder();
+    final LongAdder lowerCpuNanos = new LongAdder();
+    final LongAdder publishCpuNanos = new LongAdder();
     volatile int activeEndpoints;
     volatile int activePolicies;
     volatile int fibRoutes;
@@ -38,6 +42,9 @@ public final class DriverMetrics {
 
     public LatencyHistogram calcGraphTime() { return calcGraph; }
 
+    /** Driver thread CPU, nanoseconds: applying changes (graph, classifiers), lowering, publishing. */
+    public long[] cpuNanosByPhase() { return new long[] {calcCpuNanos.sum(), lowerCpuNanos.sum(), publishCpuNanos.sum()}; }
+
     public LatencyHistogram publishTime() { return publish; }
 
     /** Every metric in the Prometheus text format. */
@@ -55,6 +62,18 @@ public final class DriverMetrics {
         counter(out, "ocelot_int_dataplane_failures_total", "Publishes the fastpath refused; the previous state kept forwarding.", refusals.sum());
         counter(out, "ocelot_resyncs_started_total", "Datastore watch resyncs (lost watch or compaction).", resyncs.sum());
         counter(out, "ocelot_int_dataplane_batches_total", "Batches of datastore changes applied (a burst of changes is one).", batches.sum());
+        for (String[] phase : new String[][] {{"calc", ""}, {"lower", ""}, {"publish", ""}}) {
+            long nanos = switch (phase[0]) {
+                case "calc" -> calcCpuNanos.sum();
+                case "lower" -> lowerCpuNanos.sum();
+                default -> publishCpuNanos.sum();
+            };
+            if (phase[0].equals("calc")) {
+                out.append("# HELP ocelot_dataplane_driver_cpu_seconds_total Driver thread CPU time by phase.\n");
+                out.append("# TYPE ocelot_dataplane_driver_cpu_seconds_total counter\n");
+            }
+            out.append("ocelot_dataplane_driver_cpu_seconds_total{phase=\"").append(phase[0]).append("\"} ").append(nanos / 1e9).append('\n');
+        }
         gauge(out, "ocelot_active_local_endpoints", "Local workload endpoints in the published state.", activeEndpoints);
         gauge(out, "ocelot_active_local_policies", "Policies some local endpoint uses.", activePolicies);
         gauge(out, "ocelot_fib_routes", "Routes in the published state (IPv4 and IPv6).", fibRoutes);

@@ -3,9 +3,11 @@ package ocelot.control.dataplane;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import ocelot.control.calc.ResourceTranslation;
 import ocelot.control.policy.EndpointKey;
 import ocelot.control.resource.Cidr;
@@ -15,24 +17,27 @@ import ocelot.fastpath.state.Ip6;
 /**
  * This node's workload endpoints and which of them the dataplane admits. An endpoint is left
  * out, named with its reason, when it cannot be forwarded to: no interface name, no usable MAC,
- * no address, or an address or interface another endpoint already holds (the endpoint admitted
- * first keeps it, so a newcomer cannot take traffic from a running workload; between two new
- * ones the lower key wins). Driver thread only.
+ * no address, the node's own port, or an address or interface another endpoint already holds
+ * (the endpoint admitted first keeps it, so a newcomer cannot take traffic from a running
+ * workload; between two new ones the lower key wins; a refused one gets in once the holder
+ * goes). Incremental: only changed endpoints (and refused ones) are looked at again, so one
+ * change among 10k endpoints costs one endpoint's work. Driver thread only.
  */
 final class LocalEndpoints {
     /** An admitted endpoint as the fastpath needs it. {@code name} is the fastpath endpoint name. */
     record Admitted(String key, EndpointKey policyKey, String name, String port, long mac, List<Integer> v4, List<Ip6> v6) {}
 
     private final String node;
-    private final Map<String, WorkloadEndpoint> all = new TreeMap<>();
-    private Map<String, Admitted> admitted = new LinkedHashMap<>();
-    /** Keys this class reported, so it clears only its own reports (a damaged record's stays). */
-    private java.util.Set<String> refused = new java.util.HashSet<>();
-
     /** The node's own ports (uplink, host TAP): never a workload's interface. */
-    private final java.util.Set<String> reserved;
+    private final Set<String> reserved;
+    private final Map<String, WorkloadEndpoint> all = new HashMap<>();
+    private final Map<String, Admitted> admitted = new LinkedHashMap<>();
+    /** Interface ("if:NAME") and address claims of admitted endpoints -> their key. */
+    private final Map<String, String> claims = new HashMap<>();
+    private final Set<String> refused = new TreeSet<>();
+    private final Set<String> dirty = new TreeSet<>();
 
-    LocalEndpoints(String node, java.util.Set<String> reserved) {
+    LocalEndpoints(String node, Set<String> reserved) {
         this.node = node;
         this.reserved = reserved;
     }
@@ -43,50 +48,68 @@ final class LocalEndpoints {
 
     void put(String key, WorkloadEndpoint w) {
         all.put(key, w);
+        dirty.add(key);
     }
 
     void remove(String key) {
         all.remove(key);
+        dirty.add(key);
     }
 
     Map<String, Admitted> admitted() {
         return admitted;
     }
 
-    /** Decides admission again; problems are reported (and cleared) for every local endpoint key. */
-    void admit(ResourceProblems problems) {
-        Map<String, Admitted> next = new LinkedHashMap<>();
-        Map<Object, String> claims = new HashMap<>();
-        java.util.Set<String> nowRefused = new java.util.HashSet<>();
-        List<String> order = new ArrayList<>();
-        for (String key : admitted.keySet()) if (all.containsKey(key)) order.add(key);
-        for (String key : all.keySet()) if (!admitted.containsKey(key)) order.add(key);
+    /** Decides admission for what changed; returns the keys whose admitted entry changed (in, out or replaced). */
+    Set<String> admit(ResourceProblems problems) {
+        Set<String> changed = new LinkedHashSet<>();
+        if (dirty.isEmpty()) return changed;
+        for (String key : dirty) {
+            Admitted old = admitted.remove(key);
+            if (old != null) {
+                release(old);
+                changed.add(key);
+            }
+        }
+        List<String> order = new ArrayList<>(dirty);
+        for (String key : refused) if (!dirty.contains(key)) order.add(key);
+        dirty.clear();
         for (String key : order) {
             WorkloadEndpoint w = all.get(key);
+            if (w == null) {
+                refused.remove(key);
+                continue;
+            }
             try {
                 Admitted a = lower(key, w);
                 if (reserved.contains(a.port())) throw new IllegalArgumentException("interface " + a.port() + " is the node's own port, not a workload's");
-                String holder = claims.get("if:" + a.port());
-                if (holder != null) throw new IllegalArgumentException("interface " + a.port() + " already belongs to " + holder);
-                for (Object address : addresses(a)) {
-                    holder = claims.get(address);
-                    if (holder != null) throw new IllegalArgumentException("address " + address + " already belongs to " + holder);
+                List<String> wanted = claimsOf(a);
+                for (String claim : wanted) {
+                    String holder = claims.get(claim);
+                    if (holder != null) {
+                        throw new IllegalArgumentException((claim.startsWith("if:") ? "interface " + claim.substring(3) : "address " + claim)
+                                + " already belongs to " + holder);
+                    }
                 }
-                claims.put("if:" + a.port(), key);
-                for (Object address : addresses(a)) claims.put(address, key);
-                next.put(key, a);
+                for (String claim : wanted) claims.put(claim, key);
+                admitted.put(key, a);
+                changed.add(key);
+                if (refused.remove(key)) problems.clear(key);
             } catch (IllegalArgumentException e) {
                 problems.report(key, e.getMessage());
-                nowRefused.add(key);
+                refused.add(key);
             }
         }
-        for (String key : refused) if (!nowRefused.contains(key)) problems.clear(key);
-        refused = nowRefused;
-        admitted = next;
+        return changed;
     }
 
-    private static List<Object> addresses(Admitted a) {
-        List<Object> out = new ArrayList<>();
+    private void release(Admitted a) {
+        for (String claim : claimsOf(a)) claims.remove(claim, a.key());
+    }
+
+    private static List<String> claimsOf(Admitted a) {
+        List<String> out = new ArrayList<>();
+        out.add("if:" + a.port());
         for (int v4 : a.v4()) out.add(ocelot.fastpath.packet.Ipv4.format(v4));
         for (Ip6 v6 : a.v6()) out.add(v6.toString());
         return out;

@@ -129,6 +129,14 @@ final class PolicyFeed {
         return stages.isEmpty() ? List.of(DENY_ALL) : stages;
     }
 
+    /**
+     * The classifier object of a local endpoint for one direction: a new object whenever its stages
+     * were rebuilt, the same one otherwise (so an unchanged endpoint is found by identity).
+     */
+    Object version(EndpointKey key, Direction direction) {
+        return shared.classifier(key, direction);
+    }
+
     int activePolicies() {
         return graph.activePolicies();
     }
