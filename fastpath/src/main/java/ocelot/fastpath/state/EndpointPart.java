@@ -105,7 +105,9 @@ final class EndpointPart {
         endpointMac[e] = ep.mac();
         ingress[e] = ep.ingress() == null ? null : ep.ingress().toArray(Classifier[]::new);
         egress[e] = ep.egress() == null ? null : ep.egress().toArray(Classifier[]::new);
-        endpointAddresses[e] = ep.addresses().stream().mapToInt(Integer::intValue).toArray();
+        int[] addresses = new int[ep.addresses().size()];
+        for (int k = 0; k < addresses.length; k++) addresses[k] = ep.addresses().get(k);
+        endpointAddresses[e] = addresses;
         portEndpoint[p] = e;
         for (int a : ep.addresses()) {
             int prev = endpointByAddress.put(a, e);

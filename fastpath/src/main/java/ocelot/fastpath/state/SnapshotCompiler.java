@@ -118,8 +118,9 @@ public final class SnapshotCompiler {
         // an equal list (a control plane that rebuilds it per change) costs a walk, not a rebuild
         boolean endpointsSame = state != null && nextPorts == ports
                 && (next.endpoints() == state.endpoints() || next.endpoints().equals(state.endpoints()));
+        // slots of endpoints leaving now are not reused by this publish: a worker may still meet their routes
         EndpointPart nextEndpoints = endpointsSame ? endpoints
-                : EndpointPart.build(next.endpoints(), nextPorts, endpoints == null ? Map.of() : endpoints.slotByName, Map.of());
+                : EndpointPart.build(next.endpoints(), nextPorts, endpoints == null ? Map.of() : endpoints.slotByName, leavingSlots(next));
         Ipv6Forwarding nextV6 = next.ipv6() == null ? null
                 : endpointsSame && v6 != null && next.ipv6().equals(state.ipv6()) ? v6
                 : new Ipv6Forwarding(next, nextPorts, nextEndpoints);
@@ -187,26 +188,31 @@ public final class SnapshotCompiler {
             if (old != null && coversPeer(old.route, peers)) return null;
         }
         refuseDanglingEndpoints(diff, nextEndpoints);
-        // new endpoints that routes will name, or gone ones that routes still name until the table moves
-        boolean endpointSetChanged = !nextEndpoints.slotByName.keySet().equals(endpoints.slotByName.keySet());
+        // a route to a new endpoint must not reach a worker whose snapshot lacks it: first a bridge
+        // snapshot with the new endpoints (and those leaving, whose routes go only as the table moves)
         EndpointPart bridge = null;
-        if (endpointSetChanged && (!diff.removed().isEmpty() || !diff.upserts().isEmpty())) {
+        if (nextEndpoints != endpoints && (!diff.removed().isEmpty() || !diff.upserts().isEmpty()) && arrives(nextEndpoints)) {
             List<Endpoint> leaving = new ArrayList<>();
             for (var e : endpoints.slotByName.entrySet()) if (nextEndpoints.slot(e.getKey()) == null) leaving.add(endpoints.endpoints[e.getValue()]);
-            EndpointPart reserved = EndpointPart.build(next.endpoints(), nextPorts, endpoints.slotByName, slotsOf(leaving));
-            nextEndpoints = reserved;
-            bridge = EndpointPart.union(reserved, endpoints, leaving, nextPorts);
-            // hops resolved against the reserved layout (new endpoints never take a leaving one's slot)
-            for (int i = 0; i < hopsOf.length; i++) hopsOf[i] = fib.resolve(diff.upserts().get(i), nextPorts, nextEndpoints);
-            if (nextV6 != null && next.ipv6() != null) nextV6 = new Ipv6Forwarding(next, nextPorts, nextEndpoints);
+            bridge = leaving.isEmpty() ? nextEndpoints : EndpointPart.union(nextEndpoints, endpoints, leaving, nextPorts);
         }
         return new Plan(next, nextPorts, nextEndpoints, bridge, fib, false, diff.removed(), diff.upserts(), hopsOf, nextV6);
     }
 
-    private Map<String, Integer> slotsOf(List<Endpoint> leaving) {
+    /** The slots of published endpoints that {@code next} drops. */
+    private Map<String, Integer> leavingSlots(DataplaneState next) {
+        if (endpoints == null) return Map.of();
+        java.util.Set<String> staying = new java.util.HashSet<>();
+        for (Endpoint ep : next.endpoints()) staying.add(ep.name());
         Map<String, Integer> out = new java.util.HashMap<>();
-        for (Endpoint ep : leaving) out.put(ep.name(), endpoints.slot(ep.name()));
+        for (var e : endpoints.slotByName.entrySet()) if (!staying.contains(e.getKey())) out.put(e.getKey(), e.getValue());
         return out;
+    }
+
+    /** True when {@code next} has an endpoint the published state has not. */
+    private boolean arrives(EndpointPart next) {
+        for (String name : next.slotByName.keySet()) if (endpoints.slot(name) == null) return true;
+        return false;
     }
 
     private void addPeers(int hop, LongHashSet peers) {
