@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import ocelot.acl.PortRange;
 import ocelot.acl.Prefix;
 import ocelot.acl.SetMatch;
@@ -30,8 +31,8 @@ import ocelot.control.policy.PortSpec;
  * Named ports ({@code hash:ip,port} sets) are the one set kind still expanded into members.
  * ICMP and ICMPv6 headers are classified with the type in the source-port field and the code
  * in the destination-port field (the fastpath parse stage fills them so). {@code log} rules do
- * not decide and are left out. Each acl rule's user id is {@code userIdBase} plus the index of
- * the Calico rule it came from, so hits map back to the rule.
+ * not decide and are left out. Each acl rule's user id is the {@link RuleSlots} slot of the
+ * Calico rule it came from ({@code slotOf} its index), so hits map back to the rule.
  */
 final class AclLowering {
     private static final Prefix ANY_V4 = Prefix.v4(0, 0);
@@ -73,7 +74,7 @@ final class AclLowering {
      *            the endpoint's own bindings instead of expanded in full; with a cluster-wide
      *            named port that is 2 alternatives, not 20k.
      */
-    static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, IpSets sets, int userIdBase,
+    static void lower(List<CompiledRule> rules, Function<IpSetKey, Set<IpSetMember>> members, IpSets sets, IntUnaryOperator slotOf,
                       OwnSide own, List<ocelot.acl.Rule> out) {
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule rule = rules.get(i);
@@ -84,7 +85,7 @@ final class AclLowering {
                 case LOG -> null;
             };
             if (action != null) {
-                lower(rule, action, members, sets, userIdBase + i, own, out);
+                lower(rule, action, members, sets, slotOf.applyAsInt(i), own, out);
             }
         }
     }

@@ -43,8 +43,9 @@ public record EndpointClassifier(List<Classifier> stages, Direction direction, L
             throw new IllegalArgumentException("no local endpoint " + key);
         }
         List<Classifier> stages = new ArrayList<>();
+        RuleSlots slots = new RuleSlots(1 << 24);
         for (StageKey stage : StageKey.of(dataplane, endpoint, direction, SharedClassifiers.scanNamedPorts(dataplane))) {
-            stages.add(stage.build(dataplane, sets));
+            stages.add(stage.build(dataplane, sets, slots));
         }
         return new EndpointClassifier(stages, direction, endpoint.addresses());
     }

@@ -32,6 +32,7 @@ import ocelot.control.policy.IpAddress;
 public final class SharedClassifiers {
     private final DataplaneModel dataplane;
     private final IpSets ipSets;
+    private final RuleSlots slots;
     private final Map<StageKey, Stage> stages = new HashMap<>();
     private final Map<String, Set<StageKey>> byPolicy = new HashMap<>();
     private final Map<String, Set<StageKey>> byProfile = new HashMap<>();
@@ -76,11 +77,18 @@ public final class SharedClassifiers {
     /** Beyond this many rule insertions and removals a stage is recompiled instead of patched. */
     private static final int MAX_PATCH = 256;
 
-    /** Compiles the classifiers of every endpoint {@code dataplane} already holds. */
+    /** Compiles the classifiers of every endpoint {@code dataplane} already holds, with rule slots of its own. */
     public SharedClassifiers(DataplaneModel dataplane) {
+        this(dataplane, new RuleSlots(1 << 24));
+    }
+
+    /** As {@link #SharedClassifiers(DataplaneModel)}, numbering rules with the node's {@code slots} (kept across rebuilds). */
+    public SharedClassifiers(DataplaneModel dataplane, RuleSlots slots) {
         this.dataplane = dataplane;
         this.ipSets = IpSets.of(dataplane);
+        this.slots = slots;
         dataplane.endpoints().forEach(this::refresh);
+        slots.publish();
     }
 
     /** Applies {@code updates} to the dataplane, then rebuilds what they touch. */
@@ -101,10 +109,12 @@ public final class SharedClassifiers {
                 case DataplaneUpdate.EndpointUpdate u -> dirty.add(u.key());
                 case DataplaneUpdate.EndpointRemove u -> dirty.add(u.key());
                 case DataplaneUpdate.PolicyUpdate u -> {
+                    slots.retire(true, u.name(), u.rules());
                     stale.addAll(byPolicy.getOrDefault(u.name(), Set.of()));
                     ownSetsCache.clear(); // old objects would only leak; refilled in one pass
                 }
                 case DataplaneUpdate.ProfileUpdate u -> {
+                    slots.retire(false, u.id(), u.rules());
                     stale.addAll(byProfile.getOrDefault(u.id(), Set.of()));
                     ownSetsCache.clear();
                 }
@@ -126,8 +136,8 @@ public final class SharedClassifiers {
                     }
                 }
                 case DataplaneUpdate.IpSetRemove u -> namedPortIndex.remove(u.key());
-                case DataplaneUpdate.PolicyRemove u -> { }
-                case DataplaneUpdate.ProfileRemove u -> { }
+                case DataplaneUpdate.PolicyRemove u -> slots.retire(true, u.name(), null);
+                case DataplaneUpdate.ProfileRemove u -> slots.retire(false, u.id(), null);
             }
         }
         for (StageKey key : stale) {
@@ -147,6 +157,12 @@ public final class SharedClassifiers {
             }
         }
         ipSets.retireRemoved(); // no stage names a removed set any more
+        slots.publish();
+    }
+
+    /** The hit-counter slots the stages' rules carry as acl user ids. */
+    public RuleSlots ruleSlots() {
+        return slots;
     }
 
     /** The IP set table every classifier here reads (fastpath keeps it with the classifiers). */
@@ -215,12 +231,13 @@ public final class SharedClassifiers {
     /**
      * Alternatives of one Calico rule share its action and user id, so their order among
      * themselves does not matter (and follows hash-set iteration, which a set change reshuffles):
-     * the difference is taken as a multiset, a new rule goes in after its rule's group (user ids
-     * are nondecreasing down the list).
+     * the difference is taken as a multiset, a new rule goes in after its rule's group (the
+     * groups' order is their order in the stage now lowered; rule slots need not increase).
      */
     private void patch(StageKey key) {
         Stage stage = stages.get(key);
-        List<ocelot.acl.Rule> now = key.lower(dataplane, ipSets);
+        List<ocelot.acl.Rule> now = key.lower(dataplane, ipSets, slots);
+        Map<Integer, Integer> rank = groupRanks(now);
         Map<ocelot.acl.Rule, Integer> balance = new HashMap<>();
         now.forEach(r -> balance.merge(r, 1, Integer::sum));
         stage.rules.forEach(r -> balance.merge(r, -1, Integer::sum));
@@ -232,7 +249,7 @@ public final class SharedClassifiers {
         for (int c : balance.values()) {
             changes += Math.abs(c);
         }
-        if (changes > MAX_PATCH) {
+        if (changes > MAX_PATCH || rank == null) {
             stage.classifier.replaceAll(now);
             stage.rules = now;
             builds++;
@@ -249,7 +266,8 @@ public final class SharedClassifiers {
         for (Map.Entry<ocelot.acl.Rule, Integer> e : balance.entrySet()) {
             for (int c = 0; c < e.getValue(); c++) {
                 int index = 0;
-                while (index < current.size() && current.get(index).userId() <= e.getKey().userId()) {
+                int at = rank.get(e.getKey().userId());
+                while (index < current.size() && rank.get(current.get(index).userId()) <= at) {
                     index++;
                 }
                 stage.classifier.add(index, e.getKey());
@@ -258,6 +276,22 @@ public final class SharedClassifiers {
         }
         stage.rules = current;
         patches++;
+    }
+
+    /** Each user id's group position in {@code rules}; null if a group is split (rules sharing the overflow slot). */
+    private static Map<Integer, Integer> groupRanks(List<ocelot.acl.Rule> rules) {
+        Map<Integer, Integer> rank = new HashMap<>();
+        int previous = -1;
+        for (ocelot.acl.Rule r : rules) {
+            if (r.userId() == previous) {
+                continue;
+            }
+            if (rank.putIfAbsent(r.userId(), rank.size()) != null) {
+                return null;
+            }
+            previous = r.userId();
+        }
+        return rank;
     }
 
     private Classifier reference(StageKey key, EndpointKey user) {
@@ -269,7 +303,7 @@ public final class SharedClassifiers {
                 StageKey.peerSets(rules.rules(key.direction()), key.direction(), peer);
                 (key.policies() ? byPolicy : byProfile).computeIfAbsent(name, n -> new HashSet<>()).add(key);
             }
-            stage = new Stage(key.lower(dataplane, ipSets), peer, ipSets);
+            stage = new Stage(key.lower(dataplane, ipSets, slots), peer, ipSets);
             builds++;
             stages.put(key, stage);
             peer.forEach(s -> byPeerSet.computeIfAbsent(s, x -> new HashSet<>()).add(key));

@@ -190,26 +190,22 @@ final class StageKey {
         ownSets(rules, direction == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS, out);
     }
 
-    Classifier build(DataplaneModel dataplane, IpSets sets) {
-        return Classifier.compile(lower(dataplane, sets), sets.table());
+    Classifier build(DataplaneModel dataplane, IpSets sets, RuleSlots slots) {
+        return Classifier.compile(lower(dataplane, sets, slots), sets.table());
     }
 
-    /** The stage's acl rules from the dataplane's current rules, named-port members and set ids. */
-    List<ocelot.acl.Rule> lower(DataplaneModel dataplane, IpSets sets) {
+    /** The stage's acl rules from the dataplane's current rules, named-port members and set ids; user ids are {@code slots}'. */
+    List<ocelot.acl.Rule> lower(DataplaneModel dataplane, IpSets sets, RuleSlots slots) {
         List<ocelot.acl.Rule> rules = new ArrayList<>();
         AclLowering.OwnSide side = new AclLowering.OwnSide(own, direction == Direction.INGRESS,
                 k -> binding.getOrDefault(k, Set.of()));
+        for (String name : names) {
+            CompiledRules compiled = policies ? dataplane.policy(name) : dataplane.profile(name);
+            AclLowering.lower(compiled.rules(direction), dataplane::ipSet, sets, i -> slots.slot(policies, name, direction, i), side, rules);
+        }
         if (policies) {
-            int base = 0;
-            for (String name : names) {
-                List<CompiledRule> compiled = dataplane.policy(name).rules(direction);
-                AclLowering.lower(compiled, dataplane::ipSet, sets, base, side, rules);
-                base += compiled.size();
-            }
             // Felix: "drop if no policies passed packet".
-            rules.add(ocelot.acl.Rule.builder(base).action(ocelot.acl.Action.DENY).build());
-        } else {
-            AclLowering.lower(dataplane.profile(names.getFirst()).rules(direction), dataplane::ipSet, sets, 0, side, rules);
+            rules.add(ocelot.acl.Rule.builder(slots.noPolicyAllowed(direction)).action(ocelot.acl.Action.DENY).build());
         }
         return rules;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import ocelot.bgp.wire.Prefix;
+import ocelot.control.calc.RuleSlots;
 import ocelot.control.datastore.Datastore;
 import ocelot.control.datastore.Snapshot;
 import ocelot.control.datastore.WatchEvent;
@@ -252,6 +253,11 @@ public final class DataplaneDriver implements AutoCloseable {
 
     public DriverMetrics metrics() {
         return metrics;
+    }
+
+    /** Each published rule's hit-counter slot and the policy or profile rule it counts (any thread). */
+    public Map<Integer, RuleSlots.Label> ruleLabels() {
+        return desired.ruleLabels();
     }
 
     @Override

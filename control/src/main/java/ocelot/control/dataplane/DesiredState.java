@@ -288,6 +288,10 @@ final class DesiredState {
         return policy.activePolicies();
     }
 
+    java.util.Map<Integer, ocelot.control.calc.RuleSlots.Label> ruleLabels() {
+        return policy.ruleLabels();
+    }
+
     int learnedRoutes() {
         return routes.learnedCount();
     }

@@ -1,20 +1,24 @@
 package ocelot.control.dataplane;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import ocelot.acl.Classifier;
 import ocelot.control.calc.CalculationGraph;
 import ocelot.control.calc.CompiledRules;
 import ocelot.control.calc.DataplaneModel;
 import ocelot.control.calc.DataplaneUpdate;
+import ocelot.control.calc.RuleSlots;
 import ocelot.control.calc.SharedClassifiers;
 import ocelot.control.policy.Direction;
 import ocelot.control.policy.Endpoint;
 import ocelot.control.policy.EndpointKey;
 import ocelot.control.policy.Policy;
 import ocelot.control.policy.Profile;
+import ocelot.fastpath.worker.FastpathConfig;
 
 /**
  * The policy half of the driver: the {@link CalculationGraph} fed with endpoints (every node's,
@@ -35,13 +39,15 @@ final class PolicyFeed {
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
     /** Policies/profiles changed since the last good flush, with their previous version (null: new). */
     private final Map<String, Object> undo = new HashMap<>();
+    /** Rule hit-counter slots, node-wide and kept across rebuilds (the fastpath's counters outlive them). */
+    private final RuleSlots slots = new RuleSlots(FastpathConfig.defaults().ruleCounterCapacity());
     private CalculationGraph graph;
     private SharedClassifiers shared;
 
     PolicyFeed(String node) {
         this.node = node;
         graph = new CalculationGraph(node);
-        shared = new SharedClassifiers(new DataplaneModel());
+        shared = new SharedClassifiers(new DataplaneModel(), slots);
     }
 
     void putEndpoint(String key, Endpoint e) {
@@ -114,13 +120,31 @@ final class PolicyFeed {
     /** A new graph and classifiers from the inputs held (after a refused batch). */
     private int rebuild() {
         graph = new CalculationGraph(node);
-        shared = new SharedClassifiers(new DataplaneModel());
+        shared = new SharedClassifiers(new DataplaneModel(), slots);
         profiles.values().forEach(graph::updateProfile);
         policies.values().forEach(graph::updatePolicy);
         endpoints.values().forEach(graph::updateEndpoint);
         List<DataplaneUpdate> updates = graph.flush();
         shared.apply(updates);
+        slots.retainOnly(policyNames(), profileIds());
         return updates.size();
+    }
+
+    private Set<String> policyNames() {
+        Set<String> out = new HashSet<>();
+        policies.values().forEach(p -> out.add(p.name()));
+        return out;
+    }
+
+    private Set<String> profileIds() {
+        Set<String> out = new HashSet<>();
+        profiles.values().forEach(p -> out.add(p.id()));
+        return out;
+    }
+
+    /** Rule slot (the fastpath's rule hit counter) to the policy or profile rule it counts. */
+    Map<Integer, RuleSlots.Label> ruleLabels() {
+        return slots.labels();
     }
 
     /** The classifier stages of local endpoint {@code key} for the fastpath; never empty (default deny). */

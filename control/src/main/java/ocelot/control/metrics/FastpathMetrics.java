@@ -1,8 +1,11 @@
 package ocelot.control.metrics;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
+import ocelot.control.calc.RuleSlots;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.counter.CounterRecord;
 import ocelot.fastpath.counter.CounterSet;
@@ -16,13 +19,10 @@ import ocelot.fastpath.worker.Fastpath;
  */
 public final class FastpathMetrics implements MetricsSource {
     private final Fastpath fastpath;
-    private final Supplier<Map<Integer, RuleLabel>> rules;
+    private final Supplier<Map<Integer, RuleSlots.Label>> rules;
 
-    /** What a rule id counts: the policy (or profile) and the rule's index in it. */
-    public record RuleLabel(String policy, String rule) {}
-
-    /** @param rules the rule ids the driver has published and what each came from (empty when none) */
-    public FastpathMetrics(Fastpath fastpath, Supplier<Map<Integer, RuleLabel>> rules) {
+    /** @param rules the rule ids the driver has published and what each counts ({@code DataplaneDriver::ruleLabels}) */
+    public FastpathMetrics(Fastpath fastpath, Supplier<Map<Integer, RuleSlots.Label>> rules) {
         this.fastpath = fastpath;
         this.rules = rules;
     }
@@ -44,10 +44,20 @@ public final class FastpathMetrics implements MetricsSource {
             if (k.kind() == Counter.Kind.TRAFFIC) text.sample("ocelot_dataplane_packets_total", c.get(k), "counter", k.metricName());
         }
         text.single("ocelot_dataplane_ports", "gauge", "Ports in the fastpath (uplink, host TAP, workloads).", ports.size());
-        Map<Integer, RuleLabel> labels = rules.get();
-        text.family("ocelot_rule_hits_total", "counter", "Packets that matched a policy or profile rule (new flows).");
-        for (var e : labels.entrySet()) {
-            text.sample("ocelot_rule_hits_total", c.ruleHits(e.getKey()), "policy", e.getValue().policy(), "rule", e.getValue().rule());
+        text.family("ocelot_rule_hits_total", "counter",
+                "New flows that matched a policy or profile rule (rule: its index in that direction), or that no policy allowed.");
+        for (var e : new TreeMap<>(rules.get()).entrySet()) {
+            RuleSlots.Label l = e.getValue();
+            String direction = l.direction().name().toLowerCase(Locale.ROOT);
+            long hits = c.ruleHits(e.getKey());
+            switch (l.kind()) {
+                case POLICY -> text.sample("ocelot_rule_hits_total", hits, "type", "policy", "name", l.name(), "direction", direction,
+                        "rule", Integer.toString(l.rule()));
+                case PROFILE -> text.sample("ocelot_rule_hits_total", hits, "type", "profile", "name", l.name(), "direction", direction,
+                        "rule", Integer.toString(l.rule()));
+                case NO_POLICY_ALLOWED -> text.sample("ocelot_rule_hits_total", hits, "type", "no-policy-allowed", "name", "",
+                        "direction", direction, "rule", "default-deny");
+            }
         }
     }
 
