@@ -149,7 +149,7 @@ final class NodeRunCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             throw new OcelotCtl.CommandFailure("node " + nodeName + " not started: " + e.getMessage());
         }
-        NodeLogLevel.follow(node.root.store(), logLevel != null);
+        NodeLogLevel.follow(node.root.store(), nodeName, logLevel != null);
         if (process.restoredRoutes() >= 0) {
             out.println("Graceful restart: " + process.restoredRoutes() + " learned routes restored from the previous run");
         }

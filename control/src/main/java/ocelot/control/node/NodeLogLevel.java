@@ -8,13 +8,14 @@ import ocelot.control.datastore.Snapshot;
 import ocelot.control.datastore.WatchEvent;
 import ocelot.control.datastore.WatchListener;
 import ocelot.control.resource.ClusterSetting;
+import ocelot.control.resource.ResourceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's log level: {@code --log-level} at start, then the cluster setting {@code logLevel}
- * ({@code ocelotctl config set logLevel debug}) followed through the datastore watch, as Felix
- * follows its LogSeverityScreen. slf4j-simple has no API to change a level after start; its
+ * The node's log level: {@code --log-level} at start, then the setting {@code logLevel} (this
+ * node's own value over the global one: {@code ocelotctl config set logLevel debug [--node=NODE]})
+ * followed through the datastore watch, as Felix follows its LogSeverityScreen. slf4j-simple has no API to change a level after start; its
  * loggers keep the level in a field, so the change is applied to every logger created so far
  * and to the default for later ones (the one place the node reaches into its logging backend).
  */
@@ -69,33 +70,89 @@ public final class NodeLogLevel {
     }
 
     /**
-     * Follows the cluster setting {@code logLevel} from now on. When {@code pinned} (the node was
-     * started with --log-level), the setting's current value is not applied at start, only its changes.
+     * Follows the setting {@code logLevel} from now on: this node's own value
+     * ({@code ocelotctl config set logLevel X --node=NODE}) when set, else the global one, else
+     * the default (calicoctl 1.x: the per-node value overrides the global). When {@code pinned}
+     * (the node was started with --log-level), the level in force at start is not applied, only
+     * later changes of the one that decides.
      */
-    public static void follow(Datastore store, boolean pinned) {
-        String key = ClusterSetting.LOG_LEVEL.datastoreKey();
-        Snapshot now = store.list(key);
-        if (!pinned) now.items().stream().filter(kv -> kv.key().equals(key)).findFirst().ifPresent(kv -> apply(kv.value()));
-        following = store.watch(key, now.revision(), new WatchListener() {
+    public static void follow(Datastore store, String node, boolean pinned) {
+        String prefix = ResourceKey.ROOT + "config/";
+        Choice choice = new Choice(ClusterSetting.LOG_LEVEL.datastoreKey(), ClusterSetting.LOG_LEVEL.nodeKey(node));
+        Snapshot now = store.list(prefix);
+        choice.reset(now);
+        inForce = choice.effective();
+        if (!pinned) apply(choice);
+        following = store.watch(prefix, now.revision(), new WatchListener() {
             @Override public void onEvent(WatchEvent event) {
-                if (!event.key().equals(key)) return;
-                apply(event.type() == WatchEvent.Type.DELETED ? ClusterSetting.LOG_LEVEL.defaultValue() : event.value());
+                if (choice.take(event.key(), event.type() == WatchEvent.Type.DELETED ? null : event.value())) changed(choice);
             }
 
             @Override public void onResync(Snapshot s, String reason) {
-                s.items().stream().filter(kv -> kv.key().equals(key)).findFirst().ifPresent(kv -> apply(kv.value()));
+                choice.reset(s);
+                changed(choice);
             }
         });
     }
 
-    private static void apply(String value) {
-        String level = value == null ? "info" : value.replace("\"", "").strip();
+    /** The level the followed settings choose now (null before {@link #follow}); for status and tests. */
+    public static String inForce() {
+        return inForce;
+    }
+
+    private static volatile String inForce;
+
+    private static synchronized void changed(Choice choice) {
+        String level = choice.effective();
+        if (level.equals(inForce)) return;
+        inForce = level;
+        apply(choice);
+    }
+
+    /** The global and the node's own value as last seen (watch thread only). */
+    private static final class Choice {
+        final String globalKey, nodeKey;
+        String global, own;
+
+        Choice(String globalKey, String nodeKey) {
+            this.globalKey = globalKey;
+            this.nodeKey = nodeKey;
+        }
+
+        /** Takes a change; false when it is neither key. */
+        boolean take(String key, String value) {
+            if (key.equals(globalKey)) global = clean(value);
+            else if (key.equals(nodeKey)) own = clean(value);
+            else return false;
+            return true;
+        }
+
+        void reset(Snapshot s) {
+            global = own = null;
+            s.items().forEach(kv -> take(kv.key(), kv.value()));
+        }
+
+        String effective() {
+            return own != null ? own : global != null ? global : ClusterSetting.LOG_LEVEL.defaultValue();
+        }
+
+        String source() {
+            return own != null ? "this node's setting logLevel" : global != null ? "cluster setting logLevel" : "logLevel unset: the default";
+        }
+
+        private static String clean(String value) {
+            return value == null ? null : value.replace("\"", "").strip();
+        }
+    }
+
+    private static void apply(Choice choice) {
+        String level = choice.effective();
         try {
             set(level);
             // logged at warn so the change itself is visible at every level but error/none
-            LOG.warn("log level set to {} (cluster setting logLevel)", level);
+            LOG.warn("log level set to {} ({})", level, choice.source());
         } catch (IllegalArgumentException e) {
-            LOG.error("cluster setting logLevel ignored: {}", e.getMessage());
+            LOG.error("{} ignored: {}", choice.source(), e.getMessage());
         }
     }
 
