@@ -1,19 +1,25 @@
 package ocelot.control.metrics;
 
+import java.net.InetAddress;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import ocelot.bgp.session.UpdateErrors;
 import ocelot.bgp.speaker.PeerStatus;
 
-/** BGP sessions by state, prefixes and updates per peer, and the size of the learned-route FIB (the dataplane driver reports what it published). */
+/** BGP sessions by state, prefixes, updates and UPDATE errors per peer, and the size of the learned-route FIB (the dataplane driver reports what it published). */
 public final class BgpMetrics implements MetricsSource {
     private final Supplier<List<PeerStatus>> peers;
+    private final Supplier<Map<InetAddress, UpdateErrors>> updateErrors;
     private final IntSupplier fibSize;
 
-    public BgpMetrics(Supplier<List<PeerStatus>> peers, IntSupplier fibSize) {
+    /** @param updateErrors per peer, its RFC 7606 UPDATE error counts ({@code BgpNodeAgent::updateErrors}) */
+    public BgpMetrics(Supplier<List<PeerStatus>> peers, Supplier<Map<InetAddress, UpdateErrors>> updateErrors, IntSupplier fibSize) {
         this.peers = peers;
+        this.updateErrors = updateErrors;
         this.fibSize = fibSize;
     }
 
@@ -29,6 +35,21 @@ public final class BgpMetrics implements MetricsSource {
         for (PeerStatus p : list) text.sample("ocelot_bgp_peer_prefixes_received", p.prefixesReceived(), "peer", p.peerAddress(), "type", p.peerType());
         text.family("ocelot_bgp_peer_updates_received_total", "counter", "UPDATE messages received from the peer.");
         for (PeerStatus p : list) text.sample("ocelot_bgp_peer_updates_received_total", p.updatesReceived(), "peer", p.peerAddress(), "type", p.peerType());
+        text.family("ocelot_bgp_update_errors_total", "counter",
+                "Malformed UPDATEs from the peer by RFC 7606 action (the strongest one per UPDATE; counts survive session resets).");
+        for (var e : sortedByAddress(updateErrors.get()).entrySet()) {
+            String peer = e.getKey().getHostAddress();
+            UpdateErrors u = e.getValue();
+            text.sample("ocelot_bgp_update_errors_total", u.treatAsWithdraws(), "peer", peer, "action", "treat-as-withdraw");
+            text.sample("ocelot_bgp_update_errors_total", u.attributeDiscards(), "peer", peer, "action", "attribute-discard");
+            text.sample("ocelot_bgp_update_errors_total", u.sessionResets(), "peer", peer, "action", "session-reset");
+        }
         text.single("ocelot_bgp_fib_routes", "gauge", "Routes learned over BGP in the node's FIB (best paths).", fibSize.getAsInt());
+    }
+
+    private static Map<InetAddress, UpdateErrors> sortedByAddress(Map<InetAddress, UpdateErrors> m) {
+        Map<InetAddress, UpdateErrors> out = new TreeMap<>(Comparator.comparing(InetAddress::getHostAddress));
+        out.putAll(m);
+        return out;
     }
 }

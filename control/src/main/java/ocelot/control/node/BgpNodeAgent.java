@@ -215,6 +215,12 @@ public final class BgpNodeAgent implements AutoCloseable {
         return s == null ? List.of() : s.status();
     }
 
+    /** Per configured peer, its RFC 7606 UPDATE error counts since the speaker started. */
+    public java.util.Map<java.net.InetAddress, ocelot.bgp.session.UpdateErrors> updateErrors() {
+        BgpSpeaker s = speaker;
+        return s == null ? java.util.Map.of() : s.updateErrors();
+    }
+
     /** True while the speaker, restarted with preserved forwarding state, defers selection (RFC 4724 §4.1). */
     public boolean restartInProgress() {
         BgpSpeaker s = speaker;

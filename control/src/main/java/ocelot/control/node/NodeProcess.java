@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.SortedMap;
 import ocelot.bgp.speaker.RestartState;
 import ocelot.bgp.wire.Prefix;
@@ -144,9 +143,9 @@ public final class NodeProcess implements AutoCloseable {
         queryServer = NodeQueryServer.open(runDir, new NodeQueries(this));
         if (metricsAddress != null) {
             metrics = MetricsServer.start(metricsAddress, health);
-            metrics.add(new BgpMetrics(agent::status, routes::size));
+            metrics.add(new BgpMetrics(agent::status, agent::updateErrors, routes::size));
             if (dataplane != null) {
-                metrics.add(new FastpathMetrics(dataplane.fastpath(), Map::of));
+                metrics.add(new FastpathMetrics(dataplane.fastpath(), driver::ruleLabels));
                 metrics.add(t -> t.single("ocelot_workload_ports", "gauge", "Workload ports attached to this node's fastpath.",
                         dataplane.workloads().size()));
                 metrics.add(t -> {

@@ -90,8 +90,8 @@ final class NodeQueries implements Function<String, String> {
     private String metrics() {
         if (node.metrics() != null) return node.metrics().scrape();
         PrometheusText t = new PrometheusText();
-        new BgpMetrics(node.agent()::status, node.routes()::size).writeTo(t);
-        if (node.dataplane() != null) new FastpathMetrics(node.dataplane().fastpath(), Map::of).writeTo(t);
+        new BgpMetrics(node.agent()::status, node.agent()::updateErrors, node.routes()::size).writeTo(t);
+        if (node.dataplane() != null) new FastpathMetrics(node.dataplane().fastpath(), node.driver()::ruleLabels).writeTo(t);
         return t.toString();
     }
 }

@@ -119,8 +119,21 @@ class NodeNamespaceTest {
             String status = ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out();
             assertTrue(status.contains("172.31.91.1") && status.contains("global") && status.contains("Dataplane status") && status.contains("octap" + id), status);
 
+            // issue 17's list of metrics, Felix-like names with the ocelot_ prefix
+            String scraped = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
+            for (String family : List.of("ocelot_port_rx_packets_total", "ocelot_port_tx_packets_total", "ocelot_port_tx_drops_total",
+                    "ocelot_dataplane_drops_total", "ocelot_rule_hits_total", "ocelot_active_local_endpoints", "ocelot_active_local_policies",
+                    "ocelot_calc_graph_update_time_seconds", "ocelot_int_dataplane_apply_time_seconds", "ocelot_bgp_sessions",
+                    "ocelot_bgp_peer_prefixes_received", "ocelot_bgp_update_errors_total", "ocelot_bgp_fib_routes", "ocelot_fib_routes")) {
+                assertTrue(scraped.contains("# TYPE " + family + " "), family + " missing:\n" + scraped);
+            }
+            assertEquals(1, counter(scraped, "ocelot_bgp_sessions{state=\"Established\"}"), scraped);
+            assertEquals(0, counter(scraped, "ocelot_bgp_update_errors_total{peer=\"" + FABRIC_IP + "\",action=\"treat-as-withdraw\"}"), scraped);
+
             assertEquals(0, ctl(cfg, "config", "set", "logLevel", "debug").code());
             NodeTesting.await("the running node follows logLevel", () -> read(nodeLog).contains("log level set to debug (cluster setting logLevel)"));
+            assertEquals(0, ctl(cfg, "config", "set", "logLevel", "warning", "--node=node1").code());
+            NodeTesting.await("its own logLevel overrides the global one", () -> read(nodeLog).contains("log level set to warning (this node's setting logLevel)"));
             Result diags = ctl(cfg, "node", "diags", "--run-dir", runDir.toString(), "--output-dir", tmp.toString());
             Matcher archive = Pattern.compile("Diags saved to (\\S+)").matcher(diags.out());
             assertTrue(archive.find(), diags.out() + diags.err());
