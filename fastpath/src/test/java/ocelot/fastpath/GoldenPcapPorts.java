@@ -2,6 +2,7 @@ package ocelot.fastpath;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,7 @@ import ocelot.dpdk.Mempool;
 import ocelot.dpdk.OcelotShim;
 import ocelot.fastpath.port.DpdkEthPort;
 import ocelot.fastpath.port.PortRole;
+import ocelot.testkit.GroupedProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -89,9 +91,9 @@ final class GoldenPcapPorts implements AutoCloseable {
         for (String o : checksumOptions) cmd.addAll(List.of("-o", o));
         cmd.addAll(List.of("-Y", badFrames, "-T", "fields", "-e", "frame.number"));
         for (String f : fields) cmd.addAll(List.of("-e", f));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertEquals(0, p.waitFor(), "tshark failed: " + out);
+        GroupedProcess.Result r = GroupedProcess.run(Duration.ofMinutes(2), null, cmd);
+        String out = r.output().trim();
+        assertEquals(0, r.exit(), "tshark failed (-1: timed out): " + out);
         assertEquals("", out.replaceAll("(?m)^Running as user.*$", "").trim(), pcap.getFileName() + ": frames with bad checksums or malformed");
     }
 }

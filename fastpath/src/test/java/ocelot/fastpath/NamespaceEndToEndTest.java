@@ -1,10 +1,11 @@
 package ocelot.fastpath;
 
-import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.Tag;
@@ -26,6 +27,9 @@ import ocelot.fastpath.state.NodeAddress;
 import ocelot.fastpath.state.Route;
 import ocelot.fastpath.worker.Fastpath;
 import ocelot.fastpath.worker.FastpathConfig;
+import ocelot.testkit.GroupedProcess;
+import ocelot.testkit.HostCommand;
+import ocelot.testkit.TestNamespace;
 
 import static ocelot.fastpath.Frames.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ep2 accepts ICMP and TCP 5201 from ep1; ep1 has a default-deny ingress. Pings and a 1 MB
  * TCP transfer pass where allowed (their replies too), are dropped where denied, and traffic
  * to the fabric is source-NATed to the node address. Namespaces are uniquely named and always
- * deleted; the host ends carry no addresses, so nothing reaches the host's network.
+ * deleted after the processes in them are killed by process group (testkit's TestNamespace); the
+ * host ends carry no addresses, so nothing reaches the host's network.
  */
 @Tag("netns")
 @Tag("dpdk")
@@ -50,13 +55,15 @@ class NamespaceEndToEndTest {
     @Test
     void pingAndTcpFollowPolicyThroughTheFastpath() throws Exception {
         List<DpdkPort> devices = new ArrayList<>();
-        try {
-            String h1 = veth(nsW1, "o1" + id), h2 = veth(nsW2, "o2" + id), hf = veth(nsFab, "of" + id);
-            workload(nsW1, "10.65.0.2");
-            workload(nsW2, "10.65.0.3");
-            sh("ip", "netns", "exec", nsFab, "ip", "addr", "add", "192.168.0.1/24", "dev", "eth0");
-            sh("ip", "netns", "exec", nsFab, "ip", "route", "add", "10.65.0.0/16", "via", "192.168.0.10");
-            long ep1Mac = mac(nsW1), ep2Mac = mac(nsW2);
+        // closed in reverse: processes in each namespace killed by group, then the namespaces deleted
+        try (TestNamespace w1 = TestNamespace.create(nsW1); TestNamespace w2 = TestNamespace.create(nsW2);
+             TestNamespace fab = TestNamespace.create(nsFab); TestNamespace host = TestNamespace.create(nsHost)) {
+            String h1 = veth(w1, "o1" + id), h2 = veth(w2, "o2" + id), hf = veth(fab, "of" + id);
+            workload(w1, "10.65.0.2");
+            workload(w2, "10.65.0.3");
+            fab.check("ip", "addr", "add", "192.168.0.1/24", "dev", "eth0");
+            fab.check("ip", "route", "add", "10.65.0.0/16", "via", "192.168.0.10");
+            long ep1Mac = mac(w1), ep2Mac = mac(w2);
 
             Eal.initInMemory(512);
             try (Mempool pool = Mempool.create("netns_pool_" + id, 8191, 256, Mempool.DEFAULT_DATA_ROOM)) {
@@ -66,12 +73,11 @@ class NamespaceEndToEndTest {
                 // the exception path: a TAP whose kernel side is the "node" (moved into its own namespace)
                 String tapIf = "ot" + id;
                 devices.add(DpdkPort.createVdev("net_tap_" + tapIf, "iface=" + tapIf, pool, DpdkPort.Config.defaults()));
-                sh("ip", "netns", "add", nsHost);
-                sh("ip", "link", "set", tapIf, "netns", nsHost);
-                run(nsHost, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-                sh("ip", "netns", "exec", nsHost, "ip", "addr", "add", "192.168.0.10/24", "dev", tapIf);
-                sh("ip", "netns", "exec", nsHost, "ip", "link", "set", tapIf, "up");
-                long hostMac = Long.parseLong(output(nsHost, "cat", "/sys/class/net/" + tapIf + "/address").replace(":", ""), 16);
+                HostCommand.check(null, "ip", "link", "set", tapIf, "netns", nsHost);
+                host.exitOf("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+                host.check("ip", "addr", "add", "192.168.0.10/24", "dev", tapIf);
+                host.check("ip", "link", "set", tapIf, "up");
+                long hostMac = Long.parseLong(host.check("cat", "/sys/class/net/" + tapIf + "/address").replace(":", ""), 16);
                 List<DpdkEthPort> ports = List.of(new DpdkEthPort("w1", devices.get(0), PortRole.WORKLOAD),
                         new DpdkEthPort("w2", devices.get(1), PortRole.WORKLOAD), new DpdkEthPort("fabric", devices.get(2), PortRole.FABRIC),
                         new DpdkEthPort("tap", devices.get(3), PortRole.EXCEPTION));
@@ -81,16 +87,16 @@ class NamespaceEndToEndTest {
                     fp.start(() -> new BackoffIdleStrategy(1, 10, 1_000, 100_000));
                     Thread.sleep(200);
 
-                    assertEquals(0, run(nsW1, "ping", "-c", "2", "-W", "2", "10.65.0.3"), "ping ep1 -> ep2 (allowed, replies under default deny): " + fp.counters().describeNonZero());
-                    assertNotEquals(0, run(nsW2, "ping", "-c", "2", "-W", "1", "10.65.0.2"), "ping ep2 -> ep1 must be denied");
-                    assertTrue(tcpTransfer(5201, 1_000_000), "TCP 5201 ep1 -> ep2 allowed");
-                    assertTrue(!tcpTransfer(5202, 1000), "TCP 5202 ep1 -> ep2 denied");
+                    assertEquals(0, w1.exitOf("ping", "-c", "2", "-W", "2", "10.65.0.3"), "ping ep1 -> ep2 (allowed, replies under default deny): " + fp.counters().describeNonZero());
+                    assertNotEquals(0, w2.exitOf("ping", "-c", "2", "-W", "1", "10.65.0.2"), "ping ep2 -> ep1 must be denied");
+                    assertTrue(tcpTransfer(w1, w2, 5201, 1_000_000), "TCP 5201 ep1 -> ep2 allowed");
+                    assertTrue(!tcpTransfer(w1, w2, 5202, 1000), "TCP 5202 ep1 -> ep2 denied");
                     // to the fabric: first packet resolves the neighbour by ARP, then SNAT to 192.168.0.10
-                    assertEquals(0, run(nsW1, "ping", "-c", "4", "-i", "0.3", "-W", "2", "192.168.0.1") == 0 ? 0
-                            : run(nsW1, "ping", "-c", "2", "-W", "2", "192.168.0.1"), "ping ep1 -> fabric via SNAT");
+                    assertEquals(0, w1.exitOf("ping", "-c", "4", "-i", "0.3", "-W", "2", "192.168.0.1") == 0 ? 0
+                            : w1.exitOf("ping", "-c", "2", "-W", "2", "192.168.0.1"), "ping ep1 -> fabric via SNAT");
 
                     // traffic for the node itself reaches its kernel through the TAP, and the kernel's answers come back out
-                    assertEquals(0, run(nsFab, "ping", "-c", "3", "-i", "0.3", "-W", "2", "192.168.0.10"), "ping fabric -> node kernel via TAP: " + fp.counters().describeNonZero());
+                    assertEquals(0, fab.exitOf("ping", "-c", "3", "-i", "0.3", "-W", "2", "192.168.0.10"), "ping fabric -> node kernel via TAP: " + fp.counters().describeNonZero());
 
                     var c = fp.counters();
                     assertTrue(c.get(Counter.PUNTED) >= 1, c.describeNonZero());
@@ -102,8 +108,6 @@ class NamespaceEndToEndTest {
             } finally {
                 for (DpdkPort d : devices) d.close();
             }
-        } finally {
-            for (String ns : List.of(nsW1, nsW2, nsFab, nsHost)) run(null, "ip", "netns", "delete", ns);
         }
     }
 
@@ -119,77 +123,42 @@ class NamespaceEndToEndTest {
                 List.of(IpPool.of("10.65.0.0/16", IpPool.IpipMode.NEVER, true)), List.of());
     }
 
-    /** Server in w2 counts bytes; client in w1 sends them. True when every byte arrived. */
-    boolean tcpTransfer(int port, int bytes) throws Exception {
-        Process server = new ProcessBuilder("ip", "netns", "exec", nsW2, "timeout", "15", "/usr/bin/python3", "-u", "-c",
+    /**
+     * Server in {@code to} counts bytes; client in {@code from} sends them. True when every byte
+     * arrived. The server is closed (killed with its process group) whatever happens: in the denied
+     * case it never gets its connection and would block in accept forever.
+     */
+    boolean tcpTransfer(TestNamespace from, TestNamespace to, int port, int bytes) throws Exception {
+        try (GroupedProcess server = to.start(new ProcessBuilder("/usr/bin/python3", "-u", "-c",
                 "import socket\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.65.0.3'," + port + "));s.listen(1)\n"
-                        + "print('ready')\nc,_=s.accept();n=0\nwhile True:\n d=c.recv(65536)\n if not d: break\n n+=len(d)\nprint(n)").redirectErrorStream(true).start();
-        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String ready = lines.readLine(); // listening before the client connects, however slow the machine
-        if (!"ready".equals(ready)) throw new IllegalStateException("TCP server in " + nsW2 + " did not start: " + ready);
-        int client = run(nsW1, "timeout", "8", "/usr/bin/python3", "-c",
-                "import socket\ns=socket.create_connection(('10.65.0.3'," + port + "),timeout=4);s.sendall(b'x'*" + bytes + ");s.close()");
-        if (client != 0) {
-            server.destroyForcibly();
-            server.waitFor(15, TimeUnit.SECONDS);
-            return false;
+                        + "print('ready')\nc,_=s.accept();n=0\nwhile True:\n d=c.recv(65536)\n if not d: break\n n+=len(d)\nprint(n)").redirectErrorStream(true),
+                Duration.ofSeconds(30))) {
+            var lines = new BufferedReader(new InputStreamReader(server.process().getInputStream(), StandardCharsets.UTF_8));
+            String ready = lines.readLine(); // listening before the client connects, however slow the machine
+            if (!"ready".equals(ready)) throw new IllegalStateException("TCP server in " + to.name() + " did not start: " + ready);
+            int client = from.exitOf("timeout", "8", "/usr/bin/python3", "-c",
+                    "import socket\ns=socket.create_connection(('10.65.0.3'," + port + "),timeout=4);s.sendall(b'x'*" + bytes + ");s.close()");
+            if (client != 0) return false;
+            String out = String.valueOf(lines.readLine()).trim(); // the byte count, printed when the client closes
+            return out.equals(Integer.toString(bytes));
         }
-        String out = String.valueOf(lines.readLine()).trim(); // the byte count, printed when the client closes
-        server.waitFor(15, TimeUnit.SECONDS);
-        server.destroyForcibly();
-        return out.equals(Integer.toString(bytes));
     }
 
-    /** Creates the namespace and a veth pair: eth0 inside, the returned name on the host (up, no address). */
-    String veth(String ns, String host) throws Exception {
-        sh("ip", "netns", "add", ns);
-        sh("ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        run(null, "sysctl", "-qw", "net.ipv6.conf." + host + ".disable_ipv6=1");
-        sh("ip", "link", "set", host, "up");
-        sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-        sh("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
+    /** A veth pair: eth0 inside {@code ns}, the returned name on the host (up, no address), tx checksumming off inside. */
+    String veth(TestNamespace ns, String host) {
+        ns.vethToHost(host, "eth0");
         // veth leaves checksums partial; a userspace forwarder would forward them unfinished (DESIGN field notes)
-        sh("ip", "netns", "exec", ns, "ethtool", "-K", "eth0", "tx", "off");
+        ns.check("ethtool", "-K", "eth0", "tx", "off");
         return host;
     }
 
-    void workload(String ns, String address) throws Exception {
-        sh("ip", "netns", "exec", ns, "ip", "addr", "add", address + "/32", "dev", "eth0");
-        sh("ip", "netns", "exec", ns, "ip", "route", "add", "169.254.1.1", "dev", "eth0", "scope", "link");
-        sh("ip", "netns", "exec", ns, "ip", "route", "add", "default", "via", "169.254.1.1", "dev", "eth0");
+    void workload(TestNamespace ns, String address) {
+        ns.check("ip", "addr", "add", address + "/32", "dev", "eth0");
+        ns.check("ip", "route", "add", "169.254.1.1", "dev", "eth0", "scope", "link");
+        ns.check("ip", "route", "add", "default", "via", "169.254.1.1", "dev", "eth0");
     }
 
-    long mac(String ns) throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "cat", "/sys/class/net/eth0/address").start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return Long.parseLong(text.replace(":", ""), 16);
-    }
-
-    static String output(String ns, String... cmd) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(cmd));
-        Process p = new ProcessBuilder(full).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return text;
-    }
-
-    static void sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-    }
-
-    static int run(String ns, String... cmd) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>();
-        if (ns != null) full.addAll(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(cmd));
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+    long mac(TestNamespace ns) {
+        return Long.parseLong(ns.check("cat", "/sys/class/net/eth0/address").replace(":", ""), 16);
     }
 }

@@ -6,19 +6,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+
+import ocelot.testkit.GroupedProcess;
 
 /**
  * What the interop tests' BIRD, FRR and GoBGP processes share: a temp directory of their own with
  * the daemon's log in it, a command-line client, SIGKILL as the way to play a crash (no
  * NOTIFICATION), and {@link #close()} killing the daemon and deleting the directory, even after
- * a failed start or test.
+ * a failed start or test. The daemon and its clients run in process groups of their own with a
+ * lifetime (testkit's GroupedProcess): killed with everything they forked, and gone by the end of
+ * the lifetime even if the test JVM is SIGKILLed.
  */
 public abstract class DaemonProcess implements AutoCloseable {
     protected final Path dir;
     private final Path logFile;
-    protected Process process;
+    /** A daemon outlives no test class: the bound holds even when nothing else kills it. */
+    static final Duration LIFETIME = Duration.ofMinutes(30);
+    protected GroupedProcess process;
 
     protected DaemonProcess(Path dir, String logName) {
         this.dir = dir;
@@ -43,8 +48,8 @@ public abstract class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon with its output appended to the log (a restart keeps the earlier lines). */
     protected final void launch(List<String> command) throws IOException {
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        process = GroupedProcess.start(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())), LIFETIME);
     }
 
     /** Fails naming the daemon and quoting its log when it did not come up, or exited while coming up. */
@@ -52,7 +57,7 @@ public abstract class DaemonProcess implements AutoCloseable {
         if (!waitFor(Duration.ofSeconds(20), () -> !process.isAlive() || ready.getAsBoolean())) {
             throw new IllegalStateException(daemon + " did not " + readyMeans + "; log:\n" + log());
         }
-        if (!process.isAlive()) throw new IllegalStateException(daemon + " exited with " + process.exitValue() + "; log:\n" + log());
+        if (!process.isAlive()) throw new IllegalStateException(daemon + " exited with " + process.process().exitValue() + "; log:\n" + log());
     }
 
     public String log() {
@@ -71,20 +76,8 @@ public abstract class DaemonProcess implements AutoCloseable {
     }
 
     protected static ClientOutput runClient(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new ClientOutput(-1, out);
-            }
-            return new ClientOutput(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        GroupedProcess.Result r = GroupedProcess.run(Duration.ofSeconds(20), null, command);
+        return new ClientOutput(r.exit(), r.output());
     }
 
     public static boolean waitFor(Duration timeout, BooleanSupplier condition) {
@@ -103,14 +96,7 @@ public abstract class DaemonProcess implements AutoCloseable {
 
     /** SIGKILL, as a crash: the peer sees its TCP connection close without a NOTIFICATION. */
     protected void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (process != null) process.close();
     }
 
     @Override

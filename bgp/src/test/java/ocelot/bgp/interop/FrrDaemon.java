@@ -99,8 +99,9 @@ public final class FrrDaemon extends DaemonProcess {
 
     @Override
     protected void stop() {
+        List<Long> pids = process == null ? List.of() : process.memberPids(); // bgpd is the group leader's child
         super.stop();
         // FRR's crash-log buffers (/var/tmp/frr/bgpd.<pid>, fixed path in 8.4) outlive a killed bgpd.
-        if (process != null) deleteTree(Path.of("/var/tmp/frr", "bgpd." + process.pid()));
+        for (long pid : pids) deleteTree(Path.of("/var/tmp/frr", "bgpd." + pid));
     }
 }

@@ -15,25 +15,31 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import ocelot.testkit.GroupedProcess;
+import ocelot.testkit.TestRun;
+
 /**
  * A real etcd (Debian's etcd-server) on free 127.0.0.1 ports with a temporary data directory,
  * for tests. {@link #stop()} + {@link #start()} restart it on the same ports and data;
  * {@link #close()} kills it and deletes the directory.
  */
 public final class EtcdProcess implements AutoCloseable {
+    /** A test's etcd outlives no test class: the bound holds even when nothing else kills it. */
+    static final Duration LIFETIME = Duration.ofMinutes(30);
     private final Path dir;
     private final int clientPort;
     private final int peerPort;
     private final int metricsPort;
     private final List<String> extraArgs;
     private final boolean tls;
-    private Process process;
+    private GroupedProcess process;
 
     private EtcdProcess(List<String> extraArgs, boolean tls) throws IOException {
-        // tmpfs when there is one: etcd fsyncs every commit, and tests measure no durability.
+        // tmpfs when there is one: etcd fsyncs every commit, and tests measure no durability. Named for
+        // the test run (testkit's TestRun), so the cleanliness check and the sweeper know it as the run's.
         Path shm = Path.of("/dev/shm");
         this.dir = Files.isDirectory(shm) && Files.isWritable(shm)
-                ? Files.createTempDirectory(shm, "ocelot-etcd-") : Files.createTempDirectory("ocelot-etcd-");
+                ? Files.createTempDirectory(shm, TestRun.tempPrefix("etcd")) : Files.createTempDirectory("ocelot-etcd-");
         this.clientPort = freePort();
         this.peerPort = freePort();
         this.metricsPort = freePort();
@@ -76,14 +82,14 @@ public final class EtcdProcess implements AutoCloseable {
                 "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
                 "--log-outputs", "stderr"));
         cmd.addAll(extraArgs);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+        process = GroupedProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())), LIFETIME);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health"))
                 .timeout(Duration.ofSeconds(1)).build();
         for (int attempt = 0; attempt < 300; attempt++) {
             if (!process.isAlive()) {
-                throw new IOException("etcd exited with " + process.exitValue() + ": " + log());
+                throw new IOException("etcd exited with " + process.process().exitValue() + ": " + log());
             }
             try {
                 HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
@@ -104,15 +110,9 @@ public final class EtcdProcess implements AutoCloseable {
         throw new IOException("etcd did not become healthy: " + log());
     }
 
+    /** SIGKILL, with everything etcd forked (its process group). */
     public void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (process != null) process.close();
     }
 
     public String log() {

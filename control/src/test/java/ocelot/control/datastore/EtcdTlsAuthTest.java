@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import ocelot.control.cli.OcelotCtl;
+import ocelot.testkit.GroupedProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +32,11 @@ class EtcdTlsAuthTest {
     Path pki;
 
     private void sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true)
-                .redirectOutput(pki.resolve("cmd.log").toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " hung");
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + Files.readString(pki.resolve("cmd.log")));
+        try (GroupedProcess p = GroupedProcess.start(new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true)
+                .redirectOutput(pki.resolve("cmd.log").toFile()), Duration.ofSeconds(90))) {
+            assertTrue(p.waitFor(Duration.ofSeconds(60)), String.join(" ", cmd) + " hung");
+            assertEquals(0, p.process().exitValue(), String.join(" ", cmd) + ": " + Files.readString(pki.resolve("cmd.log")));
+        }
     }
 
     private void makeCertificates() throws Exception {
