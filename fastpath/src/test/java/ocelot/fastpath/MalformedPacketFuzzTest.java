@@ -25,40 +25,7 @@ class MalformedPacketFuzzTest {
             t.ipv6 = Nat66Test.plane(true); // Ipv6ForwardingTest's addresses, plus a nat-outgoing pool and a default route
             t.publish();
             SplittableRandom rnd = new SplittableRandom(7);
-            // NAT44: bind the IPv4 UDP seed's flow first (after the NAT66 one, which keeps the share's first port) so its
-            // reply and the ICMP errors about it, both ways, can be seeds that find it
-            t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 5, 53, 64));
-            t.run();
-            t.fabric.drainTransmitted();
-            byte[] natUdp = Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", Nat44Test.INTERNET, 5, 53, 64, 8);
-            t.w1.inject(natUdp);
-            t.run();
-            int natPort = Frames.u16(Nat44Test.single(t.fabric.drainTransmitted()), Nat44Test.L4);
-            byte[] natReply = Frames.udp(FABRIC_MAC, GW_MAC, Nat44Test.INTERNET, Nat44Test.NODE, 53, natPort, 60, 8);
-            byte[] natLeft = Frames.udp(0, 0, Nat44Test.NODE, Nat44Test.INTERNET, natPort, 53, 63, 8);
-            byte[] natGot = Frames.udp(0, 0, Nat44Test.INTERNET, "10.65.0.2", 53, 5, 59, 8);
-            byte[][] seeds = {
-                    Frames.tcp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 40000, 80, 0x02, 64),
-                    Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 5, 53, 64, 30),
-                    Frames.icmpEcho(W1_MAC, EP1_MAC, "10.65.0.2", "1.1.1.1", 8, 9, 64),
-                    Frames.ipip(W1_MAC, EP1_MAC, "192.168.0.2", "192.168.0.10", Frames.udp(0, 0, "10.65.1.2", "10.65.0.2", 1, 2, 64, 10)),
-                    Frames.arpRequest(EP1_MAC, "10.65.0.2", "169.254.1.1"),
-                    Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.EP2, 5, 53, 64),
-                    Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.REMOTE, 5, 53, 1),
-                    Frames6.echo(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, "2001:db8::1", 128, 9, 64),
-                    Frames6.solicit(EP1_MAC, Ipv6ForwardingTest.EP1, "fe80::1", 255),
-                    Frames6.advert(FABRIC_MAC, 0x0200_0000_0005L, "fd00:192::5", Ipv6ForwardingTest.NODE, "fd00:192::5", 0x0200_0000_0005L),
-                    // NAT66: flows out of the nat-outgoing pool, a reply to the first binding (the share's first port), an error about it
-                    Frames6.udp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 5, 53, 64),
-                    Frames6.tcp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 40000, 443, 0x02, 64),
-                    Frames6.udp(FABRIC_MAC, GW_MAC, Nat66Test.INTERNET, Nat66Test.NODE, 53, Nat66Test.NAT_LOW, 60),
-                    natError(),
-                    natUdp,
-                    natReply,
-                    Nat44Test.icmpError(FABRIC_MAC, GW_MAC, Nat44Test.ROUTER, Nat44Test.NODE, 3, 4, 1400, natLeft, 28), // frag-needed to the node
-                    Nat44Test.icmpError(FABRIC_MAC, GW_MAC, Nat44Test.ROUTER, Nat44Test.NODE, 11, 0, 0, natLeft, 36), // time exceeded, whole quote
-                    Nat44Test.icmpError(W1_MAC, EP1_MAC, "10.65.0.2", Nat44Test.INTERNET, 3, 3, 0, natGot, 36), // ep1 about the reply
-            };
+            byte[][] seeds = seeds(t);
             long injected = t.counter(Counter.RX); // the two binding frames
             while (injected < FRAMES) {
                 for (int k = 0; k < 256; k++, injected++) {
@@ -83,6 +50,48 @@ class MalformedPacketFuzzTest {
                 assertTrue(t.counter(c) > 0, c + " never counted: " + counters);
             }
         }
+    }
+
+    /**
+     * Valid frames of every kind the node handles (the fuzzers' seeds too). Binds a NAT44 and a
+     * NAT66 flow on {@code t} first, so that the reply and the ICMP errors about them, both ways,
+     * find their flow.
+     */
+    static byte[][] seeds(Topology t) {
+        // NAT44: bind the IPv4 UDP seed's flow first (after the NAT66 one, which keeps the share's first port) so its
+        // reply and the ICMP errors about it, both ways, can be seeds that find it
+        t.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 5, 53, 64));
+        t.run();
+        t.fabric.drainTransmitted();
+        byte[] natUdp = Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", Nat44Test.INTERNET, 5, 53, 64, 8);
+        t.w1.inject(natUdp);
+        t.run();
+        int natPort = Frames.u16(Nat44Test.single(t.fabric.drainTransmitted()), Nat44Test.L4);
+        byte[] natReply = Frames.udp(FABRIC_MAC, GW_MAC, Nat44Test.INTERNET, Nat44Test.NODE, 53, natPort, 60, 8);
+        byte[] natLeft = Frames.udp(0, 0, Nat44Test.NODE, Nat44Test.INTERNET, natPort, 53, 63, 8);
+        byte[] natGot = Frames.udp(0, 0, Nat44Test.INTERNET, "10.65.0.2", 53, 5, 59, 8);
+        return new byte[][] {
+                Frames.tcp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 40000, 80, 0x02, 64),
+                Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", "10.65.0.3", 5, 53, 64, 30),
+                Frames.icmpEcho(W1_MAC, EP1_MAC, "10.65.0.2", "1.1.1.1", 8, 9, 64),
+                Frames.ipip(W1_MAC, EP1_MAC, "192.168.0.2", "192.168.0.10", Frames.udp(0, 0, "10.65.1.2", "10.65.0.2", 1, 2, 64, 10)),
+                Frames.arpRequest(EP1_MAC, "10.65.0.2", "169.254.1.1"),
+                Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.EP2, 5, 53, 64),
+                Frames6.udp(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, Ipv6ForwardingTest.REMOTE, 5, 53, 1),
+                Frames6.echo(W1_MAC, EP1_MAC, Ipv6ForwardingTest.EP1, "2001:db8::1", 128, 9, 64),
+                Frames6.solicit(EP1_MAC, Ipv6ForwardingTest.EP1, "fe80::1", 255),
+                Frames6.advert(FABRIC_MAC, 0x0200_0000_0005L, "fd00:192::5", Ipv6ForwardingTest.NODE, "fd00:192::5", 0x0200_0000_0005L),
+                // NAT66: flows out of the nat-outgoing pool, a reply to the first binding (the share's first port), an error about it
+                Frames6.udp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 5, 53, 64),
+                Frames6.tcp(W1_MAC, EP1_MAC, Nat66Test.EP1, Nat66Test.INTERNET, 40000, 443, 0x02, 64),
+                Frames6.udp(FABRIC_MAC, GW_MAC, Nat66Test.INTERNET, Nat66Test.NODE, 53, Nat66Test.NAT_LOW, 60),
+                natError(),
+                natUdp,
+                natReply,
+                Nat44Test.icmpError(FABRIC_MAC, GW_MAC, Nat44Test.ROUTER, Nat44Test.NODE, 3, 4, 1400, natLeft, 28), // frag-needed to the node
+                Nat44Test.icmpError(FABRIC_MAC, GW_MAC, Nat44Test.ROUTER, Nat44Test.NODE, 11, 0, 0, natLeft, 36), // time exceeded, whole quote
+                Nat44Test.icmpError(W1_MAC, EP1_MAC, "10.65.0.2", Nat44Test.INTERNET, 3, 3, 0, natGot, 36), // ep1 about the reply
+        };
     }
 
     /** Port unreachable to the node about the NATed UDP seed as it left (node:32768 -> 2001:db8::53:53). */
