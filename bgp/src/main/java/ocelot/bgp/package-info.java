@@ -70,7 +70,7 @@
  * RFC 8092 large communities; RFC 4360 extended communities and RFC 5701 IPv6-address-specific
  * ones (non-transitive ones kept inside the AS); RFC 7606 revised error handling (table:
  * bgp/README.md), with RFC 7607 (AS 0) and RFC 5065 §5 (no confederation segments from an
- * external peer; none sent to one); RFC 2385 TCP MD5; RFC 4486 Cease subcodes; RFC 9003
+ * external peer; none sent to one); RFC 2385 TCP MD5; RFC 5082 GTSM (TtlSecurity); RFC 4486 Cease subcodes; RFC 9003
  * shutdown communication (logged as text). Interop is tested against BIRD 2.0.12, BIRD 1.6.8,
  * FRR 8.4 and GoBGP 3.10 on loopback addresses.
  */

@@ -5,10 +5,16 @@ import java.net.InetAddress;
 /**
  * A Calico v1 `bgpPeer`: metadata.scope is global (every node peers) or node (only
  * {@code node}); metadata.peerIP; spec.asNumber. {@code password} is this speaker's extension
- * for TCP MD5 (null: none).
+ * for TCP MD5 (null: none); {@code ttlSecurityHops} for GTSM (RFC 5082, later Calico's
+ * {@code ttlSecurity}; 0: off).
  */
-public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password) {
+public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops) {
     public enum Scope { GLOBAL, NODE }
+
+    /** Without TTL security. */
+    public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password) {
+        this(scope, node, peerIp, asNumber, password, 0);
+    }
 
     public BgpPeerSpec {
         if (scope == null) throw new IllegalArgumentException("bgpPeer " + peerIp + ": scope missing");
@@ -21,6 +27,9 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
         }
         if (asNumber < 1 || asNumber > 0xffffffffL) {
             throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": asNumber " + asNumber + " not in 1..4294967295");
+        }
+        if (ttlSecurityHops < 0 || ttlSecurityHops > 254) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": ttlSecurity " + ttlSecurityHops + " not in 1..254 (0: off)");
         }
     }
 }

@@ -57,26 +57,26 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
         Map<InetAddress, PeerSettings> out = new LinkedHashMap<>();
         for (BgpPeerSpec p : in.peers()) {
             if (p.scope() == BgpPeerSpec.Scope.NODE && p.node().equals(self.name())) {
-                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), NODE_SPECIFIC, nodesByIp, false);
+                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), NODE_SPECIFIC, nodesByIp, false);
             }
         }
         for (BgpPeerSpec p : in.peers()) {
             if (p.scope() == BgpPeerSpec.Scope.GLOBAL) {
-                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), GLOBAL, nodesByIp, false);
+                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), GLOBAL, nodesByIp, false);
             }
         }
         if (in.nodeToNodeMesh()) {
             for (CalicoNode n : in.nodes()) {
                 if (n == self || n.ipv4Address() == null) continue;
                 boolean passive = Integer.compareUnsigned(IpAddresses.toInt(n.ipv4Address()), routerId) > 0;
-                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, MESH, nodesByIp, passive);
+                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, 0, MESH, nodesByIp, passive);
             }
         }
         return new PeeringPlan(speaker, new ArrayList<>(out.values()));
     }
 
     private static void add(Map<InetAddress, PeerSettings> out, PeeringInputs in, CalicoNode self, long localAs, int clusterId,
-                            InetAddress peerIp, long peerAs, String password, String type,
+                            InetAddress peerIp, long peerAs, String password, int ttlSecurityHops, String type,
                             Map<InetAddress, CalicoNode> nodesByIp, boolean passive) {
         if (peerIp.equals(self.ipv4Address()) || peerIp.equals(self.ipv6Address())) return; // "Skipping ourselves"
         if (out.containsKey(peerIp)) return;
@@ -88,7 +88,7 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
         if (local == null) return; // an IPv6 peer for a node without IPv6
         SessionConfig session = new SessionConfig(peerIp, in.port(), local, localAs, peerAs,
                 IpAddresses.toInt(self.ipv4Address()), 90, 5, passive, password,
-                EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds());
+                EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), ttlSecurityHops);
         out.put(peerIp, new PeerSettings(session, client, !client, type));
     }
 

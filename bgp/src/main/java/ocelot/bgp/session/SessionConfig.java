@@ -10,11 +10,20 @@ import java.util.Set;
  * One peer's session settings, validated here at the edge. {@code localAddress} is the source
  * address (null: any); {@code peerPort} the port we dial; {@code passive} peers are never dialled.
  * {@code md5Password} null means no TCP MD5 (RFC 2385). {@code gracefulRestartSeconds} &gt; 0
- * advertises RFC 4724 graceful restart.
+ * advertises RFC 4724 graceful restart. {@code ttlSecurityHops} &gt; 0 turns on GTSM (RFC 5082,
+ * {@link TtlSecurity}): sent with TTL 255, received only with TTL &ge; 256 - hops; 0 is off.
  */
 public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
                             int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
-                            String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds) {
+                            String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops) {
+
+    /** Without TTL security. */
+    public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
+                         int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
+                         String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds) {
+        this(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds, connectRetrySeconds, passive,
+                md5Password, families, gracefulRestartSeconds, 0);
+    }
 
     public SessionConfig {
         if (peerAddress == null) throw new IllegalArgumentException("peer address missing");
@@ -34,6 +43,9 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
         if (gracefulRestartSeconds < 0 || gracefulRestartSeconds > 4095) {
             throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": graceful restart time " + gracefulRestartSeconds + " not in 0..4095");
         }
+        if (ttlSecurityHops < 0 || ttlSecurityHops > 254) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": ttlSecurity " + ttlSecurityHops + " hops not in 1..254 (0: off)");
+        }
     }
 
     public boolean external() {
@@ -48,31 +60,37 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
 
     public SessionConfig withPorts(int peerPort) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
     }
 
     public SessionConfig withLocalAddress(InetAddress local) {
         return new SessionConfig(peerAddress, peerPort, local, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
     }
 
     public SessionConfig withTimers(int holdTime, int connectRetry) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTime,
-                connectRetry, passive, md5Password, families, gracefulRestartSeconds);
+                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
     }
 
     public SessionConfig withPassive(boolean p) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds);
+                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
     }
 
     public SessionConfig withMd5(String password) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, password, families, gracefulRestartSeconds);
+                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops);
+    }
+
+    /** GTSM (RFC 5082) for a peer {@code hops} routers away; 0 turns it off. */
+    public SessionConfig withTtlSecurity(int hops) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops);
     }
 
     public SessionConfig withGracefulRestart(int seconds) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, seconds);
+                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops);
     }
 }

@@ -24,6 +24,7 @@ import ocelot.bgp.session.Session;
 import ocelot.bgp.session.SessionListener;
 import ocelot.bgp.session.SessionState;
 import ocelot.bgp.session.TcpMd5;
+import ocelot.bgp.session.TtlSecurity;
 import ocelot.bgp.wire.AddressFamily;
 import ocelot.bgp.wire.BgpMessage;
 import ocelot.bgp.wire.Capability;
@@ -145,6 +146,18 @@ public final class BgpSpeaker implements AutoCloseable {
                             LOG.info("connection from unconfigured {} refused", remote.getHostAddress());
                             ch.close();
                             return;
+                        }
+                        int hops = p.settings.session().ttlSecurityHops();
+                        if (hops > 0) {
+                            // GTSM on the accepted socket: the handshake passed the shared listener, but from here
+                            // on a segment with TTL < 256 - hops is dropped by the kernel (so is the peer's OPEN)
+                            try {
+                                TtlSecurity.apply(((UnixChannel) ch).fd().intValue(), remote, hops);
+                            } catch (RuntimeException e) {
+                                LOG.warn("connection from {} refused: {}", remote.getHostAddress(), e.getMessage());
+                                ch.close();
+                                return;
+                            }
                         }
                         p.session.accept(ch);
                     }
@@ -519,6 +532,10 @@ public final class BgpSpeaker implements AutoCloseable {
                 try {
                     if (cfg.md5Password() != null) {
                         TcpMd5.setKey(((UnixChannel) ch).fd().intValue(), cfg.peerAddress(), cfg.md5Password());
+                    }
+                    if (cfg.ttlSecurityHops() > 0) {
+                        // before connect: the SYN leaves with TTL 255 and a SYN-ACK below the minimum is dropped
+                        TtlSecurity.apply(((UnixChannel) ch).fd().intValue(), cfg.peerAddress(), cfg.ttlSecurityHops());
                     }
                 } catch (RuntimeException e) {
                     ch.close();

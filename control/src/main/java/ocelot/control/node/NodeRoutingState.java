@@ -78,7 +78,7 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
         for (Map.Entry<String, String> e : keys.subMap(PEERS, PEERS + Character.MAX_VALUE).entrySet()) {
             BgpPeer p = (BgpPeer) ResourceCodec.fromStored(e.getKey(), e.getValue());
             peers.add(new BgpPeerSpec(p.scope() == BgpPeer.Scope.GLOBAL ? BgpPeerSpec.Scope.GLOBAL : BgpPeerSpec.Scope.NODE,
-                    p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password()));
+                    p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password(), p.ttlSecurity()));
         }
         PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds);
         return new NodeRoutingState(inputs, localRoutes(keys, nodeName, warnings), warnings);

@@ -6,15 +6,27 @@ import java.util.List;
  * {@code kind: bgpPeer}: a global peer (every node peers with it) or a node's own peer.
  * {@code password} (null: none) is the session's TCP MD5 key (RFC 2385): an extension, as v1 has
  * no such field; later Calico names it {@code spec.password} too (there a Kubernetes secret
- * reference, here the key itself, since Ocelot has no secret store).
+ * reference, here the key itself, since Ocelot has no secret store). {@code ttlSecurity} (0: off)
+ * turns on GTSM (RFC 5082) for a peer that many hops away: also an extension, named as later
+ * Calico's {@code spec.ttlSecurity} (BIRD's {@code ttl security}, FRR's {@code ttl-security hops}).
  */
-public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password) implements Resource {
+public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity) implements Resource {
     /** The longest key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
     public static final int MAX_PASSWORD_OCTETS = 80;
+    /** GTSM hops: a peer 255 hops away would be accepted at any TTL (RFC 5082 §3). */
+    public static final int MAX_TTL_SECURITY_HOPS = 254;
 
     public BgpPeer {
         String problem = password == null ? null : passwordProblem(password);
         if (problem != null) throw new IllegalArgumentException("password " + problem);
+        if (ttlSecurity < 0 || ttlSecurity > MAX_TTL_SECURITY_HOPS) {
+            throw new IllegalArgumentException("ttlSecurity " + ttlSecurity + " not in 1.." + MAX_TTL_SECURITY_HOPS + " (0 or absent: off)");
+        }
+    }
+
+    /** A peer without TTL security. */
+    public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password) {
+        this(scope, node, peerIp, asNumber, password, 0);
     }
 
     /** Why {@code password} cannot be a TCP MD5 key, or null when it can. */
@@ -27,7 +39,7 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
 
     /** A v1 peer without a password. */
     public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber) {
-        this(scope, node, peerIp, asNumber, null);
+        this(scope, node, peerIp, asNumber, null, 0);
     }
 
     public enum Scope {

@@ -125,7 +125,8 @@ final class ResourceReader {
         IpAddress ip = parsed(meta, "peerIP", IpAddress::parse, true);
         AsNumber as = asNumber(spec, "asNumber");
         if (as == null) throw spec.fail("asNumber", "is required");
-        return new BgpPeer(scope, node, ip, as, password(spec, "password"));
+        Integer ttlSecurity = spec.integer("ttlSecurity", 0, BgpPeer.MAX_TTL_SECURITY_HOPS);
+        return new BgpPeer(scope, node, ip, as, password(spec, "password"), ttlSecurity == null ? 0 : ttlSecurity);
     }
 
     private HostEndpoint hostEndpoint(FieldReader meta, FieldReader spec) {

@@ -40,6 +40,7 @@ final class ResourceWriter {
                 meta.put("peerIP", b.peerIp().toString());
                 asNumber(spec, "asNumber", b.asNumber());
                 text(spec, "password", b.password());
+                if (b.ttlSecurity() > 0) spec.put("ttlSecurity", b.ttlSecurity());
             }
             case HostEndpoint h -> {
                 meta.put("name", h.name());

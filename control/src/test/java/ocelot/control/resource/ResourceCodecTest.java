@@ -108,11 +108,13 @@ class ResourceCodecTest {
                   spec:
                     asNumber: 64512
                     password: s3cr3t
+                    ttlSecurity: 1
                 """;
         List<Resource> r = ResourceCodec.parse(yaml, "f.yaml");
         NodeResource n = (NodeResource) r.get(0);
         assertEquals(IpAddress.parse("244.0.0.1"), n.bgp().routeReflectorClusterID());
         assertEquals("s3cr3t", ((BgpPeer) r.get(1)).password());
+        assertEquals(1, ((BgpPeer) r.get(1)).ttlSecurity());
         assertEquals(yaml.strip(), ResourceCodec.toYaml(r).strip());
         for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
     }
@@ -173,6 +175,8 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: 1234} | spec.password: must be a string (the TCP MD5 key), got the number 1234
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: {secretKeyRef: {name: s, key: k}}} | spec.password: secretKeyRef needs Kubernetes secrets, which Ocelot does not read; give the key itself as a string
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx} | spec.password: is 81 octets; TCP MD5 keys are at most 80
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, ttlSecurity: 255} | spec.ttlSecurity: must be an integer in 0-254, got the number 255
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, ttlSecurity: yes} | spec.ttlSecurity: must be an integer in 0-254
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 4294967296}} | spec.bgp.asNumber: AS number 4294967296 out of range
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: '1.70000'}} | spec.bgp.asNumber: '1.70000': asdot halves must be 0-65535
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {ipv4Address: 10.0.0.256/24}} | spec.bgp.ipv4Address: '10.0.0.256' is not a valid IPv4 address
