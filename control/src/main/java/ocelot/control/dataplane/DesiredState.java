@@ -218,6 +218,29 @@ final class DesiredState {
      */
     DataplaneState lower() {
         boolean endpointsChanged = false;
+        if (!endpointsDirty && stagesDirty && endpointList != null) {
+            // only classifier stages may have changed (a policy or profile edit): the same
+            // endpoints, each checked by the identity of its classifiers, no maps rebuilt
+            List<Endpoint> list = null;
+            for (int i = 0; i < present.size(); i++) {
+                LocalEndpoints.Admitted a = present.get(i);
+                Built was = built.get(a.key());
+                Object inVersion = policy.version(a.policyKey(), Direction.INGRESS);
+                Object outVersion = policy.version(a.policyKey(), Direction.EGRESS);
+                if (was.ingressVersion() == inVersion && was.egressVersion() == outVersion) continue;
+                List<Classifier> in = policy.stages(a.policyKey(), Direction.INGRESS);
+                List<Classifier> out = policy.stages(a.policyKey(), Direction.EGRESS);
+                Endpoint e = was.endpoint().ingress().equals(in) && was.endpoint().egress().equals(out) ? was.endpoint()
+                        : new Endpoint(a.name(), a.port(), a.mac(), a.v4(), in, out);
+                built.put(a.key(), new Built(e, inVersion, outVersion, a));
+                if (e != was.endpoint()) {
+                    if (list == null) list = new ArrayList<>(endpointList);
+                    list.set(i, e);
+                }
+            }
+            if (list != null) endpointList = List.copyOf(list);
+            stagesDirty = false;
+        }
         if (endpointsDirty || stagesDirty) {
             List<LocalEndpoints.Admitted> nowPresent = new ArrayList<>();
             Map<String, Built> next = new HashMap<>();
