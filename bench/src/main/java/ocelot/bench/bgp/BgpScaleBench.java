@@ -212,6 +212,7 @@ public final class BgpScaleBench {
                 waitUntil(() -> peers.stream().allMatch(p -> p.distinct.get() >= expected), 600,
                         () -> "slowest client has " + peers.stream().mapToInt(p -> p.distinct.get()).min().orElse(0) + " of " + expected);
                 long t1 = System.nanoTime();
+                if (System.getenv("OCELOT_BENCH_THREADS") != null) System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()));
                 return new Result((t1 - t0) / 1e9, (cpuTicks(d.pid()) - c0) / TICKS_PER_SECOND, peakRss(d.pid()));
             } finally {
                 for (TestPeer p : peers) p.close();
@@ -340,14 +341,15 @@ public final class BgpScaleBench {
                  neighbor rr remote-as 64512
                  neighbor rr passive
                  neighbor rr timers 0 0
-                """.formatted(DUT));
-        for (int c = 1; c <= clients; c++) sb.append(" neighbor ").append(CLIENT_PREFIX).append(c).append(" peer-group rr\n");
-        sb.append("""
                  address-family ipv4 unicast
                   neighbor rr activate
                   neighbor rr route-reflector-client
                  exit-address-family
-                """);
+                """.formatted(DUT));
+        // Members after the group's address family: bgpd listens while it still reads its config, and
+        // a client that connected between its neighbor line and a later "activate" was refused
+        // ("No AFI/SAFI activated for peer") and never came back (the benchmark's peers do not redial).
+        for (int c = 1; c <= clients; c++) sb.append(" neighbor ").append(CLIENT_PREFIX).append(c).append(" peer-group rr\n");
         return sb.toString();
     }
 

@@ -79,6 +79,10 @@ public final class BgpSpeaker implements AutoCloseable {
     private java.util.Set<Prefix> preserved = java.util.Set.of();
     private ScheduledFuture<?> deferralTimer;
     private final Runnable flushRib;
+    static final int MAX_DEFERRED_FLUSHES = 16;
+    /** RIB thread only: a flush is owed (see {@link #deferRibFlush}). */
+    private boolean ribFlushPending;
+    private int ribFlushesDeferred;
     private final Runnable handOff = this::handOffBatch;
     /** RIB work of the current loop iteration, not yet handed to the RIB thread; event loop only. */
     private ArrayList<Runnable> ribBatch = new ArrayList<>();
@@ -107,7 +111,31 @@ public final class BgpSpeaker implements AutoCloseable {
         this.fib = fib;
         this.rib = new Rib(new RibConfig(config.localAs(), config.routerId(), config.clusterId(), config.nextHopV4(),
                 config.nextHopV6()), fib, PooledByteBufAllocator.DEFAULT);
-        this.flushRib = rib::flush;
+        if (this.ribThread.threaded()) {
+            this.flushRib = this::deferRibFlush;
+            this.ribThread.onIdle(this::deferredRibFlush);
+        } else {
+            this.flushRib = rib::flush;
+        }
+    }
+
+    /**
+     * On the RIB thread, the flush after each batch waits until the ring runs empty (or
+     * {@link #MAX_DEFERRED_FLUSHES} batches): while peers keep sending, one encoding and one write
+     * per member covers several batches. With 200 reflector clients each flush wrote to 200
+     * sockets: the event loop's writes were most of the speaker's CPU (FRR waits a fixed 1 s
+     * coalescing time instead; this waits only while there is more work queued).
+     */
+    private void deferRibFlush() {
+        ribFlushPending = true;
+        if (++ribFlushesDeferred >= MAX_DEFERRED_FLUSHES) deferredRibFlush();
+    }
+
+    private void deferredRibFlush() {
+        if (!ribFlushPending) return;
+        ribFlushPending = false;
+        ribFlushesDeferred = 0;
+        rib.flush();
     }
 
     /** Binds the listening socket; returns the bound port. */

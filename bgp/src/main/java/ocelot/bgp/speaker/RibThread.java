@@ -40,6 +40,8 @@ final class RibThread implements AutoCloseable {
     private volatile boolean closing;
     private final Thread consumer;
     private long tasksRun;
+    /** Run on the RIB thread each time the ring runs empty (the speaker's deferred flush). */
+    private volatile Runnable onIdle;
 
     private RibThread(String name, int capacity) {
         if (Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("capacity " + capacity + " is not a power of two");
@@ -95,11 +97,28 @@ final class RibThread implements AutoCloseable {
         if (consumerParked) LockSupport.unpark(consumer);
     }
 
+    /** Sets what runs on the RIB thread whenever it has nothing queued (before it waits or stops). */
+    void onIdle(Runnable task) {
+        onIdle = task;
+    }
+
+    private void runIdle() {
+        Runnable idle = onIdle;
+        if (idle == null) return;
+        try {
+            idle.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("RIB idle task failed", e);
+        }
+    }
+
     private void run() {
         long h = head;
         while (true) {
             if (h == tail) {
-                if (closing && h == tail) return;
+                runIdle();
+                if (h != tail) continue;
+                if (closing) return;
                 // Empty: spin a little (the next UPDATE of a burst is usually microseconds away), then park.
                 for (int spins = 0; spins < 256 && h == tail; spins++) Thread.onSpinWait();
                 if (h == tail) {
