@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 public final class RecordingListener implements WatchListener {
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Map<String, String> state = new TreeMap<>();
+    /** Each resync's snapshot, in the order of the RESYNC lines. */
+    private final LinkedBlockingQueue<Snapshot> resyncs = new LinkedBlockingQueue<>();
 
     @Override
     public synchronized void onEvent(WatchEvent e) {
@@ -24,7 +26,19 @@ public final class RecordingListener implements WatchListener {
     public synchronized void onResync(Snapshot snapshot, String reason) {
         state.clear();
         snapshot.items().forEach(kv -> state.put(kv.key(), kv.value()));
+        resyncs.add(snapshot);
         lines.add("RESYNC " + reason);
+    }
+
+    /**
+     * The snapshot of the oldest RESYNC line not taken yet. A consumer of {@link #next} reads
+     * this, not {@link #state}: the watch thread may have delivered later events since, and
+     * those are still queued behind the RESYNC line.
+     */
+    public Snapshot takeResync() {
+        Snapshot s = resyncs.poll();
+        if (s == null) throw new AssertionError("no resync to take");
+        return s;
     }
 
     /** The next callback line; fails the test if none arrives within 20 s (a hang, not a timing check). */
