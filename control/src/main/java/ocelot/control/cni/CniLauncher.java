@@ -68,7 +68,7 @@ public final class CniLauncher {
                 + "exec " + quote(java.toString()) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
                 + " -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=" + quote(archive.toString())
                 + " -Xlog:disable -Xlog:all=warning:stderr"
-                + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+                + " --sun-misc-unsafe-memory-access=allow"
                 + " -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Dorg.slf4j.simpleLogger.logFile=System.err"
                 + " -cp " + quote(classPath) + " ocelot.control.cni.OcelotCni\n";
         Path tmp = dir.resolve("." + PLUGIN_NAME + ".tmp");

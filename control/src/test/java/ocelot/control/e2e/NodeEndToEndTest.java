@@ -1,0 +1,194 @@
+package ocelot.control.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import ocelot.control.cli.OcelotCtl;
+import ocelot.control.datastore.EtcdProcess;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17's acceptance, end to end, inside namespaces this test creates: a node process
+ * ({@code ocelotctl node run}) in a node namespace whose uplink is a veth on a fabric bridge;
+ * workloads attached through {@code ocelot-cni}, by the CNI protocol directly and by podman
+ * running a busybox root filesystem; traffic between them through the userspace fastpath (the
+ * node namespace's kernel forwarding off, the fastpath's port counters up); policy and profiles
+ * from {@code ocelotctl}; a host endpoint with failsafe ports; NAT outgoing to a namespace playing
+ * the outside world; on the embedded store and on etcd.
+ */
+@Tag("netns")
+@Tag("dpdk")
+class NodeEndToEndTest {
+    static final String POOL = "10.65.0.0/16";
+    static final String NODE1_IP = "10.99.0.11";
+    static final String OUTSIDE_IP = "10.99.0.254";
+    /** An address only the outside namespace has: reaching it from a workload needs NAT outgoing. */
+    static final String INTERNET_IP = "198.51.100.1";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 900, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void workloadsPolicyHostEndpointAndNatOnTheEmbeddedStore() throws Exception {
+        Path data = tmp.resolve("data");
+        try (Cluster c = new Cluster(tmp, Map.of("DATASTORE_TYPE", "embedded", "OCELOT_DATA_DIR", data.toString()),
+                "\"datastore_type\":\"embedded\",\"ocelot_data_dir\":\"" + data + "\"")) {
+            singleNodeScenario(c);
+        }
+    }
+
+    @Test
+    @Tag("etcd")
+    @Timeout(value = 900, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void workloadsPolicyHostEndpointAndNatOnEtcd() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.launch();
+             Cluster c = new Cluster(tmp, Map.of("DATASTORE_TYPE", "etcdv3", "ETCD_ENDPOINTS", etcd.endpoint().toString()),
+                     "\"datastore_type\":\"etcdv3\",\"etcd_endpoints\":\"" + etcd.endpoint() + "\"")) {
+            c.etcdPort = etcd.endpoint().getPort();
+            singleNodeScenario(c);
+        }
+    }
+
+    /** A node namespace on the fabric, its node process started and answering on its workload socket. */
+    record Node(String name, String namespace, Path runDir, Namespaces.GroupProcess process, Path log) {}
+
+    static Node startNode(Cluster c, String name, String bridge, String cidr, String gateway) throws Exception {
+        String ns = c.attach("o" + name, bridge, "up0", cidr, gateway);
+        c.ns.sh(ns, "sysctl -qw net.ipv4.ip_forward=0");
+        if (c.etcdPort != null) c.shareHostLoopbackPort(ns, c.etcdPort);
+        Path runDir = Files.createDirectories(c.dir.resolve("run-" + name));
+        Path log = c.dir.resolve(name + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        c.datastoreEnv.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
+                "node", "run", "--name", name, "--ip", cidr, "--run-dir", runDir.toString()));
+        var process = c.ns.start(ns, log, cmd);
+        Cluster.await("node " + name + " started (log " + log + ")", () -> {
+            if (!process.alive()) throw new AssertionError("node " + name + " exited: " + tail(log));
+            return tail(log).contains("Ocelot node started successfully") && Files.exists(runDir.resolve("cni.sock"));
+        });
+        return new Node(name, ns, runDir, process, log);
+    }
+
+    static String tail(Path log) {
+        try {
+            String s = Files.exists(log) ? Files.readString(log) : "";
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    void singleNodeScenario(Cluster c) throws Exception {
+        c.segment("br0");
+        c.resources("create", """
+                apiVersion: v1
+                kind: ipPool
+                metadata:
+                  cidr: %s
+                spec:
+                  nat-outgoing: true
+                ---
+                apiVersion: v1
+                kind: profile
+                metadata:
+                  name: ocnet
+                spec:
+                  ingress:
+                  - action: allow
+                  egress:
+                  - action: allow
+                ---
+                apiVersion: v1
+                kind: profile
+                metadata:
+                  name: closed
+                spec:
+                  egress:
+                  - action: allow
+                """.formatted(POOL));
+        // The outside world: on the fabric, with an address of its own and no route to the pool.
+        String outside = c.attach("oout", "br0", "eth0", OUTSIDE_IP + "/24", null);
+        c.ns.sh(outside, "ip addr add " + INTERNET_IP + "/32 dev lo");
+        Node n1 = startNode(c, "n1", "br0", NODE1_IP + "/24", OUTSIDE_IP);
+
+        // Workload 1 by the CNI protocol directly.
+        String w1 = c.ns.add("ow1");
+        JsonNode r1 = c.cniAdd("w1" + ProcessHandle.current().pid(), w1,
+                c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"server\"}", "[\"ocnet\"]"));
+        String ip1 = Cluster.address(r1);
+        assertTrue(ip1.startsWith("10.65."), r1.toString());
+        assertEquals("169.254.1.1", r1.path("routes").path(0).path("gw").asText(), r1.toString());
+        assertEquals("0", c.ns.sh(n1.namespace(), "sysctl -n net.ipv4.ip_forward").strip(), "the node's kernel forwards nothing");
+
+        // Workload 2 by podman: ping workload 1, then a 1 MB TCP stream into it.
+        PodmanSandbox podman = c.podman();
+        podman.network("ocnet", c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]"));
+        Path received = c.dir.resolve("received");
+        var listener = c.ns.start(w1, c.dir.resolve("nc.log"), List.of("sh", "-c", "busybox nc -l -p 5001 | wc -c > " + received));
+        var run = podman.run(180, "ocnet", "sh", "-c", "ping -c 3 -W 2 " + ip1 + " && head -c 1000000 /dev/zero | nc " + ip1 + " 5001");
+        assertEquals(0, run.exit(), "podman workload: " + run.out());
+        Cluster.await("the listener counted the stream", () -> !listener.alive());
+        assertEquals("1000000", Files.readString(received).strip());
+        // podman's DEL after the container exited: no podman endpoint left, its address released.
+        assertFalse(c.ocelotctl("get", "workloadEndpoint", "-o", "yaml").contains("role: client"));
+
+        // Workload 3 (CNI protocol) is the client for policy checks: a deny policy stops it, deleting it restores.
+        String w3 = c.ns.add("ow3");
+        String ip3 = Cluster.address(c.cniAdd("w3" + ProcessHandle.current().pid(), w3,
+                c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]")));
+        assertNotEquals(ip1, ip3);
+        Cluster.await("w3 reaches w1", () -> c.pings(w3, ip1));
+        c.resources("create", """
+                apiVersion: v1
+                kind: policy
+                metadata:
+                  name: deny-to-server
+                spec:
+                  order: 10
+                  selector: role == 'server'
+                  ingress:
+                  - action: deny
+                  egress:
+                  - action: allow
+                """);
+        Cluster.await("the deny policy stops w3 → w1", () -> !c.pings(w3, ip1));
+        c.ocelotctl("delete", "policy", "deny-to-server");
+        Cluster.await("deleting the policy restores w3 → w1", () -> c.pings(w3, ip1));
+
+        // A profile's default rules: w4's profile has no ingress rule, so nothing reaches it until one allows.
+        String w4 = c.ns.add("ow4");
+        String ip4 = Cluster.address(c.cniAdd("w4" + ProcessHandle.current().pid(), w4,
+                c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"closed\"}", "[\"closed\"]")));
+        Cluster.await("w4 reaches w1 (its profile allows egress)", () -> c.pings(w4, ip1));
+        assertFalse(c.pings(w3, ip4), "w4's profile has no ingress rule: default deny");
+
+        // NAT outgoing: the outside namespace has no route to the pool, so only a NATed ping returns.
+        Cluster.await("w1 reaches the outside world through NAT outgoing", () -> c.pings(w1, INTERNET_IP));
+
+        // Deleting w1 (CNI DEL, twice: idempotent) releases its address and endpoint.
+        for (int i = 0; i < 2; i++) {
+            var del = c.cni("DEL", "w1" + ProcessHandle.current().pid(), "/var/run/netns/" + w1,
+                    c.netconf("ocnet", "n1", n1.runDir(), null, null));
+            assertEquals(0, del.exit(), del.out());
+        }
+        assertTrue(c.ocelotctl("ipam", "show", "--ip=" + ip1).contains("not currently assigned"));
+        assertFalse(c.pings(w3, ip1));
+    }
+}
