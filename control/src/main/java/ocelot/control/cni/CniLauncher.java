@@ -67,7 +67,7 @@ public final class CniLauncher {
                 + "# ocelot-cni: Ocelot's CNI plugin (ocelot.control.cni.OcelotCni), written by 'bin/ocelot-cni install'.\n"
                 + "exec " + quote(java.toString()) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
                 + " -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=" + quote(archive.toString())
-                + " -Xlog:disable -Xlog:all=warning:stderr"
+                + " -Xlog:disable -Xlog:all=error:stderr"
                 + " --sun-misc-unsafe-memory-access=allow"
                 + " -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Dorg.slf4j.simpleLogger.logFile=System.err"
                 + " -cp " + quote(classPath) + " ocelot.control.cni.OcelotCni\n";

@@ -108,7 +108,8 @@ final class Cluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("env", "CNI_COMMAND=" + command, "CNI_CONTAINERID=" + containerId,
                 "CNI_NETNS=" + netnsPath, "CNI_IFNAME=eth0", "CNI_PATH=/usr/lib/cni", "sh", "-c",
                 "exec '" + podman().plugin() + "' < '" + conf + "'"));
-        return ns.tryRun(120, null, cmd.toArray(String[]::new));
+        // The runtime reads stdout only; the plugin's stderr (JVM warnings) goes to a log.
+        return ns.tryRun(120, null, dir.resolve("cni.stderr"), cmd.toArray(String[]::new));
     }
 
     /** CNI ADD that must succeed; returns the parsed result. */

@@ -51,13 +51,21 @@ final class Namespaces implements AutoCloseable {
         return r.out();
     }
 
-    /** Runs a command (inside {@code ns} when not null) in its own process group, killed at the timeout. */
+    /** Runs a command (inside {@code ns} when not null) in its own process group, killed at the timeout; stdout and stderr together. */
     Result tryRun(int timeoutSeconds, String ns, String... cmd) {
+        return tryRun(timeoutSeconds, ns, null, cmd);
+    }
+
+    /** As {@link #tryRun(int, String, String...)}, with stderr to {@code stderr} when not null (stdout alone is the result). */
+    Result tryRun(int timeoutSeconds, String ns, Path stderr, String... cmd) {
         List<String> full = command(ns, List.of(cmd));
         try {
             Path out = Files.createTempFile("ocelot-e2e-", ".out");
             try {
-                Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                ProcessBuilder pb = new ProcessBuilder(full).redirectOutput(out.toFile());
+                if (stderr == null) pb.redirectErrorStream(true);
+                else pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+                Process p = pb.start();
                 GroupProcess g = new GroupProcess(p, String.join(" ", cmd));
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     g.stop();

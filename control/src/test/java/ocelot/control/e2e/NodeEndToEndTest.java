@@ -66,7 +66,7 @@ class NodeEndToEndTest {
     record Node(String name, String namespace, Path runDir, Namespaces.GroupProcess process, Path log) {}
 
     static Node startNode(Cluster c, String name, String bridge, String cidr, String gateway) throws Exception {
-        String ns = c.attach("o" + name, bridge, "up0", cidr, gateway);
+        String ns = c.attach("o" + name.substring(name.length() - 1), bridge, "up0", cidr, gateway);
         c.ns.sh(ns, "sysctl -qw net.ipv4.ip_forward=0");
         if (c.etcdPort != null) c.shareHostLoopbackPort(ns, c.etcdPort);
         Path runDir = Files.createDirectories(c.dir.resolve("run-" + name));
@@ -76,14 +76,32 @@ class NodeEndToEndTest {
         c.datastoreEnv.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
                 "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
-                "node", "run", "--name", name, "--ip", cidr, "--run-dir", runDir.toString()));
+                "node", "run", "--name", name, "--ip", cidr, "--run-dir", runDir.toString(), "--metrics-address", "127.0.0.1:9091"));
         var process = c.ns.start(ns, log, cmd);
         Cluster.await("node " + name + " started (log " + log + ")", () -> {
+            if (tail(log).contains("Exception") && !process.alive()) throw new AssertionError("node " + name + " failed: " + tail(log));
             if (!process.alive()) throw new AssertionError("node " + name + " exited: " + tail(log));
             return tail(log).contains("Ocelot node started successfully") && Files.exists(runDir.resolve("cni.sock"));
         });
         return new Node(name, ns, runDir, process, log);
+    }
+
+    /** The node's /metrics, read inside its namespace. */
+    static String metrics(Cluster c, Node n) {
+        return c.ns.sh(n.namespace(), "python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())\"");
+    }
+
+    /** Sum of a per-port counter over the node's workload ports. */
+    static long workloadPortPackets(Cluster c, Node n, String counter) {
+        long sum = 0;
+        for (String line : metrics(c, n).split("\n")) {
+            if (line.startsWith(counter + "{") && line.contains("role=\"workload\"")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     static String tail(Path log) {
@@ -126,12 +144,13 @@ class NodeEndToEndTest {
         // The outside world: on the fabric, with an address of its own and no route to the pool.
         String outside = c.attach("oout", "br0", "eth0", OUTSIDE_IP + "/24", null);
         c.ns.sh(outside, "ip addr add " + INTERNET_IP + "/32 dev lo");
-        Node n1 = startNode(c, "n1", "br0", NODE1_IP + "/24", OUTSIDE_IP);
+        String n1name = "e2e" + ProcessHandle.current().pid() + "a";
+        Node n1 = startNode(c, n1name, "br0", NODE1_IP + "/24", OUTSIDE_IP);
 
         // Workload 1 by the CNI protocol directly.
         String w1 = c.ns.add("ow1");
         JsonNode r1 = c.cniAdd("w1" + ProcessHandle.current().pid(), w1,
-                c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"server\"}", "[\"ocnet\"]"));
+                c.netconf("ocnet", n1name, n1.runDir(), "{\"role\":\"server\"}", "[\"ocnet\"]"));
         String ip1 = Cluster.address(r1);
         assertTrue(ip1.startsWith("10.65."), r1.toString());
         assertEquals("169.254.1.1", r1.path("routes").path(0).path("gw").asText(), r1.toString());
@@ -139,20 +158,27 @@ class NodeEndToEndTest {
 
         // Workload 2 by podman: ping workload 1, then a 1 MB TCP stream into it.
         PodmanSandbox podman = c.podman();
-        podman.network("ocnet", c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]"));
+        podman.network("ocnet", c.netconf("ocnet", n1name, n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]"));
         Path received = c.dir.resolve("received");
         var listener = c.ns.start(w1, c.dir.resolve("nc.log"), List.of("sh", "-c", "busybox nc -l -p 5001 | wc -c > " + received));
+        long workloadTxBefore = workloadPortPackets(c, n1, "ocelot_port_tx_packets_total");
         var run = podman.run(180, "ocnet", "sh", "-c", "ping -c 3 -W 2 " + ip1 + " && head -c 1000000 /dev/zero | nc " + ip1 + " 5001");
         assertEquals(0, run.exit(), "podman workload: " + run.out());
         Cluster.await("the listener counted the stream", () -> !listener.alive());
         assertEquals("1000000", Files.readString(received).strip());
+        // Through the userspace fastpath: it sent the stream out of w1's port (≥ 690 full-size
+        // segments for 1 MB; podman's port is gone with its container), and the node
+        // namespace's kernel forwarding is off.
+        long workloadTx = workloadPortPackets(c, n1, "ocelot_port_tx_packets_total") - workloadTxBefore;
+        assertTrue(workloadTx >= 690, "workload ports sent " + workloadTx + " packets during the stream");
+        assertEquals("0", c.ns.sh(n1.namespace(), "sysctl -n net.ipv4.ip_forward").strip());
         // podman's DEL after the container exited: no podman endpoint left, its address released.
         assertFalse(c.ocelotctl("get", "workloadEndpoint", "-o", "yaml").contains("role: client"));
 
         // Workload 3 (CNI protocol) is the client for policy checks: a deny policy stops it, deleting it restores.
         String w3 = c.ns.add("ow3");
         String ip3 = Cluster.address(c.cniAdd("w3" + ProcessHandle.current().pid(), w3,
-                c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]")));
+                c.netconf("ocnet", n1name, n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]")));
         assertNotEquals(ip1, ip3);
         Cluster.await("w3 reaches w1", () -> c.pings(w3, ip1));
         c.resources("create", """
@@ -175,7 +201,7 @@ class NodeEndToEndTest {
         // A profile's default rules: w4's profile has no ingress rule, so nothing reaches it until one allows.
         String w4 = c.ns.add("ow4");
         String ip4 = Cluster.address(c.cniAdd("w4" + ProcessHandle.current().pid(), w4,
-                c.netconf("ocnet", "n1", n1.runDir(), "{\"role\":\"closed\"}", "[\"closed\"]")));
+                c.netconf("ocnet", n1name, n1.runDir(), "{\"role\":\"closed\"}", "[\"closed\"]")));
         Cluster.await("w4 reaches w1 (its profile allows egress)", () -> c.pings(w4, ip1));
         assertFalse(c.pings(w3, ip4), "w4's profile has no ingress rule: default deny");
 
@@ -185,7 +211,7 @@ class NodeEndToEndTest {
         // Deleting w1 (CNI DEL, twice: idempotent) releases its address and endpoint.
         for (int i = 0; i < 2; i++) {
             var del = c.cni("DEL", "w1" + ProcessHandle.current().pid(), "/var/run/netns/" + w1,
-                    c.netconf("ocnet", "n1", n1.runDir(), null, null));
+                    c.netconf("ocnet", n1name, n1.runDir(), null, null));
             assertEquals(0, del.exit(), del.out());
         }
         assertTrue(c.ocelotctl("ipam", "show", "--ip=" + ip1).contains("not currently assigned"));
