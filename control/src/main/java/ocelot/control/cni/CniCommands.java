@@ -26,7 +26,28 @@ final class CniCommands {
         NetConf c = req.conf();
         var added = wiring.add(new WorkloadWiring.AddRequest(req.endpointId(), req.handleId(), req.containerId(),
                 req.netns(), req.ifName(), null, c.ipv4Pools(), c.labels(), c.profiles()));
+        if (c.mtu() != null) setMtu(wiring, req, c.mtu());
         return result(c.cniVersion(), req.ifName(), added.endpoint().mac(), req.netns(), added.endpoint().ipNetworks());
+    }
+
+    /** The interface's MTU inside the container's namespace; on failure the ADD is undone. */
+    private static void setMtu(WorkloadWiring wiring, CniRequest req, int mtu) {
+        String failure;
+        try {
+            Process p = new ProcessBuilder("nsenter", "--net=" + req.netns(), "ip", "link", "set", "dev", req.ifName(), "mtu",
+                    Integer.toString(mtu)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            failure = !p.waitFor(10, TimeUnit.SECONDS) ? "timed out" : p.exitValue() == 0 ? null : out;
+        } catch (IOException e) {
+            failure = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        }
+        if (failure != null) {
+            wiring.remove(req.endpointId(), req.handleId());
+            throw new CniError(CniError.PLUGIN_FAILURE, "setting mtu " + mtu + " on " + req.ifName() + " failed", failure);
+        }
     }
 
     /** DEL prints nothing on success (spec 1.0: "Plugins should generally complete a DEL action without error"). */

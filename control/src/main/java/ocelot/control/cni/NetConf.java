@@ -25,6 +25,7 @@ import ocelot.control.resource.Cidr;
  *  "datastore_type":"etcdv3", "etcd_endpoints":"http://127.0.0.1:2379",
  *  "etcd_username", "etcd_password", "etcd_key_file", "etcd_cert_file", "etcd_ca_cert_file",
  *  "ipam":{"type":"ocelot-ipam", "assign_ipv4":"true", "ipv4_pools":["10.65.0.0/16"]},
+ *  "mtu":1440,
  *  "labels":{"app":"web"}, "profiles":["net1"],                 (Ocelot: the endpoint's labels/profiles)
  *  "ocelot_data_dir":"/var/lib/ocelot", "ocelot_run_dir":"/var/run/ocelot/node1"}   (Ocelot)
  * </pre>
@@ -37,7 +38,7 @@ import ocelot.control.resource.Cidr;
  */
 public record NetConf(String cniVersion, String name, String nodename, DatastoreConfig datastore,
                       List<Cidr> ipv4Pools, Map<String, String> labels, List<String> profiles, Path runDir,
-                      JsonNode prevResult) {
+                      JsonNode prevResult, Integer mtu) {
     public static final Path RUN_ROOT = Path.of("/var/run/ocelot");
     public static final Path NODENAME_FILE = Path.of("/var/lib/ocelot/nodename");
 
@@ -75,7 +76,7 @@ public record NetConf(String cniVersion, String name, String nodename, Datastore
             }
         }
         return new NetConf(version, name, nodename(root), datastore(root), ipam(root), labels(root), profiles(root),
-                runDir(root), root.get("prevResult"));
+                runDir(root), root.get("prevResult"), mtu(root));
     }
 
     private static String nodename(JsonNode root) {
@@ -173,6 +174,20 @@ public record NetConf(String cniVersion, String name, String nodename, Datastore
         List<String> out = new ArrayList<>();
         node.forEach(p -> out.add(p.asText()));
         return out;
+    }
+
+    /**
+     * Calico's {@code mtu}: the workload interface's MTU. With IPIP it must leave room for the
+     * 20-byte outer header (Calico's documented 1440), or full-size packets to other nodes do
+     * not fit the uplink; absent, the interface keeps 1500.
+     */
+    private static Integer mtu(JsonNode root) {
+        JsonNode node = root.get("mtu");
+        if (node == null) return null;
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 68 || node.asInt() > 65535) {
+            throw invalid("mtu: expected a number 68-65535, got " + node);
+        }
+        return node.asInt();
     }
 
     private static Path runDir(JsonNode root) {

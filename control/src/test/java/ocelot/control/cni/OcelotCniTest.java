@@ -89,6 +89,8 @@ class OcelotCniTest {
                 "ipam.type 'host-local' is not supported");
         assertError(cni(env("ADD"), netconf("").replace("{\"type\":\"ocelot-ipam\"}", "{\"type\":\"ocelot-ipam\",\"ipv4_pools\":[\"10.0.0.0/33\"]}")),
                 CniError.INVALID_NETWORK_CONFIG, "invalid network configuration: ipam.ipv4_pools[0]: '10.0.0.0/33': prefix length 33 exceeds 32");
+        assertError(cni(env("ADD"), netconf(",\"mtu\":20")), CniError.INVALID_NETWORK_CONFIG,
+                "invalid network configuration: mtu: expected a number 68-65535, got 20");
         assertError(cni(env("ADD"), netconf("").replace("1.0.0", "2.0.0")), CniError.INCOMPATIBLE_VERSION, "cniVersion 2.0.0 is not supported");
         assertError(cni(env("CHECK"), netconf("").replace("1.0.0", "0.3.1")), CniError.INCOMPATIBLE_VERSION,
                 "CHECK needs cniVersion 0.4.0 or later, the configuration says 0.3.1");
