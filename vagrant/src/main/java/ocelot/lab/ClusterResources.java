@@ -42,8 +42,9 @@ final class ClusterResources {
 
     /** Creates everything; returns a summary for the progress line. */
     static String apply(Ocelotctl ctl, Topology t) {
-        ctl.run("config", "set", "asNumber", Long.toString(t.asNumber()));
-        ctl.run("config", "set", "nodeToNodeMesh", t.nodeToNodeMesh() ? "on" : "off");
+        // Only what differs from the defaults (64512, mesh on): each ocelotctl call is a JVM start.
+        if (t.asNumber() != 64512) ctl.run("config", "set", "asNumber", Long.toString(t.asNumber()));
+        if (!t.nodeToNodeMesh()) ctl.run("config", "set", "nodeToNodeMesh", "off");
         ctl.apply("cluster", yaml(t));
         long nodePeers = t.hosts(Role.NODE).stream().mapToLong(h -> h.peers().size()).sum();
         return t.pools().size() + " pool(s), " + t.globalPeers().size() + " global and " + nodePeers + " node bgpPeers, AS "

@@ -24,6 +24,7 @@ import ocelot.lab.topology.Topology;
  */
 final class Workloads {
     static final String PROFILE = "lab";
+    static final int IPIP_MTU = 1440;
     private static final Pattern ADDRESS = Pattern.compile("\"address\"\\s*:\\s*\"([0-9.]+)/");
 
     /** Where a topology's nodes and workloads live: namespaces in the lab, the machine itself on a VM. */
@@ -72,18 +73,47 @@ final class Workloads {
 
     /** Attaches the workloads of the given nodes (all of them in the lab, this VM's on a VM). */
     String attach(List<String> workloads) {
-        List<String> shown = new ArrayList<>();
         for (String w : workloads) {
             String ns = placement.workloadNamespace(w);
             shell.exec("ip", "netns", "add", ns);
             shell.in(ns, "ip", "link", "set", "lo", "up");
-            String result = cni("ADD", w);
+        }
+        // In parallel, as a runtime starting several containers does (each call is a JVM start).
+        Map<String, java.util.concurrent.Future<String>> results = new LinkedHashMap<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String w : workloads) results.put(w, pool.submit(() -> cni("ADD", w)));
+        }
+        List<String> shown = new ArrayList<>();
+        for (String w : workloads) {
+            String result;
+            try {
+                result = results.get(w).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new LabException(e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted");
+            }
             Matcher m = ADDRESS.matcher(result);
             if (!m.find()) throw new LabException("ocelot-cni ADD for " + w + " returned no address: " + result);
             addresses.put(w, m.group(1));
             shown.add(w + "=" + m.group(1) + "@" + topology.nodeOf(w).name());
         }
         return String.join(", ", shown);
+    }
+
+    /** Whether the workload's namespace still has its interface (a node crash takes its TAPs along). */
+    boolean hasInterface(String workload) {
+        return shell.tryExec(List.of("ip", "netns", "exec", placement.workloadNamespace(workload), "ip", "link", "show", "eth0"), 10).ok();
+    }
+
+    /** CNI DEL then ADD, as a runtime recreating a sandbox's network; returns the new address. */
+    String reattach(String workload) {
+        cni("DEL", workload);
+        Matcher m = ADDRESS.matcher(cni("ADD", workload));
+        if (!m.find()) throw new LabException("ocelot-cni ADD for " + workload + " returned no address");
+        addresses.put(workload, m.group(1));
+        return m.group(1);
     }
 
     String netconf(String workload) {
@@ -98,6 +128,9 @@ final class Workloads {
         }
         b.append("\"ocelot_run_dir\":\"").append(placement.nodeRunDir(node.name())).append("\",");
         b.append("\"ipam\":{\"type\":\"ocelot-ipam\",\"assign_ipv4\":\"true\"},");
+        // Calico's documented MTU with IPIP: room for the outer header (a 1500-byte packet
+        // tunnelled to another node would not fit the uplink).
+        if (topology.pools().stream().anyMatch(p -> !p.ipip().equals("off"))) b.append("\"mtu\":").append(IPIP_MTU).append(',');
         b.append("\"labels\":{\"workload\":\"").append(workload).append("\"},\"profiles\":[\"").append(PROFILE).append("\"]}");
         return b.toString();
     }
