@@ -3,6 +3,7 @@ package ocelot.control.calc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -137,5 +138,54 @@ class SharedClassifiersTest {
         graph.removeEndpoint(web(6, "api").key());
         classifiers.apply(graph.flush());
         assertEquals(4, classifiers.distinctStages()); // web x2, profile in, profile out
+    }
+
+    /**
+     * Rule slots follow creation, not stage order: policy b (order 2) is lowered before a (order
+     * 1), so a's rules carry higher slots yet come first in their stage. A patch (a new member of
+     * the named-port set a's deny reads on the peer side) must put the new rule in a's group,
+     * before b's allow; each rule's slot names its policy, direction and index.
+     */
+    @Test
+    void aPatchKeepsStageOrderWhenSlotsDoNot() {
+        CalculationGraph graph = new CalculationGraph(NODE);
+        graph.updateProfile(DEFAULT);
+        graph.updatePolicy(new Policy("b-allow", 2.0, Selector.parse("app == 'web'"), List.of(Rule.of(Action.ALLOW)), List.of(),
+                EnumSet.of(Direction.INGRESS)));
+        graph.updateEndpoint(web(1, "web"));
+        graph.updateEndpoint(client(1, 9100));
+        SharedClassifiers classifiers = new SharedClassifiers(new DataplaneModel());
+        classifiers.apply(graph.flush());
+        Rule denyFromMetricsPorts = new Rule(Action.DENY, 0, Protocol.TCP, null, null, null,
+                new EntityMatch(List.of(), List.of(), Selector.parse("role == 'client'"), null, List.of(new PortSpec.Named("metrics")), List.of()),
+                EntityMatch.ANY);
+        graph.updatePolicy(new Policy("a-deny", 1.0, Selector.parse("app == 'web'"), List.of(denyFromMetricsPorts), List.of(),
+                EnumSet.of(Direction.INGRESS)));
+        classifiers.apply(graph.flush());
+        IpAddress web1 = web(1, "web").addresses().get(0);
+        EndpointClassifier in = classifiers.classifier(web(1, "web").key(), Direction.INGRESS);
+        assertEquals(Verdict.DENY, in.decide(new Packet(client(1, 9100).addresses().get(0), web1, Protocol.TCP.number(), 9100, 80, 0, 0)));
+
+        long patched = classifiers.patches();
+        graph.updateEndpoint(client(2, 9200));
+        classifiers.apply(graph.flush());
+        assertEquals(patched + 1, classifiers.patches(), "the stage was patched in place");
+        in = classifiers.classifier(web(1, "web").key(), Direction.INGRESS);
+        IpAddress client2 = client(2, 9200).addresses().get(0);
+        assertEquals(Verdict.DENY, in.decide(new Packet(client2, web1, Protocol.TCP.number(), 9200, 80, 0, 0)), "a's new rule before b's allow");
+        assertEquals(Verdict.ALLOW, in.decide(new Packet(client2, web1, Protocol.TCP.number(), 9100, 80, 0, 0)), "b allows the rest");
+
+        Map<Integer, RuleSlots.Label> labels = classifiers.ruleSlots().labels();
+        var a = new RuleSlots.Label(RuleSlots.Kind.POLICY, "a-deny", Direction.INGRESS, 0);
+        var b = new RuleSlots.Label(RuleSlots.Kind.POLICY, "b-allow", Direction.INGRESS, 0);
+        assertEquals(1, labels.values().stream().filter(a::equals).count(), labels.toString());
+        int slotA = labels.entrySet().stream().filter(e -> e.getValue().equals(a)).findFirst().orElseThrow().getKey();
+        int slotB = labels.entrySet().stream().filter(e -> e.getValue().equals(b)).findFirst().orElseThrow().getKey();
+        assertTrue(slotB < slotA, "created first, lower slot: " + labels);
+    }
+
+    private static Endpoint client(int i, int metricsPort) {
+        return new Endpoint(EndpointKey.workload(NODE, "client-" + i), Map.of("role", "client"), List.of(IpAddress.v4((10 << 24) | 200 + i)),
+                List.of(new EndpointPort("metrics", Protocol.TCP, metricsPort)), List.of("default"));
     }
 }
