@@ -11,7 +11,7 @@ export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 command -v bird >/dev/null || [ -x /usr/sbin/bird ] || { echo "bench/bgp: BIRD 2 missing (apt-get install bird2)" >&2; exit 1; }
 cd "$ROOT"
-mvn -q -B -o -pl bgp install -DskipTests
+mvn -q -B -o -pl bgp -am install -DskipTests
 CP_FILE=$(mktemp)
 mvn -q -B -o -pl bgp dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
 OUT=bench/target/bgp-classes

@@ -273,6 +273,13 @@ public final class Rib {
         return groupList.size();
     }
 
+    /** Members of the largest update group: how many sockets one flush may write the same bytes to. */
+    public int widestUpdateGroup() {
+        int n = 0;
+        for (UpdateGroup g : groupList) n = Math.max(n, g.members.size());
+        return n;
+    }
+
     public long refusedPaths() {
         return refusedPaths;
     }
