@@ -73,7 +73,7 @@ public final class LabMain {
             keep = options.keep();
             if (keep) {
                 Owner.release(run);
-                progress.say(keepHelp(lab));
+                progress.say(keepHelp(lab, proofs.workloadAddresses()));
             }
             return table.allHeld() ? 0 : 1;
         } catch (Progress.StepFailed e) {
@@ -106,11 +106,14 @@ public final class LabMain {
         return 0;
     }
 
-    static String keepHelp(Lab lab) {
+    static String keepHelp(Lab lab, java.util.Map<String, String> addresses) {
         String ctlPrefix = lab.datastore.ctlNamespace().map(ns -> "ip netns exec " + ns + " ").orElse("");
-        StringBuilder b = new StringBuilder("ocelot: the lab stays up (run " + lab.run + "). Try:\n");
-        lab.topology.workloads().stream().findFirst().ifPresent(w ->
-                b.append("  ip netns exec ").append(lab.run.namespace(w)).append(" ping ...   # inside workload ").append(w).append("\n"));
+        StringBuilder b = new StringBuilder("ocelot: the lab stays up (run " + lab.run + "). Workloads: " + addresses + ". Try:\n");
+        List<String> w = lab.topology.workloads();
+        if (w.size() > 1 && addresses.containsKey(w.getLast())) {
+            b.append("  ip netns exec ").append(lab.run.namespace(w.getFirst())).append(" ping ").append(addresses.get(w.getLast()))
+                    .append("   # from workload ").append(w.getFirst()).append(" to ").append(w.getLast()).append("\n");
+        }
         b.append("  ");
         lab.datastore.env().forEach((k, v) -> b.append(k).append('=').append(v).append(' '));
         b.append(ctlPrefix).append(lab.home.resolve("bin/ocelotctl")).append(" get workloadEndpoint -o wide\n");

@@ -128,6 +128,11 @@ final class Proofs {
         return table;
     }
 
+    /** The workloads' addresses (empty before they are attached). */
+    Map<String, String> workloadAddresses() {
+        return workloads == null ? Map.of() : workloads.addresses();
+    }
+
     private void proof(String name, java.util.function.Supplier<String> action) {
         try {
             table.add(name, lab.progress.step(name, action), true);
