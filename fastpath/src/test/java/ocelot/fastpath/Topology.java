@@ -101,9 +101,13 @@ public final class Topology implements AutoCloseable {
 
     /**
      * The end of every test on this node: each received packet was sent, dropped or punted exactly
-     * once (rx == tx + dropped + punted), and every mbuf went back to the pool; then {@link #close()}.
+     * once (rx == tx + dropped + punted), and every mbuf went back to the pool, no worker thread
+     * having failed; then {@link #close()}.
      */
     public void closeConserving() {
+        // first: a worker thread that threw left its burst's mbufs allocated, and this check runs in
+        // tests' finally blocks, where its failure replaces the test's own: name the cause, not the leak
+        org.junit.jupiter.api.Assertions.assertEquals(0, fastpath.workerErrors(), "worker threads failed (stack traces in the test output)");
         long rx = counter(Counter.RX), tx = counter(Counter.TX), drop = counter(Counter.DROPPED), punt = counter(Counter.PUNTED);
         org.junit.jupiter.api.Assertions.assertEquals(rx, tx + drop + punt, () -> "rx == tx + drop + punt: " + fastpath.counters().describeNonZero());
         org.junit.jupiter.api.Assertions.assertEquals(0, pool.inUse(), "every mbuf went back to the pool");
