@@ -107,6 +107,10 @@ public final class YamlDocuments {
             }
         } catch (YAMLException e) {
             throw YamlSyntaxMessages.yaml(source, text, e);
+        } catch (IllegalArgumentException e) {
+            // SnakeYAML's node constructors check some values (a tag with a %-escaped space) with
+            // IllegalArgumentException and no position; found by ResourceCodecFuzzTest.
+            throw new ResourceException(source, 0, null, "invalid YAML: " + e.getMessage());
         }
         return out;
     }

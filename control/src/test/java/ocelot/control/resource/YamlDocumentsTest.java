@@ -3,6 +3,7 @@ package ocelot.control.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -180,5 +181,15 @@ class YamlDocumentsTest {
     void aControlCharacterIsPlacedToo() {
         ResourceException e = assertThrows(ResourceException.class, () -> YamlDocuments.read("a: 1\nb: x\u0007\n", "f.yaml"));
         assertEquals("f.yaml: line 2, column 5: character U+0007 is not allowed in YAML (a control character?)", e.getMessage());
+    }
+
+    @Test
+    void aTagSnakeYamlRefusesIsAnErrorNamingTheFile() {
+        // Found by ResourceCodecFuzzTest: a %-escaped space in a tag made SnakeYAML throw
+        // IllegalArgumentException ("Tag must not contain leading or trailing spaces"), not a YAMLException.
+        for (String text : List.of("!<%20x> y\n", "a: !<x%20> 1\n")) {
+            ResourceException e = assertThrows(ResourceException.class, () -> YamlDocuments.read(text, "tag.yaml"), text);
+            assertTrue(e.getMessage().startsWith("tag.yaml: "), e.getMessage());
+        }
     }
 }
