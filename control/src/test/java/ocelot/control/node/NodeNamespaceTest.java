@@ -154,6 +154,17 @@ class NodeNamespaceTest {
             assertTrue(wroutes.contains("default via 169.254.1.1 dev eth0") && wroutes.contains("169.254.1.1 dev eth0 scope link"), wroutes);
             lab.namespace(nsWork2);
             Process holder = lab.start(nsWork2, tmp.resolve("holder.log"), false, "sleep", "600");
+            // holder.pid() is `ip netns exec`'s: until it has entered nsWork2, its /proc path names the
+            // host's namespace (which has an eth0 of its own), so wait for the switch before attaching
+            long nsInode = (Long) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/var/run/netns/" + nsWork2), "unix:ino");
+            NodeTesting.await("the holder entered " + nsWork2, () -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + holder.pid() + "/ns/net"))
+                            .toString().equals("net:[" + nsInode + "]");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
             String mac2 = cni.attach("c2", "/proc/" + holder.pid() + "/ns/net", "eth0", cali2, List.of("10.65.0.3/32"));
             assertEquals(mac2, lab.in(nsWork2, "cat", "/sys/class/net/eth0/address").strip());
             var duplicate = org.junit.jupiter.api.Assertions.assertThrows(WorkloadAttachException.class,
