@@ -10,7 +10,7 @@ if [ ! -f bench/target/benchmarks.jar ] || [ -n "${REBUILD:-}" ]; then
   # engineers' working trees into ~/.m2); a fresh machine builds everything once.
   { mvn -q -B -o -pl acl,control install -Dmaven.test.skip=true \
       && mvn -q -B -o -pl bench package -Dmaven.test.skip=true; } 2>/dev/null \
-    || mvn -q -B -pl acl,control,bench -am install -Dmaven.test.skip=true
+    || mvn -q -B -pl acl,control,bench -am install -DskipTests -Docelot.fuzz.skip=true
 fi
 lscpu | grep 'Model name' || true
 exec java -Xmx3g -XX:+UseParallelGC -cp bench/target/benchmarks.jar ocelot.bench.policy.PolicyScaleBenchmark "$@"
