@@ -187,6 +187,22 @@ class NodeEndToEndTest {
         return new Node(name, ns, runDir, process, log);
     }
 
+    /** TCP listeners on 22 (SSH's port) and 8080 in the node's namespace, accepting and closing. */
+    static final String LISTENERS = """
+            import socket, threading
+            def serve(port):
+                s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(('0.0.0.0', port)); s.listen(64)
+                while True:
+                    c, _ = s.accept(); c.close()
+            for p in (22, 8080): threading.Thread(target=serve, args=(p,)).start()
+            """;
+
+    /** Whether a TCP connection from namespace {@code from} to ip:port is accepted within 2 s. */
+    static boolean connects(Cluster c, String from, String ip, int port) {
+        return c.ns.tryRun(10, from, "python3", "-c", "import socket; socket.create_connection(('" + ip + "', " + port + "), 2)").exit() == 0;
+    }
+
     /** The node's /metrics, read inside its namespace. */
     static String metrics(Cluster c, Node n) {
         return c.ns.sh(n.namespace(), "python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())\"");
@@ -245,6 +261,10 @@ class NodeEndToEndTest {
         c.ns.sh(outside, "ip addr add " + INTERNET_IP + "/32 dev lo");
         String n1name = "e2e" + ProcessHandle.current().pid() + "a";
         Node n1 = startNode(c, n1name, "br0", NODE1_IP + "/24", OUTSIDE_IP);
+
+        c.ns.start(n1.namespace(), c.dir.resolve("listeners0.log"), List.of("python3", "-c", LISTENERS.replace("(22, 8080)", "(2222,)")));
+        String early = c.attach("oear", "br0", "eth0", "10.99.0.201/24", null);
+        Cluster.await("EARLY: a host on the fabric reaches a listener on the node", () -> connects(c, early, NODE1_IP, 2222));
 
         // Workload 1 by the CNI protocol directly.
         String w1 = c.ns.add("ow1");
@@ -306,6 +326,37 @@ class NodeEndToEndTest {
 
         // NAT outgoing: the outside namespace has no route to the pool, so only a NATed ping returns.
         Cluster.await("w1 reaches the outside world through NAT outgoing", () -> c.pings(w1, INTERNET_IP));
+
+        // A host endpoint on the uplink: the host closes but for Calico's failsafe ports (SSH, BGP).
+        c.ns.start(n1.namespace(), c.dir.resolve("listeners.log"), List.of("python3", "-c", LISTENERS));
+        String admin = c.attach("oadm", "br0", "eth0", "10.99.0.200/24", null);
+        Cluster.await("an admin host on the fabric reaches the node's SSH", () -> connects(c, admin, NODE1_IP, 22));
+        try {
+            Cluster.await("the host's listeners answer", () -> connects(c, outside, NODE1_IP, 8080) && connects(c, outside, NODE1_IP, 22));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; ping node " + c.pings(outside, NODE1_IP) + ", bgp " + connects(c, outside, NODE1_IP, 179)
+                    + ", local 8080 " + connects(c, n1.namespace(), NODE1_IP, 8080) + "\n" + c.ns.sh(n1.namespace(), "ss -ltn; ip -br addr")
+                    + metrics(c, n1).lines().filter(l -> l.contains("drop") && !l.startsWith("#")).toList());
+        }
+        assertTrue(connects(c, outside, NODE1_IP, 179), "the node's BGP port answers");
+        c.resources("create", """
+                apiVersion: v1
+                kind: hostEndpoint
+                metadata:
+                  name: uplink
+                  node: %s
+                  labels:
+                    role: host
+                spec:
+                  interfaceName: up0
+                  expectedIPs:
+                  - %s
+                """.formatted(n1name, NODE1_IP));
+        Cluster.await("the host endpoint closes port 8080", () -> !connects(c, outside, NODE1_IP, 8080));
+        assertTrue(connects(c, outside, NODE1_IP, 22), "SSH is failsafe");
+        assertTrue(connects(c, outside, NODE1_IP, 179), "BGP is failsafe");
+        c.ocelotctl("delete", "hostEndpoint", "uplink", "--node", n1name);
+        Cluster.await("deleting the host endpoint opens port 8080 again", () -> connects(c, outside, NODE1_IP, 8080));
 
         // Deleting w1 (CNI DEL, twice: idempotent) releases its address and endpoint.
         for (int i = 0; i < 2; i++) {
