@@ -44,12 +44,18 @@ final class Cluster implements AutoCloseable {
         ns.sh(fabric, "ip link add " + bridge + " type bridge && ip link set " + bridge + " up");
     }
 
-    /** A namespace with one veth {@code ifName} on {@code bridge}, optionally addressed, with a default route. */
+    /**
+     * A namespace with one veth {@code ifName} on {@code bridge}, optionally addressed, with a
+     * default route. The bridge side has tx checksum offload off, so every frame the bridge hands
+     * a namespace carries finished TCP/UDP checksums, as on a wire: a veth passes them on partial,
+     * and a node's uplink read by net_af_packet would hand them unfinished to the fastpath and
+     * through it to the kernel behind the host TAP, which drops them (TcpInCsumErrors).
+     */
     String attach(String base, String bridge, String ifName, String cidr, String gateway) {
         String name = ns.add(base);
         String peer = ns.unique("f" + base.substring(Math.max(0, base.length() - 3)));
         ns.sh(fabric, "ip link add " + peer + " type veth peer name " + ifName + " netns " + name
-                + " && ip link set " + peer + " master " + bridge + " up");
+                + " && ip link set " + peer + " master " + bridge + " up && ethtool -K " + peer + " tx off >/dev/null");
         StringBuilder s = new StringBuilder("ip link set " + ifName + " up");
         if (cidr != null) s.append(" && ip addr add ").append(cidr).append(" dev ").append(ifName);
         if (gateway != null) s.append(" && ip route add default via ").append(gateway);

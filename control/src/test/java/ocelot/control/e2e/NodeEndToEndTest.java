@@ -139,11 +139,11 @@ class NodeEndToEndTest {
         }
     }
 
-    /** A second veth from {@code namespace} to {@code bridge}, named {@code ifName} there. */
+    /** A second veth from {@code namespace} to {@code bridge}, named {@code ifName} there (bridge side as in {@link Cluster#attach}). */
     static void fabricLink(Cluster c, String namespace, String bridge, String ifName) {
         String peer = c.ns.unique("f" + ifName);
         c.ns.sh(c.fabric, "ip link add " + peer + " type veth peer name " + ifName + " netns " + namespace
-                + " && ip link set " + peer + " master " + bridge + " up");
+                + " && ip link set " + peer + " master " + bridge + " up && ethtool -K " + peer + " tx off >/dev/null");
     }
 
     static long ipipForwarded(Cluster c, String router) {
