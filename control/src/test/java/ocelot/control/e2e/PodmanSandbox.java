@@ -22,15 +22,18 @@ final class PodmanSandbox implements AutoCloseable {
 
     private final Namespaces namespaces;
     private final Path dir;
+    /** podman refuses a runroot longer than 50 characters, and bin/test's temp folders are longer. */
+    private final Path runroot;
     private final List<String> networks = new ArrayList<>();
 
     PodmanSandbox(Namespaces namespaces, Path dir) throws IOException {
         this.namespaces = namespaces;
         this.dir = dir;
+        this.runroot = Files.createTempDirectory(Path.of("/run"), "ocp");
         Path bin = Files.createDirectories(dir.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
         for (String a : APPLETS) Files.createSymbolicLink(bin.resolve(a), Path.of("busybox"));
-        for (String d : List.of("rootfs/etc", "rootfs/proc", "rootfs/sys", "rootfs/dev", "rootfs/tmp", "net", "root", "runroot",
+        for (String d : List.of("rootfs/etc", "rootfs/proc", "rootfs/sys", "rootfs/dev", "rootfs/tmp", "net", "root",
                 "tmp", "xdg-run", "xdg-config", "xdg-data")) {
             Files.createDirectories(dir.resolve(d));
         }
@@ -48,8 +51,8 @@ final class PodmanSandbox implements AutoCloseable {
                 [storage]
                 driver = "vfs"
                 graphroot = "%1$s/root"
-                runroot = "%1$s/runroot"
-                """.formatted(dir));
+                runroot = "%2$s"
+                """.formatted(dir, runroot));
     }
 
     /** Writes NAME.conflist with ocelot-cni as its one plugin, {@code pluginConf} being its JSON fields. */
@@ -65,7 +68,7 @@ final class PodmanSandbox implements AutoCloseable {
                 "CONTAINERS_CONF=" + dir.resolve("containers.conf"), "CONTAINERS_STORAGE_CONF=" + dir.resolve("storage.conf"),
                 "XDG_RUNTIME_DIR=" + dir.resolve("xdg-run"), "XDG_CONFIG_HOME=" + dir.resolve("xdg-config"),
                 "XDG_DATA_HOME=" + dir.resolve("xdg-data"),
-                "podman", "--root", dir.resolve("root").toString(), "--runroot", dir.resolve("runroot").toString(),
+                "podman", "--root", dir.resolve("root").toString(), "--runroot", runroot.toString(),
                 "--runtime", "runc", "--cgroup-manager=cgroupfs", "run", "--rm", "--network", network,
                 "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--rootfs", dir.resolve("rootfs").toString()));
         full.addAll(List.of(cmd));
@@ -88,9 +91,11 @@ final class PodmanSandbox implements AutoCloseable {
                 }
             }
         }
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(f);
+        for (Path top : List.of(runroot, dir)) {
+            if (!Files.exists(top)) continue;
+            try (Stream<Path> files = Files.walk(top)) {
+                for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(f);
+            }
         }
     }
 }
