@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * The cells of bgp/README.md's error-handling table that {@link Rfc7606Test} does not cover:
+ * The cells of bgp/docs/update-errors.md's error-handling table that {@link Rfc7606Test} does not cover:
  * the Partial bit, peer-type rules (RFC 5065, RFC 6793), AS 0 (RFC 7607), our own next hop,
  * extended communities (RFC 4360, RFC 5701), errors in an UPDATE without NLRI (RFC 7606 §5.2).
  */

@@ -218,7 +218,7 @@ abstract class OcelotCtlContract {
         assertEquals("warning\n", ok("config", "get", "logLevel").out());
         assertEquals("warning (inherited from global)\n", ok("config", "get", "logLevel", "-n", "node2").out());
         try (var store = DatastoreConfig.load(cfg, Map.of()).open()) {
-            // The key a running node watches for its own level (control/README.md).
+            // The key a running node watches for its own level (control/docs/resources-datastore-ipam.md).
             assertEquals("debug", store.get("/ocelot/v1/config/node/node1/logLevel").orElseThrow().value());
         }
         ok("config", "unset", "logLevel", "--node=node1");
