@@ -6,10 +6,17 @@ import java.net.InetAddress;
  * A Calico v1 `bgpPeer`: metadata.scope is global (every node peers) or node (only
  * {@code node}); metadata.peerIP; spec.asNumber. {@code password} is this speaker's extension
  * for TCP MD5 (null: none); {@code ttlSecurityHops} for GTSM (RFC 5082, later Calico's
- * {@code ttlSecurity}; 0: off).
+ * {@code ttlSecurity}; 0: off). {@code holdTimeSeconds} and {@code keepaliveSeconds} are this
+ * peer's BGP timers (BIRD's {@code hold time} / {@code keepalive time}; 0: the cluster's).
  */
-public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops) {
+public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops,
+                          int holdTimeSeconds, int keepaliveSeconds) {
     public enum Scope { GLOBAL, NODE }
+
+    /** With the cluster's timers. */
+    public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops) {
+        this(scope, node, peerIp, asNumber, password, ttlSecurityHops, 0, 0);
+    }
 
     /** Without TTL security. */
     public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password) {
@@ -30,6 +37,12 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
         }
         if (ttlSecurityHops < 0 || ttlSecurityHops > 254) {
             throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": ttlSecurity " + ttlSecurityHops + " not in 1..254 (0: off)");
+        }
+        if (holdTimeSeconds != 0 && (holdTimeSeconds < 3 || holdTimeSeconds > 65535)) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": holdTime " + holdTimeSeconds + " not in 3..65535 (0: the cluster's)");
+        }
+        if (keepaliveSeconds < 0 || keepaliveSeconds > 65535) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": keepaliveTime " + keepaliveSeconds + " not in 1..65535 (0: the cluster's)");
         }
     }
 }

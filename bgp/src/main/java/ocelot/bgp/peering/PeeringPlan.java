@@ -24,7 +24,8 @@ import java.util.Map;
  *     node's own address is skipped;</li>
  * <li>a node with a cluster id is a route reflector: same-AS peers that are not reflectors of
  *     the same cluster are its clients, and their next hop is kept; otherwise next-hop-self;</li>
- * <li>per-node AS (AS per rack): sessions are eBGP exactly where the ASes differ.</li>
+ * <li>per-node AS (AS per rack): sessions are eBGP exactly where the ASes differ;</li>
+ * <li>timers: a bgpPeer's own hold/keepalive time, else the cluster's (the mesh: the cluster's).</li>
  * </ul>
  * A peer address listed twice keeps the most specific entry: node specific, then global, then mesh.
  */
@@ -57,19 +58,21 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
         Map<InetAddress, PeerSettings> out = new LinkedHashMap<>();
         for (BgpPeerSpec p : in.peers()) {
             if (p.scope() == BgpPeerSpec.Scope.NODE && p.node().equals(self.name())) {
-                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), NODE_SPECIFIC, nodesByIp, false);
+                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), NODE_SPECIFIC, nodesByIp, false,
+                        p.holdTimeSeconds(), p.keepaliveSeconds());
             }
         }
         for (BgpPeerSpec p : in.peers()) {
             if (p.scope() == BgpPeerSpec.Scope.GLOBAL) {
-                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), GLOBAL, nodesByIp, false);
+                add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), GLOBAL, nodesByIp, false,
+                        p.holdTimeSeconds(), p.keepaliveSeconds());
             }
         }
         if (in.nodeToNodeMesh()) {
             for (CalicoNode n : in.nodes()) {
                 if (n == self || n.ipv4Address() == null) continue;
                 boolean passive = Integer.compareUnsigned(IpAddresses.toInt(n.ipv4Address()), routerId) > 0;
-                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, 0, MESH, nodesByIp, passive);
+                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, 0, MESH, nodesByIp, passive, 0, 0);
             }
         }
         return new PeeringPlan(speaker, new ArrayList<>(out.values()));
@@ -77,7 +80,7 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
 
     private static void add(Map<InetAddress, PeerSettings> out, PeeringInputs in, CalicoNode self, long localAs, int clusterId,
                             InetAddress peerIp, long peerAs, String password, int ttlSecurityHops, String type,
-                            Map<InetAddress, CalicoNode> nodesByIp, boolean passive) {
+                            Map<InetAddress, CalicoNode> nodesByIp, boolean passive, int peerHold, int peerKeepalive) {
         if (peerIp.equals(self.ipv4Address()) || peerIp.equals(self.ipv6Address())) return; // "Skipping ourselves"
         if (out.containsKey(peerIp)) return;
         CalicoNode peerNode = nodesByIp.get(peerIp);
@@ -86,9 +89,13 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
                 && (peerCluster == null || IpAddresses.toInt(peerCluster) != clusterId);
         InetAddress local = peerIp.getAddress().length == 4 ? self.ipv4Address() : self.ipv6Address();
         if (local == null) return; // an IPv6 peer for a node without IPv6
+        int hold = peerHold != 0 ? peerHold : in.holdTimeSeconds();
+        // A peer's own hold time without its own keepalive keeps a third of it, not the cluster's keepalive.
+        int keepalive = peerKeepalive != 0 ? peerKeepalive : peerHold != 0 ? 0 : in.keepaliveSeconds();
         SessionConfig session = new SessionConfig(peerIp, in.port(), local, localAs, peerAs,
-                IpAddresses.toInt(self.ipv4Address()), 90, 5, passive, password,
-                EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), ttlSecurityHops);
+                IpAddresses.toInt(self.ipv4Address()), hold, 5, passive, password,
+                EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), ttlSecurityHops,
+                keepalive);
         out.put(peerIp, new PeerSettings(session, client, !client, type));
     }
 

@@ -309,7 +309,7 @@ public final class Session {
         int hold = negotiatedHold(c);
         c.holdDeadlineNanos = hold == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(hold);
         c.send(new BgpMessage.Keepalive());
-        c.keepaliveDueNanos = hold == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(Math.max(1, hold / 3));
+        c.keepaliveDueNanos = hold == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(config.keepaliveInterval(hold));
         noteState();
     }
 
@@ -360,7 +360,7 @@ public final class Session {
             }
             if (c.remoteOpen != null && c.keepaliveDueNanos != Long.MAX_VALUE && now - c.keepaliveDueNanos >= 0) {
                 c.send(new BgpMessage.Keepalive());
-                c.keepaliveDueNanos = now + TimeUnit.SECONDS.toNanos(Math.max(1, negotiatedHold(c) / 3));
+                c.keepaliveDueNanos = now + TimeUnit.SECONDS.toNanos(config.keepaliveInterval(negotiatedHold(c)));
             }
         }
         if (started && !dialing && connections.isEmpty() && !config.passive() && now - retryDueNanos >= 0) {

@@ -12,10 +12,22 @@ import java.util.Set;
  * {@code md5Password} null means no TCP MD5 (RFC 2385). {@code gracefulRestartSeconds} &gt; 0
  * advertises RFC 4724 graceful restart. {@code ttlSecurityHops} &gt; 0 turns on GTSM (RFC 5082,
  * {@link TtlSecurity}): sent with TTL 255, received only with TTL &ge; 256 - hops; 0 is off.
+ * {@code keepaliveSeconds} is BIRD's {@code keepalive time}: 0 sends keepalives every third of
+ * the negotiated hold time; a set value is used, but never longer than that third, so a peer
+ * that negotiated a shorter hold time still hears from us in time.
  */
 public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
                             int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
-                            String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops) {
+                            String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops,
+                            int keepaliveSeconds) {
+
+    /** Keepalives every third of the negotiated hold time. */
+    public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
+                         int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
+                         String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops) {
+        this(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds, connectRetrySeconds, passive,
+                md5Password, families, gracefulRestartSeconds, ttlSecurityHops, 0);
+    }
 
     /** Without TTL security. */
     public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
@@ -46,6 +58,19 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
         if (ttlSecurityHops < 0 || ttlSecurityHops > 254) {
             throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": ttlSecurity " + ttlSecurityHops + " hops not in 1..254 (0: off)");
         }
+        if (keepaliveSeconds < 0 || keepaliveSeconds > 65535) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": keepalive time " + keepaliveSeconds + " not in 1..65535 (0: a third of the hold time)");
+        }
+        if (keepaliveSeconds > 0 && holdTimeSeconds > 0 && keepaliveSeconds >= holdTimeSeconds) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": keepalive time " + keepaliveSeconds
+                    + " s must be shorter than the hold time " + holdTimeSeconds + " s");
+        }
+    }
+
+    /** Seconds between keepalives on a session whose negotiated hold time is {@code negotiatedHold} (not 0). */
+    public int keepaliveInterval(int negotiatedHold) {
+        int third = Math.max(1, negotiatedHold / 3);
+        return keepaliveSeconds == 0 ? third : Math.min(keepaliveSeconds, third);
     }
 
     public boolean external() {
@@ -60,37 +85,43 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
 
     public SessionConfig withPorts(int peerPort) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
     }
 
     public SessionConfig withLocalAddress(InetAddress local) {
         return new SessionConfig(peerAddress, peerPort, local, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
+    }
+
+    /** BIRD's {@code keepalive time} (0: a third of the hold time). */
+    public SessionConfig withKeepalive(int seconds) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, seconds);
     }
 
     public SessionConfig withTimers(int holdTime, int connectRetry) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTime,
-                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
+                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
     }
 
     public SessionConfig withPassive(boolean p) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops);
+                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
     }
 
     public SessionConfig withMd5(String password) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops);
+                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
     }
 
     /** GTSM (RFC 5082) for a peer {@code hops} routers away; 0 turns it off. */
     public SessionConfig withTtlSecurity(int hops) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops, keepaliveSeconds);
     }
 
     public SessionConfig withGracefulRestart(int seconds) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops);
+                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops, keepaliveSeconds);
     }
 }

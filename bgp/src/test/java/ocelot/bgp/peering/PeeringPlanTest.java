@@ -78,6 +78,27 @@ class PeeringPlanTest {
     }
 
     @Test
+    void timersComeFromTheBgpPeerElseTheCluster() {
+        List<BgpPeerSpec> peers = List.of(
+                new BgpPeerSpec(BgpPeerSpec.Scope.GLOBAL, null, IpAddresses.inet("192.0.2.1"), 64512, null, 0, 30, 0),
+                new BgpPeerSpec(BgpPeerSpec.Scope.NODE, "a", IpAddresses.inet("192.0.2.2"), 64512, null, 0, 20, 5),
+                new BgpPeerSpec(BgpPeerSpec.Scope.GLOBAL, null, IpAddresses.inet("192.0.2.3"), 64512, null));
+        Map<String, PeerSettings> p = byPeer(PeeringPlan.of(new PeeringInputs("a", nodes, peers, 64512, true, 179, 0, 9, 2)));
+        assertEquals(9, p.get("10.0.0.2").session().holdTimeSeconds(), "the mesh: the cluster's hold time");
+        assertEquals(2, p.get("10.0.0.2").session().keepaliveSeconds());
+        assertEquals(9, p.get("192.0.2.3").session().holdTimeSeconds(), "a bgpPeer without timers: the cluster's");
+        assertEquals(30, p.get("192.0.2.1").session().holdTimeSeconds());
+        assertEquals(0, p.get("192.0.2.1").session().keepaliveSeconds(), "its own hold time: a third of it, not the cluster's 2 s");
+        assertEquals(20, p.get("192.0.2.2").session().holdTimeSeconds());
+        assertEquals(5, p.get("192.0.2.2").session().keepaliveSeconds());
+        assertEquals(PeeringInputs.DEFAULT_HOLD_SECONDS,
+                byPeer(PeeringPlan.of(PeeringInputs.of("a", nodes, List.of(), 64512, true))).get("10.0.0.2").session().holdTimeSeconds());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new BgpPeerSpec(BgpPeerSpec.Scope.GLOBAL, null, IpAddresses.inet("192.0.2.1"), 64512, null, 0, 2, 0))
+                .getMessage().contains("holdTime 2 not in 3..65535"));
+    }
+
+    @Test
     void mostSpecificEntryWinsForADuplicatedAddress() {
         List<BgpPeerSpec> peers = List.of(new BgpPeerSpec(BgpPeerSpec.Scope.NODE, "a", IpAddresses.inet("10.0.0.2"), 64512, null));
         assertEquals(PeeringPlan.NODE_SPECIFIC, byPeer(PeeringPlan.of(PeeringInputs.of("a", nodes, peers, 64512, true))).get("10.0.0.2").peerType());

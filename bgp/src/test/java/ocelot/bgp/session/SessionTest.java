@@ -141,6 +141,35 @@ class SessionTest {
     }
 
     @Test
+    void aConfiguredKeepaliveTimeIsUsed() {
+        // BIRD's keepalive time 2 s with our hold 9 s: every 2 s, not every 3 s.
+        Session s = new Session(config(true).withKeepalive(2), now::get, listener, dialer);
+        EmbeddedChannel ch = establishedPassive(s);
+        advanceSeconds(2);
+        s.tick();
+        assertInstanceOf(BgpMessage.Keepalive.class, sent(ch));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aKeepaliveTimeLongerThanAThirdOfTheHoldIsCapped() {
+        // 8 s against a hold of 9: capped at 3 s so the peer's hold timer never runs out.
+        Session capped = new Session(config(true).withKeepalive(8), now::get, listener, dialer);
+        EmbeddedChannel ch2 = establishedPassive(capped);
+        advanceSeconds(3);
+        capped.tick();
+        assertInstanceOf(BgpMessage.Keepalive.class, sent(ch2));
+        ch2.finishAndReleaseAll();
+    }
+
+    @Test
+    void aKeepaliveTimeNotShorterThanTheHoldTimeIsRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> config(true).withKeepalive(9));
+        assertEquals("peer 10.0.0.2: keepalive time 9 s must be shorter than the hold time 9 s", e.getMessage());
+    }
+
+    @Test
     void holdTimerExpirySendsNotificationAndGoesDown() {
         Session s = session(true);
         EmbeddedChannel ch = establishedPassive(s);

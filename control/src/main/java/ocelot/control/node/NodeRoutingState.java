@@ -49,7 +49,8 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
     static boolean relevant(String key) {
         return key.startsWith(NODES) || key.startsWith(PEERS) || key.startsWith(POOLS) || key.startsWith(ENDPOINTS)
                 || key.startsWith(BLOCKS) || key.equals(ClusterSetting.AS_NUMBER.datastoreKey())
-                || key.equals(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey());
+                || key.equals(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey()) || key.equals(ClusterSetting.BGP_HOLD_TIME.datastoreKey())
+                || key.equals(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey());
     }
 
     /**
@@ -61,6 +62,13 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
         List<String> warnings = new ArrayList<>();
         long defaultAs = AsNumber.parse(value(keys, ClusterSetting.AS_NUMBER)).value();
         boolean mesh = value(keys, ClusterSetting.NODE_TO_NODE_MESH).equals("on");
+        int holdTime = Integer.parseInt(value(keys, ClusterSetting.BGP_HOLD_TIME));
+        String keepalive = value(keys, ClusterSetting.BGP_KEEPALIVE_TIME);
+        int keepaliveTime = keepalive.equals("auto") ? 0 : Integer.parseInt(keepalive);
+        if (keepaliveTime >= holdTime) {
+            throw new IllegalArgumentException(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey() + ": " + keepaliveTime
+                    + " s must be shorter than bgpHoldTime " + holdTime + " s");
+        }
 
         List<CalicoNode> nodes = new ArrayList<>();
         for (Map.Entry<String, String> e : keys.subMap(NODES, NODES + Character.MAX_VALUE).entrySet()) {
@@ -78,9 +86,11 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
         for (Map.Entry<String, String> e : keys.subMap(PEERS, PEERS + Character.MAX_VALUE).entrySet()) {
             BgpPeer p = (BgpPeer) ResourceCodec.fromStored(e.getKey(), e.getValue());
             peers.add(new BgpPeerSpec(p.scope() == BgpPeer.Scope.GLOBAL ? BgpPeerSpec.Scope.GLOBAL : BgpPeerSpec.Scope.NODE,
-                    p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password(), p.ttlSecurity()));
+                    p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password(), p.ttlSecurity(),
+                    p.holdTime(), p.keepaliveTime()));
         }
-        PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds);
+        PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds,
+                holdTime, keepaliveTime);
         return new NodeRoutingState(inputs, localRoutes(keys, nodeName, warnings), warnings);
     }
 

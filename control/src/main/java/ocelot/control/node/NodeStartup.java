@@ -85,7 +85,12 @@ public final class NodeStartup {
         } else {
             log.accept("No AS number configured on node resource, using global value");
         }
-        NodeResource node = new NodeResource(name, new NodeResource.Bgp(as, address, old == null ? null : old.ipv6Address()));
+        // Calico's startup rewrites only the address and AS: a route reflector cluster ID set on the node stays.
+        NodeResource node = new NodeResource(name, new NodeResource.Bgp(as, address, old == null ? null : old.ipv6Address(),
+                old == null ? null : old.routeReflectorClusterID()));
+        if (node.bgp().routeReflectorClusterID() != null) {
+            log.accept("Route reflector for cluster " + node.bgp().routeReflectorClusterID() + " (node resource)");
+        }
         resources.apply(List.of(node));
 
         List<IpPool> pools = resources.list(Kind.IP_POOL, r -> true).stream().map(IpPool.class::cast).toList();

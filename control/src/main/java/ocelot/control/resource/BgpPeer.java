@@ -9,12 +9,20 @@ import java.util.List;
  * reference, here the key itself, since Ocelot has no secret store). {@code ttlSecurity} (0: off)
  * turns on GTSM (RFC 5082) for a peer that many hops away: also an extension, named as later
  * Calico's {@code spec.ttlSecurity} (BIRD's {@code ttl security}, FRR's {@code ttl-security hops}).
+ * {@code holdTime} and {@code keepaliveTime} (seconds, 0 or absent: the cluster's settings
+ * {@code bgpHoldTime}/{@code bgpKeepaliveTime}) are this session's BGP timers: an extension too,
+ * named after BIRD's {@code hold time}/{@code keepalive time}.
  */
-public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity) implements Resource {
+public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity,
+                      int holdTime, int keepaliveTime) implements Resource {
     /** The longest key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
     public static final int MAX_PASSWORD_OCTETS = 80;
     /** GTSM hops: a peer 255 hops away would be accepted at any TTL (RFC 5082 §3). */
     public static final int MAX_TTL_SECURITY_HOPS = 254;
+
+    /** RFC 4271 §4.2: a hold time is 0 or at least 3 s; Ocelot's is never 0 (0 here: the cluster's). */
+    public static final int MIN_HOLD_TIME = 3;
+    public static final int MAX_TIMER = 65535;
 
     public BgpPeer {
         String problem = password == null ? null : passwordProblem(password);
@@ -22,6 +30,20 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
         if (ttlSecurity < 0 || ttlSecurity > MAX_TTL_SECURITY_HOPS) {
             throw new IllegalArgumentException("ttlSecurity " + ttlSecurity + " not in 1.." + MAX_TTL_SECURITY_HOPS + " (0 or absent: off)");
         }
+        if (holdTime != 0 && (holdTime < MIN_HOLD_TIME || holdTime > MAX_TIMER)) {
+            throw new IllegalArgumentException("holdTime " + holdTime + " not in " + MIN_HOLD_TIME + ".." + MAX_TIMER + " (0 or absent: the cluster's)");
+        }
+        if (keepaliveTime < 0 || keepaliveTime > MAX_TIMER) {
+            throw new IllegalArgumentException("keepaliveTime " + keepaliveTime + " not in 1.." + MAX_TIMER + " (0 or absent: the cluster's)");
+        }
+        if (holdTime != 0 && keepaliveTime >= holdTime) {
+            throw new IllegalArgumentException("keepaliveTime " + keepaliveTime + " must be shorter than holdTime " + holdTime);
+        }
+    }
+
+    /** A peer with the cluster's timers. */
+    public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity) {
+        this(scope, node, peerIp, asNumber, password, ttlSecurity, 0, 0);
     }
 
     /** A peer without TTL security. */
@@ -39,7 +61,7 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
 
     /** A v1 peer without a password. */
     public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber) {
-        this(scope, node, peerIp, asNumber, null, 0);
+        this(scope, node, peerIp, asNumber, null, 0, 0, 0);
     }
 
     public enum Scope {

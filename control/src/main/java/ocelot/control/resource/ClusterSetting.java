@@ -27,6 +27,21 @@ public enum ClusterSetting {
             return v;
         }
     },
+    /** BIRD's {@code hold time} for every session whose bgpPeer sets none (the mesh's always); default RFC 4271's suggested 90 s. */
+    BGP_HOLD_TIME("bgpHoldTime", "90", false) {
+        @Override
+        public String canonical(String value) {
+            return Integer.toString(seconds(settingName(), value, BgpPeer.MIN_HOLD_TIME));
+        }
+    },
+    /** BIRD's {@code keepalive time}; {@code auto}: a third of the hold time. */
+    BGP_KEEPALIVE_TIME("bgpKeepaliveTime", "auto", false) {
+        @Override
+        public String canonical(String value) {
+            if (value.equalsIgnoreCase("auto")) return "auto";
+            return Integer.toString(seconds(settingName(), value, 1));
+        }
+    },
     LOG_LEVEL("logLevel", "info", true) {
         private static final List<String> LEVELS = List.of("none", "debug", "info", "warning", "error", "critical");
 
@@ -76,6 +91,17 @@ public enum ClusterSetting {
 
     public String datastoreKey() {
         return ResourceKey.ROOT + "config/" + settingName;
+    }
+
+    private static int seconds(String setting, String value, int min) {
+        try {
+            int s = Integer.parseInt(value.strip());
+            if (s >= min && s <= BgpPeer.MAX_TIMER) return s;
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(setting + " must be whole seconds in " + min + ".." + BgpPeer.MAX_TIMER
+                + (setting.equals("bgpKeepaliveTime") ? " or auto" : "") + ", got '" + value + "'");
     }
 
     /** The value as stored; throws IllegalArgumentException naming what is accepted. */

@@ -126,7 +126,13 @@ final class ResourceReader {
         AsNumber as = asNumber(spec, "asNumber");
         if (as == null) throw spec.fail("asNumber", "is required");
         Integer ttlSecurity = spec.integer("ttlSecurity", 0, BgpPeer.MAX_TTL_SECURITY_HOPS);
-        return new BgpPeer(scope, node, ip, as, password(spec, "password"), ttlSecurity == null ? 0 : ttlSecurity);
+        Integer holdTime = spec.integer("holdTime", BgpPeer.MIN_HOLD_TIME, BgpPeer.MAX_TIMER);
+        Integer keepaliveTime = spec.integer("keepaliveTime", 1, BgpPeer.MAX_TIMER);
+        if (holdTime != null && keepaliveTime != null && keepaliveTime >= holdTime) {
+            throw spec.fail("keepaliveTime", "must be shorter than holdTime (" + holdTime + "), got " + keepaliveTime);
+        }
+        return new BgpPeer(scope, node, ip, as, password(spec, "password"), ttlSecurity == null ? 0 : ttlSecurity,
+                holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime);
     }
 
     private HostEndpoint hostEndpoint(FieldReader meta, FieldReader spec) {

@@ -41,6 +41,8 @@ final class ResourceWriter {
                 asNumber(spec, "asNumber", b.asNumber());
                 text(spec, "password", b.password());
                 if (b.ttlSecurity() > 0) spec.put("ttlSecurity", b.ttlSecurity());
+                if (b.holdTime() > 0) spec.put("holdTime", b.holdTime());
+                if (b.keepaliveTime() > 0) spec.put("keepaliveTime", b.keepaliveTime());
             }
             case HostEndpoint h -> {
                 meta.put("name", h.name());

@@ -25,6 +25,7 @@ import ocelot.control.datastore.ResourceStore;
 import ocelot.control.resource.Cidr;
 import ocelot.control.resource.IpPool;
 import ocelot.control.resource.Kind;
+import ocelot.control.resource.IpAddress;
 import ocelot.control.resource.NodeResource;
 import ocelot.control.resource.ResourceKey;
 import org.junit.jupiter.api.AfterEach;
@@ -108,8 +109,12 @@ class NodeCommandTest {
                     resources.get(new ResourceKey(Kind.NODE, List.of("name"), List.of("node1"))).orElseThrow());
             assertEquals(2, resources.list(Kind.IP_POOL, r -> ((IpPool) r).natOutgoingEnabled() && !((IpPool) r).ipipEnabled()).size());
 
+            // A route reflector cluster ID set on the node resource beforehand (calicoctl apply) survives the startup.
+            resources.apply(List.of(new NodeResource("node2", new NodeResource.Bgp(null, null, null, IpAddress.parse("244.0.0.2")))));
             List<String> second = new ArrayList<>();
-            new NodeStartup(resources, second::add).prepare("node2", Cidr.parseInterface("127.0.0.2/8"), null);
+            NodeResource registered2 = new NodeStartup(resources, second::add).prepare("node2", Cidr.parseInterface("127.0.0.2/8"), null);
+            assertEquals(IpAddress.parse("244.0.0.2"), registered2.bgp().routeReflectorClusterID());
+            assertTrue(second.contains("Route reflector for cluster 244.0.0.2 (node resource)"), second.toString());
             assertTrue(second.stream().noneMatch(l -> l.startsWith("Created default")), "pools exist: no defaults: " + second);
             try (NodeProcess node2 = NodeProcess.start(store, "node2", port, tmp.resolve("run2"), Clock.systemUTC())) {
                 NodeTesting.await("node1 reports its mesh peer up", () -> ocelotctl(cfg, "node", "status", "--run-dir", runDir.toString())

@@ -63,6 +63,37 @@ class NodeRoutingStateTest {
     }
 
     @Test
+    void bgpTimersFromTheClusterSettingsAndTheBgpPeer() {
+        put(node("a", "10.0.0.1/24", null), node("b", "10.0.0.2/24", null),
+                new BgpPeer(BgpPeer.Scope.GLOBAL, null, IpAddress.parse("10.0.9.9"), AsNumber.of(64512), null, 0, 30, 10));
+        Map<String, PeerSettings> defaults = byPeer(PeeringPlan.of(NodeRoutingState.read(keys, "a", 179, 120).peering()));
+        assertEquals(90, defaults.get("10.0.0.2").session().holdTimeSeconds(), "Calico's 90 s when nothing is set");
+        assertEquals(0, defaults.get("10.0.0.2").session().keepaliveSeconds());
+
+        keys.put(ClusterSetting.BGP_HOLD_TIME.datastoreKey(), "9");
+        keys.put(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey(), "3");
+        assertTrue(NodeRoutingState.relevant(ClusterSetting.BGP_HOLD_TIME.datastoreKey()));
+        Map<String, PeerSettings> set = byPeer(PeeringPlan.of(NodeRoutingState.read(keys, "a", 179, 120).peering()));
+        assertEquals(9, set.get("10.0.0.2").session().holdTimeSeconds());
+        assertEquals(3, set.get("10.0.0.2").session().keepaliveSeconds());
+        assertEquals(30, set.get("10.0.9.9").session().holdTimeSeconds(), "the bgpPeer's own timers win");
+        assertEquals(10, set.get("10.0.9.9").session().keepaliveSeconds());
+
+        keys.put(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey(), "9");
+        assertEquals("/ocelot/v1/config/bgpKeepaliveTime: 9 s must be shorter than bgpHoldTime 9 s",
+                assertThrows(IllegalArgumentException.class, () -> NodeRoutingState.read(keys, "a", 179, 120)).getMessage());
+        assertEquals("bgpHoldTime must be whole seconds in 3..65535, got '2'",
+                assertThrows(IllegalArgumentException.class, () -> ClusterSetting.BGP_HOLD_TIME.canonical("2")).getMessage());
+        assertEquals("auto", ClusterSetting.BGP_KEEPALIVE_TIME.canonical("AUTO"));
+    }
+
+    private static Map<String, PeerSettings> byPeer(PeeringPlan plan) {
+        Map<String, PeerSettings> byPeer = new TreeMap<>();
+        for (PeerSettings p : plan.peers()) byPeer.put(p.session().peerAddress().getHostAddress(), p);
+        return byPeer;
+    }
+
+    @Test
     void routeReflectorClusterIdAndPeerPasswordReachTheSpeakerSettings() {
         put(new NodeResource("rr", new NodeResource.Bgp(null, Cidr.parseInterface("10.0.0.1/24"), null, IpAddress.parse("244.0.0.1"))),
                 node("b", "10.0.0.2/24", null),

@@ -109,12 +109,16 @@ class ResourceCodecTest {
                     asNumber: 64512
                     password: s3cr3t
                     ttlSecurity: 1
+                    holdTime: 9
+                    keepaliveTime: 3
                 """;
         List<Resource> r = ResourceCodec.parse(yaml, "f.yaml");
         NodeResource n = (NodeResource) r.get(0);
         assertEquals(IpAddress.parse("244.0.0.1"), n.bgp().routeReflectorClusterID());
         assertEquals("s3cr3t", ((BgpPeer) r.get(1)).password());
         assertEquals(1, ((BgpPeer) r.get(1)).ttlSecurity());
+        assertEquals(9, ((BgpPeer) r.get(1)).holdTime());
+        assertEquals(3, ((BgpPeer) r.get(1)).keepaliveTime());
         assertEquals(yaml.strip(), ResourceCodec.toYaml(r).strip());
         for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
     }
@@ -177,6 +181,8 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, password: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx} | spec.password: is 81 octets; TCP MD5 keys are at most 80
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, ttlSecurity: 255} | spec.ttlSecurity: must be an integer in 0-254, got the number 255
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, ttlSecurity: yes} | spec.ttlSecurity: must be an integer in 0-254
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, holdTime: 2} | spec.holdTime: must be an integer in 3-65535, got the number 2
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, holdTime: 9, keepaliveTime: 9} | spec.keepaliveTime: must be shorter than holdTime (9), got 9
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 4294967296}} | spec.bgp.asNumber: AS number 4294967296 out of range
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: '1.70000'}} | spec.bgp.asNumber: '1.70000': asdot halves must be 0-65535
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {ipv4Address: 10.0.0.256/24}} | spec.bgp.ipv4Address: '10.0.0.256' is not a valid IPv4 address
