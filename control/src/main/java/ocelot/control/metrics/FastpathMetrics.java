@@ -43,6 +43,9 @@ public final class FastpathMetrics implements MetricsSource {
         for (Counter k : Counter.values()) {
             if (k.kind() == Counter.Kind.TRAFFIC) text.sample("ocelot_dataplane_packets_total", c.get(k), "counter", k.metricName());
         }
+        text.single("ocelot_worker_errors_total", "counter",
+                "Exceptions in fastpath workers (each a bug, logged): bursts abandoned and freed by a worker that went on, plus any thrown out of a worker thread.",
+                fastpath.workerErrors());
         text.single("ocelot_dataplane_ports", "gauge", "Ports in the fastpath (uplink, host TAP, workloads).", ports.size());
         text.family("ocelot_rule_hits_total", "counter",
                 "New flows that matched a policy or profile rule (rule: its index in that direction), or that no policy allowed.");

@@ -65,9 +65,13 @@ public enum Counter {
     DROP_POLICY_UNSUPPORTED_ACTION(58, "drop_policy_unsupported_action", Kind.DROP, "first matching rule is LOG, which the control plane must compile away (PASS goes on to the next stage)"),
     DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header"),
     DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port"),
-    DROP_ND(61, "drop_nd", Kind.DROP, "neighbour solicitation malformed (RFC 4861 7.1.1: hop limit 255, code 0, length) or not for an address we answer");
+    DROP_ND(61, "drop_nd", Kind.DROP, "neighbour solicitation malformed (RFC 4861 7.1.1: hop limit 255, code 0, length) or not for an address we answer"),
+    DROP_WORKER_ERROR(62, "drop_worker_error", Kind.DROP, "packets of a burst whose processing threw: freed, the worker went on with the next burst"),
 
-    public enum Kind { TRAFFIC, DROP }
+    WORKER_ERRORS(96, "worker_errors", Kind.ERROR, "bursts abandoned because their processing threw (each one a bug, logged with its stack trace)");
+
+    /** TRAFFIC and DROP count packets; ERROR counts failures of the dataplane itself. */
+    public enum Kind { TRAFFIC, DROP, ERROR }
 
     private final int id;
     private final String metricName;

@@ -37,7 +37,7 @@ public final class Fastpath implements AutoCloseable {
         NeighbourTable neighbours = new NeighbourTable(config.neighbourCapacity());
         this.control = new FastpathControl(PortTable.empty(config.maxPorts()), neighbours, counters, config.workers());
         for (int w = 0; w < config.workers(); w++) {
-            Worker worker = new Worker(w, config.workers(), control, neighbours, clock, config);
+            Worker worker = new Worker(w, config.workers(), control, neighbours, clock, config, this::burstFailed);
             workers.add(worker);
             counters.register(worker.counters());
         }
@@ -102,8 +102,30 @@ public final class Fastpath implements AutoCloseable {
         t.printStackTrace();
     }
 
-    /** Exceptions thrown out of a worker thread's duty cycle so far (each a bug: for health checks and tests). */
-    public long workerErrors() { return workerErrors.get(); }
+    /** Bursts abandoned whose exception was printed: the first few, then one in every {@link #BURST_ERROR_LOG_EVERY}. */
+    private final java.util.concurrent.atomic.AtomicLong burstErrorsSeen = new java.util.concurrent.atomic.AtomicLong();
+    private static final int BURST_ERROR_LOG_FIRST = 10;
+    private static final int BURST_ERROR_LOG_EVERY = 1000;
+
+    /**
+     * A worker abandoned a burst whose processing threw (it freed the burst and counted it in
+     * {@code worker_errors}); printed with its stack trace, rate-limited, since a bug that one
+     * packet triggers may be triggered by every packet of a flow.
+     */
+    private void burstFailed(Worker worker, Throwable t) {
+        long seen = burstErrorsSeen.incrementAndGet();
+        if (seen <= BURST_ERROR_LOG_FIRST || seen % BURST_ERROR_LOG_EVERY == 0) {
+            System.err.println(worker.roleName() + ": burst abandoned after an exception (" + seen + " so far; the worker continues)");
+            t.printStackTrace();
+        }
+    }
+
+    /**
+     * Exceptions in the workers so far, each a bug: bursts abandoned by a worker that went on
+     * ({@code worker_errors}, summed over workers) plus anything thrown out of a worker thread's
+     * duty cycle itself. For health checks, metrics and tests.
+     */
+    public long workerErrors() { return workerErrors.get() + counters.get(ocelot.fastpath.counter.Counter.WORKER_ERRORS); }
 
     /** Stops the worker threads (if started) and frees the workers' bursts; once. */
     @Override

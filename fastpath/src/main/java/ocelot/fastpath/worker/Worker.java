@@ -34,6 +34,10 @@ import ocelot.fastpath.state.ForwardingSnapshot;
  * <p>Ownership: mbufs received in a burst belong to the worker until dispatch, which hands
  * each exactly once to a port's transmit (which sends or frees it), the exception port, or
  * the drop list (freed in one call). Invariant per burst: rx == tx + dropped + punted.
+ *
+ * <p>A burst whose processing throws is abandoned, not the worker: the mbufs the worker still
+ * owns are freed (counted as {@code drop_worker_error}), {@code worker_errors} counts the burst,
+ * the exception goes to the fastpath's error handler, and the next burst is processed as usual.
  */
 public final class Worker implements Agent {
     /** Conntrack slots examined for expiry per duty cycle: spreads the sweep over bursts. */
@@ -77,10 +81,24 @@ public final class Worker implements Agent {
      * older snapshot and no mbuf bound for that port (a burst is dispatched within its cycle).
      */
     private volatile long cycles;
+    /**
+     * Whether dispatch has handed the current burst's mbufs on (rx emptied): from then on the
+     * worker owns only the runs of {@link #grouped} from {@link #nextRun} and the drop list.
+     */
+    private boolean handedOff;
+    /** Position in {@link #grouped} of the first run not yet given to its port's transmit. */
+    private int nextRun;
+    private final BurstErrorHandler errors;
+
+    /** Where an exception thrown while processing a burst goes, after the burst was cleaned up. */
+    interface BurstErrorHandler {
+        void onBurstError(Worker worker, Throwable error);
+    }
 
     Worker(int index, int workers, FastpathControl control, NeighbourTable neighbours,
-           NanoClock clock, FastpathConfig config) {
+           NanoClock clock, FastpathConfig config, BurstErrorHandler errors) {
         this.index = index;
+        this.errors = errors;
         this.control = control;
         this.neighbours = neighbours;
         this.clock = clock;
@@ -122,7 +140,12 @@ public final class Worker implements Agent {
             if (index >= port.rxQueues()) continue;
             int n = port.receive(index, rx);
             if (n > 0) {
-                process(p, n, s, now);
+                try {
+                    process(p, n, s, now);
+                } catch (RuntimeException | AssertionError e) {
+                    // a bug met by this burst's packets or state: lose the burst, keep the worker
+                    abandonBurst(e);
+                }
                 work += n;
             }
         }
@@ -134,10 +157,41 @@ public final class Worker implements Agent {
         return work;
     }
 
+    /**
+     * Cleans up after a burst whose processing threw: frees what the worker still owns (the
+     * whole burst before dispatch handed it on, else the runs not yet given to a port and the
+     * drop list), counts them as dropped so rx == tx + dropped + punted still holds, and resets
+     * dispatch's per-burst staging.
+     */
+    private void abandonBurst(Throwable error) {
+        int freed;
+        if (slowRx != null) slowRx.setCount(0); // the same mbufs as rx
+        if (!handedOff) {
+            freed = rx.count();
+            rx.freeAll();
+            grouped.setCount(0);
+            drops.setCount(0);
+        } else {
+            rx.setCount(0);
+            freed = Math.max(0, grouped.count() - nextRun) + drops.count();
+            grouped.free(Math.min(nextRun, grouped.count()));
+            grouped.setCount(0);
+            drops.freeAll();
+        }
+        java.util.Arrays.fill(staged, 0);
+        java.util.Arrays.fill(dropsByReason, 0);
+        handedOff = false;
+        counters.add(Counter.WORKER_ERRORS, 1);
+        counters.add(Counter.DROP_WORKER_ERROR, freed);
+        counters.add(Counter.DROPPED, freed);
+        errors.onBurstError(this, error);
+    }
+
     /** Duty cycles completed so far (volatile read). */
     long cycles() { return cycles; }
 
     private void process(int port, int n, ForwardingSnapshot s, long now) {
+        handedOff = false;
         rx.refresh();
         v.count = n;
         v.rxPort = port;
@@ -269,8 +323,11 @@ public final class Worker implements Agent {
             int verdict = v.verdict[i];
             if (verdict >= 0) grouped.setMbuf(cursor[verdict]++, rx.mbuf(i));
         }
-        rx.setCount(0); // every mbuf now belongs to `grouped` or the drop list
+        drops.setCount(dropped);
         grouped.setCount(runStart);
+        nextRun = 0;
+        handedOff = true;
+        rx.setCount(0); // every mbuf now belongs to `grouped` or the drop list
         int sentTotal = 0;
         int txFull = 0;
         int exceptionRefused = 0;
@@ -279,6 +336,7 @@ public final class Worker implements Agent {
             int p = touched[k];
             int n = staged[p];
             staged[p] = 0;
+            nextRun = cursor[p]; // the port owns this run from the call on, whatever it does
             int sent = table.port(p).transmit(index, grouped, cursor[p] - n, n);
             counters.addPort(p, CounterRecord.PORT_TX, sent);
             if (sent < n) counters.addPort(p, CounterRecord.PORT_DROP, n - sent);
@@ -291,7 +349,6 @@ public final class Worker implements Agent {
         punted = Math.max(0, punted - exceptionRefused);
         int tx = sentTotal - punted;
         if (dropped > 0) {
-            drops.setCount(dropped);
             drops.freeAll();
             for (int r = 0; r < dropsByReason.length; r++) {
                 if (dropsByReason[r] != 0) {
@@ -313,6 +370,8 @@ public final class Worker implements Agent {
      * port as it is, no per-packet staging copy (what testpmd's io forwarding does).
      */
     private void transmitWhole(ForwardingSnapshot s, int port, int n) {
+        handedOff = true; // the port owns the whole burst from the call on
+        nextRun = 0;
         int sent = s.ports.port(port).transmit(index, rx, 0, n);
         rx.setCount(0);
         counters.addPort(port, CounterRecord.PORT_TX, sent);
