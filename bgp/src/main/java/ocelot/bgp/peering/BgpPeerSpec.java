@@ -45,4 +45,11 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
             throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": keepaliveTime " + keepaliveSeconds + " not in 1..65535 (0: the cluster's)");
         }
     }
+
+    /** Never the key itself: records print every field, and specs reach log lines. */
+    @Override
+    public String toString() {
+        return "BgpPeerSpec[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
+                + ", password=" + (password == null ? "null" : "<redacted>") + ", ttlSecurityHops=" + ttlSecurityHops + "]";
+    }
 }

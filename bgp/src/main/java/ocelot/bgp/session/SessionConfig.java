@@ -73,6 +73,16 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
         return keepaliveSeconds == 0 ? third : Math.min(keepaliveSeconds, third);
     }
 
+    /** Never the MD5 key itself: records print every field, and session settings reach log lines. */
+    @Override
+    public String toString() {
+        return "SessionConfig[peerAddress=" + peerAddress + ", peerPort=" + peerPort + ", localAddress=" + localAddress
+                + ", localAs=" + localAs + ", peerAs=" + peerAs + ", routerId=" + routerId + ", holdTimeSeconds=" + holdTimeSeconds
+                + ", connectRetrySeconds=" + connectRetrySeconds + ", passive=" + passive
+                + ", md5Password=" + (md5Password == null ? "null" : "<redacted>") + ", families=" + families
+                + ", gracefulRestartSeconds=" + gracefulRestartSeconds + ", ttlSecurityHops=" + ttlSecurityHops + "]";
+    }
+
     public boolean external() {
         return localAs != peerAs;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import ocelot.control.datastore.ResourceStore;
+import ocelot.control.resource.BgpPeer;
 import ocelot.control.resource.Kind;
 import ocelot.control.resource.Resource;
 import ocelot.control.resource.ResourceCodec;
@@ -68,9 +69,11 @@ final class GetCommand implements Callable<Integer> {
                 throw new OcelotCtl.CommandFailure("Failed to get resources: resource does not exist: " + identity.describe(kind, name));
             }
         }
+        // A bgpPeer's TCP MD5 key is a secret: printed as <redacted>, which apply/replace read as "keep the stored key".
+        List<Resource> shown = found.stream().map(r -> r instanceof BgpPeer p ? p.redacted() : r).toList();
         switch (output) {
-            case "yaml" -> root.out.print(ResourceCodec.toYaml(found));
-            case "json" -> root.out.print(ResourceCodec.toJson(found));
+            case "yaml" -> root.out.print(ResourceCodec.toYaml(shown));
+            case "json" -> root.out.print(ResourceCodec.toJson(shown));
             default -> {
                 String globalAs = kind == Kind.NODE && output.equals("wide")
                         ? new ResourceStore(root.store()).setting(ocelot.control.resource.ClusterSetting.AS_NUMBER) : "";

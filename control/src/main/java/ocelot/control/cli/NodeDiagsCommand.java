@@ -90,7 +90,8 @@ final class NodeDiagsCommand implements Callable<Integer> {
             ResourceStore resources = new ResourceStore(node.root.store());
             for (ClusterSetting s : ClusterSetting.values()) b.append("# ").append(s.settingName()).append(": ").append(resources.setting(s)).append('\n');
             for (Kind k : List.of(Kind.NODE, Kind.IP_POOL, Kind.BGP_PEER)) {
-                List<Resource> list = resources.list(k, r -> true);
+                List<Resource> list = resources.list(k, r -> true).stream()
+                        .map(r -> r instanceof ocelot.control.resource.BgpPeer p ? (Resource) p.redacted() : r).toList();
                 if (!list.isEmpty()) b.append(ResourceCodec.toYaml(list));
             }
         } catch (RuntimeException e) {

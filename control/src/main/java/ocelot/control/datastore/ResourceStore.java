@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import ocelot.control.resource.BgpPeer;
 import ocelot.control.resource.ClusterSetting;
 import ocelot.control.resource.IpPool;
 import ocelot.control.resource.Kind;
@@ -77,7 +78,8 @@ public final class ResourceStore {
         List<Mutation> mutations = new ArrayList<>();
         for (Resource r : resources) {
             byKey.put(r.key().datastoreKey(), r);
-            mutations.add(op.apply(r));
+            mutations.add(r instanceof BgpPeer p && BgpPeer.REDACTED_PASSWORD.equals(p.password())
+                    ? keepingStoredPassword(p, op.apply(r)) : op.apply(r));
         }
         try {
             store.commit(mutations);
@@ -85,6 +87,28 @@ public final class ResourceStore {
             Resource r = byKey.get(e.key());
             throw new ResourceConflictException(r == null ? null : r.key(), e.reason(), e);
         }
+    }
+
+    /**
+     * A bgpPeer whose password is {@link BgpPeer#REDACTED_PASSWORD} came from {@code get}'s
+     * output: it keeps the key stored for that peer, never the placeholder. The write is
+     * conditional on the version the key was read from, so a key changed meanwhile is not
+     * overwritten with the old one. With no stored key there is nothing to keep: refused.
+     */
+    private Mutation keepingStoredPassword(BgpPeer peer, Mutation asGiven) {
+        String key = peer.key().datastoreKey();
+        String refusal = peer.key() + ": spec.password is '" + BgpPeer.REDACTED_PASSWORD
+                + "', which get prints in place of the key; ";
+        if (asGiven instanceof Mutation.Create) {
+            throw new IllegalArgumentException(refusal + "a new peer needs the key itself");
+        }
+        KeyValue stored = store.get(key).orElseThrow(() -> new IllegalArgumentException(refusal
+                + "no such peer is stored to keep the key of: give the key itself"));
+        BgpPeer current = (BgpPeer) ResourceCodec.fromStored(stored.key(), stored.value());
+        if (current.password() == null) {
+            throw new IllegalArgumentException(refusal + "the stored peer has no key to keep: give the key itself, or omit password");
+        }
+        return new Mutation.Update(key, ResourceCodec.toStored(peer.withPassword(current.password())), stored.modRevision());
     }
 
     private static void checkUnique(List<Resource> resources) {

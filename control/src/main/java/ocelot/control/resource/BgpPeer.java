@@ -59,6 +59,29 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
         return null;
     }
 
+    /**
+     * What {@code get} and {@code node diags} print in place of a password. Written back by
+     * {@code apply}/{@code replace}, it means "keep the stored key" ({@code ResourceStore}).
+     */
+    public static final String REDACTED_PASSWORD = "<redacted>";
+
+    /** This peer as it may be shown: the password, if any, replaced by {@link #REDACTED_PASSWORD}. */
+    public BgpPeer redacted() {
+        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity);
+    }
+
+    /** This peer with {@code key} as its password (the stored key a redacted copy stands for). */
+    public BgpPeer withPassword(String key) {
+        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity);
+    }
+
+    /** Never the key itself: records print every field, and peers reach log lines. */
+    @Override
+    public String toString() {
+        return "BgpPeer[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
+                + ", password=" + (password == null ? "null" : REDACTED_PASSWORD) + ", ttlSecurity=" + ttlSecurity + "]";
+    }
+
     /** A v1 peer without a password. */
     public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber) {
         this(scope, node, peerIp, asNumber, null, 0, 0, 0);

@@ -291,4 +291,58 @@ abstract class OcelotCtlContract {
         String script = ok("completion").out();
         assertTrue(script.contains("ocelotctl") && script.contains("complete -F"), script.substring(0, 200));
     }
+
+    /**
+     * A bgpPeer's TCP MD5 key never leaves the store through get (yaml, json, -f) but prints as
+     * {@code <redacted>}; that output applied or replaced keeps the stored key, while a new key
+     * replaces it, and a placeholder with no key to keep is refused naming the peer.
+     */
+    @Test
+    void bgpPeerPasswordIsRedactedAndSurvivesRoundTrips() throws Exception {
+        String secret = "md5-s3cret-key";
+        Path peer = file("peer.yaml", """
+                apiVersion: v1
+                kind: bgpPeer
+                metadata: {peerIP: 192.0.2.7, scope: global}
+                spec: {asNumber: 64513, password: %s}
+                """.formatted(secret));
+        ok("create", "-f", peer.toString());
+        String yaml = ok("get", "bgpPeer", "-o", "yaml").out();
+        String json = ok("get", "bgpPeer", "192.0.2.7", "-o", "json").out();
+        String byFile = ok("get", "-f", peer.toString(), "-o", "yaml").out();
+        for (String shown : List.of(yaml, json, byFile)) {
+            assertTrue(!shown.contains(secret) && shown.contains("<redacted>"), shown);
+        }
+        assertTrue(yaml.contains("password: <redacted>"), yaml);
+        assertTrue(json.contains("\"password\": \"<redacted>\""), json);
+
+        // get's output written back, changed elsewhere: the stored key stays
+        ok("apply", "-f", file("applied.yaml", yaml.replace("64513", "64514")).toString());
+        ok("replace", "-f", file("replaced.json", json.replace("64514", "64515").replace("64513", "64515")).toString());
+        assertEquals(secret, storedPassword());
+        assertTrue(ok("get", "bgpPeer", "-o", "yaml").out().contains("asNumber: 64515"));
+
+        // a new key given in full replaces it
+        ok("apply", "-f", file("newkey.yaml", yaml.replace("<redacted>", "another-key")).toString());
+        assertEquals("another-key", storedPassword());
+
+        // nothing to keep: a new peer, or a stored peer without a key
+        Result created = run("create", "-f", file("new.yaml", yaml.replace("192.0.2.7", "192.0.2.8")).toString());
+        assertEquals("Failed to create any 'bgpPeer' resources: BGPPeer(scope=global, peerIP=192.0.2.8): spec.password is "
+                + "'<redacted>', which get prints in place of the key; a new peer needs the key itself", created.errLine());
+        Result applied = run("apply", "-f", file("new2.yaml", yaml.replace("192.0.2.7", "192.0.2.8")).toString());
+        assertTrue(applied.errLine().contains("no such peer is stored to keep the key of: give the key itself"), applied.err());
+        ok("apply", "-f", file("nokey.yaml", yaml.replace("  password: <redacted>\n", "")).toString());
+        Result noKey = run("replace", "-f", file("again.yaml", yaml).toString());
+        assertTrue(noKey.errLine().contains("the stored peer has no key to keep"), noKey.err());
+        assertEquals(null, storedPassword());
+    }
+
+    private String storedPassword() {
+        try (var store = DatastoreConfig.load(cfg, Map.of()).open()) {
+            var kv = store.get("/ocelot/v1/bgppeer/global/192.0.2.7").orElseThrow();
+            var peer = (ocelot.control.resource.BgpPeer) ocelot.control.resource.ResourceCodec.fromStored(kv.key(), kv.value());
+            return peer.password();
+        }
+    }
 }
