@@ -448,7 +448,15 @@ public final class Session {
     private void noteState() {
         SessionState s = state();
         if (s != reportedState) {
-            LOG.debug("peer {}: {} -> {}", peerName(), reportedState.displayName, s.displayName);
+            // Entering and leaving Established at info, as BIRD logs them: a flapping session must be
+            // visible in a node's log without debug on.
+            if (s == SessionState.ESTABLISHED) {
+                LOG.info("peer {}: session established", peerName());
+            } else if (reportedState == SessionState.ESTABLISHED) {
+                LOG.info("peer {}: session down ({}), now {}", peerName(), info.isEmpty() ? "no reason given" : info, s.displayName);
+            } else {
+                LOG.debug("peer {}: {} -> {}", peerName(), reportedState.displayName, s.displayName);
+            }
             reportedState = s;
             sinceNanos = clock.getAsLong();
         }
