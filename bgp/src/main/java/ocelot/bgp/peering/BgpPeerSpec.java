@@ -50,6 +50,7 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
     @Override
     public String toString() {
         return "BgpPeerSpec[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
-                + ", password=" + (password == null ? "null" : "<redacted>") + ", ttlSecurityHops=" + ttlSecurityHops + "]";
+                + ", password=" + (password == null ? "null" : "<redacted>") + ", ttlSecurityHops=" + ttlSecurityHops
+                + ", holdTimeSeconds=" + holdTimeSeconds + ", keepaliveSeconds=" + keepaliveSeconds + "]";
     }
 }

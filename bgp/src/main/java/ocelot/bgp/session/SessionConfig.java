@@ -80,7 +80,8 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
                 + ", localAs=" + localAs + ", peerAs=" + peerAs + ", routerId=" + routerId + ", holdTimeSeconds=" + holdTimeSeconds
                 + ", connectRetrySeconds=" + connectRetrySeconds + ", passive=" + passive
                 + ", md5Password=" + (md5Password == null ? "null" : "<redacted>") + ", families=" + families
-                + ", gracefulRestartSeconds=" + gracefulRestartSeconds + ", ttlSecurityHops=" + ttlSecurityHops + "]";
+                + ", gracefulRestartSeconds=" + gracefulRestartSeconds + ", ttlSecurityHops=" + ttlSecurityHops
+                + ", keepaliveSeconds=" + keepaliveSeconds + "]";
     }
 
     public boolean external() {

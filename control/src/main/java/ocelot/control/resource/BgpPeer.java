@@ -67,19 +67,20 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
 
     /** This peer as it may be shown: the password, if any, replaced by {@link #REDACTED_PASSWORD}. */
     public BgpPeer redacted() {
-        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity);
+        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity, holdTime, keepaliveTime);
     }
 
     /** This peer with {@code key} as its password (the stored key a redacted copy stands for). */
     public BgpPeer withPassword(String key) {
-        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity);
+        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity, holdTime, keepaliveTime);
     }
 
     /** Never the key itself: records print every field, and peers reach log lines. */
     @Override
     public String toString() {
         return "BgpPeer[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
-                + ", password=" + (password == null ? "null" : REDACTED_PASSWORD) + ", ttlSecurity=" + ttlSecurity + "]";
+                + ", password=" + (password == null ? "null" : REDACTED_PASSWORD) + ", ttlSecurity=" + ttlSecurity
+                + ", holdTime=" + holdTime + ", keepaliveTime=" + keepaliveTime + "]";
     }
 
     /** A v1 peer without a password. */

@@ -304,7 +304,7 @@ abstract class OcelotCtlContract {
                 apiVersion: v1
                 kind: bgpPeer
                 metadata: {peerIP: 192.0.2.7, scope: global}
-                spec: {asNumber: 64513, password: %s}
+                spec: {asNumber: 64513, password: %s, holdTime: 30}
                 """.formatted(secret));
         ok("create", "-f", peer.toString());
         String yaml = ok("get", "bgpPeer", "-o", "yaml").out();
@@ -320,7 +320,8 @@ abstract class OcelotCtlContract {
         ok("apply", "-f", file("applied.yaml", yaml.replace("64513", "64514")).toString());
         ok("replace", "-f", file("replaced.json", json.replace("64514", "64515").replace("64513", "64515")).toString());
         assertEquals(secret, storedPassword());
-        assertTrue(ok("get", "bgpPeer", "-o", "yaml").out().contains("asNumber: 64515"));
+        String after = ok("get", "bgpPeer", "-o", "yaml").out();
+        assertTrue(after.contains("asNumber: 64515") && after.contains("holdTime: 30"), after);
 
         // a new key given in full replaces it
         ok("apply", "-f", file("newkey.yaml", yaml.replace("<redacted>", "another-key")).toString());
