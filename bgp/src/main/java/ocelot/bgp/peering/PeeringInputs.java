@@ -8,7 +8,10 @@ import java.util.List;
  * `nodeToNodeMesh`. {@code port} is the BGP port every node listens on (179).
  * {@code holdTimeSeconds} and {@code keepaliveSeconds} are the cluster's BGP timers (settings
  * {@code bgpHoldTime}, {@code bgpKeepaliveTime}; keepalive 0: a third of the hold time), used
- * for every session whose bgpPeer sets none (the mesh's always).
+ * for every session whose bgpPeer sets none (the mesh's always). {@code gracefulRestartSeconds} is
+ * the restart time every session advertises (RFC 4724; setting {@code gracefulRestartTime}); 0
+ * leaves the graceful restart capability out, so peers withdraw this node's routes as soon as
+ * they see its sessions drop.
  */
 public record PeeringInputs(String thisNode, List<CalicoNode> nodes, List<BgpPeerSpec> peers, long defaultAsNumber,
                             boolean nodeToNodeMesh, int port, int gracefulRestartSeconds, int holdTimeSeconds, int keepaliveSeconds) {
@@ -28,6 +31,9 @@ public record PeeringInputs(String thisNode, List<CalicoNode> nodes, List<BgpPee
             throw new IllegalArgumentException("cluster asNumber " + defaultAsNumber + " not in 1..4294967295");
         }
         if (port < 1 || port > 65535) throw new IllegalArgumentException("BGP port " + port + " not in 1..65535");
+        if (gracefulRestartSeconds < 0 || gracefulRestartSeconds > 4095) {
+            throw new IllegalArgumentException("cluster gracefulRestartTime " + gracefulRestartSeconds + " not in 0..4095 (RFC 4724's 12-bit restart time)");
+        }
         if (holdTimeSeconds != 0 && (holdTimeSeconds < 3 || holdTimeSeconds > 65535)) {
             throw new IllegalArgumentException("cluster bgpHoldTime " + holdTimeSeconds + " not in 3..65535 (RFC 4271 §4.2)");
         }

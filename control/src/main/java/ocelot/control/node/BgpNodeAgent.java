@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BgpNodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BgpNodeAgent.class);
-    /** Calico's BIRD template advertises graceful restart with BIRD's default restart time. */
+    /** How long a node restarting gracefully defers route selection for its peers' End-of-RIB (BIRD's default restart time). */
     static final int GRACEFUL_RESTART_SECONDS = 120;
 
     private final Datastore store;
@@ -153,7 +153,7 @@ public final class BgpNodeAgent implements AutoCloseable {
         synchronized (mirror) {
             keys = new TreeMap<>(mirror);
         }
-        NodeRoutingState state = NodeRoutingState.read(keys, nodeName, bgpPort, GRACEFUL_RESTART_SECONDS);
+        NodeRoutingState state = NodeRoutingState.read(keys, nodeName, bgpPort);
         PeeringPlan plan = PeeringPlan.of(state.peering());
         Set<String> warnings = new HashSet<>(state.warnings());
         for (String w : warnings) if (!lastWarnings.contains(w)) LOG.warn("node {}: {}", nodeName, w);

@@ -95,7 +95,7 @@ public final class NodeDataplane implements AutoCloseable {
                 @Override public void add(ocelot.fastpath.port.Port port) { running.control().addPort(port); }
 
                 @Override public void remove(String name) { running.control().removePort(name); }
-            });
+            }, new ocelot.control.ports.WorkloadRecords(runDir));
             return new NodeDataplane(nodeName, uplinkName, nodeAddress.address() + "/" + nodeAddress.prefixLength(), pool, uplink, tap, fastpath, workloads);
         } catch (RuntimeException e) {
             if (fastpath != null) fastpath.close();

@@ -91,7 +91,10 @@ public final class NodeProcess implements AutoCloseable {
         DataplaneDriver driver = null;
         NodeProcess node = null;
         try {
-            if (dataplane != null) driver = startDriver(store, name, dataplane, routes);
+            if (dataplane != null) {
+                driver = startDriver(store, name, dataplane, routes);
+                restoreWorkloads(store, name, dataplane);
+            }
             agent.start();
             node = new NodeProcess(name, runDir, agent, NodeStatusServer.open(runDir, agent::status), routes, ages,
                     saved == null ? -1 : saved.size(), dataplane, driver);
@@ -129,6 +132,23 @@ public final class NodeProcess implements AutoCloseable {
         });
         LOG.info("node {}: dataplane driver started; first state published", name);
         return driver;
+    }
+
+    /**
+     * The workload interfaces this node's previous run attached and that died with it (a crash,
+     * or a stop): re-attached from {@code RUNDIR/workloads} before the attach socket opens, for
+     * the endpoints the datastore still holds for this node, so they forward again with the
+     * addresses, MAC and policy they had, without their orchestrator calling CNI again.
+     */
+    private static void restoreWorkloads(Datastore store, String name, NodeDataplane dataplane) {
+        java.util.Set<String> interfaces = new java.util.HashSet<>();
+        for (var r : new ocelot.control.datastore.ResourceStore(store).list(ocelot.control.resource.Kind.WORKLOAD_ENDPOINT,
+                r -> name.equals(((ocelot.control.resource.WorkloadEndpoint) r).node()))) {
+            String ifName = ((ocelot.control.resource.WorkloadEndpoint) r).interfaceName();
+            if (ifName != null) interfaces.add(ifName);
+        }
+        int restored = dataplane.workloads().restore(interfaces::contains);
+        if (restored > 0) LOG.info("node {}: {} workload interface(s) restored from the previous run", name, restored);
     }
 
     private void openServices(String metricsAddress) throws IOException {

@@ -50,7 +50,8 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
         return key.startsWith(NODES) || key.startsWith(PEERS) || key.startsWith(POOLS) || key.startsWith(ENDPOINTS)
                 || key.startsWith(BLOCKS) || key.equals(ClusterSetting.AS_NUMBER.datastoreKey())
                 || key.equals(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey()) || key.equals(ClusterSetting.BGP_HOLD_TIME.datastoreKey())
-                || key.equals(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey());
+                || key.equals(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey())
+                || key.equals(ClusterSetting.GRACEFUL_RESTART_TIME.datastoreKey());
     }
 
     /**
@@ -58,8 +59,9 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
      * A damaged node or bgpPeer record is an exception naming its key: the agent
      * then keeps its current sessions rather than dropping peers it can no longer see.
      */
-    public static NodeRoutingState read(SortedMap<String, String> keys, String nodeName, int bgpPort, int gracefulRestartSeconds) {
+    public static NodeRoutingState read(SortedMap<String, String> keys, String nodeName, int bgpPort) {
         List<String> warnings = new ArrayList<>();
+        int gracefulRestartSeconds = Integer.parseInt(value(keys, ClusterSetting.GRACEFUL_RESTART_TIME));
         long defaultAs = AsNumber.parse(value(keys, ClusterSetting.AS_NUMBER)).value();
         boolean mesh = value(keys, ClusterSetting.NODE_TO_NODE_MESH).equals("on");
         int holdTime = Integer.parseInt(value(keys, ClusterSetting.BGP_HOLD_TIME));

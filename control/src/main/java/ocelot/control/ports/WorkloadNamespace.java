@@ -61,9 +61,18 @@ public final class WorkloadNamespace implements AutoCloseable {
      * the addresses and Calico's routes; returns the interface's MAC there.
      */
     public String plumb(String hostIfName, String ifName, List<String> addresses) {
+        return plumb(hostIfName, ifName, addresses, null);
+    }
+
+    /**
+     * As {@link #plumb(String, String, List)}, giving the interface {@code mac} unless null: a
+     * workload re-attached after a node restart keeps the MAC its workloadEndpoint names.
+     */
+    public String plumb(String hostIfName, String ifName, List<String> addresses, String mac) {
         if (exists(ifName)) throw new IllegalStateException("interface " + ifName + " already exists in netns " + name);
         KernelCommand.run("ip", "link", "set", "dev", hostIfName, "netns", name);
         if (!hostIfName.equals(ifName)) ip("link", "set", "dev", hostIfName, "name", ifName);
+        if (mac != null) ip("link", "set", "dev", ifName, "address", mac);
         boolean v6 = false;
         for (String a : addresses) {
             v6 |= a.contains(":");

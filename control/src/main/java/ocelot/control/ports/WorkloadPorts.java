@@ -40,12 +40,54 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
     private final Sink fastpath;
     private final Map<String, DpdkEthPort> ports = new LinkedHashMap<>();
     private volatile Consumer<Set<String>> presence = present -> { };
+    /** Where attached ports are recorded for the next start; null keeps no record. */
+    private final WorkloadRecords records;
 
     public WorkloadPorts(WorkloadInterfaceKind kind, Mempool pool, DpdkPort.Config config, Sink fastpath) {
+        this(kind, pool, config, fastpath, null);
+    }
+
+    /** As above, recording each attached port in {@code records} (see {@link #restore}). */
+    public WorkloadPorts(WorkloadInterfaceKind kind, Mempool pool, DpdkPort.Config config, Sink fastpath, WorkloadRecords records) {
         this.kind = kind;
         this.pool = pool;
         this.config = config;
         this.fastpath = fastpath;
+        this.records = records;
+    }
+
+    /**
+     * Gives back the interfaces the previous run of this node had attached (its records), after a
+     * crash or a stop: each workload whose namespace still exists, whose interface is not there
+     * (it died with the previous process) and whose endpoint {@code endpointExists} confirms (by
+     * interface name: the datastore still has it) is attached again with the same name, addresses
+     * and MAC, so the endpoint as stored describes it again. Records of workloads that are gone
+     * are removed; one that fails to attach is logged and kept for the next start. Returns the
+     * number re-attached.
+     */
+    public int restore(java.util.function.Predicate<String> endpointExists) {
+        if (records == null) return 0;
+        int restored = 0;
+        for (WorkloadRecords.Entry e : records.list(problem -> LOG.error("workload record not restored: {}", problem))) {
+            Attach a = e.attach();
+            String gone = null;
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of(a.netns()))) gone = "its netns " + a.netns() + " no longer exists";
+            else if (!endpointExists.test(a.hostIfName())) gone = "no workloadEndpoint of this node has interfaceName " + a.hostIfName();
+            if (gone != null) {
+                LOG.info("workload port {} (container {}) not restored: {}; record removed", a.hostIfName(), a.containerId(), gone);
+                records.remove(a.hostIfName());
+                continue;
+            }
+            try {
+                attach(a, e.mac());
+                restored++;
+                LOG.info("workload port {} restored into {} as {} with {} and MAC {}", a.hostIfName(), a.netns(), a.ifName(),
+                        a.addresses(), e.mac());
+            } catch (RuntimeException ex) {
+                LOG.error("workload port {} (container {}) not restored: {}", a.hostIfName(), a.containerId(), ex.getMessage());
+            }
+        }
+        return restored;
     }
 
     /**
@@ -61,6 +103,11 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
 
     @Override
     public String attach(Attach a) {
+        return attach(a, null);
+    }
+
+    /** Attaches as the protocol's attach does; {@code wantedMac} (or null: the TAP's own) is the interface's MAC. */
+    private String attach(Attach a, String wantedMac) {
         String mac;
         synchronized (this) {
             if (ports.containsKey(a.hostIfName())) throw new IllegalStateException("workload port " + a.hostIfName() + " already attached");
@@ -76,7 +123,8 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
                     throw new IllegalStateException("adding port " + a.hostIfName() + " to the fastpath: " + e.getMessage(), e);
                 }
                 try {
-                    mac = ns.plumb(a.hostIfName(), a.ifName(), a.addresses());
+                    mac = ns.plumb(a.hostIfName(), a.ifName(), a.addresses(), wantedMac);
+                    if (records != null) records.save(a, mac);
                 } catch (RuntimeException e) {
                     fastpath.remove(a.hostIfName());
                     device.close(); // the TAP disappears wherever it got to
@@ -91,6 +139,7 @@ public final class WorkloadPorts implements WorkloadAttachServer.Handler, AutoCl
 
     @Override
     public synchronized void detach(Detach d) {
+        if (records != null) records.remove(d.hostIfName()); // also one a crashed run left: its workload is being deleted
         DpdkEthPort port = ports.remove(d.hostIfName());
         if (port == null) return; // already gone: CNI DEL is idempotent
         presence.accept(Set.copyOf(ports.keySet()));

@@ -42,6 +42,26 @@ public enum ClusterSetting {
             return Integer.toString(seconds(settingName(), value, 1));
         }
     },
+    /**
+     * The restart time, in seconds, the node's BGP sessions advertise in their graceful restart
+     * capability (RFC 4724; Calico's BIRD template turns graceful restart on, at BIRD's 120 s):
+     * how long peers keep a node's routes, marked stale, after its sessions drop without a
+     * NOTIFICATION (the node process killed, or restarting). 0 leaves the capability out, so
+     * peers withdraw the node's routes as soon as they see its sessions go.
+     */
+    GRACEFUL_RESTART_TIME("gracefulRestartTime", "120", false) {
+        @Override
+        public String canonical(String value) {
+            try {
+                int s = Integer.parseInt(value.strip());
+                if (s >= 0 && s <= 4095) return Integer.toString(s);
+            } catch (NumberFormatException e) {
+                // named below
+            }
+            throw new IllegalArgumentException("gracefulRestartTime must be whole seconds in 0..4095 (0: no graceful restart;"
+                    + " RFC 4724's restart time has 12 bits), got '" + value + "'");
+        }
+    },
     LOG_LEVEL("logLevel", "info", true) {
         private static final List<String> LEVELS = List.of("none", "debug", "info", "warning", "error", "critical");
 

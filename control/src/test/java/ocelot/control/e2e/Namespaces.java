@@ -148,6 +148,16 @@ final class Namespaces implements AutoCloseable {
             signal("KILL"); // what the leader left in its group
         }
 
+        /** SIGKILL to the whole group, as a crash would end it; waits until the leader is gone. */
+        void kill() {
+            signal("KILL");
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) throw new IllegalStateException(what + " survived SIGKILL for 20 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         private void signal(String sig) {
             try {
                 new ProcessBuilder("kill", "-" + sig, "--", "-" + process.pid()).redirectErrorStream(true)

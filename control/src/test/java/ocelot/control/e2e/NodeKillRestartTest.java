@@ -1,0 +1,211 @@
+package ocelot.control.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import ocelot.control.cli.OcelotCtl;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 22's process fault: a node process killed with SIGKILL and restarted, three nodes on one
+ * fabric segment meshing over BGP, each with a workload attached through {@code ocelot-cni}.
+ *
+ * <p>With graceful restart configured ({@code gracefulRestartTime}), n1 keeps n3's block after
+ * n3's sessions went down (hold time 6 s, so the drop is seen within seconds), while a ping stream
+ * between n1's and n2's workloads runs across the kill and the restart. The restarted n3 gives
+ * its workload its interface back from {@code RUNDIR/workloads} (same address and MAC, no CNI
+ * call), the policy protecting it holds again, n1's workload reaches it, and {@code ipam check}
+ * finds nothing leaked. With {@code gracefulRestartTime 0} the same kill makes n1 withdraw n3's
+ * block as soon as the session drops.
+ */
+@Tag("netns")
+@Tag("dpdk")
+class NodeKillRestartTest {
+    static final String POOL = "10.66.0.0/16";
+    static final int HOLD_SECONDS = 6;
+    static final int RESTART_SECONDS = 60;
+
+    @TempDir
+    Path tmp;
+
+    record Node(String name, String namespace, String cidr, Path runDir) {
+        String ip() { return cidr.substring(0, cidr.indexOf('/')); }
+    }
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sigkillWithAndWithoutGracefulRestart() throws Exception {
+        Path data = tmp.resolve("data");
+        try (Cluster c = new Cluster(tmp, Map.of("DATASTORE_TYPE", "embedded", "OCELOT_DATA_DIR", data.toString()),
+                "\"datastore_type\":\"embedded\",\"ocelot_data_dir\":\"" + data + "\"")) {
+            c.segment("br0");
+            c.resources("create", """
+                    apiVersion: v1
+                    kind: ipPool
+                    metadata:
+                      cidr: %s
+                    ---
+                    apiVersion: v1
+                    kind: profile
+                    metadata:
+                      name: ocnet
+                    spec:
+                      ingress:
+                      - action: allow
+                      egress:
+                      - action: allow
+                    ---
+                    apiVersion: v1
+                    kind: policy
+                    metadata:
+                      name: protect-victim
+                    spec:
+                      order: 10
+                      selector: role == 'victim'
+                      ingress:
+                      - action: deny
+                        source:
+                          selector: role == 'blocked'
+                      - action: allow
+                      egress:
+                      - action: allow
+                    """.formatted(POOL));
+            c.ocelotctl("config", "set", "bgpHoldTime", Integer.toString(HOLD_SECONDS));
+            c.ocelotctl("config", "set", "gracefulRestartTime", Integer.toString(RESTART_SECONDS));
+            String pid = Long.toString(ProcessHandle.current().pid());
+            Node n1 = node(c, "kr" + pid + "a", "10.97.0.11/24");
+            Node n2 = node(c, "kr" + pid + "b", "10.97.0.12/24");
+            Node n3 = node(c, "kr" + pid + "c", "10.97.0.13/24");
+            Namespaces.GroupProcess p1 = launch(c, n1, "1"), p2 = launch(c, n2, "1"), p3 = launch(c, n3, "1");
+            String w1 = c.ns.add("okw1"), w2 = c.ns.add("okw2"), w3 = c.ns.add("okw3"), w4 = c.ns.add("okw4");
+            String ip1 = Cluster.address(c.cniAdd("kw1" + pid, w1, c.netconf("ocnet", n1.name(), n1.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]")));
+            String ip2 = Cluster.address(c.cniAdd("kw2" + pid, w2, c.netconf("ocnet", n2.name(), n2.runDir(), "{\"role\":\"client\"}", "[\"ocnet\"]")));
+            String ip3 = Cluster.address(c.cniAdd("kw3" + pid, w3, c.netconf("ocnet", n3.name(), n3.runDir(), "{\"role\":\"victim\"}", "[\"ocnet\"]")));
+            String ip4 = Cluster.address(c.cniAdd("kw4" + pid, w4, c.netconf("ocnet", n1.name(), n1.runDir(), "{\"role\":\"blocked\"}", "[\"ocnet\"]")));
+            String block3 = NodeEndToEndTest.blockOf(ip3);
+            Cluster.await("w1 reaches w2 (n1 -> n2)", () -> c.pings(w1, ip2));
+            Cluster.await("w1 reaches w3 (n1 -> n3)", () -> c.pings(w1, ip3));
+            assertFalse(c.pings(w4, ip3), "the policy denies w4 -> w3");
+            String mac3 = interfaceMac(c, w3);
+
+            // --- graceful restart on: kill -9 n3 while w1 pings w2 (n1 <-> n2) every 0.2 s
+            Path pingLog = c.dir.resolve("ping-w1-w2.log");
+            Namespaces.GroupProcess ping = c.ns.start(w1, pingLog, List.of("ping", "-i", "0.2", "-W", "1", "-c", "150", ip2));
+            Thread.sleep(2000);
+            long killed = System.nanoTime();
+            p3.kill();
+            assertTrue(routes(c, n1).contains(block3), "n1 still has n3's block right after the kill");
+            // until well past the hold time: n1 took the session down and keeps the block as stale
+            long keptUntil = killed + TimeUnit.SECONDS.toNanos(HOLD_SECONDS + 6);
+            while (System.nanoTime() < keptUntil) {
+                assertTrue(routes(c, n1).contains(block3), "n1 kept n3's block (graceful restart) "
+                        + (System.nanoTime() - killed) / 1_000_000 + " ms after the kill");
+                Thread.sleep(500);
+            }
+            String status = c.ocelotctl("node", "status", "--run-dir", n1.runDir().toString());
+            assertFalse(peerRow(status, n3.ip()).contains("Established"), "n1's session to n3 is down by now:\n" + status);
+            double keptSeconds = (System.nanoTime() - killed) / 1e9;
+            assertTrue(c.pings(w1, ip2), "n1 <-> n2 unaffected");
+
+            p3 = launch(c, n3, "2");
+            double restartedAfter = (System.nanoTime() - killed) / 1e9;
+            assertTrue(NodeEndToEndTest.tail(c.dir.resolve(n3.name() + "-2.log")).contains("1 workload interface(s) restored from the previous run"),
+                    NodeEndToEndTest.tail(c.dir.resolve(n3.name() + "-2.log")));
+            Cluster.await("w1 reaches w3 again after n3's restart", () -> c.pings(w1, ip3));
+            double resumedAfter = (System.nanoTime() - killed) / 1e9;
+            assertTrue(c.ns.sh(w3, "ip -4 -o addr show dev eth0").contains(ip3 + "/32"), "w3 kept its address");
+            assertEquals(mac3, interfaceMac(c, w3), "w3's interface has the MAC its workloadEndpoint names");
+            assertTrue(c.ns.sh(w3, "ip route show default").contains("169.254.1.1"), "w3's default route is back");
+            assertFalse(c.pings(w4, ip3), "the policy still denies w4 -> w3 after the restart");
+            assertTrue(c.pings(w3, ip1), "w3's egress works");
+            Cluster.await("the ping stream across the kill ended", () -> !ping.alive());
+            int[] sentReceived = pingCounts(Files.readString(pingLog));
+            assertTrue(sentReceived[0] >= 140 && sentReceived[1] >= sentReceived[0] - 1,
+                    "w1 -> w2 kept flowing across n3's kill and restart: " + Files.readString(pingLog));
+            String check = c.ocelotctl("ipam", "check");
+            assertTrue(check.contains("Found 0 leaked address(es)"), check);
+            System.out.printf("graceful restart %d s, hold %d s: n3's block kept on n1 for %.1f s after the kill (checked every 0.5 s),"
+                    + " n3 restarted %.1f s after the kill, w1 -> w3 resumed at %.1f s; w1 -> w2 ping %d/%d received%n",
+                    RESTART_SECONDS, HOLD_SECONDS, keptSeconds, restartedAfter, resumedAfter, sentReceived[1], sentReceived[0]);
+
+            // --- graceful restart off: the same kill withdraws n3's block once the session drops
+            c.ocelotctl("config", "set", "gracefulRestartTime", "0");
+            Cluster.await("w1 reaches w3 once the sessions came back without graceful restart", () -> c.pings(w1, ip3)
+                    && peerRow(c.ocelotctl("node", "status", "--run-dir", n1.runDir().toString()), n3.ip()).contains("Established"));
+            killed = System.nanoTime();
+            p3.kill();
+            Cluster.await("n1 withdraws n3's block when the session drops (no graceful restart)", () -> !routes(c, n1).contains(block3));
+            double withdrawnAfter = (System.nanoTime() - killed) / 1e9;
+            assertTrue(withdrawnAfter < RESTART_SECONDS, "withdrawn after " + withdrawnAfter + " s, before any restart time");
+            assertFalse(c.pings(w1, ip3));
+            assertTrue(c.pings(w1, ip2), "n1 <-> n2 unaffected");
+            p3 = launch(c, n3, "3");
+            Cluster.await("w1 reaches w3 after the second restart", () -> c.pings(w1, ip3));
+            check = c.ocelotctl("ipam", "check");
+            assertTrue(check.contains("Found 0 leaked address(es)"), check);
+            System.out.printf("no graceful restart, hold %d s: n3's block withdrawn on n1 %.1f s after the kill%n", HOLD_SECONDS, withdrawnAfter);
+            for (Namespaces.GroupProcess p : List.of(p1, p2, p3)) p.stop();
+        }
+    }
+
+    /** A node namespace on br0 (the node is started by {@link #launch}). */
+    static Node node(Cluster c, String name, String cidr) throws Exception {
+        String ns = c.attach("o" + name.substring(name.length() - 1), "br0", "up0", cidr, null);
+        c.ns.sh(ns, "sysctl -qw net.ipv4.ip_forward=0");
+        return new Node(name, ns, cidr, Files.createDirectories(c.dir.resolve("run-" + name)));
+    }
+
+    /** {@code ocelotctl node run} in the node's namespace on its run directory; waits until it serves. */
+    static Namespaces.GroupProcess launch(Cluster c, Node n, String run) throws Exception {
+        Path log = c.dir.resolve(n.name() + "-" + run + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        c.datastoreEnv.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
+                "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
+                "node", "run", "--name", n.name(), "--ip", n.cidr(), "--run-dir", n.runDir().toString(), "--metrics-address", "127.0.0.1:9091"));
+        Files.deleteIfExists(n.runDir().resolve("cni.sock"));
+        var process = c.ns.start(n.namespace(), log, cmd);
+        Cluster.await("node " + n.name() + " started (log " + log + ")", () -> {
+            if (!process.alive()) throw new AssertionError("node " + n.name() + " exited: " + NodeEndToEndTest.tail(log));
+            return NodeEndToEndTest.tail(log).contains("Ocelot node started successfully") && Files.exists(n.runDir().resolve("cni.sock"));
+        });
+        return process;
+    }
+
+    static String routes(Cluster c, Node n) {
+        return c.ocelotctl("node", "routes", "--run-dir", n.runDir().toString());
+    }
+
+    /** The row of {@code node status}'s BGP table for peer {@code ip} ("" when none). */
+    static String peerRow(String status, String ip) {
+        return status.lines().filter(l -> l.contains("| " + ip + " ")).findFirst().orElse("");
+    }
+
+    static String interfaceMac(Cluster c, String ns) {
+        Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(c.ns.sh(ns, "ip link show dev eth0"));
+        assertTrue(m.find(), "eth0 in " + ns + " has a MAC");
+        return m.group(1);
+    }
+
+    /** {transmitted, received} from ping's summary line. */
+    static int[] pingCounts(String out) {
+        Matcher m = Pattern.compile("(\\d+) packets transmitted, (\\d+) (packets )?received").matcher(out);
+        assertTrue(m.find(), "ping summary: " + out);
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+}
