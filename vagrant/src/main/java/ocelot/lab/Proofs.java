@@ -112,11 +112,13 @@ final class Proofs {
             node.start();
             node.awaitStarted(Lab.NODE_START_MS);
             lab.awaitBgp(Lab.BGP_MS);
-            // The node does not bring a crashed run's workload TAPs back by itself: the lab
-            // re-attaches them as a runtime would (CNI DEL + ADD) and says so.
+            // The restarted node gives a crashed run's workloads their interfaces back from its
+            // run directory (RUNDIR/workloads); one still missing is re-attached as a runtime
+            // would (CNI DEL + ADD), and the proof says which happened.
             String reattached = "";
             for (String w : dstNode.workloads()) {
                 if (!workloads.hasInterface(w)) reattached += ", " + w + " re-attached by CNI DEL+ADD (" + workloads.reattach(w) + ")";
+                else reattached += ", " + w + " restored by the node";
             }
             awaitPrefixes(Lab.BGP_MS);
             traffic.awaitReachable(ns(src), workloads.address(dst), true, 30_000);
