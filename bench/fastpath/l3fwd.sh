@@ -11,6 +11,18 @@
 # Before the rounds, each l3fwd mode is checked: port 1 sends what port 0 receives, and in ACL
 # mode the same file with one deny line in front for the benchmark's flows sends nothing.
 #   bench/fastpath/l3fwd.sh [SECONDS] [FLOWS] [ROUTES] [RULES] [ROUNDS]
+# FLOWS up to 7.68M distinct 5-tuples (UDP source ports 1024-61023 times destination ports
+# 7000-7127; ep2's allow rule and the ACL line cover the whole port range). Environment:
+#   CT_CAPACITY   Ocelot's conntrack capacity per pipeline (default: a power of two >= 2 x FLOWS);
+#                 below FLOWS every packet is a new flow that evicts one
+#   UDP_TIMEOUT   Ocelot's UDP conntrack timeouts in seconds (default Linux's 30/120): flows
+#                 must outlive the JVM's idle time while l3fwd runs, or they are re-created
+#   DATA_ROOM     mbuf data room (headroom included) of both sides' pools (default 2176, DPDK's)
+#   HUGE=1        both sides on 2 MiB hugepages (EAL --in-memory; the pages must be reserved,
+#                 flows.sh does it) and the JVM heap on transparent hugepages; default --no-huge
+#   WARMUP        the JVM's warm-up per pipeline in seconds (default 20)
+# Both pools hold one mbuf per pcap packet plus 8192 (net_pcap's infinite replay keeps the
+# whole file in mbufs); EAL memory is sized to that.
 #   L3FWD_PERF=lpm|acl bench/fastpath/l3fwd.sh 8: instead of the rounds, a perf profile of that
 #   l3fwd mode's forwarding thread (hottest symbols; bench/fastpath/profile.sh does Ocelot's).
 # run.sh calls it with FP_BENCH_WORK set to its work dir (classes already compiled there).
@@ -21,6 +33,16 @@ FLOWS=${2:-1024}
 ROUTES=${3:-100000}
 RULES=${4:-100}
 ROUNDS=${5:-5}
+DATA_ROOM=${DATA_ROOM:-2176}
+CT_CAPACITY=${CT_CAPACITY:-$(awk -v f="$FLOWS" 'BEGIN { c = 16; while (c < 2 * f) c *= 2; print c }')}
+UDP_TIMEOUT=${UDP_TIMEOUT:-30}
+HUGE=${HUGE:-0}
+WARMUP=${WARMUP:-20}
+MBUFS=$((FLOWS + 8192))
+EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" 'BEGIN { x = int(m * (d + 256) / 1048576) + 512; if (x < 1024) x = 1024; print x }')
+# the JVM's heap: both pipelines' conntrack tables (< 256 bytes a flow slot) and the rest
+XMX_MB=$(awk -v c="$CT_CAPACITY" 'BEGIN { print 1536 + int(2 * c * 256 / 1048576) }')
+if [ "$HUGE" = 1 ]; then eal_mem=(--in-memory -m "$EAL_MB"); jvm_huge=(-Dbench.huge=true -XX:+UseTransparentHugePages); else eal_mem=(--no-huge -m "$EAL_MB"); jvm_huge=(); fi
 export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 here="$PWD"
@@ -64,6 +86,10 @@ patch_line l3fwd_acl.h 's/^#define MAX_ACL_RULE_NUM.*/#define MAX_ACL_RULE_NUM (
 # net_pcap/net_null have no rx checksum offload, which l3fwd asks for unconditionally.
 patch_line main.c 's/^\t\tret = config_port_max_pkt_len(&local_port_conf, &dev_info);/\t\tlocal_port_conf.rxmode.offloads \&= dev_info.rx_offload_capa;\n&/' 'local_port_conf.rxmode.offloads &= dev_info.rx_offload_capa;'
 patch_line main.c 's/rxq_conf.offloads = port_conf.rxmode.offloads;/rxq_conf.offloads = port_conf.rxmode.offloads \& dev_info.rx_offload_capa;/' 'port_conf.rxmode.offloads & dev_info.rx_offload_capa;'
+# The pool: one mbuf per replayed packet and the same data room as Ocelot's (both from the environment).
+patch_line main.c 's/^\t(unsigned)8192)$/\t(unsigned)atoi(getenv("L3FWD_MBUFS")))/' '(unsigned)atoi(getenv("L3FWD_MBUFS")))'
+patch_line main.c 's/^\t\t\t\t\tRTE_MBUF_DEFAULT_BUF_SIZE, socketid);/\t\t\t\t\tatoi(getenv("L3FWD_DATA_ROOM")), socketid);/' 'atoi(getenv("L3FWD_DATA_ROOM")), socketid);'
+export L3FWD_MBUFS=$MBUFS L3FWD_DATA_ROOM=$DATA_ROOM
 (cd "$work/l3fwd" && CFLAGS="-march=native" make -s >/dev/null)
 l3fwd="$work/l3fwd/build/l3fwd"
 
@@ -81,22 +107,22 @@ echo "R2001:db8::/32 1" > "$work/lpm.v6"
 awk -v n="$ROUTES" -v rules="$RULES" 'BEGIN {
   for (r = 0; r < rules - 1; r++) printf "@10.65.0.2/32 0.0.0.0/0 0 : 65535 %d : %d 6/0xff\n", 1 + r % 60000, 1 + r % 60000
   for (r = 0; r < rules - 1; r++) printf "@172.%d.%d.0/24 10.65.0.3/32 0 : 65535 0 : 65535 0/0\n", 16 + int(r / 256) % 16, r % 256
-  print "R10.65.0.2/32 10.65.0.3/32 0 : 65535 7000 : 7000 17/0xff 1"
+  print "R10.65.0.2/32 10.65.0.3/32 0 : 65535 7000 : 7127 17/0xff 1"
   print "R0.0.0.0/0 10.65.0.2/32 0 : 65535 0 : 65535 0/0 0"
   for (r = 0; r < n; r++) { a = 184549376 + r * 64; printf "R0.0.0.0/0 %d.%d.%d.%d/26 0 : 65535 0 : 65535 0/0 1\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256 }
   print "R0.0.0.0/0 192.168.0.0/24 0 : 65535 0 : 65535 0/0 1" }' > "$work/acl.v4"
-{ echo "@10.65.0.0/16 10.65.0.3/32 0 : 65535 7000 : 7000 17/0xff"; cat "$work/acl.v4"; } > "$work/acl-deny.v4"
+{ echo "@10.65.0.0/16 10.65.0.3/32 0 : 65535 7000 : 7127 17/0xff"; cat "$work/acl.v4"; } > "$work/acl-deny.v4"
 echo "R0:0:0:0:0:0:0:0/0 2001:db8:0:0:0:0:0:0/32 0 : 65535 0 : 65535 0/0 1" > "$work/acl.v6"
 
 # --- Ocelot: one warm JVM, a round per line on its stdin ----------------------------------
 mkfifo "$work/jin"
-java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx2g \
-  -Docelot.native.lib="$here/native/target/native/libocelot_dpdk.so" \
-  -cp "$classes:$cp" ocelot.bench.fastpath.L3fwdRounds "$work/flows.pcap" "$SECONDS_RUN" "$FLOWS" "$ROUTES" "$RULES" \
+java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx${XMX_MB}m "${jvm_huge[@]}" \
+  -Dbench.warmupSeconds="$WARMUP" -Docelot.native.lib="$here/native/target/native/libocelot_dpdk.so" \
+  -cp "$classes:$cp" ocelot.bench.fastpath.L3fwdRounds "$work/flows.pcap" "$SECONDS_RUN" "$FLOWS" "$ROUTES" "$RULES" "$CT_CAPACITY" "$UDP_TIMEOUT" "$DATA_ROOM" \
   < "$work/jin" > "$work/ocelot.txt" 2>&1 &
 jpid=$!
 exec 7> "$work/jin"
-until grep -q '^pcap' "$work/ocelot.txt"; do
+until grep -q '^pcap' "$work/ocelot.txt"; do # written in seconds (4M flows: ~300 MB)
   kill -0 "$jpid" 2>/dev/null || { cat "$work/ocelot.txt" >&2; exit 1; }
   sleep 0.5
 done
@@ -106,7 +132,7 @@ stats() { python3 bench/fastpath/ethstats.py "$1" 0 1; } # "port ipackets opacke
 # run_l3fwd MODE RULEFILE_V4 RULEFILE_V6 SECONDS: sets RES="rx tx mpps" (rx: port 0 in, tx: port 1 out)
 run_l3fwd() {
   local mode=$1 v4=$2 v6=$3 secs=$4 prefix="ocelot-l3fwd-$$-$RANDOM" tid="" t0 t1 s0 s1
-  "$l3fwd" --no-huge -m 2048 --no-pci --file-prefix="$prefix" -d "$PMD" \
+  "$l3fwd" "${eal_mem[@]}" --no-pci --file-prefix="$prefix" -d "$PMD" \
     --vdev="net_pcap0,rx_pcap=$work/flows.pcap,infinite_rx=1" --vdev=net_null0,no-rx=1 -l 1 --log-level=lib.eal:error -- \
     -p 0x3 -P --parse-ptype --config="(0,0,1),(1,0,1)" --lookup="$mode" --rule_ipv4="$v4" --rule_ipv6="$v6" \
     > "$work/l3fwd-$mode.log" 2>&1 &
@@ -129,7 +155,7 @@ run_l3fwd() {
 }
 
 machine=$(lscpu | grep 'Model name' | sed 's/.*: *//')
-echo "== l3fwd (C, -O3 -march=native, one forwarding lcore) vs Ocelot on net_pcap -> net_null: $FLOWS flows, $ROUTES /26 routes + endpoint /32s, $RULES rules per direction; $machine"
+echo "== l3fwd (C, -O3 -march=native, one forwarding lcore) vs Ocelot on net_pcap -> net_null: $FLOWS flows, $ROUTES /26 routes + endpoint /32s, $RULES rules per direction; conntrack capacity $CT_CAPACITY, UDP timeout ${UDP_TIMEOUT}s, $MBUFS mbufs of data room $DATA_ROOM, EAL ${EAL_MB} MB $([ "$HUGE" = 1 ] && echo "2 MiB hugepages" || echo "--no-huge"); $machine"
 # checks: everything received is forwarded (routes hit, MACs/ports right), and the ACL rules deny what they should
 for mode in lpm acl; do
   run_l3fwd "$mode" "$work/$mode.v4" "$work/$mode.v6" 1; read -r rx tx _ <<< "$RES"
@@ -161,7 +187,7 @@ for round in $(seq 1 "$ROUNDS"); do
     sleep 0.5
   done
   oc=$(grep '^round ' "$work/ocelot.txt" | tail -1)
-  echo "round $round l3fwd-lpm $lpm l3fwd-acl $acl ocelot-routing $(echo "$oc" | awk '{print $4}') ocelot-full $(echo "$oc" | awk '{print $6}') load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "round $round l3fwd-lpm $lpm l3fwd-acl $acl ocelot-routing $(echo "$oc" | awk '{print $4}') ocelot-full $(echo "$oc" | awk '{print $6}') new-flow-share routing $(echo "$oc" | awk '{print $9}') full $(echo "$oc" | awk '{print $11}') load $(cut -d' ' -f1 /proc/loadavg)"
   echo "$lpm $acl" >> "$work/l3fwd.txt"
 done
 exec 7>&-

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import ocelot.dpdk.DpdkPort;
 import ocelot.dpdk.Eal;
 import ocelot.dpdk.Mempool;
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.worker.Fastpath;
 
@@ -24,7 +25,13 @@ import ocelot.fastpath.worker.Fastpath;
  * <p>Per round it prints {@code round N routing MPPS full MPPS} (packets per second of this
  * thread's CPU time); at stdin's end the medians and both pipelines' counters.
  *
- * <p>Usage: {@code L3fwdRounds PCAP SLICE_SECONDS FLOWS ROUTES RULES}
+ * <p>Usage: {@code L3fwdRounds PCAP SLICE_SECONDS FLOWS ROUTES RULES [CT_CAPACITY [UDP_TIMEOUT_S [MBUF_DATA_ROOM]]]}:
+ * conntrack capacity per pipeline (default {@link PipelineThroughput#defaultCapacity}), the UDP
+ * timeouts in seconds (default Linux's 30/120), the mbuf data room (default 2176; l3fwd.sh gives
+ * both sides the same). The mbuf pool holds one mbuf per pcap packet (net_pcap's infinite replay
+ * keeps the whole file in mbufs) plus the bursts in flight, and EAL's memory is sized to it;
+ * {@code -Dbench.huge=true} runs EAL on reserved 2 MiB hugepages instead of {@code --no-huge}.
+ * Each round line also says how many flows each pipeline created in its slice.
  */
 public final class L3fwdRounds {
     public static void main(String[] args) throws Exception {
@@ -33,16 +40,28 @@ public final class L3fwdRounds {
         int flows = Integer.parseInt(args[2]);
         int routes = Integer.parseInt(args[3]);
         int rules = Integer.parseInt(args[4]);
+        int capacity = args.length > 5 ? Integer.parseInt(args[5]) : PipelineThroughput.defaultCapacity(flows);
+        ConntrackTimeouts timeouts = ConntrackTimeouts.linuxDefaults();
+        if (args.length > 6) {
+            long udp = java.util.concurrent.TimeUnit.SECONDS.toNanos(Long.parseLong(args[6]));
+            timeouts = new ConntrackTimeouts(timeouts.synSentNs(), timeouts.synRecvNs(), timeouts.establishedNs(), timeouts.finWaitNs(),
+                    timeouts.timeWaitNs(), timeouts.closeNs(), udp, udp, timeouts.icmpNs(), timeouts.otherNs());
+        }
+        int dataRoom = args.length > 7 ? Integer.parseInt(args[7]) : Mempool.DEFAULT_DATA_ROOM;
         double warmup = PipelineThroughput.WARMUP_NS / 1e9;
         PipelineThroughput.writePcap(pcap, flows);
         System.out.println("pcap " + pcap); // the script's l3fwd correctness checks can start while this JVM warms up
-        Eal.initInMemory(1024);
+        int mbufs = flows + 8192; // the replayed file, rx/tx rings and bursts in flight, per-lcore caches
+        int memoryMb = (int) Math.max(1024, (long) mbufs * (dataRoom + 128 + 64 + 64) / (1 << 20) + 512);
+        initEal(memoryMb);
         Eal.registerThread();
-        try (Mempool pool = Mempool.create("bench_l3fwd_pool", 16383, 256, Mempool.DEFAULT_DATA_ROOM)) {
+        try (Mempool pool = Mempool.create("bench_l3fwd_pool", mbufs, 256, dataRoom)) {
             DpdkPort src = DpdkPort.createVdev("net_pcap_l3", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
             DpdkPort sink = DpdkPort.createVdev("net_null_l3", "no-rx=1", pool, DpdkPort.Config.defaults());
-            try (AutoCloseable routing = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, false);
-                 AutoCloseable full = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, true)) {
+            System.out.printf("config flows %d conntrack-capacity %d udp-timeout-s %d mbufs %d data-room %d eal-mb %d huge %s%n",
+                    flows, capacity, timeouts.udpUnrepliedNs() / 1_000_000_000L, mbufs, dataRoom, memoryMb, Boolean.getBoolean("bench.huge"));
+            try (AutoCloseable routing = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, false, capacity, timeouts);
+                 AutoCloseable full = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, true, capacity, timeouts)) {
                 System.out.println("ready");
                 double[][] rates = new double[2][0];
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
@@ -51,6 +70,8 @@ public final class L3fwdRounds {
                     round++;
                     // which goes first alternates: the first slice after the l3fwd runs meets colder caches
                     double r, f;
+                    long created0 = ((Fastpath) routing).counters().get(Counter.CT_NEW), created1 = ((Fastpath) full).counters().get(Counter.CT_NEW);
+                    long rx0 = ((Fastpath) routing).counters().get(Counter.RX), rx1 = ((Fastpath) full).counters().get(Counter.RX);
                     if (round % 2 == 1) {
                         r = rate(routing, slice);
                         f = rate(full, slice);
@@ -60,7 +81,9 @@ public final class L3fwdRounds {
                     }
                     rates[0] = append(rates[0], r);
                     rates[1] = append(rates[1], f);
-                    System.out.printf("round %d routing %.2f full %.2f%n", round, r, f);
+                    System.out.printf("round %d routing %.2f full %.2f new-flow-share routing %.4f full %.4f%n", round, r, f,
+                            share(((Fastpath) routing).counters().get(Counter.CT_NEW) - created0, ((Fastpath) routing).counters().get(Counter.RX) - rx0),
+                            share(((Fastpath) full).counters().get(Counter.CT_NEW) - created1, ((Fastpath) full).counters().get(Counter.RX) - rx1));
                 }
                 System.out.printf("ocelot-routing-mpps %.2f%n", median(rates[0]));
                 System.out.printf("ocelot-full-mpps %.2f%n", median(rates[1]));
@@ -71,6 +94,18 @@ public final class L3fwdRounds {
                 sink.close();
             }
         }
+    }
+
+    static double share(long part, long whole) { return whole == 0 ? 0 : (double) part / whole; }
+
+    /** EAL on {@code memoryMb}: 2 MiB hugepages ({@code -Dbench.huge=true}, reserved by the script) or none. */
+    static void initEal(int memoryMb) {
+        if (!Boolean.getBoolean("bench.huge")) {
+            Eal.initInMemory(memoryMb);
+            return;
+        }
+        Eal.init("ocelot-bench", "--in-memory", "--no-pci", "-m", Integer.toString(memoryMb), "-l", "0",
+                "--log-level", "lib.eal:error", "--no-telemetry");
     }
 
     /** One slice; fails if the pipeline did not forward what it received (a broken run, not a rate). */

@@ -24,13 +24,15 @@ public final class PipelineAb {
         Path pcap = Path.of(args[0]);
         int rounds = Integer.parseInt(args[3]);
         double slice = Double.parseDouble(args[4]);
-        int flows = 1024;
+        int flows = Integer.getInteger("bench.flows", 1024); // ab.sh's AB_FLOWS
+        int dataRoom = Integer.getInteger("bench.dataRoom", Mempool.DEFAULT_DATA_ROOM);
+        int mbufs = Math.max(16383, flows + 8192); // net_pcap's infinite replay holds the whole file in mbufs
         ClassLoader[] loaders = {new BuildLoader(Path.of(args[1])), new BuildLoader(Path.of(args[2]))};
         String bench = PipelineAb.class.getPackageName() + ".PipelineThroughput";
         Class.forName(bench, true, loaders[0]).getDeclaredMethod("writePcap", Path.class, int.class).invoke(null, pcap, flows);
-        Eal.initInMemory(1024);
+        Eal.initInMemory((int) Math.max(1024, (long) mbufs * (dataRoom + 256) / (1 << 20) + 512));
         Eal.registerThread();
-        try (Mempool pool = Mempool.create("bench_ab_pool", 16383, 256, Mempool.DEFAULT_DATA_ROOM)) {
+        try (Mempool pool = Mempool.create("bench_ab_pool", mbufs, 256, dataRoom)) {
             DpdkPort src = DpdkPort.createVdev("net_pcap_ab", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
             DpdkPort sink = DpdkPort.createVdev("net_null_ab", "no-rx=1", pool, DpdkPort.Config.defaults());
             try {

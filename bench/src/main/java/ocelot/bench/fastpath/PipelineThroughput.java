@@ -16,6 +16,7 @@ import ocelot.dpdk.DpdkPort;
 import ocelot.dpdk.Eal;
 import ocelot.dpdk.IoForwarder;
 import ocelot.dpdk.Mempool;
+import ocelot.fastpath.conntrack.ConntrackTimeouts;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.port.DpdkEthPort;
 import ocelot.fastpath.port.PortRole;
@@ -90,7 +91,7 @@ public final class PipelineThroughput {
         DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
         DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
-        FastpathConfig config = FastpathConfig.defaults().withBurstSize(Integer.getInteger("bench.burst", 64)).withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
+        FastpathConfig config = FastpathConfig.defaults().withBurstSize(Integer.getInteger("bench.burst", 64)).withConntrackCapacity(defaultCapacity(flows));
         try (Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime)) {
             // -Dbench.policy=false: routing alone (no endpoint classifiers), for profile.sh
             fp.control().publish(state(routes, rules, Boolean.parseBoolean(System.getProperty("bench.policy", "true"))));
@@ -124,10 +125,27 @@ public final class PipelineThroughput {
      * endpoints carry no classifiers (routing alone, as l3fwd --lookup=lpm; conntrack still runs).
      */
     public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds, boolean policy) {
+        return open(src, sink, routes, rules, flows, warmupSeconds, policy, defaultCapacity(flows), ConntrackTimeouts.linuxDefaults());
+    }
+
+    /** The conntrack capacity the benchmarks use by default: room for twice the flows (a power of two). */
+    public static int defaultCapacity(int flows) { return Integer.highestOneBit(Math.max(8, flows * 2 - 1)) * 2; }
+
+    /**
+     * As {@link #open(DpdkPort, DpdkPort, int, int, int, double, boolean)} with this conntrack
+     * capacity (flows per worker) and timeouts: the flow-count profiles give the table less room
+     * than the flows (every packet a new flow) or longer UDP timeouts than Linux's 30 s (flows
+     * must not expire while the JVM idles between rounds).
+     */
+    public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds, boolean policy,
+                                     int conntrackCapacity, ConntrackTimeouts timeouts) {
         DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
         DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
-        FastpathConfig config = FastpathConfig.defaults().withBurstSize(64).withConntrackCapacity(Integer.highestOneBit(Math.max(16, flows * 2)) * 2);
+        FastpathConfig d = FastpathConfig.defaults();
+        // the canonical constructor: ab.sh compiles this file against older fastpath builds too
+        FastpathConfig config = new FastpathConfig(d.workers(), 64, conntrackCapacity, d.neighbourCapacity(), d.ruleCounterCapacity(), timeouts,
+                d.flowFastPath(), d.maxPorts(), d.idle());
         Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime);
         fp.control().publish(state(routes, rules, policy));
         slice(fp, warmupSeconds);
@@ -158,7 +176,7 @@ public final class PipelineThroughput {
             ingress.add(Rule.builder(100_000 + r).action(Action.DENY).src(String.format("172.%d.%d.0/24", 16 + (r >> 8) % 16, r & 255)).build());
         }
         egress.add(Rule.builder(rules).action(Action.ALLOW).protocol(17).build());
-        ingress.add(Rule.builder(100_000 + rules).action(Action.ALLOW).src("10.65.0.0/16").protocol(17).dstPorts(7000, 7000).build());
+        ingress.add(Rule.builder(100_000 + rules).action(Action.ALLOW).src("10.65.0.0/16").protocol(17).dstPorts(FIRST_DST_PORT, LAST_DST_PORT).build());
         Classifier eg = policy ? new TupleMergeClassifier(egress) : null;
         Classifier in = policy ? new TupleMergeClassifier(ingress) : null;
         List<Route> table = new ArrayList<>();
@@ -174,29 +192,55 @@ public final class PipelineThroughput {
                 List.of(new Neighbour(ocelot.fastpath.packet.Ipv4.parse("192.168.0.2"), 0x0200_0000_0002L, "fabric")));
     }
 
-    /** 64-byte frames (60 + FCS): Ethernet + IPv4 + UDP + 18 bytes, one per flow (source ports differ). */
+    /** Distinct UDP source ports per destination port (1024 ... 61023). */
+    public static final int SOURCE_PORTS = 60_000;
+    /**
+     * Destination ports the flows spread over (7000 ... 7127: 7.68M distinct 5-tuples); ep2's
+     * ingress allow rule and l3fwd's ACL line cover the whole range whatever the flow count.
+     */
+    public static final int FIRST_DST_PORT = 7000, LAST_DST_PORT = 7127;
+    public static final int MAX_FLOWS = SOURCE_PORTS * (LAST_DST_PORT - FIRST_DST_PORT + 1);
+
+    /** 64-byte frames (60 + FCS): Ethernet + IPv4 + UDP + 18 bytes, one per flow, flow f as {@link #frame}. Written as it goes (4M flows are 300 MB). */
     public static void writePcap(Path file, int flows) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(24 + flows * (16 + 60)).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-        byte[] all = frames(flows);
-        for (int f = 0; f < flows; f++) b.putInt(0).putInt(f).putInt(60).putInt(60).put(all, f * 60, 60);
-        Files.write(file, b.array());
+        if (flows < 1 || flows > MAX_FLOWS) throw new IllegalArgumentException("flows must be 1.." + MAX_FLOWS + ", got " + flows);
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+            out.write(b.array());
+            ByteBuffer rec = ByteBuffer.allocate(16 + 60).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] frame = new byte[60];
+            for (int f = 0; f < flows; f++) {
+                frame(f, frame);
+                rec.clear();
+                rec.putInt(f / 1_000_000).putInt(f % 1_000_000).putInt(60).putInt(60).put(frame);
+                out.write(rec.array());
+            }
+        }
     }
 
-    /** The same frames back to back, {@code flows} × 60 bytes (flow f has UDP source port 1024 + f). */
+    /** The same frames back to back, {@code flows} × 60 bytes. */
     public static byte[] frames(int flows) {
         byte[] all = new byte[flows * 60];
+        byte[] frame = new byte[60];
         for (int f = 0; f < flows; f++) {
-            byte[] frame = new byte[60];
-            ByteBuffer e = ByteBuffer.wrap(frame);
-            e.putShort((short) (W1_MAC >>> 32)).putInt((int) W1_MAC).putShort((short) (EP1_MAC >>> 32)).putInt((int) EP1_MAC).putShort((short) 0x0800);
-            e.put((byte) 0x45).put((byte) 0).putShort((short) 46).putShort((short) f).putShort((short) 0x4000)
-                    .put((byte) 64).put((byte) 17).putShort((short) 0).putInt(0x0A41_0002).putInt(0x0A41_0003);
-            e.putShort((short) (1024 + f % 60000)).putShort((short) 7000).putShort((short) 26).putShort((short) 0);
-            e.putShort(24, (short) checksum(frame, 14, 20));
+            frame(f, frame);
             System.arraycopy(frame, 0, all, f * 60, 60);
         }
         return all;
+    }
+
+    /**
+     * Flow f's frame: UDP from ep1 (10.65.0.2) port 1024 + f mod 60,000 to ep2 (10.65.0.3) port
+     * 7000 + f / 60,000 (the first 60,000 flows are the ones every earlier run of this benchmark used).
+     */
+    static void frame(int f, byte[] frame) {
+        ByteBuffer e = ByteBuffer.wrap(frame);
+        e.putShort((short) (W1_MAC >>> 32)).putInt((int) W1_MAC).putShort((short) (EP1_MAC >>> 32)).putInt((int) EP1_MAC).putShort((short) 0x0800);
+        e.put((byte) 0x45).put((byte) 0).putShort((short) 46).putShort((short) f).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) 17).putShort((short) 0).putInt(0x0A41_0002).putInt(0x0A41_0003);
+        e.putShort((short) (1024 + f % SOURCE_PORTS)).putShort((short) (FIRST_DST_PORT + f / SOURCE_PORTS)).putShort((short) 26).putShort((short) 0);
+        e.putShort(24, (short) checksum(frame, 14, 20));
     }
 
     static int checksum(byte[] d, int off, int len) {

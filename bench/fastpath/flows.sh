@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Rate against flow count, Ocelot and DPDK l3fwd in one run (issue 24): for each profile
+# FLOWS:CAPACITY, l3fwd.sh's side-by-side (net_pcap infinite_rx -> net_null, the same 64-byte
+# UDP frames for both sides, ROUNDS alternating rounds of SECONDS), then one table:
+#   Ocelot full / l3fwd-acl, Ocelot routing / l3fwd-lpm, the share of packets that created a flow.
+# A profile whose CAPACITY is below FLOWS replays more flows than the table holds: every packet
+# is a new flow (classified both ways, routed, inserted) and evicts one (the every-packet-new
+# profile). CAPACITY "-" = twice the flows (a power of two).
+#   bench/fastpath/flows.sh [SECONDS] [ROUNDS] [PROFILES...]
+#   default profiles: 1024:- 65536:- 1048576:- 65536:16384
+# Environment: HUGE=1 runs both sides on 2 MiB hugepages, reserved here for the run and given
+# back after (nr_hugepages; the JVM heap on transparent hugepages); default --no-huge.
+# DATA_ROOM (default 384: 128 headroom + 256, both sides; 4M flows of DPDK's default 2176 would
+# need 10 GB per side), UDP_TIMEOUT (default 3600 s: the flows must not time out while the JVM
+# idles during l3fwd's rounds), ROUTES (100000), RULES (100), WARMUP (seconds per pipeline, 15).
+# Takes the shared benchmark lock (/tmp/ocelot-bench.lock) for the whole run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_RUN=${1:-2}
+ROUNDS=${2:-3}
+shift 2 || shift $#
+PROFILES=("$@")
+[ ${#PROFILES[@]} -gt 0 ] || PROFILES=(1024:- 65536:- 1048576:- 65536:16384)
+export DATA_ROOM=${DATA_ROOM:-384} UDP_TIMEOUT=${UDP_TIMEOUT:-3600} WARMUP=${WARMUP:-15} HUGE=${HUGE:-0}
+ROUTES=${ROUTES:-100000}
+RULES=${RULES:-100}
+export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export PATH="$JAVA_HOME/bin:$PATH"
+work=$(mktemp -d /tmp/ocelot-flows-bench.XXXXXX)
+pages_before=""
+cleanup() {
+  if [ -n "$pages_before" ]; then echo "$pages_before" > /proc/sys/vm/nr_hugepages; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for p in "${PROFILES[@]}"; do
+  [[ "$p" =~ ^[0-9]+:([0-9]+|-)$ ]] || { echo "bad profile '$p': want FLOWS:CAPACITY (CAPACITY a power of two or -)" >&2; exit 2; }
+done
+
+# compiled once for every profile (l3fwd.sh reuses it through FP_BENCH_WORK)
+mvn -q -B -o -pl fastpath install -DskipTests
+mvn -q -B -o -pl fastpath dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null
+cp -r fastpath/target/classes "$work/fastpath-classes"
+javac --release 25 --add-modules jdk.incubator.vector -nowarn -cp "$work/fastpath-classes:$(cat "$work/cp.txt")" -d "$work/classes" \
+  bench/src/main/java/ocelot/bench/fastpath/*.java
+
+exec 9>/tmp/ocelot-bench.lock
+flock 9
+echo "flows.sh: lock taken $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ "$HUGE" = 1 ]; then
+  # both processes live at once: the JVM's pool and l3fwd's, each sized to the largest pcap
+  max=0; for p in "${PROFILES[@]}"; do f=${p%%:*}; [ "$f" -gt "$max" ] && max=$f; done
+  mb=$(awk -v m="$((max + 8192))" -v d="$DATA_ROOM" 'BEGIN { x = int(m * (d + 256) / 1048576) + 512; if (x < 1024) x = 1024; print x }')
+  pages_before=$(cat /proc/sys/vm/nr_hugepages)
+  want=$((pages_before + 2 * mb / 2 + 64))
+  echo "$want" > /proc/sys/vm/nr_hugepages
+  got=$(cat /proc/sys/vm/nr_hugepages)
+  [ "$got" -ge "$want" ] || { echo "reserved only $got of $want 2 MiB hugepages" >&2; exit 1; }
+  mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
+fi
+
+printf '%s\n' "| flows (conntrack capacity) | Ocelot full / l3fwd-acl Mpps | ratio | Ocelot routing / l3fwd-lpm Mpps | ratio | packets that created a flow (full) | load |" > "$work/table.md"
+printf '%s\n' "|---|---|---|---|---|---|---|" >> "$work/table.md"
+for p in "${PROFILES[@]}"; do
+  flows=${p%%:*}; cap=${p#*:}
+  if [ "$cap" = - ]; then unset CT_CAPACITY; else export CT_CAPACITY=$cap; fi
+  echo "== profile $flows flows, capacity $cap, $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  FP_BENCH_WORK="$work" bench/fastpath/l3fwd.sh "$SECONDS_RUN" "$flows" "$ROUTES" "$RULES" "$ROUNDS" | tee "$work/run.txt"
+  v() { awk -v k="$1" '$1 == k {print $2}' "$work/run.txt"; }
+  capacity=$(awk '/^== l3fwd/ { for (i = 1; i <= NF; i++) if ($i == "capacity") { c = $(i + 1); sub(",", "", c); print c } }' "$work/run.txt")
+  share=$(grep '^round ' "$work/run.txt" | awk '{ for (i = 1; i <= NF; i++) if ($i == "full" && $(i - 1) ~ /^[0-9.]+$/) print $(i + 1) }' \
+    | sort -g | awk '{ a[NR] = $1 } END { printf "%.1f %%", 100 * a[int((NR + 1) / 2)] }')
+  loads=$(grep '^round ' "$work/run.txt" | awk '{print $NF}' | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}')
+  printf '| %s (%s) | %s / %s | **%s×** | %s / %s | %s× | %s | %s |\n' "$flows" "$capacity" \
+    "$(v ocelot-full-mpps)" "$(v l3fwd-acl-mpps)" "$(v ocelot-full-vs-l3fwd-acl-ratio)" \
+    "$(v ocelot-routing-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-routing-vs-l3fwd-lpm-ratio)" "$share" "$loads" >> "$work/table.md"
+done
+echo "== rate against flow count ($(date -u +%Y-%m-%d\ %H:%M) UTC, $(git rev-parse --short HEAD), $([ "$HUGE" = 1 ] && echo "2 MiB hugepages" || echo "--no-huge"), data room $DATA_ROOM, UDP timeout ${UDP_TIMEOUT}s, medians of $ROUNDS rounds of ${SECONDS_RUN}s; Mpps per CPU-second of the forwarding thread)"
+cat "$work/table.md"
