@@ -7,17 +7,34 @@ package ocelot.fastpath.conntrack;
  * (linear probing, backward-shift deletion, load <= 1/2); a lookup returns a reference
  * {@code flow << 1 | direction}.
  *
- * <p>Layout: each flow is one 16-int (64-byte) record in one int array, so a hit touches the
- * index slot, the record (both keys, state and NAT binding) and its expiry word, not one
- * line per field as parallel arrays did. The two keys sit 3 ints apart, so matching either
- * direction is the same three loads at {@code record + direction * 3}. Expiry is kept in ticks
- * of 2^20 ns (~1.05 ms, like the kernel's jiffies) in an int array of its own (the sweep reads
- * it 16 flows per line); compared with wrap-around arithmetic, which holds for timeouts up to
- * ~12 days (the longest default is 5).
+ * <p>Layout, for tables far bigger than the caches (issue 24: a million flows): an established
+ * packet touches two cache lines, its index slot and its flow's record.
+ * <ul>
+ * <li>Each flow is one 16-int (64-byte) record in one int array: both keys, state, NAT binding,
+ * the expiry tick, and per direction the cached forwarding result (3 ints), so the lookup's
+ * match, the expiry check, the cached result and the touch all hit the line the match loaded.
+ * The two keys sit 3 ints apart, so matching either direction is the same three loads at
+ * {@code record + direction * 3}.</li>
+ * <li>An index slot holds the flow reference + 1 in its low bits and the tuple hash's high
+ * bits above them (a signature): a probe reads a record only when the signature agrees, so
+ * collisions and misses (a new flow's lookup) cost no record line.</li>
+ * <li>Expiry ticks (2^20 ns, ~1.05 ms, like the kernel's jiffies; wrap-around compares, good for
+ * timeouts up to ~12 days) live in the record, written by every touch. The sweep reads a
+ * separate int per flow, {@code due}, 16 flows per line: a lower bound of the expiry set when
+ * the flow is created and refreshed from the record only when it has passed, so an active flow
+ * costs the sweep one record read per timeout period, not one per pass, and the touch writes
+ * no second line.</li>
+ * </ul>
+ * The cached forwarding is tagged with a 15-bit epoch standing for the burst's tag (snapshot
+ * generation and neighbour version, a long): each new tag is a new epoch, and when the epochs
+ * wrap every cached result is cleared, so an old result never matches a later tag.
  *
- * <p>Bounded: when every flow slot is taken, a clock hand evicts the flow closest to expiry
- * among the next {@link #EVICTION_SAMPLE} (counted as eviction); {@link #expire} removes timed-out
- * flows a few at a time so the cost is spread over bursts.
+ * <p>Bounded: when every flow slot is taken, a clock hand samples the next
+ * {@link #EVICTION_SAMPLE} flows (adjacent records) and evicts, as Linux's early drop does, an
+ * expired flow if there is one, else the unreplied one (not an established TCP or replied UDP
+ * flow) closest to expiry, else the flow closest to expiry: a flood of new flows displaces its
+ * own kind first and never waits. {@link #expire} removes timed-out flows a few at a time so
+ * the cost is spread over bursts.
  */
 public final class ConntrackTable {
     public static final int NONE = -1;
@@ -27,31 +44,35 @@ public final class ConntrackTable {
     static final int O_SRC = 0, O_DST = 1, O_PORTS = 2;
     static final int KEY_STRIDE = 3;
     static final int META = 6; // proto | state << 8 | fins << 16
-    static final int NAT_PORT = 7, NAT_SRC = 9, NEXT_FREE = 10;
+    static final int NAT_PORT = 7, NAT_SRC = 8;
+    static final int EXPIRES = 9; // expiry tick, 0 = free slot
+    /**
+     * Cached forwarding of direction d at {@code FORWARD + 3 * d}: [0] tunnel flag << 31 |
+     * epoch << 16 | rx port (0 = none), [1] next-hop MAC low 32 bits, [2] MAC high 16 | out port << 16.
+     */
+    static final int FORWARD = 10, FORWARD_STRIDE = 3;
+    static final int NEXT_FREE = O_SRC; // a free slot's link (free slots are in no index slot)
     static final int TICK_SHIFT = 20;
+    static final int MAX_EPOCH = 0x7FFF;
 
     private final int flowCapacity;
     private final int indexMask;
+    /** Index slot: ref + 1 in {@code refMask}'s bits, the tuple hash's bits above (0 = empty). */
     private final int[] index;
+    private final int refMask;
     private final int[] rec;
-    /**
-     * Expiry tick per flow, 0 = free slot, apart from the records: the expiry sweep reads 16
-     * flows per cache line here instead of one record line per flow.
-     */
-    private final int[] expiry;
+    /** Per flow, a tick at or before its expiry (0 = free slot): what the sweep reads, see above. */
+    private final int[] due;
     /**
      * IPv6 tables only: each flow's full addresses (per direction src hi, lo, dst hi, lo). The
      * record keeps 32-bit folds of them so hashing, deletion and eviction are the IPv4 code; a
      * match also compares these. Null in an IPv4 table.
      */
     private final long[] wide;
-    /**
-     * The established-flow fast path (nftables' flowtable, VPP's session cache): per flow
-     * direction (ref), the forwarding result of its last fully processed packet, 4 longs:
-     * tag (snapshot generation << 32 | neighbour table version; 0 = none), dst MAC | out port
-     * << 48, tunnel | rx port << 32, unused. IPv4 tables only (null in IPv6 ones).
-     */
-    private final long[] forward;
+    /** Per flow direction (ref), the IPIP outer destination of a cached result with the tunnel flag; IPv4 tables. */
+    private final int[] tunnels;
+    private long epochTag;
+    private int epoch;
     private int freeHead;
     private int live;
     private int hand;
@@ -64,14 +85,17 @@ public final class ConntrackTable {
     public static ConntrackTable forIpv6(int flowCapacity) { return new ConntrackTable(flowCapacity, true); }
 
     private ConntrackTable(int flowCapacity, boolean ipv6) {
-        if (flowCapacity < 16 || Integer.bitCount(flowCapacity) != 1) throw new IllegalArgumentException("conntrack capacity must be a power of two >= 16, got " + flowCapacity);
+        if (flowCapacity < 16 || Integer.bitCount(flowCapacity) != 1 || flowCapacity > 1 << 26) {
+            throw new IllegalArgumentException("conntrack capacity must be a power of two in 16.." + (1 << 26) + ", got " + flowCapacity);
+        }
         this.flowCapacity = flowCapacity;
         this.index = new int[flowCapacity * 4];
         this.indexMask = index.length - 1;
+        this.refMask = flowCapacity * 4 - 1; // refs + 1 go up to 2 * capacity
         this.rec = new int[flowCapacity << 4];
-        this.expiry = new int[flowCapacity];
+        this.due = new int[flowCapacity];
         this.wide = ipv6 ? new long[flowCapacity * 8] : null;
-        this.forward = ipv6 ? null : new long[flowCapacity * 8];
+        this.tunnels = ipv6 ? null : new int[flowCapacity * 2];
         for (int f = 0; f < flowCapacity; f++) rec[f << 4 | NEXT_FREE] = f + 1 < flowCapacity ? f + 1 : NONE;
         freeHead = 0;
     }
@@ -107,11 +131,28 @@ public final class ConntrackTable {
 
     /** {@link #lookup} with the tuple's {@link #hash} already computed. */
     public int lookupHashed(int hash, int src, int dst, int ports, int protocol) {
+        int signature = hash & ~refMask;
         for (int s = hash & indexMask; ; s = (s + 1) & indexMask) {
             int e = index[s];
             if (e == 0) return NONE;
-            if (matches(e - 1, src, dst, ports, protocol)) return e - 1;
+            if ((e & ~refMask) == signature && matches((e & refMask) - 1, src, dst, ports, protocol)) return (e & refMask) - 1;
         }
+    }
+
+    /**
+     * Burst prefetch, first step (rte_hash's bulk lookup, VPP's prefetch pass; Java has no
+     * prefetch instruction, so these are real loads, independent across a burst so their misses
+     * overlap): the home index slot of this hash, to pass to {@link #preloadRecord}.
+     */
+    public int preloadIndex(int hash) { return index[hash & indexMask]; }
+
+    /**
+     * Burst prefetch, second step: loads the record line the home slot {@code entry} names
+     * (nothing for an empty slot). Returns a word to fold into a sink, which keeps the load from
+     * being optimised away.
+     */
+    public int preloadRecord(int entry) {
+        return entry == 0 ? 0 : rec[(((entry & refMask) - 1) >>> 1) << 4 | META];
     }
 
     /** An IPv6 address folded to the 32 bits the record and the hash use. */
@@ -123,11 +164,13 @@ public final class ConntrackTable {
     /** {@link #lookup} for an IPv6 tuple (this must be an {@link #forIpv6} table). */
     public int lookup6(long srcHi, long srcLo, long dstHi, long dstLo, int ports, int protocol) {
         int src = fold(srcHi, srcLo), dst = fold(dstHi, dstLo);
-        for (int s = hash(src, dst, ports, protocol) & indexMask; ; s = (s + 1) & indexMask) {
+        int hash = hash(src, dst, ports, protocol);
+        int signature = hash & ~refMask;
+        for (int s = hash & indexMask; ; s = (s + 1) & indexMask) {
             int e = index[s];
             if (e == 0) return NONE;
-            int ref = e - 1;
-            if (matches(ref, src, dst, ports, protocol)) {
+            int ref = (e & refMask) - 1;
+            if ((e & ~refMask) == signature && matches(ref, src, dst, ports, protocol)) {
                 int w = (ref >>> 1) * 8 + (ref & 1) * 4;
                 if (wide[w] == srcHi && wide[w + 1] == srcLo && wide[w + 2] == dstHi && wide[w + 3] == dstLo) return ref;
             }
@@ -175,9 +218,10 @@ public final class ConntrackTable {
     public long replyDstLo(int f) { return wide[f * 8 + 7]; }
 
     private void indexInsert(int ref, int src, int dst, int ports, int protocol) {
-        int s = hash(src, dst, ports, protocol) & indexMask;
+        int hash = hash(src, dst, ports, protocol);
+        int s = hash & indexMask;
         while (index[s] != 0) s = (s + 1) & indexMask;
-        index[s] = ref + 1;
+        index[s] = (hash & ~refMask) | (ref + 1);
     }
 
     private int homeOf(int ref) {
@@ -187,14 +231,14 @@ public final class ConntrackTable {
 
     private void indexRemove(int ref) {
         int s = homeOf(ref);
-        while (index[s] != ref + 1) {
+        while ((index[s] & refMask) != ref + 1) {
             if (index[s] == 0) return;
             s = (s + 1) & indexMask;
         }
         // backward-shift deletion (Knuth 6.4 algorithm R): no tombstones, probes stay short
         int hole = s;
         for (int j = (hole + 1) & indexMask; index[j] != 0; j = (j + 1) & indexMask) {
-            int home = homeOf(index[j] - 1);
+            int home = homeOf((index[j] & refMask) - 1);
             // move j into the hole unless its home lies cyclically in (hole, j]
             boolean between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
             if (!between) {
@@ -212,11 +256,10 @@ public final class ConntrackTable {
      */
     public int create(int src, int dst, int sport, int dport, int rs, int rd, int rsp, int rdp,
                       int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
-        if (freeHead == NONE) evictOne();
+        if (freeHead == NONE) evictOne(tick(nowNs));
         int f = freeHead;
         int r = f << 4;
         freeHead = rec[r + NEXT_FREE];
-        rec[r + NEXT_FREE] = NONE;
         int ports = sport << 16 | dport;
         int replyPorts = rsp << 16 | rdp;
         rec[r + O_SRC] = src;
@@ -228,18 +271,18 @@ public final class ConntrackTable {
         rec[r + META] = (protocol & 0xFF) | initialState << 8;
         rec[r + NAT_SRC] = 0;
         rec[r + NAT_PORT] = 0;
-        if (forward != null) {
-            forward[f << 3] = 0; // a reused slot must not inherit its previous flow's forwarding
-            forward[f << 3 | 4] = 0;
-        }
-        expiry[f] = expiryTick(nowNs + timeouts.forState(initialState));
+        rec[r + FORWARD] = 0; // a reused slot must not inherit its previous flow's forwarding
+        rec[r + FORWARD + FORWARD_STRIDE] = 0;
+        int expires = expiryTick(nowNs + timeouts.forState(initialState));
+        rec[r + EXPIRES] = expires;
+        due[f] = expires;
         indexInsert(f << 1, src, dst, ports, protocol);
         indexInsert(f << 1 | 1, rs, rd, replyPorts, protocol);
         live++;
         return f;
     }
 
-    private int expires(int f) { return expiry[f]; }
+    private int expires(int f) { return rec[f << 4 | EXPIRES]; }
 
     /** A tick that is never 0 (0 marks a free slot); one tick late at worst. */
     private static int expiryTick(long nanos) {
@@ -247,23 +290,34 @@ public final class ConntrackTable {
         return t == 0 ? 1 : t;
     }
 
-    private void evictOne() {
-        int victim = hand;
+    /** A full table's room for one more: see the class comment (expired, else unreplied, else closest to expiry). */
+    private void evictOne(int now) {
+        int victim = -1;
+        int victimRank = 3;
         for (int k = 0; k < EVICTION_SAMPLE; k++) {
             int f = (hand + k) & (flowCapacity - 1);
-            if (expires(f) - expires(victim) < 0) victim = f;
+            int e = expires(f);
+            int rank = e - now < 0 ? 0 : assured(state(f)) ? 2 : 1;
+            if (rank < victimRank || rank == victimRank && e - expires(victim) < 0) {
+                victim = f;
+                victimRank = rank;
+            }
         }
         hand = (hand + EVICTION_SAMPLE) & (flowCapacity - 1);
         remove(victim);
         evicted++;
     }
 
+    /** Seen both ways (an established TCP connection, a replied UDP flow): what early drop spares. */
+    private static boolean assured(int state) { return state == FlowState.ESTABLISHED || state == FlowState.UDP_REPLIED; }
+
     public void remove(int f) {
         indexRemove(f << 1);
         indexRemove(f << 1 | 1);
         rec[f << 4 | META] = FlowState.INVALID << 8;
         rec[f << 4 | NEXT_FREE] = freeHead;
-        expiry[f] = 0;
+        rec[f << 4 | EXPIRES] = 0;
+        due[f] = 0;
         freeHead = f;
         live--;
     }
@@ -275,10 +329,15 @@ public final class ConntrackTable {
         for (int k = 0; k < budget; k++) {
             int f = hand;
             hand = (hand + 1) & (flowCapacity - 1);
-            int e = expiry[f];
-            if (e != 0 && e - now < 0) {
-                remove(f);
-                removed++;
+            int d = due[f];
+            if (d != 0 && d - now < 0) { // the flow may have been touched since: its record says
+                int e = expires(f);
+                if (e - now < 0) {
+                    remove(f);
+                    removed++;
+                } else {
+                    due[f] = e;
+                }
             }
         }
         expired += removed;
@@ -301,33 +360,62 @@ public final class ConntrackTable {
             s = FlowState.UDP_REPLIED;
             rec[r + META] = (meta & 0xFF) | s << 8;
         }
-        expiry[f] = expiryTick(nowNs + timeouts.forState(s));
+        rec[r + EXPIRES] = expiryTick(nowNs + timeouts.forState(s));
         return s;
     }
 
     /**
      * Remembers how the packet in direction {@code ref} was forwarded, valid while the
      * snapshot generation and the neighbour table version (together {@code tag}, never 0) and the
-     * receiving port stay the same.
+     * receiving port stay the same. Port slots are below 65536 ({@code FastpathConfig.MAX_PORTS_LIMIT}).
      */
     public void cacheForward(int ref, long tag, int rxPort, int outPort, long dstMac, int tunnel) {
-        int c = ref << 2;
-        forward[c + 1] = dstMac | (long) outPort << 48;
-        forward[c + 2] = (tunnel & 0xFFFF_FFFFL) | (long) rxPort << 32;
-        forward[c] = tag;
+        int c = ((ref >>> 1) << 4) + FORWARD + (ref & 1) * FORWARD_STRIDE;
+        int e = epochOf(tag);
+        if (tunnels != null) tunnels[ref] = tunnel;
+        rec[c + 1] = (int) dstMac;
+        rec[c + 2] = (int) (dstMac >>> 32) & 0xFFFF | outPort << 16;
+        rec[c] = (tunnel != 0 ? 1 << 31 : 0) | e << 16 | rxPort & 0xFFFF;
     }
 
     /** True when {@code ref}'s cached forwarding was recorded under {@code tag} for a packet received on {@code rxPort}. */
     public boolean forwardCached(int ref, long tag, int rxPort) {
-        int c = ref << 2;
-        return forward[c] == tag && (int) (forward[c + 2] >>> 32) == rxPort;
+        int want = epochOf(tag) << 16 | rxPort & 0xFFFF; // first: a new epoch may clear the cached words
+        int c = ((ref >>> 1) << 4) + FORWARD + (ref & 1) * FORWARD_STRIDE;
+        return (rec[c] & 0x7FFF_FFFF) == want;
+    }
+
+    /**
+     * The epoch standing for {@code tag}: a new one whenever the tag changes (a worker's tags
+     * only move forward, so going back to an older tag is a miss, never a wrong hit). When the
+     * 15 bits run out, every cached result is cleared and the epochs start again.
+     */
+    private int epochOf(long tag) {
+        if (tag != epochTag || epoch == 0) {
+            epochTag = tag;
+            if (++epoch > MAX_EPOCH) {
+                for (int f = 0; f < flowCapacity; f++) {
+                    rec[f << 4 | FORWARD] = 0;
+                    rec[f << 4 | FORWARD + FORWARD_STRIDE] = 0;
+                }
+                epoch = 1;
+            }
+        }
+        return epoch;
     }
 
     /** The cached next-hop MAC (low 48 bits) and output port (bits 48..63) of {@code ref}. */
-    public long cachedMacPort(int ref) { return forward[ref << 2 | 1]; }
+    public long cachedMacPort(int ref) {
+        int c = ((ref >>> 1) << 4) + FORWARD + (ref & 1) * FORWARD_STRIDE;
+        int hi = rec[c + 2];
+        return (rec[c + 1] & 0xFFFF_FFFFL) | (long) (hi & 0xFFFF) << 32 | (long) (hi >>> 16) << 48;
+    }
 
     /** The cached IPIP outer destination of {@code ref} (0 = none). */
-    public int cachedTunnel(int ref) { return (int) forward[ref << 2 | 2]; }
+    public int cachedTunnel(int ref) {
+        int c = ((ref >>> 1) << 4) + FORWARD + (ref & 1) * FORWARD_STRIDE;
+        return rec[c] < 0 ? tunnels[ref] : 0;
+    }
 
     public void setNat(int f, int origSrc, int origPort) {
         rec[f << 4 | NAT_SRC] = origSrc;
@@ -347,7 +435,7 @@ public final class ConntrackTable {
     public int state(int f) { return (rec[f << 4 | META] >>> 8) & 0xFF; }
 
     /** Flow slot {@code f}'s expiry in ticks of 2^20 ns (0 = a free slot). */
-    public int expiryTick(int f) { return expiry[f]; }
+    public int expiryTick(int f) { return expires(f); }
 
     public int size() { return live; }
 

@@ -45,6 +45,23 @@ public final class EstablishedFlowNode {
     public final int[] slow;
     public int slowCount;
 
+    /** System property: live flows from which a burst is preloaded (default 32,768; 0 = always, for tests and A/B runs). */
+    public static final String PRELOAD_MIN_FLOWS_PROPERTY = "ocelot.fastpath.preloadMinFlows";
+
+    /**
+     * Live flows from which the burst's index slots and records are loaded ahead of the pass
+     * ({@link #preload}): below it the table sits in the caches and the extra pass costs more
+     * than it hides (measured in the 1,024-flow benchmark, fastpath/README.md).
+     */
+    private final int preloadMinFlows = Integer.getInteger(PRELOAD_MIN_FLOWS_PROPERTY, 1 << 15);
+
+    /** Per packet of the burst, its tuple's hash when {@link #preload} ran. */
+    private final int[] hashes;
+    /** Per packet, its home index slot's entry (the preload's first step). */
+    private final int[] homeEntries;
+    /** Where the preloaded words go, so the loads are not optimised away. */
+    private int preloadSink;
+
     /** Flows the full graph will touch in this burst, [0, touchedCount): their later packets go there too. */
     private final int[] touched;
     private int touchedCount;
@@ -52,6 +69,8 @@ public final class EstablishedFlowNode {
     public EstablishedFlowNode(int capacity) {
         slow = new int[capacity];
         touched = new int[capacity];
+        hashes = new int[capacity];
+        homeEntries = new int[capacity];
     }
 
     /** Returns how many packets it forwarded; their verdicts are set, the rest are listed in {@link #slow}. */
@@ -64,6 +83,8 @@ public final class EstablishedFlowNode {
         int done = 0;
         boolean open = portMac != 0; // the exception port's parse accepts any MAC: always the full graph
         touchedCount = 0;
+        boolean preloaded = open && n > 1 && ct.size() >= preloadMinFlows;
+        if (preloaded) preload(v, ct, n);
         // The per-packet pass is written into the loop, not called: C2 refuses to inline a body
         // this size ("hot method too big"), and as a call per packet every field and array it
         // uses (the packet columns, the conntrack arrays) was reloaded for each packet.
@@ -117,7 +138,7 @@ public final class EstablishedFlowNode {
                     break packet;
                 }
                 int ports = PacketMemory.u32(t);
-                int ref = ct.lookup(src, (int) addresses, ports, proto);
+                int ref = preloaded ? ct.lookupHashed(hashes[i], src, (int) addresses, ports, proto) : ct.lookup(src, (int) addresses, ports, proto);
                 if (ref == ConntrackTable.NONE) { r = PASS; break packet; } // a new flow: created after every lookup of the burst
                 int f = ref >>> 1;
                 boolean reply = (ref & 1) != 0;
@@ -159,6 +180,30 @@ public final class EstablishedFlowNode {
             counters.add(Counter.FLOW_FUSED, done);
         }
         return done;
+    }
+
+    /**
+     * The table's lines for the whole burst before the pass touches any (issue 24: with a
+     * million flows each packet's index slot and record are cache misses, ~100 ns each when taken
+     * one after another): the tuple hash of every packet that could be IPv4 TCP/UDP without
+     * options (the pass checks the rest; a hash of anything else is harmless), then every home
+     * index slot, then every record those name, each loop's loads independent of each other.
+     */
+    private void preload(PacketVector v, ConntrackTable ct, int n) {
+        for (int i = 0; i < n; i++) {
+            long ip = v.address[i] + Ethernet.HEADER_LENGTH;
+            int hash = 0;
+            if (v.length[i] >= Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + 4) {
+                long addresses = PacketMemory.u64(ip + Ipv4.SRC_OFFSET);
+                int proto = (PacketMemory.u32(ip + 8) >>> 16) & 0xFF;
+                hash = ConntrackTable.hash((int) (addresses >>> 32), (int) addresses, PacketMemory.u32(ip + Ipv4.MIN_HEADER_LENGTH), proto);
+            }
+            hashes[i] = hash;
+        }
+        for (int i = 0; i < n; i++) homeEntries[i] = ct.preloadIndex(hashes[i]);
+        int sink = 0;
+        for (int i = 0; i < n; i++) sink += ct.preloadRecord(homeEntries[i]);
+        preloadSink += sink;
     }
 
     private boolean wasTouched(int f) {

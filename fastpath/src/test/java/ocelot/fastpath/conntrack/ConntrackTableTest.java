@@ -134,6 +134,104 @@ class ConntrackTableTest {
         assertTrue(ct.lookup(5, 6, 7, 8, UDP) != ConntrackTable.NONE);
     }
 
+    /**
+     * A table at capacity (issue 24): filled without eviction; a flood of new flows as big as
+     * half the table evicts exactly one flow per new flow, only unreplied ones (Linux's early
+     * drop: no replied flow is lost while a sample holds an unreplied one), oldest first; the
+     * sweep then removes what timed out and only that, including flows whose sweep word ({@code due})
+     * predates a touch; the emptied table fills again from its free list without evicting.
+     */
+    @Test
+    void fillsEvictsAndExpiresAtCapacity() {
+        int capacity = 1 << 16;
+        ConntrackTable ct = new ConntrackTable(capacity);
+        long s = 1_000_000_000L, t0 = 5 * s;
+        int[] slot = new int[capacity + capacity / 2];
+        for (int i = 0; i < capacity; i++) slot[i] = ct.create(i, 100, 1, 2, 100, i, 2, 1, UDP, FlowState.UDP_UNREPLIED, t0, T);
+        assertEquals(capacity, ct.size());
+        assertEquals(0, ct.evictedTotal());
+        for (int i = 0; i < capacity; i++) {
+            assertEquals(slot[i] << 1, ct.lookup(i, 100, 1, 2, UDP));
+            assertEquals(slot[i] << 1 | 1, ct.lookup(100, i, 2, 1, UDP));
+        }
+        // the even flows are answered: replied UDP, 120 s
+        for (int i = 0; i < capacity; i += 2) assertEquals(FlowState.UDP_REPLIED, ct.touch(slot[i], true, 0, t0 + s, T));
+
+        // a flood of new flows: each evicts one unreplied flow, the older (odd, original) ones first
+        for (int j = 0; j < capacity / 2; j++) {
+            slot[capacity + j] = ct.create(capacity + j, 100, 1, 2, 100, capacity + j, 2, 1, UDP, FlowState.UDP_UNREPLIED, t0 + 2 * s, T);
+            assertEquals(capacity, ct.size());
+        }
+        assertEquals(capacity / 2, ct.evictedTotal());
+        for (int i = 0; i < capacity; i++) {
+            int ref = ct.lookup(i, 100, 1, 2, UDP);
+            if (i % 2 == 0) assertEquals(slot[i] << 1, ref, "replied flow " + i + " kept");
+            else assertEquals(ConntrackTable.NONE, ref, "unreplied flow " + i + " evicted");
+        }
+        for (int j = 0; j < capacity / 2; j++) assertEquals(slot[capacity + j] << 1, ct.lookup(capacity + j, 100, 1, 2, UDP));
+
+        // past the unreplied timeout (the flood's), not the replied one: a whole sweep in bounded steps
+        long t1 = t0 + 40 * s;
+        int removed = 0;
+        for (int k = 0; k < capacity / 1024; k++) removed += ct.expire(t1, 1024);
+        assertEquals(capacity / 2, removed);
+        assertEquals(capacity / 2, ct.size());
+        for (int i = 0; i < capacity; i += 2) {
+            assertEquals(slot[i] << 1 | 1, ct.lookup(100, i, 2, 1, UDP), "replied flow " + i + " outlives its creation's 30 s");
+            assertTrue(!ct.isExpired(slot[i], t1));
+        }
+        for (int j = 0; j < capacity / 2; j++) assertEquals(ConntrackTable.NONE, ct.lookup(capacity + j, 100, 1, 2, UDP));
+
+        // past the replied timeout: everything goes, and the table fills again without evicting
+        long t2 = t0 + 122 * s;
+        removed = 0;
+        for (int k = 0; k < capacity / 1024; k++) removed += ct.expire(t2, 1024);
+        assertEquals(capacity / 2, removed);
+        assertEquals(0, ct.size());
+        assertEquals(capacity, ct.expiredTotal());
+        for (int i = 0; i < capacity; i++) ct.create(7, i, 3, 4, i, 7, 4, 3, UDP, FlowState.UDP_UNREPLIED, t2, T);
+        assertEquals(capacity, ct.size());
+        assertEquals(capacity / 2, ct.evictedTotal());
+        for (int i = 0; i < capacity; i++) assertTrue(ct.lookup(7, i, 3, 4, UDP) != ConntrackTable.NONE);
+    }
+
+    /** A full table whose sampled flows are all replied still makes room: it never refuses or waits. */
+    @Test
+    void aFloodIntoRepliedFlowsEvictsTheClosestToExpiry() {
+        ConntrackTable ct = new ConntrackTable(16);
+        long ms = 1_000_000;
+        for (int i = 0; i < 16; i++) {
+            int f = ct.create(i, 100, 1, 2, 100, i, 2, 1, UDP, FlowState.UDP_UNREPLIED, 0, T);
+            ct.touch(f, true, 0, (i + 1) * ms * 10, T);
+        }
+        ct.touch(ct.lookup(0, 100, 1, 2, UDP) >>> 1, false, 0, 500 * ms, T);
+        ct.create(99, 100, 1, 2, 100, 99, 2, 1, UDP, FlowState.UDP_UNREPLIED, 600 * ms, T);
+        assertEquals(ConntrackTable.NONE, ct.lookup(1, 100, 1, 2, UDP));
+        assertTrue(ct.lookup(99, 100, 1, 2, UDP) != ConntrackTable.NONE);
+    }
+
+    /**
+     * The cached forwarding's epoch stands for the burst's tag; when the 15-bit epochs wrap,
+     * every cached result is cleared, so a result from 32,767 tags ago never matches a new tag
+     * that got its old epoch.
+     */
+    @Test
+    void cachedForwardingNeverSurvivesAnEpochWrap() {
+        ConntrackTable ct = new ConntrackTable(16);
+        int f = ct.create(1, 2, 3, 4, 2, 1, 4, 3, UDP, FlowState.UDP_UNREPLIED, 0, T);
+        ct.cacheForward(f << 1, 1, 2, 5, 0x0200_0000_0001L, 0);
+        assertTrue(ct.forwardCached(f << 1, 1, 2));
+        assertEquals(0x0005_0200_0000_0001L, ct.cachedMacPort(f << 1));
+        for (long tag = 2; tag <= ConntrackTable.MAX_EPOCH + 1; tag++) assertTrue(!ct.forwardCached(f << 1, tag, 2));
+        // the epoch of tag 1 is given out again: the old result must be gone
+        assertTrue(!ct.forwardCached(f << 1, ConntrackTable.MAX_EPOCH + 2, 2));
+        ct.cacheForward(f << 1 | 1, ConntrackTable.MAX_EPOCH + 2, 65535, 65535, 0xFFFF_FFFF_FFFFL, 0xC0A80002);
+        assertTrue(ct.forwardCached(f << 1 | 1, ConntrackTable.MAX_EPOCH + 2, 65535));
+        assertEquals(0xFFFF_FFFF_FFFF_FFFFL, ct.cachedMacPort(f << 1 | 1));
+        assertEquals(0xC0A80002, ct.cachedTunnel(f << 1 | 1));
+        assertEquals(0, ct.cachedTunnel(f << 1));
+    }
+
     @Test
     void capacityMustBeAPowerOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> new ConntrackTable(100));
