@@ -2,6 +2,9 @@
 # perf profile of the full pipeline benchmark (PipelineThroughput, pipeline only): Java frames
 # resolved through the JIT's perf map. Prints the hottest symbols.
 #   bench/fastpath/profile.sh [SECONDS] [extra JVM flags...]
+# PROFILE_FLOWS distinct flows (default 1024), PROFILE_CAPACITY the conntrack capacity (default
+# twice the flows; below the flows every packet is a new flow), PROFILE_DATA_ROOM the mbuf data
+# room (default DPDK's 2176).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_RUN=${1:-8}
@@ -15,9 +18,10 @@ mvn -q -B -o -pl fastpath dependency:build-classpath -Dmdep.outputFile="$work/cp
 cp="$PWD/fastpath/target/classes:$(cat "$work/cp.txt")"
 javac --release 25 --add-modules jdk.incubator.vector -nowarn -cp "$cp" -d "$work/classes" bench/src/main/java/ocelot/bench/fastpath/*.java
 java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx2g \
-  -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -Dbench.skipIo=true -Dbench.warmupSeconds=12 "$@" \
+  -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -Dbench.skipIo=true -Dbench.warmupSeconds=12 \
+  -Dbench.dataRoom="${PROFILE_DATA_ROOM:-2176}" ${PROFILE_CAPACITY:+-Dbench.capacity=$PROFILE_CAPACITY} "$@" \
   -Docelot.native.lib="$PWD/native/target/native/libocelot_dpdk.so" \
-  -cp "$work/classes:$cp" ocelot.bench.fastpath.PipelineThroughput "$work/flows.pcap" "$SECONDS_RUN" 1024 100000 100 \
+  -cp "$work/classes:$cp" ocelot.bench.fastpath.PipelineThroughput "$work/flows.pcap" "$SECONDS_RUN" "${PROFILE_FLOWS:-1024}" 100000 100 \
   > "$work/out.txt" 2>&1 &
 pid=$!
 sleep 14

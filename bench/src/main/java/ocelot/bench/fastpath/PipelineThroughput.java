@@ -58,9 +58,11 @@ public final class PipelineThroughput {
         int routes = Integer.parseInt(args[3]);
         int rules = Integer.parseInt(args[4]);
         writePcap(pcap, flows);
-        Eal.initInMemory(1024);
+        int dataRoom = Integer.getInteger("bench.dataRoom", Mempool.DEFAULT_DATA_ROOM);
+        int mbufs = Math.max(16383, flows + 8192); // net_pcap's infinite replay holds the whole file in mbufs
+        Eal.initInMemory((int) Math.max(1024, (long) mbufs * (dataRoom + 256) / (1 << 20) + 512));
         Eal.registerThread();
-        try (Mempool pool = Mempool.create("bench_fastpath_pool", 16383, 256, Mempool.DEFAULT_DATA_ROOM)) {
+        try (Mempool pool = Mempool.create("bench_fastpath_pool", mbufs, 256, dataRoom)) {
             DpdkPort src = DpdkPort.createVdev("net_pcap_bench", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
             DpdkPort sink = DpdkPort.createVdev("net_null_bench", "no-rx=1", pool, DpdkPort.Config.defaults());
             try {
@@ -91,7 +93,7 @@ public final class PipelineThroughput {
         DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
         DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
-        FastpathConfig config = FastpathConfig.defaults().withBurstSize(Integer.getInteger("bench.burst", 64)).withConntrackCapacity(defaultCapacity(flows));
+        FastpathConfig config = FastpathConfig.defaults().withBurstSize(Integer.getInteger("bench.burst", 64)).withConntrackCapacity(Integer.getInteger("bench.capacity", defaultCapacity(flows)));
         try (Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime)) {
             // -Dbench.policy=false: routing alone (no endpoint classifiers), for profile.sh
             fp.control().publish(state(routes, rules, Boolean.parseBoolean(System.getProperty("bench.policy", "true"))));
