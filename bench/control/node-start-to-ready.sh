@@ -7,7 +7,7 @@ export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-
 HOME_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 if [ ! -f "$HOME_DIR/control/target/node-classpath.txt" ]; then
   (cd "$HOME_DIR" && mvn -q -B -ntp -DskipTests install -Docelot.fuzz.skip=true -pl control -am >/dev/null &&
-    mvn -q -B dependency:build-classpath -pl control -Dmdep.outputFile=control/target/node-classpath.txt >/dev/null) || exit 1
+    mvn -q -B dependency:build-classpath -pl control -Dmdep.outputFile="$HOME_DIR/control/target/node-classpath.txt" >/dev/null) || exit 1
 fi
 N=ocbn-$$; F=ocbf-$$; D=$(mktemp -d)
 cleanup() { [ -n "${PID:-}" ] && { kill -TERM -- -$PID 2>/dev/null; for i in $(seq 30); do kill -0 $PID 2>/dev/null || break; sleep 1; done; kill -KILL -- -$PID 2>/dev/null; }; ip netns del $N 2>/dev/null; ip netns del $F 2>/dev/null; rm -rf $D; }
