@@ -8,10 +8,24 @@ import java.net.InetAddress;
  * for TCP MD5 (null: none); {@code ttlSecurityHops} for GTSM (RFC 5082, later Calico's
  * {@code ttlSecurity}; 0: off). {@code holdTimeSeconds} and {@code keepaliveSeconds} are this
  * peer's BGP timers (BIRD's {@code hold time} / {@code keepalive time}; 0: the cluster's).
+ * {@code dynamic} (null: an ordinary peer) makes it a listen range of dynamic neighbours: peerIP
+ * is then a CIDR ({@code peerIp}/{@code dynamic.prefixLength}), the AS may be a range
+ * {@code asNumber..dynamic.asNumberLast}, at most {@code dynamic.limit} at a time (Ocelot's
+ * extension; bgp/README.md "Dynamic neighbours").
  */
 public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops,
-                          int holdTimeSeconds, int keepaliveSeconds) {
+                          int holdTimeSeconds, int keepaliveSeconds, DynamicRange dynamic) {
     public enum Scope { GLOBAL, NODE }
+
+    /** A listen range's prefix length, last AS of its AS range (= asNumber for one AS) and neighbour limit. */
+    public record DynamicRange(int prefixLength, long asNumberLast, int limit) {
+    }
+
+    /** An ordinary peer. */
+    public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops,
+                       int holdTimeSeconds, int keepaliveSeconds) {
+        this(scope, node, peerIp, asNumber, password, ttlSecurityHops, holdTimeSeconds, keepaliveSeconds, null);
+    }
 
     /** With the cluster's timers. */
     public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops) {
@@ -44,6 +58,10 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
         if (keepaliveSeconds < 0 || keepaliveSeconds > 65535) {
             throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + ": keepaliveTime " + keepaliveSeconds + " not in 1..65535 (0: the cluster's)");
         }
+        if (dynamic != null && (dynamic.asNumberLast() < asNumber || dynamic.asNumberLast() > 0xffffffffL)) {
+            throw new IllegalArgumentException("bgpPeer " + peerIp.getHostAddress() + "/" + dynamic.prefixLength() + ": AS range "
+                    + asNumber + "-" + dynamic.asNumberLast() + " is empty or beyond 4294967295");
+        }
     }
 
     /** Never the key itself: records print every field, and specs reach log lines. */
@@ -51,6 +69,6 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
     public String toString() {
         return "BgpPeerSpec[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
                 + ", password=" + (password == null ? "null" : "<redacted>") + ", ttlSecurityHops=" + ttlSecurityHops
-                + ", holdTimeSeconds=" + holdTimeSeconds + ", keepaliveSeconds=" + keepaliveSeconds + "]";
+                + ", holdTimeSeconds=" + holdTimeSeconds + ", keepaliveSeconds=" + keepaliveSeconds + ", dynamic=" + dynamic + "]";
     }
 }

@@ -1,6 +1,7 @@
 package ocelot.bgp.peering;
 
 import ocelot.bgp.session.SessionConfig;
+import ocelot.bgp.speaker.ListenRange;
 import ocelot.bgp.speaker.PeerSettings;
 import ocelot.bgp.speaker.SpeakerConfig;
 import ocelot.bgp.wire.AddressFamily;
@@ -28,8 +29,11 @@ import java.util.Map;
  * <li>timers: a bgpPeer's own hold/keepalive time, else the cluster's (the mesh: the cluster's).</li>
  * </ul>
  * A peer address listed twice keeps the most specific entry: node specific, then global, then mesh.
+ * A bgpPeer whose peerIP is a CIDR is a listen range of dynamic neighbours (passive, its timers,
+ * next-hop-self, never route-reflector clients); a node's own range hides a global one of the
+ * same network and length.
  */
-public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
+public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers, List<ListenRange> listenRanges) {
     public static final String MESH = "node-to-node mesh";
     public static final String GLOBAL = "global";
     public static final String NODE_SPECIFIC = "node specific";
@@ -56,14 +60,24 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
                 self.ipv4Address(), self.ipv6Address());
 
         Map<InetAddress, PeerSettings> out = new LinkedHashMap<>();
+        Map<String, ListenRange> ranges = new LinkedHashMap<>();
         for (BgpPeerSpec p : in.peers()) {
+            boolean mine = p.scope() == BgpPeerSpec.Scope.NODE && p.node().equals(self.name());
+            if (p.dynamic() == null || !(mine || p.scope() == BgpPeerSpec.Scope.GLOBAL)) continue;
+            ListenRange r = listenRange(in, self, localAs, p, mine ? NODE_SPECIFIC : GLOBAL);
+            if (r == null) continue;
+            if (mine) ranges.put(r.toString(), r);
+            else ranges.putIfAbsent(r.toString(), r);
+        }
+        for (BgpPeerSpec p : in.peers()) {
+            if (p.dynamic() != null) continue;
             if (p.scope() == BgpPeerSpec.Scope.NODE && p.node().equals(self.name())) {
                 add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), NODE_SPECIFIC, nodesByIp, false,
                         p.holdTimeSeconds(), p.keepaliveSeconds());
             }
         }
         for (BgpPeerSpec p : in.peers()) {
-            if (p.scope() == BgpPeerSpec.Scope.GLOBAL) {
+            if (p.scope() == BgpPeerSpec.Scope.GLOBAL && p.dynamic() == null) {
                 add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), GLOBAL, nodesByIp, false,
                         p.holdTimeSeconds(), p.keepaliveSeconds());
             }
@@ -75,7 +89,23 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers) {
                 add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, 0, MESH, nodesByIp, passive, 0, 0);
             }
         }
-        return new PeeringPlan(speaker, new ArrayList<>(out.values()));
+        return new PeeringPlan(speaker, new ArrayList<>(out.values()), new ArrayList<>(ranges.values()));
+    }
+
+    /** A CIDR bgpPeer as a listen range; null for an IPv6 range on a node without IPv6. */
+    private static ListenRange listenRange(PeeringInputs in, CalicoNode self, long localAs, BgpPeerSpec p, String scope) {
+        InetAddress local = p.peerIp().getAddress().length == 4 ? self.ipv4Address() : self.ipv6Address();
+        if (local == null) return null;
+        BgpPeerSpec.DynamicRange d = p.dynamic();
+        int hold = p.holdTimeSeconds() != 0 ? p.holdTimeSeconds() : in.holdTimeSeconds();
+        int keepalive = p.keepaliveSeconds() != 0 ? p.keepaliveSeconds() : p.holdTimeSeconds() != 0 ? 0 : in.keepaliveSeconds();
+        SessionConfig session = new SessionConfig(p.peerIp(), in.port(), local, localAs, p.asNumber(),
+                IpAddresses.toInt(self.ipv4Address()), hold, 5, true, p.password(),
+                EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), p.ttlSecurityHops(),
+                keepalive, d.asNumberLast());
+        String name = p.peerIp().getHostAddress() + "/" + d.prefixLength();
+        return new ListenRange(p.peerIp(), d.prefixLength(), d.limit(),
+                new PeerSettings(session, false, true, "dynamic " + name + " (" + scope + ")"));
     }
 
     private static void add(Map<InetAddress, PeerSettings> out, PeeringInputs in, CalicoNode self, long localAs, int clusterId,

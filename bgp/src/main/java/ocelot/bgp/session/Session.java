@@ -33,7 +33,8 @@ public final class Session {
     /** Connect retry backs off by doubling up to this cap, and resets once Established. */
     private static final int MAX_RETRY_SECONDS = 120;
 
-    private final SessionConfig config;
+    /** Final but for a dynamic neighbour's AS range, narrowed once to the AS of its OPEN. */
+    private SessionConfig config;
     private final LongSupplier clock;
     private final SessionListener listener;
     private final Dialer dialer;
@@ -166,6 +167,17 @@ public final class Session {
     }
 
     /**
+     * Refuses a connection no session wants (an address outside every range, a listen range at
+     * its limit) with Cease/Connection Rejected, as RFC 4486 §4 asks ("SHOULD send a NOTIFICATION
+     * message with the Error Code Cease and the Error Subcode Connection Rejected").
+     */
+    public static void rejectUnwanted(Channel channel) {
+        installPipeline(channel);
+        new Connection(channel, false).sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE,
+                NotificationCode.CEASE_CONNECTION_REJECTED, null));
+    }
+
+    /**
      * A connection the peer opened to us. Refused with Cease/5 when we are stopped; with Cease/7
      * when a session is already Established (RFC 4271 §6.8: the existing one wins).
      */
@@ -188,7 +200,7 @@ public final class Session {
         c.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, subcode, null));
     }
 
-    private void installPipeline(Channel channel) {
+    private static void installPipeline(Channel channel) {
         channel.pipeline().addLast("frame", new BgpFrameDecoder())
                 .addLast("decode", new BgpMessageDecoder())
                 .addLast("encode", BgpMessageEncoder.FOUR_OCTET);
@@ -271,12 +283,15 @@ public final class Session {
             fsmError(c, "OPEN in " + c.state.displayName);
             return;
         }
-        if (o.asNumber() != config.peerAs()) {
+        if (!config.acceptsPeerAs(o.asNumber())) {
+            // RFC 4271 §6.2: Bad Peer AS, the data field is the 2-octet My Autonomous System field.
             byte[] as = {(byte) (o.asNumber() >>> 8), (byte) o.asNumber()};
             refuse(c, new BgpWireException(NotificationCode.OPEN_MESSAGE, NotificationCode.OPEN_BAD_PEER_AS, as,
-                    "peer AS " + o.asNumber() + ", expected " + config.peerAs()));
+                    "peer AS " + o.asNumber() + ", expected " + (config.peerAsRange()
+                            ? config.peerAs() + ".." + config.peerAsLast() : Long.toString(config.peerAs()))));
             return;
         }
+        if (config.peerAsRange()) config = config.withPeerAs(o.asNumber());
         if (!config.external() && o.bgpIdentifier() == config.routerId()) {
             refuse(c, new BgpWireException(NotificationCode.OPEN_MESSAGE, NotificationCode.OPEN_BAD_BGP_IDENTIFIER,
                     "peer uses our own BGP identifier on an internal session"));

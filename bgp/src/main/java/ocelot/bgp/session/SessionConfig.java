@@ -15,11 +15,24 @@ import java.util.Set;
  * {@code keepaliveSeconds} is BIRD's {@code keepalive time}: 0 sends keepalives every third of
  * the negotiated hold time; a set value is used, but never longer than that third, so a peer
  * that negotiated a shorter hold time still hears from us in time.
+ * {@code peerAsLast} &gt; {@code peerAs} accepts any AS of {@code peerAs..peerAsLast} in the peer's
+ * OPEN (a dynamic neighbour's AS range, BIRD's {@code neighbor range ... as 64512..64520}); the
+ * session narrows its config to the AS received ({@link #withPeerAs}); equal to {@code peerAs}
+ * otherwise.
  */
 public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
                             int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
                             String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops,
-                            int keepaliveSeconds) {
+                            int keepaliveSeconds, long peerAsLast) {
+
+    /** One peer AS. */
+    public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
+                         int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
+                         String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops,
+                         int keepaliveSeconds) {
+        this(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds, connectRetrySeconds, passive,
+                md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAs);
+    }
 
     /** Keepalives every third of the negotiated hold time. */
     public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
@@ -65,6 +78,19 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
             throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": keepalive time " + keepaliveSeconds
                     + " s must be shorter than the hold time " + holdTimeSeconds + " s");
         }
+        if (peerAsLast < peerAs || peerAsLast > 0xffffffffL) {
+            throw new IllegalArgumentException("peer " + peerAddress.getHostAddress() + ": AS range " + peerAs + ".." + peerAsLast
+                    + " is empty or beyond 4294967295");
+        }
+    }
+
+    /** Whether the peer's OPEN may carry any AS of a range (see the record's comment). */
+    public boolean peerAsRange() {
+        return peerAsLast != peerAs;
+    }
+
+    public boolean acceptsPeerAs(long as) {
+        return as >= peerAs && as <= peerAsLast;
     }
 
     /** Seconds between keepalives on a session whose negotiated hold time is {@code negotiatedHold} (not 0). */
@@ -81,7 +107,7 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
                 + ", connectRetrySeconds=" + connectRetrySeconds + ", passive=" + passive
                 + ", md5Password=" + (md5Password == null ? "null" : "<redacted>") + ", families=" + families
                 + ", gracefulRestartSeconds=" + gracefulRestartSeconds + ", ttlSecurityHops=" + ttlSecurityHops
-                + ", keepaliveSeconds=" + keepaliveSeconds + "]";
+                + ", keepaliveSeconds=" + keepaliveSeconds + (peerAsRange() ? ", peerAsLast=" + peerAsLast : "") + "]";
     }
 
     public boolean external() {
@@ -96,43 +122,55 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
 
     public SessionConfig withPorts(int peerPort) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
     }
 
     public SessionConfig withLocalAddress(InetAddress local) {
         return new SessionConfig(peerAddress, peerPort, local, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
     }
 
     /** BIRD's {@code keepalive time} (0: a third of the hold time). */
     public SessionConfig withKeepalive(int seconds) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, seconds);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, seconds, peerAsLast);
     }
 
     public SessionConfig withTimers(int holdTime, int connectRetry) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTime,
-                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
+                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
     }
 
     public SessionConfig withPassive(boolean p) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
+                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
     }
 
     public SessionConfig withMd5(String password) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds);
+                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
     }
 
     /** GTSM (RFC 5082) for a peer {@code hops} routers away; 0 turns it off. */
     public SessionConfig withTtlSecurity(int hops) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops, keepaliveSeconds);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops, keepaliveSeconds, peerAsLast);
+    }
+
+    /** The same settings for another peer address (a dynamic neighbour accepted from a range). */
+    public SessionConfig withPeerAddress(InetAddress peer) {
+        return new SessionConfig(peer, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds, connectRetrySeconds,
+                passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+    }
+
+    /** Narrowed to the one AS a dynamic neighbour's OPEN carried. */
+    public SessionConfig withPeerAs(long as) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, as, routerId, holdTimeSeconds, connectRetrySeconds,
+                passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, as);
     }
 
     public SessionConfig withGracefulRestart(int seconds) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops, keepaliveSeconds);
+                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
     }
 }

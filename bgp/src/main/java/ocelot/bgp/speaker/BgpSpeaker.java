@@ -71,6 +71,7 @@ public final class BgpSpeaker implements AutoCloseable {
     private final Map<InetAddress, RibPeer> restarting = new HashMap<>();
     private final java.util.Set<Prefix> localRoutes = new java.util.HashSet<>();
     private Channel server;
+    private List<ListenRange> listenRanges = List.of();
     private ScheduledFuture<?> ticker;
     private int nextPeerId = 1;
     private final FibSink fib;
@@ -175,11 +176,8 @@ public final class BgpSpeaker implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         InetAddress remote = ((InetSocketAddress) ch.remoteAddress()).getAddress();
                         Peer p = peers.get(remote);
-                        if (p == null) {
-                            LOG.info("connection from unconfigured {} refused", remote.getHostAddress());
-                            ch.close();
-                            return;
-                        }
+                        if (p == null) p = dynamicNeighbour(remote, ch);
+                        if (p == null) return;
                         int hops = p.settings.session().ttlSecurityHops();
                         if (hops > 0) {
                             // GTSM on the accepted socket: the handshake passed the shared listener, but from here
@@ -201,13 +199,74 @@ public final class BgpSpeaker implements AutoCloseable {
     }
 
     private void tick() {
-        for (Peer p : List.copyOf(peers.values())) p.session.tick();
+        for (Peer p : List.copyOf(peers.values())) {
+            p.session.tick();
+            // A dynamic neighbour lives as long as its connection (BIRD removes its dynamic protocol too).
+            if (p.range != null && p.session.state() == SessionState.ACTIVE) {
+                peers.remove(p.settings.session().peerAddress(), p);
+                LOG.info("dynamic neighbour {} (range {}) gone: {}", p.session.peerName(), p.range, p.session.info());
+            }
+        }
+    }
+
+    /**
+     * A connection from an address no configured peer has: a new dynamic neighbour if a listen
+     * range holds the address (the longest such range) and is below its limit; otherwise refused
+     * with Cease/Connection Rejected (RFC 4486 §4). Returns the new peer, or null when refused.
+     */
+    private Peer dynamicNeighbour(InetAddress remote, Channel ch) {
+        ListenRange range = null;
+        for (ListenRange r : listenRanges) {
+            if (r.contains(remote) && (range == null || r.prefixLength() > range.prefixLength())) range = r;
+        }
+        if (range == null) {
+            LOG.info("connection from unconfigured {} refused (no peer, no listen range)", remote.getHostAddress());
+            Session.rejectUnwanted(ch);
+            return null;
+        }
+        int current = 0;
+        for (Peer q : peers.values()) if (range.equals(q.range)) current++;
+        if (current >= range.limit()) {
+            LOG.warn("connection from {} refused: listen range {} is at its limit of {} neighbours", remote.getHostAddress(), range,
+                    range.limit());
+            Session.rejectUnwanted(ch);
+            return null;
+        }
+        Peer p = new Peer(range.settingsFor(remote), range);
+        peers.put(remote, p);
+        p.session.start();
+        LOG.info("dynamic neighbour {} accepted by listen range {} ({} of {})", remote.getHostAddress(), range, current + 1, range.limit());
+        return p;
+    }
+
+    /**
+     * Makes the listen ranges exactly {@code wanted}; dynamic neighbours of a range no longer
+     * wanted are stopped (Cease/peer de-configured). Ranges may overlap: the longest wins.
+     */
+    public void applyListenRanges(List<ListenRange> wanted) {
+        call(() -> {
+            List<ListenRange> next = List.copyOf(wanted);
+            for (Peer p : List.copyOf(peers.values())) {
+                if (p.range != null && !next.contains(p.range)) {
+                    peers.remove(p.settings.session().peerAddress());
+                    p.session.stop(NotificationCode.CEASE_PEER_DECONFIGURED, "listen range " + p.range + " removed");
+                }
+            }
+            listenRanges = next;
+            return null;
+        });
     }
 
     /** Adds (and starts) a peer. Its MD5 key, if any, goes on the listening socket first. */
     public void addPeer(PeerSettings settings) {
         call(() -> {
             InetAddress addr = settings.session().peerAddress();
+            Peer dynamic = peers.get(addr);
+            if (dynamic != null && dynamic.range != null) {
+                // A configured peer takes the address over from a dynamic neighbour (FRR does the same).
+                peers.remove(addr);
+                dynamic.session.stop(NotificationCode.CEASE_PEER_DECONFIGURED, "configured as a peer of its own");
+            }
             if (peers.containsKey(addr)) throw new IllegalArgumentException("peer " + addr.getHostAddress() + " already configured");
             if (settings.session().md5Password() != null) {
                 TcpMd5.setKey(((UnixChannel) server).fd().intValue(), addr, settings.session().md5Password());
@@ -245,6 +304,7 @@ public final class BgpSpeaker implements AutoCloseable {
                 }
             }
             for (InetAddress a : List.copyOf(peers.keySet())) {
+                if (peers.get(a).range != null) continue; // dynamic neighbours follow applyListenRanges
                 PeerSettings w = byAddress.get(a);
                 if (w == null || !w.equals(peers.get(a).settings)) removePeer(a);
             }
@@ -538,8 +598,16 @@ public final class BgpSpeaker implements AutoCloseable {
         boolean awaitingEndOfRib;
         int endOfRibs;
 
+        /** The listen range that accepted this dynamic neighbour; null for a configured peer. */
+        final ListenRange range;
+
         Peer(PeerSettings settings) {
+            this(settings, null);
+        }
+
+        Peer(PeerSettings settings, ListenRange range) {
             this.settings = settings;
+            this.range = range;
             this.session = new Session(settings.session(), System::nanoTime, this, this);
             session.gracefulRestartState(deferring, deferring);
         }
@@ -599,7 +667,7 @@ public final class BgpSpeaker implements AutoCloseable {
         public void established(Session s) {
             // Next-hop-self uses the address this TCP session actually runs from (RFC 4271 §5.1.3).
             InetAddress localAddress = s.localAddress();
-            var cfg = settings.session();
+            var cfg = s.config(); // a dynamic neighbour's AS is the one its OPEN carried
             RibPeer rp = new RibPeer(nextPeerId++, cfg.peerAddress(), cfg.peerAs(), s.remoteOpen().bgpIdentifier(),
                     !cfg.external(), settings.routeReflectorClient(), settings.nextHopSelf(), localAddress,
                     s.fourOctetAs(), new PeerOutput(++incarnation));

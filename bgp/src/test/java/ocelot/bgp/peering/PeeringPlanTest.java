@@ -104,6 +104,36 @@ class PeeringPlanTest {
         assertEquals(PeeringPlan.NODE_SPECIFIC, byPeer(PeeringPlan.of(PeeringInputs.of("a", nodes, peers, 64512, true))).get("10.0.0.2").peerType());
     }
 
+    /** A CIDR bgpPeer is a listen range, not a peer; the node's own range hides a global one of the same CIDR. */
+    @Test
+    void cidrBgpPeerBecomesAListenRange() {
+        List<BgpPeerSpec> peers = List.of(
+                new BgpPeerSpec(BgpPeerSpec.Scope.GLOBAL, null, IpAddresses.inet("10.1.0.0"), 64601, null, 0, 0, 0,
+                        new BgpPeerSpec.DynamicRange(24, 64601, 10)),
+                new BgpPeerSpec(BgpPeerSpec.Scope.NODE, "a", IpAddresses.inet("10.1.0.0"), 64601, null, 0, 0, 0,
+                        new BgpPeerSpec.DynamicRange(24, 64699, 3)),
+                new BgpPeerSpec(BgpPeerSpec.Scope.NODE, "b", IpAddresses.inet("10.2.0.0"), 64601, null, 0, 0, 0,
+                        new BgpPeerSpec.DynamicRange(24, 64601, 3)));
+        PeeringPlan plan = PeeringPlan.of(PeeringInputs.of("a", nodes, peers, 64512, false));
+        assertTrue(plan.peers().isEmpty());
+        assertEquals(1, plan.listenRanges().size());
+        var r = plan.listenRanges().getFirst();
+        assertEquals("10.1.0.0/24", r.toString());
+        assertEquals(3, r.limit());
+        assertTrue(r.contains(IpAddresses.inet("10.1.0.77")));
+        assertFalse(r.contains(IpAddresses.inet("10.1.1.1")));
+        var s = r.settingsFor(IpAddresses.inet("10.1.0.77")).session();
+        assertEquals(IpAddresses.inet("10.1.0.77"), s.peerAddress());
+        assertTrue(s.passive());
+        assertTrue(s.acceptsPeerAs(64650) && !s.acceptsPeerAs(64700) && !s.acceptsPeerAs(64600));
+        assertEquals(64650, s.withPeerAs(64650).peerAs());
+        assertFalse(s.withPeerAs(64650).peerAsRange());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ocelot.bgp.speaker.ListenRange(IpAddresses.inet("10.1.0.1"), 24, 3,
+                r.template())).getMessage().contains("host bits set (did you mean 10.1.0.0/24?)"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new BgpPeerSpec(BgpPeerSpec.Scope.GLOBAL, null,
+                IpAddresses.inet("10.1.0.0"), 64601, null, 0, 0, 0, new BgpPeerSpec.DynamicRange(24, 64600, 3))).getMessage().contains("64601-64600"));
+    }
+
     @Test
     void badInputsAreNamed() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PeeringPlan.of(PeeringInputs.of("zz", nodes, List.of(), 64512, true)))

@@ -30,7 +30,7 @@ final class IdentityOptions {
     boolean matches(Resource r, String name) {
         return switch (r) {
             case NodeResource n -> eq(name, n.name());
-            case BgpPeer b -> ipEq(name, b.peerIp()) && eq(scope, b.scope().yaml()) && eq(node, b.node());
+            case BgpPeer b -> (b.dynamic() == null ? ipEq(name, b.peerIp()) : name == null || cidrEq(name, Cidr.parse(b.peerIpText()))) && eq(scope, b.scope().yaml()) && eq(node, b.node());
             case HostEndpoint h -> eq(name, h.name()) && eq(node, h.node());
             case WorkloadEndpoint w -> eq(name, w.name()) && eq(node, w.node()) && eq(orchestrator, w.orchestrator())
                     && eq(workload, w.workload());

@@ -44,8 +44,8 @@ final class ResourceTable {
                     n.bgp() == null || n.bgp().ipv4Address() == null ? "" : n.bgp().ipv4Address().toString(),
                     n.bgp() == null || n.bgp().ipv6Address() == null ? "" : n.bgp().ipv6Address().toString())
                     : List.of(n.name());
-            case BgpPeer b -> List.of(b.scope().yaml(), b.peerIp().toString(), b.node() == null ? "" : b.node(),
-                    b.asNumber().toString());
+            case BgpPeer b -> List.of(b.scope().yaml(), b.peerIpText(), b.node() == null ? "" : b.node(),
+                    b.asNumberText());
             case HostEndpoint h -> wide ? List.of(h.node(), h.name(), nz(h.interfaceName()), join(h.expectedIps()),
                     join(h.profiles())) : List.of(h.node(), h.name());
             case WorkloadEndpoint w -> wide ? List.of(w.node(), w.orchestrator(), w.workload(), w.name(),

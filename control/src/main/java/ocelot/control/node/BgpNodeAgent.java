@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import ocelot.bgp.peering.PeeringPlan;
 import ocelot.bgp.rib.FibSink;
 import ocelot.bgp.speaker.BgpSpeaker;
+import ocelot.bgp.speaker.ListenRange;
 import ocelot.bgp.speaker.PeerSettings;
 import ocelot.bgp.speaker.PeerStatus;
 import ocelot.bgp.speaker.RestartState;
@@ -63,6 +64,7 @@ public final class BgpNodeAgent implements AutoCloseable {
     private volatile Datastore.Watch watch;
     private SpeakerConfig speakerConfig;
     private Map<InetAddress, PeerSettings> peers = Map.of();
+    private List<ListenRange> listenRanges = List.of();
     private Set<String> lastWarnings = Set.of();
     private volatile Set<Prefix> announced = Set.of();
     /** The forwarding state a restarted node process kept; used by the first speaker only. */
@@ -167,6 +169,7 @@ public final class BgpNodeAgent implements AutoCloseable {
                 speaker.close();
                 fib.clear();
                 peers = Map.of();
+                listenRanges = List.of();
             }
             BgpSpeaker s = new BgpSpeaker(plan.speaker(), fib, clock);
             try {
@@ -187,6 +190,13 @@ public final class BgpNodeAgent implements AutoCloseable {
         for (PeerSettings p : plan.peers()) wanted.put(p.session().peerAddress(), p);
         logPeerChanges(peers, wanted);
         speaker.applyPeers(plan.peers());
+        if (!plan.listenRanges().equals(listenRanges)) {
+            for (ListenRange r : plan.listenRanges()) {
+                if (!listenRanges.contains(r)) LOG.info("node {}: listen range {} ({}, limit {}) added", nodeName, r, r.template().peerType(), r.limit());
+            }
+            speaker.applyListenRanges(plan.listenRanges());
+            listenRanges = plan.listenRanges();
+        }
         peers = wanted;
         speaker.replaceLocalRoutes(new HashSet<>(state.localRoutes()));
         announced = Set.copyOf(state.localRoutes());

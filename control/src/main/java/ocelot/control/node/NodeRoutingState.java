@@ -87,9 +87,11 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
         List<BgpPeerSpec> peers = new ArrayList<>();
         for (Map.Entry<String, String> e : keys.subMap(PEERS, PEERS + Character.MAX_VALUE).entrySet()) {
             BgpPeer p = (BgpPeer) ResourceCodec.fromStored(e.getKey(), e.getValue());
+            BgpPeerSpec.DynamicRange dynamic = p.dynamic() == null ? null : new BgpPeerSpec.DynamicRange(p.dynamic().prefixLength(),
+                    p.dynamic().asNumberLast().value(), p.dynamic().listenLimit());
             peers.add(new BgpPeerSpec(p.scope() == BgpPeer.Scope.GLOBAL ? BgpPeerSpec.Scope.GLOBAL : BgpPeerSpec.Scope.NODE,
                     p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password(), p.ttlSecurity(),
-                    p.holdTime(), p.keepaliveTime()));
+                    p.holdTime(), p.keepaliveTime(), dynamic));
         }
         PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds,
                 holdTime, keepaliveTime);

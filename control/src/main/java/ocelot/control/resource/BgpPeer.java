@@ -12,9 +12,20 @@ import java.util.List;
  * {@code holdTime} and {@code keepaliveTime} (seconds, 0 or absent: the cluster's settings
  * {@code bgpHoldTime}/{@code bgpKeepaliveTime}) are this session's BGP timers: an extension too,
  * named after BIRD's {@code hold time}/{@code keepalive time}.
+ * {@code dynamic} (null: one peer) is Ocelot's dynamic-neighbour extension: {@code metadata.peerIP}
+ * written as a CIDR makes this bgpPeer a listen range accepting sessions from any address in it,
+ * {@code spec.asNumber} may then be a range {@code "64601-64699"}, and {@code spec.listenLimit}
+ * caps how many such neighbours are up at once (default {@link #DEFAULT_LISTEN_LIMIT}, FRR's).
  */
 public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity,
-                      int holdTime, int keepaliveTime) implements Resource {
+                      int holdTime, int keepaliveTime, DynamicRange dynamic) implements Resource {
+    /** FRR's default {@code bgp listen limit}. */
+    public static final int DEFAULT_LISTEN_LIMIT = 100;
+
+    /** A listen range: peerIP/prefixLength, ASes asNumber..asNumberLast, at most listenLimit neighbours. */
+    public record DynamicRange(int prefixLength, AsNumber asNumberLast, int listenLimit) {
+    }
+
     /** The longest key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
     public static final int MAX_PASSWORD_OCTETS = 80;
     /** GTSM hops: a peer 255 hops away would be accepted at any TTL (RFC 5082 §3). */
@@ -39,6 +50,36 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
         if (holdTime != 0 && keepaliveTime >= holdTime) {
             throw new IllegalArgumentException("keepaliveTime " + keepaliveTime + " must be shorter than holdTime " + holdTime);
         }
+        if (dynamic != null) {
+            Cidr range = new Cidr(peerIp, dynamic.prefixLength());
+            if (!range.network().equals(peerIp)) {
+                throw new IllegalArgumentException("peerIP '" + range + "' has host bits set (did you mean " + range.masked() + "?)");
+            }
+            if (dynamic.asNumberLast().value() < asNumber.value()) {
+                throw new IllegalArgumentException("asNumber range " + asNumber + "-" + dynamic.asNumberLast() + " is empty");
+            }
+            if (password != null) throw new IllegalArgumentException("password is not supported on a listen range (peerIP " + range + ")");
+            if (dynamic.listenLimit() < 1 || dynamic.listenLimit() > 65535) {
+                throw new IllegalArgumentException("listenLimit " + dynamic.listenLimit() + " not in 1..65535");
+            }
+        }
+    }
+
+    /** One peer. */
+    public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity,
+                   int holdTime, int keepaliveTime) {
+        this(scope, node, peerIp, asNumber, password, ttlSecurity, holdTime, keepaliveTime, null);
+    }
+
+    /** metadata.peerIP as written: the address, or the listen range's CIDR. */
+    public String peerIpText() {
+        return dynamic == null ? peerIp.toString() : peerIp + "/" + dynamic.prefixLength();
+    }
+
+    /** spec.asNumber as written: one AS, or a listen range's {@code first-last}. */
+    public String asNumberText() {
+        return dynamic == null || dynamic.asNumberLast().value() == asNumber.value() ? asNumber.toString()
+                : asNumber + "-" + dynamic.asNumberLast();
     }
 
     /** A peer with the cluster's timers. */
@@ -67,12 +108,12 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
 
     /** This peer as it may be shown: the password, if any, replaced by {@link #REDACTED_PASSWORD}. */
     public BgpPeer redacted() {
-        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity, holdTime, keepaliveTime);
+        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity, holdTime, keepaliveTime, dynamic);
     }
 
     /** This peer with {@code key} as its password (the stored key a redacted copy stands for). */
     public BgpPeer withPassword(String key) {
-        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity, holdTime, keepaliveTime);
+        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity, holdTime, keepaliveTime, dynamic);
     }
 
     /** Never the key itself: records print every field, and peers reach log lines. */
@@ -80,7 +121,7 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
     public String toString() {
         return "BgpPeer[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
                 + ", password=" + (password == null ? "null" : REDACTED_PASSWORD) + ", ttlSecurity=" + ttlSecurity
-                + ", holdTime=" + holdTime + ", keepaliveTime=" + keepaliveTime + "]";
+                + ", holdTime=" + holdTime + ", keepaliveTime=" + keepaliveTime + ", dynamic=" + dynamic + "]";
     }
 
     /** A v1 peer without a password. */
@@ -110,7 +151,7 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
     @Override
     public ResourceKey key() {
         return scope == Scope.GLOBAL
-                ? new ResourceKey(Kind.BGP_PEER, List.of("scope", "peerIP"), List.of("global", peerIp.toString()))
-                : new ResourceKey(Kind.BGP_PEER, List.of("scope", "node", "peerIP"), List.of("node", node, peerIp.toString()));
+                ? new ResourceKey(Kind.BGP_PEER, List.of("scope", "peerIP"), List.of("global", peerIpText()))
+                : new ResourceKey(Kind.BGP_PEER, List.of("scope", "node", "peerIP"), List.of("node", node, peerIpText()));
     }
 }

@@ -122,17 +122,50 @@ final class ResourceReader {
         };
         String node = scope == BgpPeer.Scope.NODE ? name(meta, "node") : meta.string("node");
         if (scope == BgpPeer.Scope.GLOBAL && node != null) throw meta.fail("node", "must not be set when scope is global");
-        IpAddress ip = parsed(meta, "peerIP", IpAddress::parse, true);
-        AsNumber as = asNumber(spec, "asNumber");
-        if (as == null) throw spec.fail("asNumber", "is required");
+        String peerText = meta.requiredString("peerIP");
         Integer ttlSecurity = spec.integer("ttlSecurity", 0, BgpPeer.MAX_TTL_SECURITY_HOPS);
         Integer holdTime = spec.integer("holdTime", BgpPeer.MIN_HOLD_TIME, BgpPeer.MAX_TIMER);
         Integer keepaliveTime = spec.integer("keepaliveTime", 1, BgpPeer.MAX_TIMER);
         if (holdTime != null && keepaliveTime != null && keepaliveTime >= holdTime) {
             throw spec.fail("keepaliveTime", "must be shorter than holdTime (" + holdTime + "), got " + keepaliveTime);
         }
+        if (peerText.contains("/")) {
+            // Ocelot's extension: a CIDR peerIP is a listen range of dynamic neighbours (bgp/README.md).
+            Cidr range = parsed(meta, "peerIP", Cidr::parse, true);
+            AsNumber[] ases = asNumberRange(spec, "asNumber");
+            Integer limit = spec.integer("listenLimit", 1, 65535);
+            String password = password(spec, "password");
+            if (password != null) throw spec.fail("password", "is not supported on a listen range (peerIP " + range + ")");
+            return new BgpPeer(scope, node, range.address(), ases[0], null, ttlSecurity == null ? 0 : ttlSecurity,
+                    holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime, new BgpPeer.DynamicRange(range.prefixLength(), ases[1], limit == null ? BgpPeer.DEFAULT_LISTEN_LIMIT : limit));
+        }
+        IpAddress ip = parsed(meta, "peerIP", IpAddress::parse, true);
+        AsNumber as = asNumber(spec, "asNumber");
+        if (as == null) throw spec.fail("asNumber", "is required");
+        if (spec.raw("listenLimit") != null) throw spec.fail("listenLimit", "needs a CIDR peerIP (a listen range), got " + ip);
         return new BgpPeer(scope, node, ip, as, password(spec, "password"), ttlSecurity == null ? 0 : ttlSecurity,
                 holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime);
+    }
+
+    /** A listen range's AS: one AS number, or {@code "FIRST-LAST"}; returns {first, last}. */
+    private AsNumber[] asNumberRange(FieldReader spec, String field) {
+        JsonNode v = spec.raw(field);
+        if (v == null) throw spec.fail(field, "is required");
+        if (v.isTextual() && v.asText().contains("-")) {
+            String[] parts = v.asText().split("-", -1);
+            if (parts.length != 2) throw spec.fail(field, "an AS range is FIRST-LAST, got '" + v.asText() + "'");
+            AsNumber first, last;
+            try {
+                first = AsNumber.parse(parts[0]);
+                last = AsNumber.parse(parts[1]);
+            } catch (IllegalArgumentException e) {
+                throw spec.fail(field, e.getMessage());
+            }
+            if (last.value() < first.value()) throw spec.fail(field, "AS range '" + v.asText() + "' is empty (last below first)");
+            return new AsNumber[] {first, last};
+        }
+        AsNumber as = asNumber(spec, field);
+        return new AsNumber[] {as, as};
     }
 
     private HostEndpoint hostEndpoint(FieldReader meta, FieldReader spec) {

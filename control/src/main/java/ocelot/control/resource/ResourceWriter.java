@@ -37,8 +37,13 @@ final class ResourceWriter {
             case BgpPeer b -> {
                 meta.put("scope", b.scope().yaml());
                 text(meta, "node", b.node());
-                meta.put("peerIP", b.peerIp().toString());
-                asNumber(spec, "asNumber", b.asNumber());
+                meta.put("peerIP", b.peerIpText());
+                if (b.dynamic() != null && b.dynamic().asNumberLast().value() != b.asNumber().value()) {
+                    spec.put("asNumber", b.asNumberText());
+                } else {
+                    asNumber(spec, "asNumber", b.asNumber());
+                }
+                if (b.dynamic() != null) spec.put("listenLimit", b.dynamic().listenLimit());
                 text(spec, "password", b.password());
                 if (b.ttlSecurity() > 0) spec.put("ttlSecurity", b.ttlSecurity());
                 if (b.holdTime() > 0) spec.put("holdTime", b.holdTime());

@@ -123,6 +123,42 @@ class ResourceCodecTest {
         for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
     }
 
+    /** Ocelot's dynamic-neighbour extension: a CIDR peerIP with an AS range and a listen limit. */
+    @Test
+    void listenRangeBgpPeerRoundTrips() {
+        String yaml = """
+                - apiVersion: v1
+                  kind: bgpPeer
+                  metadata:
+                    scope: node
+                    node: tor1
+                    peerIP: 10.0.8.0/24
+                  spec:
+                    asNumber: 64601-64699
+                    listenLimit: 40
+                - apiVersion: v1
+                  kind: bgpPeer
+                  metadata:
+                    scope: global
+                    peerIP: 10.0.9.0/24
+                  spec:
+                    asNumber: 64512
+                    listenLimit: 100
+                """;
+        List<Resource> r = ResourceCodec.parse(yaml, "f.yaml");
+        BgpPeer range = (BgpPeer) r.get(0);
+        assertEquals(24, range.dynamic().prefixLength());
+        assertEquals(64601, range.asNumber().value());
+        assertEquals(64699, range.dynamic().asNumberLast().value());
+        assertEquals(40, range.dynamic().listenLimit());
+        assertEquals("/ocelot/v1/bgppeer/node/tor1/10.0.8.0-24", range.key().datastoreKey());
+        assertEquals(yaml.strip(), ResourceCodec.toYaml(r).strip());
+        for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
+        // The default limit is FRR's.
+        BgpPeer dflt = (BgpPeer) ResourceCodec.parse("apiVersion: v1\nkind: bgpPeer\nmetadata: {scope: global, peerIP: 10.0.9.0/24}\nspec: {asNumber: 1}", "f").getFirst();
+        assertEquals(BgpPeer.DEFAULT_LISTEN_LIMIT, dflt.dynamic().listenLimit());
+    }
+
     /** Policy {@code types} (Ocelot's extension from Calico 2.6) prints back where Calico 2.6 put it. */
     @Test
     void policyTypesRoundTrip() {
@@ -200,6 +236,12 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: profile\\nmetadata: {name: p, labels: {'-x': y}}       | metadata.labels.-x: label name '-x' is invalid
             apiVersion: v1\\nkind: workloadEndpoint\\nmetadata: {name: e, workload: w, orchestrator: k8s, node: n}\\nspec: {mac: 'zz:00:00:00:00:00'} | spec.mac: 'zz:00:00:00:00:00' is not a MAC address
             apiVersion: v1\\nkind: hostEndpoint\\nmetadata: {name: e, node: n}\\nspec: {interfaceName: averyveryverylongname} | spec.interfaceName: interface name 'averyveryverylongname' must be 1-15 characters
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1/24}\\nspec: {asNumber: 1} | metadata.peerIP: '10.0.0.1/24' has host bits set (did you mean 10.0.0.0/24?)
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.0/24}\\nspec: {asNumber: 64700-64601} | spec.asNumber: AS range '64700-64601' is empty (last below first)
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.0/24}\\nspec: {asNumber: 64601-x} | spec.asNumber: 'x' is not an AS number
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.0/24}\\nspec: {asNumber: 1, listenLimit: 0} | spec.listenLimit: must be an integer in 1-65535
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.0/24}\\nspec: {asNumber: 1, password: k} | spec.password: is not supported on a listen range (peerIP 10.0.0.0/24)
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, listenLimit: 5} | spec.listenLimit: needs a CIDR peerIP (a listen range), got 10.0.0.1
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: rack, peerIP: 10.0.0.1}\\nspec: {asNumber: 1} | metadata.scope: must be global or node, got 'rack'
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1\\n                        | f.yaml: line 4, column 1: the mapping opened with '{' at line 3, column 11 needs a ',' between entries and a closing '}'
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1, name: n2}                 | f.yaml: line 3, column 22: duplicate key 'name' (already set at line 3)
