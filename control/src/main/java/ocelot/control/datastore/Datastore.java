@@ -31,6 +31,15 @@ public interface Datastore extends AutoCloseable {
     /** Forgets history at and before {@code revision}; watches older than it resync. */
     void compact(long revision);
 
+    /**
+     * Throws {@link DatastoreException} unless the store answers a read now (within a couple of
+     * seconds for etcd: a node's health must notice a stopped etcd long before a request times
+     * out). The embedded store is a local file and always answers.
+     */
+    default void checkReachable() {
+        get("/ocelot/v1/config/asNumber");
+    }
+
     /** A human-readable identity for messages: the data directory or the etcd endpoints. */
     String describe();
 

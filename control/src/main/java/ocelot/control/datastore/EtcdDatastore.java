@@ -84,6 +84,10 @@ public final class EtcdDatastore implements Datastore {
     }
 
     <T> T await(CompletableFuture<T> future, String what) {
+        return await(future, what, timeoutMillis);
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what, long timeoutMillis) {
         try {
             return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -165,6 +169,15 @@ public final class EtcdDatastore implements Datastore {
     @Override
     public void compact(long revision) {
         await(kv.compact(revision), "compact at revision " + revision);
+    }
+
+    /** How long {@link #checkReachable} waits: short, yet longer than a loaded etcd's read. */
+    private static final long REACHABLE_TIMEOUT_MILLIS = 2000;
+
+    @Override
+    public void checkReachable() {
+        await(kv.get(bytes("/ocelot/v1/config/asNumber"), GetOption.builder().withCountOnly(true).withLimit(1).build()),
+                "reachability check", Math.min(REACHABLE_TIMEOUT_MILLIS, timeoutMillis));
     }
 
     /** Cheap liveness probe used by watches: a count-only range read of one key. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.SortedMap;
 import ocelot.bgp.speaker.RestartState;
 import ocelot.bgp.wire.Prefix;
@@ -41,13 +42,16 @@ public final class NodeProcess implements AutoCloseable {
     private final NodeDataplane dataplane;
     private final DataplaneDriver driver;
     private final NodeHealth health = new NodeHealth();
+    private final DatastoreConnection datastore;
     private WorkloadAttachServer attachServer;
     private NodeQueryServer queryServer;
     private MetricsServer metrics;
 
     private NodeProcess(String name, Path runDir, BgpNodeAgent agent, NodeStatusServer statusServer, LearnedRouteTable routes,
-                        RouteAges ages, int restoredRoutes, NodeDataplane dataplane, DataplaneDriver driver) {
+                        RouteAges ages, int restoredRoutes, NodeDataplane dataplane, DataplaneDriver driver,
+                        DatastoreConnection datastore) {
         this.name = name;
+        this.datastore = datastore;
         this.runDir = runDir;
         this.agent = agent;
         this.statusServer = statusServer;
@@ -97,7 +101,7 @@ public final class NodeProcess implements AutoCloseable {
             }
             agent.start();
             node = new NodeProcess(name, runDir, agent, NodeStatusServer.open(runDir, agent::status), routes, ages,
-                    saved == null ? -1 : saved.size(), dataplane, driver);
+                    saved == null ? -1 : saved.size(), dataplane, driver, DatastoreConnection.watch(store, clock, Duration.ofSeconds(1)));
             node.openServices(metricsAddress);
             return node;
         } catch (IOException | RuntimeException e) {
@@ -154,6 +158,8 @@ public final class NodeProcess implements AutoCloseable {
     private void openServices(String metricsAddress) throws IOException {
         health.live("bgp-agent", () -> true);
         health.ready("datastore-and-bgp", agent::configured);
+        // Not ready while the datastore is away (Felix's readiness too); forwarding goes on regardless.
+        health.ready("datastore-connected", datastore::connected);
         if (dataplane != null) {
             health.live("fastpath", () -> dataplane.fastpath() != null);
             health.ready("fastpath-started", () -> dataplane.fastpath().control().current() != null);
@@ -163,6 +169,7 @@ public final class NodeProcess implements AutoCloseable {
         queryServer = NodeQueryServer.open(runDir, new NodeQueries(this));
         if (metricsAddress != null) {
             metrics = MetricsServer.start(metricsAddress, health);
+            metrics.add(datastore);
             metrics.add(new BgpMetrics(agent::status, agent::updateErrors, routes::size));
             if (dataplane != null) {
                 metrics.add(new FastpathMetrics(dataplane.fastpath(), driver::ruleLabels));
@@ -195,6 +202,9 @@ public final class NodeProcess implements AutoCloseable {
 
     public NodeHealth health() { return health; }
 
+    /** Whether the datastore answers now, and since when. */
+    public DatastoreConnection datastore() { return datastore; }
+
     /** The metrics server, or null when none was asked for. */
     public MetricsServer metrics() { return metrics; }
 
@@ -206,6 +216,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private void closeServices() {
+        datastore.close();
         if (metrics != null) metrics.close();
         if (queryServer != null) queryServer.close();
         if (attachServer != null) attachServer.close();

@@ -39,7 +39,7 @@ final class NodeQueries implements Function<String, String> {
     }
 
     private String dataplane() {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(node.datastore().describe());
         NodeDataplane dp = node.dataplane();
         b.append("FIB: ").append(node.routes().size()).append(" routes learned over BGP; announcing ")
                 .append(node.agent().localRoutes().stream().map(Prefix::toString).sorted().collect(Collectors.joining(", "))).append('\n');
@@ -90,6 +90,7 @@ final class NodeQueries implements Function<String, String> {
     private String metrics() {
         if (node.metrics() != null) return node.metrics().scrape();
         PrometheusText t = new PrometheusText();
+        node.datastore().writeTo(t);
         new BgpMetrics(node.agent()::status, node.agent()::updateErrors, node.routes()::size).writeTo(t);
         if (node.dataplane() != null) new FastpathMetrics(node.dataplane().fastpath(), node.driver()::ruleLabels).writeTo(t);
         return t.toString();

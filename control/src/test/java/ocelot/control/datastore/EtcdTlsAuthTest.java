@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import ocelot.control.cli.OcelotCtl;
-import ocelot.testkit.GroupedProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,29 +27,6 @@ class EtcdTlsAuthTest {
     @TempDir
     Path pki;
 
-    private void sh(String... cmd) throws IOException, InterruptedException {
-        try (GroupedProcess p = GroupedProcess.start(new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true)
-                .redirectOutput(pki.resolve("cmd.log").toFile()), Duration.ofSeconds(90))) {
-            assertTrue(p.waitFor(Duration.ofSeconds(60)), String.join(" ", cmd) + " hung");
-            assertEquals(0, p.process().exitValue(), String.join(" ", cmd) + ": " + Files.readString(pki.resolve("cmd.log")));
-        }
-    }
-
-    private void makeCertificates() throws Exception {
-        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-subj", "/CN=ocelot-test-ca", "-days", "2");
-        Files.writeString(pki.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\n");
-        for (String who : List.of("server", "client")) {
-            // genpkey writes PKCS#8, which Netty's SslContextBuilder requires for the client key.
-            sh("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", who + ".key");
-            sh("openssl", "req", "-new", "-key", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + (who.equals("server") ? "127.0.0.1" : "root"));
-            List<String> sign = new ArrayList<>(List.of("openssl", "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt",
-                    "-CAkey", "ca.key", "-CAcreateserial", "-out", who + ".crt", "-days", "2"));
-            if (who.equals("server")) sign.addAll(List.of("-extfile", "server.ext"));
-            sh(sign.toArray(String[]::new));
-        }
-    }
-
     private EtcdConfig config(URI endpoint, String user, String password) {
         return new EtcdConfig(List.of(endpoint), user, password, pki.resolve("ca.crt"), pki.resolve("client.crt"),
                 pki.resolve("client.key"), Duration.ofSeconds(30));
@@ -61,18 +34,11 @@ class EtcdTlsAuthTest {
 
     @Test
     void tlsWithClientCertificateAndPasswordAuth() throws Exception {
-        makeCertificates();
-        try (EtcdProcess etcd = EtcdProcess.launchWith(true, "--cert-file", pki.resolve("server.crt").toString(),
-                "--key-file", pki.resolve("server.key").toString(), "--trusted-ca-file", pki.resolve("ca.crt").toString(),
-                "--client-cert-auth")) {
+        TestPki certs = TestPki.create(pki);
+        try (EtcdProcess etcd = EtcdProcess.launchWith(true, certs.etcdServerFlags())) {
             String ep = etcd.endpoint().toString();
-            List<String> ctl = List.of("etcdctl", "--endpoints", ep, "--cacert", "ca.crt", "--cert", "client.crt", "--key", "client.key");
-            List<String> add = new ArrayList<>(ctl);
-            add.addAll(List.of("user", "add", "root:s3cret", "--interactive=false"));
-            sh(add.toArray(String[]::new));
-            List<String> enable = new ArrayList<>(ctl);
-            enable.addAll(List.of("auth", "enable"));
-            sh(enable.toArray(String[]::new));
+            certs.etcdctl(ep, "user", "add", "root:s3cret", "--interactive=false");
+            certs.etcdctl(ep, "auth", "enable");
 
             try (EtcdDatastore store = EtcdDatastore.connect(config(etcd.endpoint(), "root", "s3cret"))) {
                 long rev = store.create("/tls/a", "1");

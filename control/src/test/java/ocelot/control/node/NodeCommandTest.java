@@ -135,10 +135,11 @@ class NodeCommandTest {
                         No IPv6 peers found.
 
                         Dataplane status
+                        Datastore: connected to embedded datastore DATA
                         FIB: 0 routes learned over BGP; announcing 192.168.0.0/26
                         Dataplane: none (BGP only)
                         """;
-                assertEquals(expected, status.out().replaceAll("\\| \\d\\d:\\d\\d:\\d\\d \\|", "| HH:MM:SS |"));
+                assertEquals(expected.replace("DATA", data.toString()), status.out().replaceAll("\\| \\d\\d:\\d\\d:\\d\\d \\|", "| HH:MM:SS |"));
                 NodeTesting.await("node2 sees node1 up", () -> node2.agent().status().size() == 1 && node2.agent().status().getFirst().established());
             } finally {
                 child.toHandle().destroy(); // SIGTERM; Process.destroy would also close our end of its stdout
