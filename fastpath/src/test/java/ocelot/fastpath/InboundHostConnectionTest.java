@@ -116,4 +116,19 @@ class InboundHostConnectionTest {
         b.putShort(16, (short) Frames.l4Checksum(Frames.ip(src), Frames.ip(dst), Frames.TCP, l4));
         return Frames.ipv4(dmac, smac, Frames.ip(src), Frames.ip(dst), Frames.TCP, 64, l4);
     }
+
+    @org.junit.jupiter.api.Test
+    void theHostsOwnIpv6WithNoIpv6PlaneIsCountedApartFromPuntLoops() {
+        start(true, false);
+        // the kernel behind the TAP solicits a router and a neighbour, as it does on any link
+        t.tap.inject(Frames6.echo(0x3333_0000_0002L, FABRIC_MAC, "fe80::1", "ff02::2", 128, 1, 255));
+        t.tap.inject(Frames6.solicit(FABRIC_MAC, "fe80::1", "fe80::2", 255));
+        // and from the fabric, IPv6 for the host still goes to the host
+        t.fabric.inject(Frames6.echo(FABRIC_MAC, CLIENT_MAC, "fe80::2", "fe80::1", 128, 1, 64));
+        t.run();
+        assertEquals(2, t.counter(Counter.DROP_IPV6_NO_PLANE), "the host's IPv6 has nowhere to go without an IPv6 plane");
+        assertEquals(0, t.counter(Counter.DROP_PUNT_LOOP), "and is not a punt loop");
+        assertEquals(0, t.fabric.drainTransmitted().size(), "nothing leaves on the fabric");
+        assertEquals(1, t.tap.drainTransmitted().size(), "the fabric's IPv6 reaches the host");
+    }
 }

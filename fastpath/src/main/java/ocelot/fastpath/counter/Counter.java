@@ -66,6 +66,7 @@ public enum Counter {
     DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header"),
     DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port"),
     DROP_ND(61, "drop_nd", Kind.DROP, "neighbour solicitation malformed (RFC 4861 7.1.1: hop limit 255, code 0, length) or not for an address we answer"),
+    DROP_IPV6_NO_PLANE(70, "drop_ipv6_no_plane", Kind.DROP, "IPv6 from the host's exception port while no IPv6 plane is configured (the kernel's own router and neighbour discovery)"),
     DROP_WORKER_ERROR(62, "drop_worker_error", Kind.DROP, "packets of a burst whose processing threw: freed, the worker went on with the next burst"),
 
     WORKER_ERRORS(96, "worker_errors", Kind.ERROR, "bursts abandoned because their processing threw (each one a bug, logged with its stack trace)");

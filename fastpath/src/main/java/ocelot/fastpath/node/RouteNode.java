@@ -58,7 +58,11 @@ public final class RouteNode {
             if (!v.live(i)) continue;
             if (v.kind[i] == PacketVector.KIND_IPV6) {
                 long dHi = h.dstV6Hi[i], dLo = h.dstV6Lo[i];
-                if (s.v6 == null || (dHi >>> 56) == 0xFF || (dHi >>> 54) == 0x3FA || s.v6.isNode(dHi, dLo)) {
+                if (s.v6 == null && v.rxPort == s.exceptionPort) {
+                    // Without an IPv6 plane the host's IPv6 has nowhere to go; counted apart from
+                    // drop_punt_loop, which it used to inflate and so mislead a diagnosis.
+                    v.drop(i, Counter.DROP_IPV6_NO_PLANE);
+                } else if (s.v6 == null || (dHi >>> 56) == 0xFF || (dHi >>> 54) == 0x3FA || s.v6.isNode(dHi, dLo)) {
                     v.verdict[i] = PacketVector.PUNT;
                 } else if ((h.srcV6Hi[i] >>> 54) == 0x3FA) {
                     v.drop(i, Counter.DROP_IP_SOURCE);
