@@ -91,6 +91,21 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** The software port named {@code name} (uplink, tap, cali1..3). */
+    SoftwarePort port(String name) {
+        return switch (name) {
+            case "uplink" -> uplink;
+            case "tap" -> tap;
+            case "cali1" -> cali1;
+            case "cali2" -> cali2;
+            case "cali3" -> cali3;
+            default -> throw new IllegalArgumentException("no port " + name);
+        };
+    }
+
+    /** The mbuf pool every test node's ports allocate from. */
+    static Mempool pool() { return pool; }
+
     /** Injects {@code frame} on {@code port} and runs the fastpath until idle. */
     void send(SoftwarePort port, byte[] frame) {
         port.inject(frame);
