@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import ocelot.control.cli.OcelotCtl;
+import ocelot.testkit.GroupedProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * etcd with TLS (mutual: the server demands a client certificate) and username/password auth,
  * certificates made with openssl here; used through the API and through ocelotctl configured
- * only by the ETCD_* environment variables.
+ * only by the ETCD_* environment variables. Then each alone: password auth over plain http, and
+ * client certificates without etcd auth, each refusing a client without the credential.
  */
 @Tag("etcd")
 class EtcdTlsAuthTest {
@@ -64,6 +66,49 @@ class EtcdTlsAuthTest {
             new OcelotCtl(env, new PrintWriter(listed), new PrintWriter(err), new ByteArrayInputStream(new byte[0]))
                     .execute("get", "ippool");
             assertEquals("CIDR\n10.7.0.0/16\n", listed.toString(), err.toString());
+        }
+    }
+
+    /** Username/password alone, over plain http: the right password reads and writes, a wrong one or none is refused. */
+    @Test
+    void passwordAuthWithoutTls() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.launch()) {
+            String ep = etcd.endpoint().toString();
+            for (List<String> cmd : List.of(List.of("etcdctl", "--endpoints", ep, "user", "add", "root:pl4in", "--interactive=false"),
+                    List.of("etcdctl", "--endpoints", ep, "auth", "enable"))) {
+                GroupedProcess.Result r = GroupedProcess.run(Duration.ofSeconds(60), null, cmd);
+                assertTrue(r.ok(), cmd + ": " + r.output());
+            }
+            EtcdConfig right = new EtcdConfig(List.of(etcd.endpoint()), "root", "pl4in", null, null, null, Duration.ofSeconds(10));
+            try (EtcdDatastore store = EtcdDatastore.connect(right)) {
+                long rev = store.create("/auth/a", "1");
+                assertEquals(rev, store.get("/auth/a").orElseThrow().modRevision());
+            }
+            for (EtcdConfig refused : List.of(new EtcdConfig(List.of(etcd.endpoint()), "root", "wrong", null, null, null, Duration.ofSeconds(5)),
+                    new EtcdConfig(List.of(etcd.endpoint()), null, null, null, null, null, Duration.ofSeconds(5)))) {
+                try (EtcdDatastore store = EtcdDatastore.connect(refused)) {
+                    DatastoreException e = assertThrows(DatastoreException.class, () -> store.get("/auth/a"), refused.toString());
+                    assertTrue(e.getMessage().startsWith("etcd " + ep + ": get /auth/a failed"), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** TLS with a client certificate alone (no etcd auth): a client with the certificate works, one without is refused. */
+    @Test
+    void clientCertificateWithoutPassword() throws Exception {
+        TestPki certs = TestPki.create(pki);
+        try (EtcdProcess etcd = EtcdProcess.launchWith(true, certs.etcdServerFlags())) {
+            try (EtcdDatastore store = EtcdDatastore.connect(config(etcd.endpoint(), null, null))) {
+                long rev = store.create("/cert/a", "1");
+                assertEquals(rev, store.get("/cert/a").orElseThrow().modRevision());
+            }
+            EtcdConfig noCertificate = new EtcdConfig(List.of(etcd.endpoint()), null, null, pki.resolve("ca.crt"), null, null,
+                    Duration.ofSeconds(5));
+            try (EtcdDatastore store = EtcdDatastore.connect(noCertificate)) {
+                DatastoreException e = assertThrows(DatastoreException.class, () -> store.get("/cert/a"));
+                assertTrue(e.getMessage().startsWith("etcd " + etcd.endpoint() + ": "), e.getMessage());
+            }
         }
     }
 }
