@@ -21,7 +21,8 @@ git -C "$root" archive "$ref" acl/src/main/java bench/src/main/java/ocelot/bench
     "$root/bench/src/main/java/ocelot/bench/acl/AclSideBySide.java"
 raw="$out/raw.txt"
 : > "$raw"
-for set in ${OCELOT_ACL_SETS:-acl1_1000 fw1_1000 ipc1_1000 acl1_10000 fw1_10000 ipc1_10000}; do
+sets="${OCELOT_ACL_SETS:-acl1_1000 fw1_1000 ipc1_1000 acl1_10000 fw1_10000 ipc1_10000}"
+for set in $sets; do
     for ((r = 0; r < rounds; r++)); do
         for side in before now; do
             echo "measuring $set $side ($((r + 1))/$rounds)" >&2
@@ -34,9 +35,9 @@ done
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'); load: $(uptime | sed 's/.*load average: //')"
 echo "| set | before ($ref) Mcls/s | now Mcls/s | now / before | same answers |"
 echo "|---|---|---|---|---|"
-awk '
+awk -v sets="$sets" '
 $1 == "before" { s = $2; if ($4 > b[s]) b[s] = $4; bs[s] = $8 }
 $1 == "now"    { s = $2; if ($4 > n[s]) n[s] = $4; ns[s] = $8 }
-END { m = split("acl1_1000 fw1_1000 ipc1_1000 acl1_10000 fw1_10000 ipc1_10000", sets, " ")
-  for (i = 1; i <= m; i++) { s = sets[i]; if (!(s in b) || !(s in n)) continue
+END { m = split(sets, list, " ")
+  for (i = 1; i <= m; i++) { s = list[i]; if (!(s in b) || !(s in n)) continue
     printf "| %s | %.2f | %.2f | %.2fx | %s |\n", s, b[s] / 1e6, n[s] / 1e6, n[s] / b[s], (bs[s] == ns[s] ? "yes" : "NO") } }' "$raw"

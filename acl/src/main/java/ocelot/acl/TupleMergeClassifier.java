@@ -12,7 +12,8 @@ import java.util.Objects;
  * TupleMerge (Daly and Torng, IEEE/ACM ToN 2019): rules, expanded into positive boxes by
  * {@link RuleCompiler}, are hashed into a few {@link TupleTable}s whose tuples are relaxed
  * (shorter than the boxes' own prefix lengths) so that similar rules share a table; a bucket
- * that would grow past {@link #COLLISION_LIMIT} sends the box to a more specific table instead.
+ * that would grow past the collision limit sends the box to a more specific table instead; the
+ * relaxation step and the limit are chosen per rule set ({@link Tuning}).
  * A lookup probes tables in order of their best rule and stops once no table can beat the
  * match found (the batch goes table by table, so independent probes of a burst overlap).
  *
@@ -29,8 +30,24 @@ import java.util.Objects;
  * conditions pay one bit test on a hit.
  */
 public final class TupleMergeClassifier implements Classifier {
-    /** Bucket size above which a box goes to a more specific table (TupleMerge's c). */
-    static final int COLLISION_LIMIT = Integer.getInteger("ocelot.acl.collisionLimit", 64);
+    /**
+     * How boxes are spread over tables: prefix lengths fall to a multiple of {@code relaxStep}
+     * (tuple relaxation: neighbouring lengths share a table), and a bucket that would grow past
+     * {@code collisionLimit} (TupleMerge's c) sends the box to a table with its own exact tuple.
+     */
+    record Tuning(int relaxStep, int collisionLimit) {}
+
+    /**
+     * The tunings {@link #replaceAll} builds and prices (see {@link #estimateCost}); it keeps the
+     * cheapest. No one tuning suits every set: measured on one machine in one run (load ~16),
+     * acl4_10000 classified 6.2 M/s with step 8 and 1.7 M/s with 16 (296 tables instead of 82),
+     * ipc1_1000 10.5 M/s with 16 and 7.0 M/s with 8. Properties {@code ocelot.acl.relaxStep} and
+     * {@code ocelot.acl.collisionLimit} pin one tuning instead (A/B runs).
+     */
+    static final List<Tuning> TUNINGS = Integer.getInteger("ocelot.acl.relaxStep") != null
+            || Integer.getInteger("ocelot.acl.collisionLimit") != null
+            ? List.of(new Tuning(Integer.getInteger("ocelot.acl.relaxStep", 16), Integer.getInteger("ocelot.acl.collisionLimit", 64)))
+            : List.of(new Tuning(16, 64), new Tuning(8, 64), new Tuning(16, 128), new Tuning(8, 128));
 
     private static final VarHandle CURRENT;
 
@@ -55,6 +72,8 @@ public final class TupleMergeClassifier implements Classifier {
     private ArrayList<TupleTable> v6 = new ArrayList<>();
     private int[][] setsOfSlot = new int[0][]; // encoded set conditions per slot, null for none
     private final IpSetTable sets;
+    private final List<Tuning> tunings;
+    private Tuning tuning;
 
     public TupleMergeClassifier(List<Rule> rules) {
         this(rules, null);
@@ -62,7 +81,15 @@ public final class TupleMergeClassifier implements Classifier {
 
     /** A classifier whose rules' set conditions read {@code sets} (null: rules may have none). */
     public TupleMergeClassifier(List<Rule> rules, IpSetTable sets) {
+        this(rules, sets, TUNINGS);
+    }
+
+    /** A classifier that chooses among {@code tunings} only (tests pin one). */
+    TupleMergeClassifier(List<Rule> rules, IpSetTable sets, List<Tuning> tunings) {
+        if (tunings.isEmpty()) throw new IllegalArgumentException("no tuning to build with");
         this.sets = sets;
+        this.tunings = List.copyOf(tunings);
+        tuning = this.tunings.get(0);
         replaceAll(rules);
     }
 
@@ -87,15 +114,34 @@ public final class TupleMergeClassifier implements Classifier {
         int[] inverse = new int[n];
         int[][] conditions = new int[n][];
         for (int i = 0; i < n; i++) order[i] = inverse[i] = i;
-        ArrayList<Draft> d4 = new ArrayList<>(), d6 = new ArrayList<>();
+        List<List<RuleCompiler.Box>> boxes4 = new ArrayList<>(n), boxes6 = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Rule r = newRules.get(i);
             conditions[i] = r.encodedSets();
-            boolean flagged = conditions[i] != null;
-            for (RuleCompiler.Box b : RuleCompiler.expand(r, 4)) place(d4, 4, b, i, flagged);
-            for (RuleCompiler.Box b : RuleCompiler.expand(r, 6)) place(d6, 6, b, i, flagged);
+            boxes4.add(RuleCompiler.expand(r, 4));
+            boxes6.add(RuleCompiler.expand(r, 6));
         }
-        ArrayList<TupleTable> t4 = finish(d4, inverse), t6 = finish(d6, inverse);
+        // Build the IPv4 tables under each tuning and keep the cheapest for headers drawn from the
+        // rules themselves; IPv6 follows the IPv4 choice (ClassBench has no IPv6 to price it on).
+        long[] sample = sampleV4(boxes4, 4096);
+        Tuning chosen = null;
+        ArrayList<TupleTable> t4 = null;
+        long bestCost = Long.MAX_VALUE;
+        for (Tuning tu : tunings) {
+            ArrayList<Draft> d4 = new ArrayList<>();
+            for (int i = 0; i < n; i++) for (RuleCompiler.Box b : boxes4.get(i)) place(d4, 4, b, i, conditions[i] != null, tu);
+            ArrayList<TupleTable> tables = finish(d4, inverse);
+            long cost = tunings.size() == 1 ? 0 : estimateCost(tables, inverse, sample);
+            if (cost < bestCost) {
+                bestCost = cost;
+                chosen = tu;
+                t4 = tables;
+            }
+        }
+        ArrayList<Draft> d6 = new ArrayList<>();
+        for (int i = 0; i < n; i++) for (RuleCompiler.Box b : boxes6.get(i)) place(d6, 6, b, i, conditions[i] != null, chosen);
+        ArrayList<TupleTable> t6 = finish(d6, inverse);
+        tuning = chosen;
         rules = new ArrayList<>(newRules);
         slotAt = order;
         indexOfSlot = inverse;
@@ -125,8 +171,8 @@ public final class TupleMergeClassifier implements Classifier {
         conditions[slot] = rule.encodedSets();
         boolean flagged = conditions[slot] != null;
         ArrayList<TupleTable> t4 = v4, t6 = v6;
-        if (!b4.isEmpty()) t4 = finish(placeAll(v4, 4, b4, slot, flagged), inverse);
-        if (!b6.isEmpty()) t6 = finish(placeAll(v6, 6, b6, slot, flagged), inverse);
+        if (!b4.isEmpty()) t4 = finish(placeAll(v4, 4, b4, slot, flagged, tuning), inverse);
+        if (!b6.isEmpty()) t6 = finish(placeAll(v6, 6, b6, slot, flagged, tuning), inverse);
         // Nothing above changed writer state: commit it all at once.
         if (freeCount > 0) freeCount--;
         v4 = t4;
@@ -174,10 +220,10 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     private static ArrayList<Draft> placeAll(ArrayList<TupleTable> tables, int family, List<RuleCompiler.Box> boxes, int slot,
-                                             boolean flagged) {
+                                             boolean flagged, Tuning tuning) {
         ArrayList<Draft> drafts = new ArrayList<>(tables.size() + 1);
         for (TupleTable t : tables) drafts.add(new Draft(t));
-        for (RuleCompiler.Box b : boxes) place(drafts, family, b, slot, flagged);
+        for (RuleCompiler.Box b : boxes) place(drafts, family, b, slot, flagged, tuning);
         return drafts;
     }
 
@@ -188,16 +234,17 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     /** Puts one box into the first table that admits it without overflowing a bucket, else a new one. */
-    private static void place(ArrayList<Draft> drafts, int family, RuleCompiler.Box b, int slot, boolean flagged) {
+    private static void place(ArrayList<Draft> drafts, int family, RuleCompiler.Box b, int slot, boolean flagged, Tuning tuning) {
         long[] row = TupleTable.row(family, b, slot, flagged);
         int[] natural = TupleTable.naturalTuple(family, b);
         for (Draft d : drafts) {
-            if (TupleTable.admits(d.tuple, natural) && d.bucketSize(row) < COLLISION_LIMIT) {
+            if (TupleTable.admits(d.tuple, natural) && d.bucketSize(row) < tuning.collisionLimit()) {
                 d.add(row);
                 return;
             }
         }
-        int[] relaxed = {relax(natural[0]), relax(natural[1]), RELAX_PORTS ? 0 : natural[2] == 16 ? 16 : 0,
+        int step = tuning.relaxStep();
+        int[] relaxed = {natural[0] - natural[0] % step, natural[1] - natural[1] % step, RELAX_PORTS ? 0 : natural[2] == 16 ? 16 : 0,
             RELAX_PORTS ? 0 : natural[3] == 16 ? 16 : 0, RELAX_PORTS ? 0 : natural[4]};
         // If the relaxed table exists it is full for this key: use the box's own tuple.
         int[] tuple = find(drafts, relaxed) != null ? natural : relaxed;
@@ -215,11 +262,68 @@ public final class TupleMergeClassifier implements Classifier {
     }
 
     static final boolean RELAX_PORTS = !Boolean.getBoolean("ocelot.acl.keepPortTuples");
-    static final int RELAX_STEP = Integer.getInteger("ocelot.acl.relaxStep", 16);
 
-    /** Tuple relaxation: prefix lengths fall to a multiple of RELAX_STEP so neighbouring lengths share a table. */
-    private static int relax(int length) {
-        return length - length % RELAX_STEP;
+    /** The tuning the current tables were built with (tests). */
+    synchronized Tuning tuning() {
+        return tuning;
+    }
+
+    /**
+     * Up to {@code count} IPv4 headers, each a random point of a random rule's box (what
+     * ClassBench's trace generator does), from a fixed seed: the same rules always price the same.
+     * Packed as {@code [sd, sport << 32 | dport << 8 | proto]} pairs.
+     */
+    static long[] sampleV4(List<List<RuleCompiler.Box>> boxes, int count) {
+        ArrayList<RuleCompiler.Box> all = new ArrayList<>();
+        for (List<RuleCompiler.Box> l : boxes) if (!l.isEmpty()) all.add(l.get(0));
+        if (all.isEmpty()) return new long[0];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(all.size());
+        long[] out = new long[2 * count];
+        for (int i = 0; i < count; i++) {
+            RuleCompiler.Box b = all.get(rnd.nextInt(all.size()));
+            long src = b.src().hi() | (rnd.nextLong() & ~Prefix.maskHi(b.src().length()));
+            long dst = b.dst().hi() | (rnd.nextLong() & ~Prefix.maskHi(b.dst().length()));
+            int sp = b.srcPortLow() + rnd.nextInt(b.srcPortHigh() - b.srcPortLow() + 1);
+            int dp = b.dstPortLow() + rnd.nextInt(b.dstPortHigh() - b.dstPortLow() + 1);
+            int p = b.protocolLow() + rnd.nextInt(b.protocolHigh() - b.protocolLow() + 1);
+            out[2 * i] = (src & 0xFFFF_FFFF_0000_0000L) | (dst >>> 32);
+            out[2 * i + 1] = (long) sp << 32 | (long) dp << 8 | p;
+        }
+        return out;
+    }
+
+    /**
+     * Estimated lookup cost of {@code tables} on {@code sample}, in rough nanoseconds: the lookup
+     * replayed in bursts of 64 with the same early exits, counting what {@link TupleTable#classifyV4}
+     * pays: a pass over the burst per table visited, a hash and filter test per probe, an index
+     * probe per filter hit, a verify per bucket row read. Weights from the per-step timings in the
+     * README (filters, rows), rounded; only the ranking of tunings matters.
+     */
+    static long estimateCost(List<TupleTable> tables, int[] indexOfSlot, long[] sample) {
+        TupleTable[] t = tables.toArray(TupleTable[]::new);
+        Arrays.sort(t, (x, y) -> Integer.compare(indexOfSlot[x.bestSlot], indexOfSlot[y.bestSlot]));
+        int headers = sample.length / 2;
+        int[] best = new int[64];
+        int[] work = new int[3]; // filter hits, index steps, rows read
+        long visits = 0, probes = 0;
+        for (int start = 0; start < headers; start += 64) {
+            int m = Math.min(64, headers - start);
+            Arrays.fill(best, 0, m, Integer.MAX_VALUE);
+            for (TupleTable table : t) {
+                int tableBest = indexOfSlot[table.bestSlot];
+                int worst = 0;
+                for (int i = 0; i < m; i++) worst = Math.max(worst, best[i]);
+                if (tableBest >= worst) break;
+                visits++;
+                for (int i = 0; i < m; i++) {
+                    if (best[i] <= tableBest) continue;
+                    probes++;
+                    long sd = sample[2 * (start + i)], ppr = sample[2 * (start + i) + 1];
+                    best[i] = table.replayV4(sd, (int) (ppr >>> 32), (int) ppr >>> 8 & 0xFFFF, (int) ppr & 0xFF, best[i], indexOfSlot, work);
+                }
+            }
+        }
+        return visits * 64 + probes * 3 + work[0] * 4L + work[1] + work[2] * 2L;
     }
 
     /** A table being filled: a fresh one, or a published one plus rows still to add. */
@@ -311,16 +415,12 @@ public final class TupleMergeClassifier implements Classifier {
             Classifier.checkBatch(b, n, out);
             Arrays.fill(out, 0, n, Integer.MAX_VALUE);
             // Tables come in order of their best rule: once every header has a match better than
-            // the next table's best rule, no later table can change anything.
-            for (int t = 0; t < v4.length && v4Best[t] < worst(out, n); t++) v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot, setsOfSlot, sets);
-            for (int t = 0; t < v6.length && v6Best[t] < worst(out, n); t++) v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot, setsOfSlot, sets);
+            // the next table's best rule, no later table can change anything. Each table pass
+            // returns that bound (the worst best match of the burst).
+            int worst = n == 0 ? 0 : Integer.MAX_VALUE;
+            for (int t = 0; t < v4.length && v4Best[t] < worst; t++) worst = v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot, setsOfSlot, sets);
+            for (int t = 0; t < v6.length && v6Best[t] < worst; t++) worst = v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot, setsOfSlot, sets);
             for (int i = 0; i < n; i++) if (out[i] == Integer.MAX_VALUE) out[i] = NO_MATCH;
-        }
-
-        private static int worst(int[] best, int n) {
-            int w = 0;
-            for (int i = 0; i < n; i++) w = Math.max(w, best[i]);
-            return w;
         }
 
         @Override

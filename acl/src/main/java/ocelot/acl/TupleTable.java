@@ -374,41 +374,44 @@ final class TupleTable {
 
     /**
      * Probes this table for every IPv4 header whose best match so far ({@code best[i]}) is worse
-     * than this table's best rule ({@code tableBest}); lowers {@code best[i]} on a hit.
+     * than this table's best rule ({@code tableBest}); lowers {@code best[i]} on a hit. Uses the
+     * loop this table needs: with IP set checks only if some row has conditions. Returns the
+     * largest {@code best[i]} after the pass (the early-exit bound for the next table), folded
+     * into this pass instead of a separate one per table.
      */
-    /** Probes with the loop this table needs: with IP set checks only if some row has conditions. */
-    void classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
-        if (hasSets) classifyV4Sets(b, n, best, tableBest, indexOfSlot, setsOfSlot, sets);
-        else classifyV4(b, n, best, tableBest, indexOfSlot);
+    int classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+        return hasSets ? classifyV4Sets(b, n, best, tableBest, indexOfSlot, setsOfSlot, sets) : classifyV4(b, n, best, tableBest, indexOfSlot);
     }
 
-    void classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
-        if (hasSets) classifyV6Sets(b, n, best, tableBest, indexOfSlot, setsOfSlot, sets);
-        else classifyV6(b, n, best, tableBest, indexOfSlot);
+    int classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+        return hasSets ? classifyV6Sets(b, n, best, tableBest, indexOfSlot, setsOfSlot, sets) : classifyV6(b, n, best, tableBest, indexOfSlot);
     }
 
-    void classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
+    int classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
         final long sdm = sdMask;
         final int spm = spMask, dpm = dpMask, pm = pMask, sh = shift, fsh = filterShift;
         final long[] index = this.index, rows = this.rows, filter = this.filter;
         final int m = index.length / 2 - 1;
         final byte[] ver = b.ipVersion;
         final int[] srcs = b.srcV4, dsts = b.dstV4, sps = b.srcPort, dps = b.dstPort, ps = b.protocol;
+        int worst = 0;
         for (int i = 0; i < n; i++) {
             int cur = best[i];
-            if (cur <= tableBest || ver[i] != 4) continue;
+            probe:
+            {
+            if (cur <= tableBest || ver[i] != 4) break probe;
             long sd = (long) srcs[i] << 32 | (dsts[i] & 0xFFFF_FFFFL);
             int sp = sps[i], dp = dps[i], p = ps[i];
             long key = hash4(sd & sdm, ppOf(sp & spm, dp & dpm, p & pm));
             int bit = (int) (key >>> fsh);
-            if ((filter[bit >>> 6] & (1L << bit)) == 0) continue;
+            if ((filter[bit >>> 6] & (1L << bit)) == 0) break probe;
             int pos = (int) (key >>> sh);
             long k;
             while ((k = index[2 * pos]) != key) {
                 if (k == 0) break;
                 pos = (pos + 1) & m;
             }
-            if (k == 0) continue;
+            if (k == 0) break probe;
             long v = index[2 * pos + 1];
             int o = (int) (v >>> 32) * 4, end = o + (int) v * 4;
             for (; o < end; o += 4) {
@@ -420,30 +423,36 @@ final class TupleTable {
                         && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
                         && Integer.compareUnsigned(p - (int) (ps4 >>> 56), (int) (ps4 >>> 48) & 0xFF) <= 0) {
-                    best[i] = idx;
+                    best[i] = cur = idx;
                     break;
                 }
             }
+            }
+            worst = Math.max(worst, cur);
         }
+        return worst;
     }
 
-    void classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
+    int classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
         final int m = index.length / 2 - 1;
+        int worst = 0;
         for (int i = 0; i < n; i++) {
             int cur = best[i];
-            if (cur <= tableBest || b.ipVersion[i] != 6) continue;
+            probe:
+            {
+            if (cur <= tableBest || b.ipVersion[i] != 6) break probe;
             long s = b.srcV6Hi[i], sl = b.srcV6Lo[i], d = b.dstV6Hi[i], dl = b.dstV6Lo[i];
             int sp = b.srcPort[i], dp = b.dstPort[i], p = b.protocol[i];
             long key = hash6(s & srcMask, d & dstMask, ppOf(sp & spMask, dp & dpMask, p & pMask));
             int bit = (int) (key >>> filterShift);
-            if ((filter[bit >>> 6] & (1L << bit)) == 0) continue;
+            if ((filter[bit >>> 6] & (1L << bit)) == 0) break probe;
             int pos = (int) (key >>> shift);
             long k;
             while ((k = index[2 * pos]) != key) {
                 if (k == 0) break;
                 pos = (pos + 1) & m;
             }
-            if (k == 0) continue;
+            if (k == 0) break probe;
             long v = index[2 * pos + 1];
             int o = (int) (v >>> 32) * 10, end = o + (int) v * 10;
             for (; o < end; o += 10) {
@@ -456,35 +465,41 @@ final class TupleTable {
                         && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
                         && Integer.compareUnsigned(p - (int) (ps10 >>> 56), (int) (ps10 >>> 48) & 0xFF) <= 0) {
-                    best[i] = idx;
+                    best[i] = cur = idx;
                     break;
                 }
             }
+            }
+            worst = Math.max(worst, cur);
         }
+        return worst;
     }
 
-    void classifyV4Sets(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+    int classifyV4Sets(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
         final long sdm = sdMask;
         final int spm = spMask, dpm = dpMask, pm = pMask, sh = shift, fsh = filterShift;
         final long[] index = this.index, rows = this.rows, filter = this.filter;
         final int m = index.length / 2 - 1;
         final byte[] ver = b.ipVersion;
         final int[] srcs = b.srcV4, dsts = b.dstV4, sps = b.srcPort, dps = b.dstPort, ps = b.protocol;
+        int worst = 0;
         for (int i = 0; i < n; i++) {
             int cur = best[i];
-            if (cur <= tableBest || ver[i] != 4) continue;
+            probe:
+            {
+            if (cur <= tableBest || ver[i] != 4) break probe;
             long sd = (long) srcs[i] << 32 | (dsts[i] & 0xFFFF_FFFFL);
             int sp = sps[i], dp = dps[i], p = ps[i];
             long key = hash4(sd & sdm, ppOf(sp & spm, dp & dpm, p & pm));
             int bit = (int) (key >>> fsh);
-            if ((filter[bit >>> 6] & (1L << bit)) == 0) continue;
+            if ((filter[bit >>> 6] & (1L << bit)) == 0) break probe;
             int pos = (int) (key >>> sh);
             long k;
             while ((k = index[2 * pos]) != key) {
                 if (k == 0) break;
                 pos = (pos + 1) & m;
             }
-            if (k == 0) continue;
+            if (k == 0) break probe;
             long v = index[2 * pos + 1];
             int o = (int) (v >>> 32) * 4, end = o + (int) v * 4;
             for (; o < end; o += 4) {
@@ -497,30 +512,36 @@ final class TupleTable {
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
                         && Integer.compareUnsigned(p - (int) (ps4 >>> 56), (int) (ps4 >>> 48) & 0xFF) <= 0
                         && ((ps4 & SETS) == 0 || sets.passV4(setsOfSlot[(int) ps4], srcs[i], dsts[i]))) {
-                    best[i] = idx;
+                    best[i] = cur = idx;
                     break;
                 }
             }
+            }
+            worst = Math.max(worst, cur);
         }
+        return worst;
     }
 
-    void classifyV6Sets(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+    int classifyV6Sets(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
         final int m = index.length / 2 - 1;
+        int worst = 0;
         for (int i = 0; i < n; i++) {
             int cur = best[i];
-            if (cur <= tableBest || b.ipVersion[i] != 6) continue;
+            probe:
+            {
+            if (cur <= tableBest || b.ipVersion[i] != 6) break probe;
             long s = b.srcV6Hi[i], sl = b.srcV6Lo[i], d = b.dstV6Hi[i], dl = b.dstV6Lo[i];
             int sp = b.srcPort[i], dp = b.dstPort[i], p = b.protocol[i];
             long key = hash6(s & srcMask, d & dstMask, ppOf(sp & spMask, dp & dpMask, p & pMask));
             int bit = (int) (key >>> filterShift);
-            if ((filter[bit >>> 6] & (1L << bit)) == 0) continue;
+            if ((filter[bit >>> 6] & (1L << bit)) == 0) break probe;
             int pos = (int) (key >>> shift);
             long k;
             while ((k = index[2 * pos]) != key) {
                 if (k == 0) break;
                 pos = (pos + 1) & m;
             }
-            if (k == 0) continue;
+            if (k == 0) break probe;
             long v = index[2 * pos + 1];
             int o = (int) (v >>> 32) * 10, end = o + (int) v * 10;
             for (; o < end; o += 10) {
@@ -534,11 +555,49 @@ final class TupleTable {
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
                         && Integer.compareUnsigned(p - (int) (ps10 >>> 56), (int) (ps10 >>> 48) & 0xFF) <= 0
                         && ((ps10 & SETS) == 0 || sets.passV6(setsOfSlot[(int) ps10], s, sl, d, dl))) {
-                    best[i] = idx;
+                    best[i] = cur = idx;
                     break;
                 }
             }
+            }
+            worst = Math.max(worst, cur);
         }
+        return worst;
+    }
+
+    /**
+     * One IPv4 header through this table as {@link #classifyV4} would take it, counting into
+     * {@code work} filter hits, index steps and rows read (for {@code TupleMergeClassifier}'s
+     * cost estimate; set conditions are taken as holding). Returns the new best index.
+     */
+    int replayV4(long sd, int sp, int dp, int p, int cur, int[] indexOfSlot, int[] work) {
+        long key = hash4(sd & sdMask, ppOf(sp & spMask, dp & dpMask, p & pMask));
+        int bit = (int) (key >>> filterShift);
+        if ((filter[bit >>> 6] & (1L << bit)) == 0) return cur;
+        work[0]++;
+        int m = index.length / 2 - 1;
+        int pos = (int) (key >>> shift);
+        long k;
+        while ((k = index[2 * pos]) != key) {
+            work[1]++;
+            if (k == 0) return cur;
+            pos = (pos + 1) & m;
+        }
+        long v = index[2 * pos + 1];
+        for (int o = (int) (v >>> 32) * 4, end = o + (int) v * 4; o < end; o += 4) {
+            long ps4 = rows[o + 3];
+            int idx = indexOfSlot[(int) ps4];
+            if (idx >= cur) return cur;
+            work[2]++;
+            long ports = rows[o + 2];
+            if (((sd ^ rows[o]) & rows[o + 1]) == 0
+                    && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
+                    && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
+                    && Integer.compareUnsigned(p - (int) (ps4 >>> 56), (int) (ps4 >>> 48) & 0xFF) <= 0) {
+                return idx;
+            }
+        }
+        return cur;
     }
 
     @Override

@@ -14,7 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClassBenchExpectations {
     static final Path DIR = locate();
-    static final List<String> SETS = List.of("acl1_1000", "fw1_1000", "ipc1_1000", "acl1_10000", "fw1_10000", "ipc1_10000");
+    /** All twelve ClassBench seed types at 1k and 10k rules (the 100k sets are benchmarks only). */
+    static final List<String> SETS = List.of(
+            "acl1_1000", "acl2_1000", "acl3_1000", "acl4_1000", "acl5_1000",
+            "fw1_1000", "fw2_1000", "fw3_1000", "fw4_1000", "fw5_1000", "ipc1_1000", "ipc2_1000",
+            "acl1_10000", "acl2_10000", "acl3_10000", "acl4_10000", "acl5_10000",
+            "fw1_10000", "fw2_10000", "fw3_10000", "fw4_10000", "fw5_10000", "ipc1_10000", "ipc2_10000");
 
     record Case(List<Rule> rules, ClassBenchReader.Trace trace, int[] expected) {}
 
