@@ -4,7 +4,8 @@
  * CPU supports (AVX512X32 > AVX512X16 > AVX2 > SSE > scalar), and prints one line:
  *   rte_acl <set> <alg> <classifications/s> <build ms> <update ms> <memory bytes> <checksum>
  * rte_acl cannot add or remove a rule in a built context: a single-rule update is
- * rte_acl_reset_rules + rte_acl_add_rules (all rules) + rte_acl_build, which is what we time.
+ * rte_acl_reset_rules + rte_acl_add_rules (all rules) + rte_acl_build, which is what we time
+ * (the first build's time when that took over 2 s).
  * The checksum folds every result (rule index, -1 for no match) so the script can show that
  * both classifiers returned the same answers.
  */
@@ -114,7 +115,7 @@ static void build(struct rte_acl_ctx *ctx) {
 }
 
 int main(int argc, char **argv) {
-	char *eal[] = { argv[0], "--no-huge", "--no-pci", "-m", "1024", "--no-shconf", "--file-prefix=ocelot_acl_bench", "--log-level=lib.eal:error", NULL };
+	char *eal[] = { argv[0], "--no-huge", "--no-pci", "-m", "4096", "--no-shconf", "--file-prefix=ocelot_acl_bench", "--log-level=lib.eal:error", NULL };
 	if (argc < 4) { fprintf(stderr, "usage: %s SETNAME RULES TRACE [SECONDS]\n", argv[0]); return 2; }
 	if (rte_eal_init(8, eal) < 0) { fprintf(stderr, "EAL init failed\n"); return 1; }
 	double seconds = argc > 4 ? atof(argv[4]) : 1.0;
@@ -139,13 +140,14 @@ int main(int argc, char **argv) {
 		if (rte_acl_set_ctx_classify(ctx, algs[i].alg) == 0) { algName = algs[i].name; break; }
 	}
 
-	/* A single-rule update: rte_acl has no incremental path, so it is a full rebuild. */
-	double updMs = 1e30;
-	for (int r = 0; r < 1; r++) { /* one rebuild: fw1_10000 takes seconds */
+	/* A single-rule update: rte_acl has no incremental path, so it is a full rebuild. Timed as a
+	 * second build when the first took under 2 s; past that (fw sets at 10k, most at 100k) the
+	 * rebuild is the build again and the run's time budget goes to classifying instead. */
+	double updMs = buildMs;
+	if (buildMs < 2000) {
 		double u0 = now();
 		build(ctx);
-		double u = (now() - u0) * 1e3;
-		if (u < updMs) updMs = u;
+		updMs = (now() - u0) * 1e3;
 	}
 
 	/* Classify the trace in bursts of 64 (the dataplane's burst), repeatedly, for `seconds`. */

@@ -32,22 +32,32 @@ import java.util.Objects;
 public final class TupleMergeClassifier implements Classifier {
     /**
      * How boxes are spread over tables: prefix lengths fall to a multiple of {@code relaxStep}
-     * (tuple relaxation: neighbouring lengths share a table), and a bucket that would grow past
-     * {@code collisionLimit} (TupleMerge's c) sends the box to a table with its own exact tuple.
+     * (tuple relaxation: neighbouring lengths share a table); with {@code hashPorts} a box whose
+     * port or protocol is one value keeps it in its table's tuple (else tables hash addresses
+     * only); a bucket that would grow past {@code collisionLimit} (TupleMerge's c) sends the box
+     * to a table with its own exact tuple.
      */
-    record Tuning(int relaxStep, int collisionLimit) {}
+    record Tuning(int relaxStep, int collisionLimit, boolean hashPorts) {
+        @Override
+        public String toString() {
+            return "step " + relaxStep + ", c " + collisionLimit + (hashPorts ? ", ports hashed" : "");
+        }
+    }
 
     /**
      * The tunings {@link #replaceAll} builds and prices (see {@link #estimateCost}); it keeps the
      * cheapest. No one tuning suits every set: measured on one machine in one run (load ~16),
      * acl4_10000 classified 6.2 M/s with step 8 and 1.7 M/s with 16 (296 tables instead of 82),
-     * ipc1_1000 10.5 M/s with 16 and 7.0 M/s with 8. Properties {@code ocelot.acl.relaxStep} and
-     * {@code ocelot.acl.collisionLimit} pin one tuning instead (A/B runs).
+     * ipc1_1000 10.5 M/s with 16 and 7.0 M/s with 8. Properties {@code ocelot.acl.relaxStep},
+     * {@code ocelot.acl.collisionLimit} and {@code ocelot.acl.hashPorts} pin one tuning instead
+     * (A/B runs).
      */
-    static final List<Tuning> TUNINGS = Integer.getInteger("ocelot.acl.relaxStep") != null
-            || Integer.getInteger("ocelot.acl.collisionLimit") != null
-            ? List.of(new Tuning(Integer.getInteger("ocelot.acl.relaxStep", 16), Integer.getInteger("ocelot.acl.collisionLimit", 64)))
-            : List.of(new Tuning(16, 64), new Tuning(8, 64), new Tuning(16, 128), new Tuning(8, 128));
+    static final List<Tuning> TUNINGS = System.getProperty("ocelot.acl.relaxStep") != null
+            || System.getProperty("ocelot.acl.collisionLimit") != null || System.getProperty("ocelot.acl.hashPorts") != null
+            ? List.of(new Tuning(Integer.getInteger("ocelot.acl.relaxStep", 16), Integer.getInteger("ocelot.acl.collisionLimit", 64),
+                    Boolean.getBoolean("ocelot.acl.hashPorts")))
+            : List.of(new Tuning(16, 64, false), new Tuning(8, 64, false), new Tuning(16, 128, false), new Tuning(8, 128, false),
+                    new Tuning(16, 64, true), new Tuning(8, 64, true), new Tuning(16, 128, true), new Tuning(8, 128, true));
 
     private static final VarHandle CURRENT;
 
@@ -244,8 +254,9 @@ public final class TupleMergeClassifier implements Classifier {
             }
         }
         int step = tuning.relaxStep();
-        int[] relaxed = {natural[0] - natural[0] % step, natural[1] - natural[1] % step, RELAX_PORTS ? 0 : natural[2] == 16 ? 16 : 0,
-            RELAX_PORTS ? 0 : natural[3] == 16 ? 16 : 0, RELAX_PORTS ? 0 : natural[4]};
+        boolean ports = tuning.hashPorts();
+        int[] relaxed = {natural[0] - natural[0] % step, natural[1] - natural[1] % step, ports && natural[2] == 16 ? 16 : 0,
+            ports && natural[3] == 16 ? 16 : 0, ports && natural[4] == 8 ? 8 : 0};
         // If the relaxed table exists it is full for this key: use the box's own tuple.
         int[] tuple = find(drafts, relaxed) != null ? natural : relaxed;
         Draft d = find(drafts, tuple);
@@ -260,8 +271,6 @@ public final class TupleMergeClassifier implements Classifier {
         for (Draft d : drafts) if (Arrays.equals(d.tuple, tuple)) return d;
         return null;
     }
-
-    static final boolean RELAX_PORTS = !Boolean.getBoolean("ocelot.acl.keepPortTuples");
 
     /** The tuning the current tables were built with (tests). */
     synchronized Tuning tuning() {
@@ -296,8 +305,10 @@ public final class TupleMergeClassifier implements Classifier {
      * Estimated lookup cost of {@code tables} on {@code sample}, in rough nanoseconds: the lookup
      * replayed in bursts of 64 with the same early exits, counting what {@link TupleTable#classifyV4}
      * pays: a pass over the burst per table visited, a hash and filter test per probe, an index
-     * probe per filter hit, a verify per bucket row read. Weights from the per-step timings in the
-     * README (filters, rows), rounded; only the ranking of tunings matters.
+     * probe per filter hit, a verify per bucket row read, weighted 1 : 5 : 5 : 2.5 (ns per
+     * header; a table pass is 1 per header of the burst). Fitted by hand to classify rates of
+     * acl1_1000 and fw3_1000 with ports hashed and not (under load 18): with weights 1 : 3 : 4 : 2
+     * it hashed ports on acl1_1000, which then ran 0.77x as fast. Only the ranking matters.
      */
     static long estimateCost(List<TupleTable> tables, int[] indexOfSlot, long[] sample) {
         TupleTable[] t = tables.toArray(TupleTable[]::new);
@@ -323,7 +334,7 @@ public final class TupleMergeClassifier implements Classifier {
                 }
             }
         }
-        return visits * 64 + probes * 3 + work[0] * 4L + work[1] + work[2] * 2L;
+        return visits * 128 + probes * 10 + work[0] * 10L + work[1] * 2L + work[2] * 5L;
     }
 
     /** A table being filled: a fresh one, or a published one plus rows still to add. */
