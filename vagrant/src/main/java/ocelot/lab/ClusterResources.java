@@ -11,8 +11,10 @@ import ocelot.lab.topology.Topology.Role;
 
 /**
  * A topology's cluster-wide resources as a Calico user writes them: the IP pools, the global and
- * node-scoped bgpPeers (v1 YAML, one {@code ocelotctl apply -f}), and the settings
- * {@code asNumber} and {@code nodeToNodeMesh} ({@code ocelotctl config set}).
+ * node-scoped bgpPeers, a node resource with {@code routeReflectorClusterID} for each node that
+ * reflects (v1 YAML, one {@code ocelotctl apply -f}; the node's own startup keeps the cluster ID
+ * and fills in its address), and the settings {@code asNumber}, {@code nodeToNodeMesh} and
+ * {@code bgpHoldTime} ({@code ocelotctl config set}).
  */
 final class ClusterResources {
     private ClusterResources() {
@@ -31,6 +33,8 @@ final class ClusterResources {
                     + "\nspec:\n  asNumber: " + p.as() + "\n");
         }
         for (Host h : t.hosts(Role.NODE)) {
+            h.routeReflectorClusterId().ifPresent(id -> docs.add("apiVersion: v1\nkind: node\nmetadata:\n  name: " + h.name()
+                    + "\nspec:\n  bgp:\n    ipv4Address: " + h.links().getFirst().address() + "\n    routeReflectorClusterID: " + id + "\n"));
             for (Peer p : h.peers()) {
                 docs.add("apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: node\n  node: " + h.name() + "\n  peerIP: "
                         + p.address() + "\nspec:\n  asNumber: " + p.as() + "\n");
@@ -45,9 +49,13 @@ final class ClusterResources {
         // Only what differs from the defaults (64512, mesh on): each ocelotctl call is a JVM start.
         if (t.asNumber() != 64512) ctl.run("config", "set", "asNumber", Long.toString(t.asNumber()));
         if (!t.nodeToNodeMesh()) ctl.run("config", "set", "nodeToNodeMesh", "off");
+        ctl.run("config", "set", "bgpHoldTime", Integer.toString(t.bgpHoldTime()));
         ctl.apply("cluster", yaml(t));
         long nodePeers = t.hosts(Role.NODE).stream().mapToLong(h -> h.peers().size()).sum();
+        List<String> reflectors = t.hosts(Role.NODE).stream().filter(h -> h.routeReflectorClusterId().isPresent())
+                .map(h -> h.name() + " route reflector (cluster " + h.routeReflectorClusterId().get() + ")").toList();
         return t.pools().size() + " pool(s), " + t.globalPeers().size() + " global and " + nodePeers + " node bgpPeers, AS "
-                + t.asNumber() + ", mesh " + (t.nodeToNodeMesh() ? "on" : "off");
+                + t.asNumber() + ", mesh " + (t.nodeToNodeMesh() ? "on" : "off") + ", hold time " + t.bgpHoldTime() + " s"
+                + (reflectors.isEmpty() ? "" : ", " + String.join(", ", reflectors));
     }
 }

@@ -12,7 +12,7 @@ public record LabOptions(String profile, Optional<Path> topologyFile, boolean et
                          Optional<String> host, Optional<String> etcdEndpoints) {
     public static final String DEFAULT_PROFILE = "mesh";
     public static final String USAGE = """
-            usage: bin/ocelot [--profile mesh|reflector|as-per-rack|cross-subnet] [--topology FILE]
+            usage: bin/ocelot [--profile mesh|reflector|reflector-ocelot|as-per-rack|cross-subnet] [--topology FILE]
                               [--datastore embedded|etcd] [--keep] [--down]
                    bin/ocelot --host NAME --profile NAME --datastore etcd --etcd-endpoints URL   (on a lab VM)
               With no arguments: the mesh profile on the embedded datastore, proved and cleaned up.

@@ -28,7 +28,7 @@ class LabEndToEndTest {
             "through the fastpaths", "deny policy", "policy removed", "node killed", "node restarted");
 
     @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource({"mesh, embedded", "reflector, embedded", "as-per-rack, embedded", "cross-subnet, embedded", "mesh, etcd"})
+    @CsvSource({"mesh, embedded", "reflector, embedded", "reflector-ocelot, embedded", "as-per-rack, embedded", "cross-subnet, embedded", "mesh, etcd"})
     void profileProvesItself(String profile, String datastore) throws Exception {
         String output;
         int exit;

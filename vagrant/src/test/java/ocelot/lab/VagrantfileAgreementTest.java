@@ -25,7 +25,7 @@ class VagrantfileAgreementTest {
     static final Path HOME = Path.of(System.getProperty("ocelot.home", "..")).toAbsolutePath().normalize();
 
     @ParameterizedTest
-    @ValueSource(strings = {"mesh", "reflector", "as-per-rack", "cross-subnet"})
+    @ValueSource(strings = {"mesh", "reflector", "reflector-ocelot", "as-per-rack", "cross-subnet"})
     void vagrantfileDefinesWhatTheLabPlans(String profile) throws Exception {
         List<String> expected = VagrantPlan.lines(TopologyReader.read(TopologyReader.profileFile(HOME, profile)));
         assertEquals(expected, stub(profile));

@@ -370,7 +370,10 @@ public final class Session {
             if (now - c.holdDeadlineNanos >= 0 && c.holdDeadlineNanos != Long.MAX_VALUE) {
                 c.sendAndClose(new BgpMessage.Notification(NotificationCode.HOLD_TIMER_EXPIRED, 0, null));
                 info = "Hold timer expired";
-                drop(c, info, true);
+                // Not a graceful-restart event: the session ends with our NOTIFICATION, and RFC 4724
+                // keeps routes only across a bare transport loss (RFC 8538's N bit, which would
+                // extend it to hold timer expiry, is not negotiated). BIRD without LLGR does the same.
+                drop(c, info, false);
                 continue;
             }
             if (c.remoteOpen != null && c.keepaliveDueNanos != Long.MAX_VALUE && now - c.keepaliveDueNanos >= 0) {

@@ -255,6 +255,24 @@ class SessionTest {
         assertEquals("down connection closed by peer graceful", transportLossAfterGracefulRestartOpen(List.of(AddressFamily.IPV4_UNICAST)));
     }
 
+    /** A dead peer noticed by the hold timer: our NOTIFICATION ends the session, no graceful restart (RFC 8538's N bit not negotiated). */
+    @Test
+    void holdTimerExpiryOfAGracefulRestartPeerKeepsNoRoutes() {
+        Session s = new Session(new SessionConfig(IpAddresses.inet("10.0.0.2"), 179, null, 65000, 65000, LOCAL_ID, 9, 2, true,
+                null, EnumSet.of(AddressFamily.IPV4_UNICAST), 120), now::get, listener, dialer);
+        s.start();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        s.accept(ch);
+        sent(ch);
+        feed(ch, new BgpMessage.Open(4, 65000, 30, PEER_ID, List.of(new Capability.GracefulRestart(false, 120, List.of(AddressFamily.IPV4_UNICAST)),
+                new Capability.FourOctetAs(65000))));
+        feed(ch, new BgpMessage.Keepalive());
+        advanceSeconds(9);
+        s.tick();
+        assertEquals("down Hold timer expired", events.get(1));
+        ch.finishAndReleaseAll();
+    }
+
     /** The listener's down event when a graceful-restart peer listing {@code families} loses its connection. */
     String transportLossAfterGracefulRestartOpen(List<AddressFamily> families) {
         Session s = new Session(new SessionConfig(IpAddresses.inet("10.0.0.2"), 179, null, 65000, 65000, LOCAL_ID, 9, 2, true,

@@ -11,12 +11,11 @@ import ocelot.lab.topology.Topology.Peer;
  * for {@code rrClient} peers (with the host's cluster id), {@code next hop self} only for routes
  * learned over eBGP (a ToR hands its rack the spine's routes via itself, but reflects a rack
  * node's route with that node as next hop), and a kernel protocol exporting BGP routes into the
- * host's own kernel table so a ToR forwards what it learned. Short timers (hold 9 s) let a
- * killed node's routes go within seconds; Calico's BIRD keeps BIRD's default 240 s.
+ * host's own kernel table so a ToR forwards what it learned. The topology's hold time (the lab's
+ * 9 s, as the nodes') lets a killed node's routes go within seconds; Calico's BIRD keeps BIRD's
+ * default 240 s.
  */
 public final class BirdConfig {
-    public static final int HOLD_TIME_SECONDS = 9;
-
     private BirdConfig() {
     }
 
@@ -35,7 +34,8 @@ public final class BirdConfig {
             b.append("protocol bgp ").append(protocolName(peer)).append(" {\n");
             b.append("  local ").append(local).append(" as ").append(as).append(";\n");
             b.append("  neighbor ").append(peer.address()).append(" as ").append(peer.as()).append(";\n");
-            b.append("  hold time ").append(HOLD_TIME_SECONDS).append("; keepalive time 3; connect retry time 2;\n");
+            b.append("  hold time ").append(topology.bgpHoldTime()).append("; keepalive time ").append(Math.max(1, topology.bgpHoldTime() / 3))
+                    .append("; connect retry time 2;\n");
             if (peer.rrClient()) {
                 b.append("  rr client;\n");
                 host.routeReflectorClusterId().ifPresent(id -> b.append("  rr cluster id ").append(id).append(";\n"));

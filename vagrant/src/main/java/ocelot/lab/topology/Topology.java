@@ -7,10 +7,13 @@ import java.util.Optional;
  * One lab topology, as read from {@code vagrant/topologies/NAME.yaml} by {@link TopologyReader}:
  * L2 segments, the hosts on them (Ocelot nodes, BIRD routers, plain kernel routers, outside
  * hosts), the cluster's BGP settings and IP pools. The namespace lab and the Vagrantfile build
- * the same thing from it.
+ * the same thing from it. {@code bgpHoldTime} is every BGP session's hold time, the nodes'
+ * (cluster setting {@code bgpHoldTime}) and BIRD's alike.
  */
-public record Topology(String name, long asNumber, boolean nodeToNodeMesh, List<Segment> segments,
+public record Topology(String name, long asNumber, boolean nodeToNodeMesh, int bgpHoldTime, List<Segment> segments,
                        List<Pool> pools, List<Peer> globalPeers, List<Host> hosts) {
+    /** The lab's hold time unless a topology sets one: short, so a killed node's routes go within seconds. */
+    public static final int LAB_HOLD_SECONDS = 9;
 
     /** An L2 segment: a Linux bridge in its own namespace in the lab, a private network on VMs. */
     public record Segment(String name, Cidr cidr) { }

@@ -56,10 +56,12 @@ public final class TopologyReader {
                     + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem());
         }
         YamlFields root = YamlFields.root(file, document);
-        root.allowOnly("name", "asNumber", "nodeToNodeMesh", "segments", "pools", "globalPeers", "hosts");
+        root.allowOnly("name", "asNumber", "nodeToNodeMesh", "bgpHoldTime", "segments", "pools", "globalPeers", "hosts");
         String name = root.string("name");
         if (!name.matches("[a-z][a-z0-9-]*")) throw root.error("name", "must be lowercase letters, digits and '-', got '" + name + "'");
         long asNumber = asNumber(root, "asNumber", root.optionalNumber("asNumber").orElse(64512L));
+        long holdTime = root.optionalNumber("bgpHoldTime").orElse((long) Topology.LAB_HOLD_SECONDS);
+        if (holdTime < 3 || holdTime > 65535) throw root.error("bgpHoldTime", "must be 3-65535 seconds, got " + holdTime);
 
         List<Segment> segments = new ArrayList<>();
         for (YamlFields s : root.mappings("segments")) {
@@ -123,7 +125,13 @@ public final class TopologyReader {
             if (links.isEmpty()) throw h.error("links", "a host needs at least one link");
             if (role == Role.NODE && links.size() != 1) throw h.error("links", "a node has exactly one uplink (the port DPDK owns)");
             List<Peer> peers = new ArrayList<>();
-            for (YamlFields p : h.mappings("peers")) peers.add(peer(p));
+            for (YamlFields p : h.mappings("peers")) {
+                Peer peer = peer(p);
+                if (role == Role.NODE && peer.rrClient()) {
+                    throw p.error("rrClient", "is for BIRD hosts: a node with routeReflectorClusterID makes its same-AS peers outside its cluster its clients itself");
+                }
+                peers.add(peer);
+            }
             List<String> workloads = h.strings("workloads");
             for (int i = 0; i < workloads.size(); i++) {
                 String w = workloads.get(i);
@@ -160,7 +168,7 @@ public final class TopologyReader {
                 });
             }
         }
-        return new Topology(name, asNumber, root.flag("nodeToNodeMesh", true), List.copyOf(segments), List.copyOf(pools),
+        return new Topology(name, asNumber, root.flag("nodeToNodeMesh", true), (int) holdTime, List.copyOf(segments), List.copyOf(pools),
                 List.copyOf(globalPeers), List.copyOf(hosts));
     }
 

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TopologyReaderTest {
     static final Path HOME = Path.of(System.getProperty("ocelot.home", "..")).toAbsolutePath().normalize();
-    static final List<String> PROFILES = List.of("mesh", "reflector", "as-per-rack", "cross-subnet");
+    static final List<String> PROFILES = List.of("mesh", "reflector", "reflector-ocelot", "as-per-rack", "cross-subnet");
 
     @Test
     void everyShippedProfileReads() throws Exception {
@@ -34,6 +34,10 @@ class TopologyReaderTest {
         assertEquals("cross-subnet", cross.pools().getFirst().ipip());
         assertEquals("off", TopologyReader.read(TopologyReader.profileFile(HOME, "mesh")).pools().getFirst().ipip());
         assertEquals("node2", cross.nodeOf("w2").name());
+        Topology ocelotRr = TopologyReader.read(TopologyReader.profileFile(HOME, "reflector-ocelot"));
+        assertEquals(Role.NODE, ocelotRr.host("rr1").role());
+        assertEquals("244.0.0.1", ocelotRr.host("rr1").routeReflectorClusterId().orElseThrow());
+        assertEquals(Topology.LAB_HOLD_SECONDS, ocelotRr.bgpHoldTime());
     }
 
     static final String GOOD = """
@@ -66,10 +70,13 @@ class TopologyReaderTest {
                 {"10.65.0.0/16", "10.99.0.0/16", "t.yaml: pools[0].cidr: 10.99.0.0/16 overlaps segment fab (10.99.1.0/24)"},
                 {"pools: [{cidr: 10.65.0.0/16}]", "pools: [{cidr: 10.65.0.0/16, ipip: sometimes}]", "t.yaml: pools[0].ipip: must be off, always or cross-subnet, got 'sometimes'"},
                 {"10.99.1.0/24}]", "10.99.1.5/24}]", "t.yaml: segments[0].cidr: 10.99.1.5/24 is not a network address (10.99.1.0/24)"},
-                {"name: t", "name: t\nasNumbr: 1", "t.yaml: asNumbr: unknown field (known: name, asNumber, nodeToNodeMesh, segments, pools, globalPeers, hosts)"},
+                {"name: t", "name: t\nasNumbr: 1", "t.yaml: asNumbr: unknown field (known: name, asNumber, nodeToNodeMesh, bgpHoldTime, segments, pools, globalPeers, hosts)"},
                 {"address: 10.99.1.2/24", "address: 10.99.1.11/24", "t.yaml: hosts[1].links[0].address: 10.99.1.11 is already n1's"},
                 {"10.99.1.11/24}]", "10.99.1.11/24, gateway: 10.99.1.3}]", "t.yaml: hosts[0].links[0].gateway: 10.99.1.3 is no other host's address"},
                 {"hosts:", "hosts: [\n", "t.yaml: line 6, column 3: expected the node content, but found '-'"},
+                {"name: t", "name: t\nbgpHoldTime: 2", "t.yaml: bgpHoldTime: must be 3-65535 seconds, got 2"},
+                {"workloads: [w1]}", "workloads: [w1], peers: [{address: 10.99.1.2, as: 64512, rrClient: true}]}",
+                        "t.yaml: hosts[0].peers[0].rrClient: is for BIRD hosts: a node with routeReflectorClusterID makes its same-AS peers outside its cluster its clients itself"},
         };
         return Stream.of(cases).map(c -> Arguments.of((Object[]) c));
     }
