@@ -100,9 +100,13 @@ public final class Rib {
             Path p = d.pathFrom(peer);
             if (p == null) continue;
             if (keepStale.contains(d.family())) {
-                p.stale = true;
+                Path stale = p.asStale();
                 peer.mayHaveStale = true;
-                if (d.select()) bestChanged(d);
+                if (stale == p) continue;
+                boolean wasBest = d.best == p;
+                d.put(stale);
+                // The same route, now stale, staying best is no change to export or install.
+                if (d.select() && !(wasBest && d.best == stale)) bestChanged(d);
             } else {
                 d.remove(peer);
                 if (d.select()) bestChanged(d);
@@ -140,8 +144,7 @@ public final class Rib {
             Path p = d.pathFrom(from);
             if (p != null) {
                 d.remove(from);
-                Path n = new Path(to, p.attributes, p.nextHop);
-                n.stale = true;
+                Path n = to.paths.path(to, p.attributes, p.nextHop).asStale();
                 to.mayHaveStale = true;
                 d.put(n);
                 d.select();
@@ -163,23 +166,27 @@ public final class Rib {
             return;
         }
         a = attributeCache.intern(a);
-        addAll(from, u.nlri(), a, a.nextHop());
-        addAll(from, u.mpNlri(), a, a.mpNextHop());
+        if (!u.nlri().isEmpty()) addAll(u.nlri(), from.paths.path(from, a, a.nextHop()));
+        if (!u.mpNlri().isEmpty()) addAll(u.mpNlri(), from.paths.path(from, a, a.mpNextHop()));
     }
 
-    private void addAll(RibPeer from, List<Prefix> nlri, PathAttributes a, InetAddress nextHop) {
+    private void addAll(List<Prefix> nlri, Path path) {
         if (nlri instanceof PrefixList l) {
             // Decoded NLRI: straight from the primitive columns, no Prefix per route.
             boolean v6 = l.family() == AddressFamily.IPV6_UNICAST;
-            for (int i = 0, n = l.size(); i < n; i++) add(from, table.getOrAdd(v6, l.high(i), l.low(i), l.length(i)), a, nextHop);
+            for (int i = 0, n = l.size(); i < n; i++) add(table.getOrAdd(v6, l.high(i), l.low(i), l.length(i)), path);
         } else {
-            for (Prefix p : nlri) add(from, table.getOrAdd(p), a, nextHop);
+            for (Prefix p : nlri) add(table.getOrAdd(p), path);
         }
     }
 
-    private void add(RibPeer from, Destination d, PathAttributes a, InetAddress nextHop) {
-        d.put(new Path(from, a, nextHop));
-        // A re-announcement by the best path's peer is a new best object, so it propagates too.
+    /**
+     * A re-announcement with the same attributes and next hop is the same shared path: no change,
+     * nothing exported (as BIRD ignores an identical rte); one that replaces a stale path is a
+     * different object, so it propagates and ends the staleness.
+     */
+    private void add(Destination d, Path path) {
+        d.put(path);
         if (d.select()) bestChanged(d);
     }
 
@@ -205,7 +212,19 @@ public final class Rib {
 
     /** Originates a route (Calico: an endpoint /32 or an affine IPAM block), ORIGIN IGP. */
     public void announceLocal(Prefix prefix) {
-        add(local, table.getOrAdd(prefix), LOCAL_ATTRIBUTES, null);
+        announceLocal(prefix, null);
+    }
+
+    /**
+     * Originates a route carrying {@code extendedCommunities} (RFC 4360 values as
+     * {@link ocelot.bgp.wire.ExtendedCommunity} encodes them; null or empty: none). Announcing a
+     * prefix again with other communities replaces the route and re-advertises it; the same ones
+     * change nothing (one shared path per attribute set).
+     */
+    public void announceLocal(Prefix prefix, long[] extendedCommunities) {
+        PathAttributes a = extendedCommunities == null || extendedCommunities.length == 0 ? LOCAL_ATTRIBUTES
+                : attributeCache.intern(LOCAL_ATTRIBUTES.toBuilder().extendedCommunities(extendedCommunities).build());
+        add(table.getOrAdd(prefix), local.paths.path(local, a, null));
     }
 
     public void withdrawLocal(Prefix prefix) {

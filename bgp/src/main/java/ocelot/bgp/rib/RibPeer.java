@@ -34,6 +34,8 @@ public final class RibPeer {
      * million destinations for nothing delayed the last routes (JFR: about 15% of the event loop).
      */
     boolean mayHaveStale;
+    /** This peer's shared paths, one per attribute set and next hop. */
+    final PathCache paths = new PathCache();
 
     public RibPeer(int id, InetAddress address, long asNumber, int routerId, boolean internal,
                    boolean routeReflectorClient, boolean nextHopSelf, InetAddress localAddress,

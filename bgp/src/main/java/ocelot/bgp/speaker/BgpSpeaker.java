@@ -69,7 +69,8 @@ public final class BgpSpeaker implements AutoCloseable {
     private final Map<InetAddress, Peer> peers = new HashMap<>();
     /** RFC 4724 helper: the previous incarnation of a restarting peer, whose routes are stale. */
     private final Map<InetAddress, RibPeer> restarting = new HashMap<>();
-    private final java.util.Set<Prefix> localRoutes = new java.util.HashSet<>();
+    /** Locally originated routes and the extended communities each carries (empty: none). */
+    private final java.util.Map<Prefix, List<Long>> localRoutes = new java.util.HashMap<>();
     private Channel server;
     private List<ListenRange> listenRanges = List.of();
     private ScheduledFuture<?> ticker;
@@ -317,21 +318,35 @@ public final class BgpSpeaker implements AutoCloseable {
 
     /** Makes the locally originated routes exactly {@code wanted} (endpoint /32s, affine IPAM blocks). */
     public void replaceLocalRoutes(java.util.Set<Prefix> wanted) {
+        java.util.Map<Prefix, List<Long>> plain = new java.util.HashMap<>();
+        for (Prefix p : wanted) plain.put(p, List.of());
+        replaceLocalRoutes(plain);
+    }
+
+    /**
+     * Makes the locally originated routes exactly the keys of {@code wanted}, each carrying the
+     * extended communities it maps to (RFC 4360 values, {@code ExtendedCommunity.parse}; empty:
+     * none). A route whose communities changed is announced again with the new ones.
+     */
+    public void replaceLocalRoutes(java.util.Map<Prefix, List<Long>> wanted) {
+        java.util.Map<Prefix, List<Long>> copy = new java.util.HashMap<>();
+        for (java.util.Map.Entry<Prefix, List<Long>> e : wanted.entrySet()) copy.put(e.getKey(), List.copyOf(e.getValue()));
         call(() -> {
             List<Prefix> gone = new ArrayList<>();
-            List<Prefix> added = new ArrayList<>();
-            for (Prefix p : List.copyOf(localRoutes)) {
-                if (!wanted.contains(p)) {
+            java.util.Map<Prefix, long[]> announced = new java.util.LinkedHashMap<>();
+            for (Prefix p : List.copyOf(localRoutes.keySet())) {
+                if (!copy.containsKey(p)) {
                     gone.add(p);
                     localRoutes.remove(p);
                 }
             }
-            for (Prefix p : wanted) {
-                if (localRoutes.add(p)) added.add(p);
+            for (java.util.Map.Entry<Prefix, List<Long>> e : copy.entrySet()) {
+                List<Long> old = localRoutes.put(e.getKey(), e.getValue());
+                if (!e.getValue().equals(old)) announced.put(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray());
             }
             onRib(() -> {
                 for (Prefix p : gone) rib.withdrawLocal(p);
-                for (Prefix p : added) rib.announceLocal(p);
+                for (java.util.Map.Entry<Prefix, long[]> e : announced.entrySet()) rib.announceLocal(e.getKey(), e.getValue());
                 rib.flush();
             });
             return null;
@@ -341,7 +356,7 @@ public final class BgpSpeaker implements AutoCloseable {
 
     public void announce(Prefix prefix) {
         call(() -> {
-            if (localRoutes.add(prefix)) onRib(() -> rib.announceLocal(prefix));
+            if (localRoutes.putIfAbsent(prefix, List.of()) == null) onRib(() -> rib.announceLocal(prefix));
             onRib(rib::flush);
             return null;
         });
@@ -350,7 +365,7 @@ public final class BgpSpeaker implements AutoCloseable {
 
     public void withdraw(Prefix prefix) {
         call(() -> {
-            if (localRoutes.remove(prefix)) onRib(() -> rib.withdrawLocal(prefix));
+            if (localRoutes.remove(prefix) != null) onRib(() -> rib.withdrawLocal(prefix));
             onRib(rib::flush);
             return null;
         });

@@ -62,7 +62,12 @@ public final class ExtendedCommunity {
         long value = number(text, f[2], 0xffffffffL);
         if (f[1].indexOf('.') >= 0) {
             if (value > 0xffff) throw new IllegalArgumentException("extended community '" + text + "': value " + value + " > 65535 with an IPv4 address");
-            byte[] a = IpAddresses.parse(f[1]);
+            byte[] a;
+            try {
+                a = IpAddresses.parse(f[1]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("extended community '" + text + "': " + e.getMessage());
+            }
             if (a.length != 4) throw new IllegalArgumentException("extended community '" + text + "': '" + f[1] + "' is not an IPv4 address");
             return ipv4Address(sub, IpAddresses.toInt(a), (int) value);
         }

@@ -373,4 +373,79 @@ class RibTest {
         assertEquals(40, in.ipv6ExtendedCommunities().length);
         assertEquals(AsPath.sequence(AS, 65001), AsPath.sequence(AS, 65001).withoutConfederationSegments());
     }
+    /** Calico pools' extended communities (control/'s ipPool.spec.bgpExtendedCommunities) on our own routes: iBGP gets all, eBGP the transitive ones. */
+    @Test
+    void localRoutesCarryTheirExtendedCommunities() {
+        Rib rib = rib(0);
+        Receiver internal = new Receiver();
+        Receiver ext = new Receiver();
+        peer(rib, "10.0.0.4", AS, false, internal);
+        peer(rib, "10.0.0.3", 65002, false, ext);
+        long rt = ocelot.bgp.wire.ExtendedCommunity.parse("rt:65000:100");
+        long opaque = 0x4003000000000001L; // non-transitive opaque (RFC 4360 §6: not to another AS)
+        Prefix block = Prefix.parse("10.65.0.0/26");
+        rib.announceLocal(block, new long[]{rt, opaque});
+        rib.flush();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{rt, opaque}, internal.table.get(block).extendedCommunities());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{rt}, ext.table.get(block).extendedCommunities());
+        assertTrue(fib.routes.isEmpty(), "our own routes are not installed from BGP");
+
+        // The same communities again: the same shared path, nothing sent.
+        int before = internal.updates.size();
+        rib.announceLocal(block, new long[]{rt, opaque});
+        rib.flush();
+        assertEquals(before, internal.updates.size());
+
+        // Other communities: announced again; none: announced without the attribute.
+        long ro = ocelot.bgp.wire.ExtendedCommunity.parse("ro:10.0.0.1:7");
+        rib.announceLocal(block, new long[]{ro});
+        rib.flush();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{ro}, internal.table.get(block).extendedCommunities());
+        rib.announceLocal(block, null);
+        rib.flush();
+        assertNull(internal.table.get(block).extendedCommunities());
+        rib.withdrawLocal(block);
+        rib.flush();
+        assertFalse(internal.table.containsKey(block));
+    }
+
+    /**
+     * One shared path per peer, attribute set and next hop (PathCache): every prefix of an UPDATE
+     * holds the same object; an identical re-announcement changes nothing and sends nothing; a
+     * graceful-restart loss swaps in one shared stale form without re-advertising.
+     */
+    @Test
+    void pathsAreSharedAndStaleFormsDoNotReadvertise() {
+        Rib rib = rib(0);
+        Receiver ext = new Receiver();
+        RibPeer p = peer(rib, "10.0.0.2", 65001, false, new Receiver());
+        peer(rib, "10.0.0.3", 65002, false, ext);
+        rib.update(p, announce(attrs("10.0.0.2", 65001).build(), "192.0.2.0/26", "192.0.2.64/26"));
+        rib.update(p, announce(attrs("10.0.0.2", 65001).build(), "192.0.2.128/26"));
+        rib.flush();
+        Path first = rib.best(Prefix.parse("192.0.2.0/26"));
+        assertSame(first, rib.best(Prefix.parse("192.0.2.64/26")));
+        assertSame(first, rib.best(Prefix.parse("192.0.2.128/26")), "an equal attribute set from a later UPDATE shares the path");
+        int sent = ext.updates.size();
+        rib.update(p, announce(attrs("10.0.0.2", 65001).build(), "192.0.2.0/26"));
+        rib.flush();
+        assertEquals(sent, ext.updates.size(), "identical re-announcement: nothing exported");
+
+        rib.peerDown(p, true);
+        rib.flush();
+        Path stale = rib.best(Prefix.parse("192.0.2.0/26"));
+        assertTrue(stale.stale());
+        assertSame(stale, rib.best(Prefix.parse("192.0.2.128/26")));
+        assertFalse(first.stale(), "the fresh path is not changed in place");
+        assertEquals(sent, ext.updates.size(), "stale routes staying best are not re-advertised");
+        RibPeer again = peer(rib, "10.0.0.2", 65001, false, new Receiver());
+        rib.adoptStale(p, again);
+        rib.update(again, announce(attrs("10.0.0.2", 65001).build(), "192.0.2.0/26"));
+        rib.flush();
+        assertFalse(rib.best(Prefix.parse("192.0.2.0/26")).stale(), "re-announced: fresh again");
+        assertEquals(2, rib.sweepStale(again));
+        rib.flush();
+        assertEquals(java.util.Set.of(Prefix.parse("192.0.2.0/26")), fib.routes.keySet());
+        assertEquals(java.util.Set.of(Prefix.parse("192.0.2.0/26")), ext.table.keySet());
+    }
 }
