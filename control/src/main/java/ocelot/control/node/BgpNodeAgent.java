@@ -2,6 +2,7 @@ package ocelot.control.node;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +199,9 @@ public final class BgpNodeAgent implements AutoCloseable {
             listenRanges = plan.listenRanges();
         }
         peers = wanted;
-        speaker.replaceLocalRoutes(new HashSet<>(state.localRoutes()));
+        Map<Prefix, List<Long>> routes = new HashMap<>();
+        for (Prefix p : state.localRoutes()) routes.put(p, state.extendedCommunities().getOrDefault(p, List.of()));
+        speaker.replaceLocalRoutes(routes);
         announced = Set.copyOf(state.localRoutes());
         passes.incrementAndGet();
         if (first) LOG.info("node {}: {} BGP peers, announcing {}", nodeName, wanted.size(), state.localRoutes());

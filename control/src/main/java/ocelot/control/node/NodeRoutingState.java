@@ -37,7 +37,8 @@ import ocelot.control.resource.WorkloadEndpoint;
  * <p>Built from a plain key-value map so the agent can keep one mirror of the store up to date
  * from its watch and rebuild this from it at any revision.
  */
-public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, List<String> warnings) {
+public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
+                               Map<Prefix, List<Long>> extendedCommunities, List<String> warnings) {
     static final String NODES = ResourceKey.folder(Kind.NODE);
     static final String PEERS = ResourceKey.folder(Kind.BGP_PEER);
     static final String POOLS = ResourceKey.folder(Kind.IP_POOL);
@@ -95,14 +96,34 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes, 
         }
         PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds,
                 holdTime, keepaliveTime);
-        return new NodeRoutingState(inputs, localRoutes(keys, nodeName, warnings), warnings);
+        List<IpPool> pools = new ArrayList<>();
+        for (Map.Entry<String, String> e : keys.subMap(POOLS, POOLS + Character.MAX_VALUE).entrySet()) {
+            pools.add((IpPool) ResourceCodec.fromStored(e.getKey(), e.getValue()));
+        }
+        List<Prefix> routes = localRoutes(keys, nodeName, pools.stream().map(IpPool::cidr).toList(), warnings);
+        return new NodeRoutingState(inputs, routes, extendedCommunities(routes, pools), warnings);
     }
 
-    private static List<Prefix> localRoutes(SortedMap<String, String> keys, String nodeName, List<String> warnings) {
-        List<Cidr> pools = new ArrayList<>();
-        for (Map.Entry<String, String> e : keys.subMap(POOLS, POOLS + Character.MAX_VALUE).entrySet()) {
-            pools.add(((IpPool) ResourceCodec.fromStored(e.getKey(), e.getValue())).cidr());
+    /**
+     * The extended communities of each route (Ocelot's {@code ipPool.spec.bgpExtendedCommunities}):
+     * those of the most specific pool holding it; routes without any are left out. The reader has
+     * checked every text, so parsing cannot fail here.
+     */
+    static Map<Prefix, List<Long>> extendedCommunities(List<Prefix> routes, List<IpPool> pools) {
+        Map<Prefix, List<Long>> out = new java.util.LinkedHashMap<>();
+        for (Prefix r : routes) {
+            Cidr route = Cidr.parse(r.toString());
+            IpPool best = null;
+            for (IpPool p : pools) {
+                if (p.cidr().contains(route) && (best == null || p.cidr().prefixLength() > best.cidr().prefixLength())) best = p;
+            }
+            if (best == null || best.bgpExtendedCommunities() == null || best.bgpExtendedCommunities().isEmpty()) continue;
+            out.put(r, best.bgpExtendedCommunities().stream().map(ocelot.bgp.wire.ExtendedCommunity::parse).toList());
         }
+        return Map.copyOf(out);
+    }
+
+    private static List<Prefix> localRoutes(SortedMap<String, String> keys, String nodeName, List<Cidr> pools, List<String> warnings) {
         List<Cidr> blocks = new ArrayList<>();
         String affinity = "host:" + nodeName;
         for (Map.Entry<String, String> e : keys.subMap(BLOCKS, BLOCKS + Character.MAX_VALUE).entrySet()) {

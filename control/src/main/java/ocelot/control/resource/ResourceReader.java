@@ -262,7 +262,20 @@ final class ResourceReader {
             throw meta.fail("cidr", "pool " + cidr + " is smaller than one /" + (cidr.version() == 4 ? 26 : 122)
                     + " IPAM block; set spec.blockSize");
         }
-        return new IpPool(cidr, ipip, nat, disabled, blockSize);
+        List<String> extended = spec.list("bgpExtendedCommunities", (n, p) -> {
+            // YAML 1.1 reads an unquoted 0x... as an integer: take it as the 8 octets it spells.
+            String text = n.isIntegralNumber() && n.bigIntegerValue().signum() >= 0 && n.bigIntegerValue().bitLength() <= 64
+                    ? String.format("0x%016x", n.bigIntegerValue().longValue()) : n.isTextual() ? n.asText() : null;
+            if (text == null) throw spec.failAt(p, "must be an extended community such as 'rt:65000:100', got " + n);
+            // Kept as written: format(parse(x)) can change the type (a 4-octet-AS hex form with a small ASN).
+            try {
+                ocelot.bgp.wire.ExtendedCommunity.parse(text);
+                return text.strip();
+            } catch (IllegalArgumentException e) {
+                throw spec.failAt(p, e.getMessage());
+            }
+        });
+        return new IpPool(cidr, ipip, nat, disabled, blockSize, extended);
     }
 
     private Policy policy(FieldReader meta, FieldReader spec) {

@@ -85,6 +85,7 @@ final class ResourceWriter {
                 if (p.natOutgoing() != null) spec.put("nat-outgoing", p.natOutgoing());
                 if (p.disabled() != null) spec.put("disabled", p.disabled());
                 if (p.blockSize() != null) spec.put("blockSize", p.blockSize());
+                list(spec, "bgpExtendedCommunities", p.bgpExtendedCommunities(), s -> s);
             }
             case Policy p -> {
                 meta.put("name", p.name());

@@ -47,7 +47,8 @@ class NodeAgentBirdTest {
             resources.setSetting(ClusterSetting.AS_NUMBER, "64513");
             BgpPeer reflector = new BgpPeer(BgpPeer.Scope.GLOBAL, null, IpAddress.parse("127.9.0.3"), AsNumber.of(64513));
             resources.apply(List.of(
-                    new IpPool(Cidr.parse("10.66.0.0/16"), null, true, null, null),
+                    // Ocelot's extension: the pool's routes carry these RFC 4360 extended communities.
+                    new IpPool(Cidr.parse("10.66.0.0/16"), null, true, null, null, List.of("rt:64513:66")),
                     new NodeResource("rack1-a", new NodeResource.Bgp(null, Cidr.parseInterface("127.9.0.1/8"), null)),
                     new NodeResource("rack1-b", new NodeResource.Bgp(null, Cidr.parseInterface("127.9.0.2/8"), null)),
                     reflector));
@@ -85,6 +86,12 @@ class NodeAgentBirdTest {
                 assertTrue(n1.status().getFirst().established());
                 String birdView = bird.birdc("show", "route", block1.toString(), "all");
                 assertTrue(birdView.contains("BGP.next_hop: 127.9.0.1"), birdView);
+                assertTrue(birdView.contains("BGP.ext_community: (rt, 64513, 66)"), birdView);
+                // A changed pool re-announces its routes with the new communities.
+                resources.apply(List.of(new IpPool(Cidr.parse("10.66.0.0/16"), null, true, null, null, List.of("ro:64513:7", "rt:64513:66"))));
+                NodeTesting.await("BIRD sees rack1-a's block with the pool's new extended communities", () ->
+                        bird.birdc("show", "route", block1.toString(), "all").contains("BGP.ext_community: (rt, 64513, 66) (ro, 64513, 7)")
+                        || bird.birdc("show", "route", block1.toString(), "all").contains("BGP.ext_community: (ro, 64513, 7) (rt, 64513, 66)"));
 
                 resources.delete(List.of(reflector), false);
                 NodeTesting.await("sessions to BIRD closed", () -> n1.status().isEmpty() && n2.status().isEmpty());

@@ -158,4 +158,26 @@ class NodeRoutingStateTest {
         e = assertThrows(IllegalArgumentException.class, () -> PeeringPlan.of(NodeRoutingState.read(keys, "a", 179).peering()));
         assertTrue(e.getMessage().contains("node a has no ipv4Address"), e.getMessage());
     }
+
+    /** Ocelot's ipPool.spec.bgpExtendedCommunities: on the pool's blocks and borrowed addresses, by the most specific pool. */
+    @Test
+    void routesCarryTheirPoolsExtendedCommunities() {
+        put(node("a", "10.0.0.1/24", null),
+                new IpPool(Cidr.parse("10.70.0.0/16"), null, true, null, null, List.of("rt:65000:70")),
+                new IpPool(Cidr.parse("10.70.128.0/17"), null, true, null, null, List.of("rt:65000:128", "ro:10.0.0.1:1")),
+                new IpPool(Cidr.parse("10.71.0.0/16"), null, true, null, null));
+        block("10.70.0.0/26", "a");
+        block("10.70.128.0/26", "a");
+        block("10.71.0.0/26", "a");
+        put(new WorkloadEndpoint("eth0", "p1", "k8s", "a", Map.of(), "cali1", null, List.of(Cidr.parse("10.70.1.9/32")), null, null));
+        NodeRoutingState a = NodeRoutingState.read(keys, "a", 179, 120);
+        long rt70 = ocelot.bgp.wire.ExtendedCommunity.parse("rt:65000:70");
+        assertEquals(Map.of(
+                Prefix.parse("10.70.0.0/26"), List.of(rt70),
+                Prefix.parse("10.70.1.9/32"), List.of(rt70),
+                Prefix.parse("10.70.128.0/26"), List.of(ocelot.bgp.wire.ExtendedCommunity.parse("rt:65000:128"),
+                        ocelot.bgp.wire.ExtendedCommunity.parse("ro:10.0.0.1:1"))), a.extendedCommunities(),
+                "the /17 pool's own; none for the pool without any");
+        assertEquals(4, a.localRoutes().size());
+    }
 }

@@ -207,6 +207,8 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/33}                | metadata.cidr: '10.1.0.0/33': prefix length 33 exceeds 32
             apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {ipip: {mode: sometimes}} | spec.ipip.mode: must be always or cross-subnet, got 'sometimes'
             apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {nat-outgoin: true} | spec.nat-outgoin: unknown field
+            apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {bgpExtendedCommunities: ['rt:65000:1', 'rt:1.2.3:4']} | f.yaml: document 1: spec.bgpExtendedCommunities[1]: extended community 'rt:1.2.3:4'
+            apiVersion: v1\\nkind: ipPool\\nmetadata: {cidr: 10.1.0.0/16}\\nspec: {bgpExtendedCommunities: 'rt:65000:1'} | spec.bgpExtendedCommunities: must be a list
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {asNumber: 0}}  | spec.bgp.asNumber: AS number 0 out of range
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {routeReflectorClusterID: 'fd00::1'}} | f.yaml: document 1: spec.bgp.routeReflectorClusterID: must be an IPv4 dotted quad such as 244.0.0.1, got 'fd00::1'
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1}\\nspec: {bgp: {routeReflectorClusterID: 1.2.3}} | spec.bgp.routeReflectorClusterID: '1.2.3'
@@ -261,5 +263,22 @@ class ResourceCodecTest {
         ResourceException e = assertThrows(ResourceException.class,
                 () -> ResourceCodec.fromStored("/ocelot/v1/node/n1", "{\"apiVersion\":\"v1\",\"kind\":\"node\",\"metadata\":{}}"));
         assertEquals("datastore key /ocelot/v1/node/n1: metadata.name: is required", e.getMessage());
+    }
+
+    /** Ocelot's extension: an IP pool's BGP extended communities (RFC 4360 text forms), kept as written and stored. */
+    @Test
+    void ipPoolExtendedCommunitiesRoundTrip() {
+        IpPool p = (IpPool) ResourceCodec.parse("""
+                apiVersion: v1
+                kind: ipPool
+                metadata: {cidr: 10.70.0.0/16}
+                spec:
+                  bgpExtendedCommunities: ['rt:65000:100', 'ro:192.0.2.1:7', '0x0002000000050001']
+                """, "f.yaml").getFirst();
+        assertEquals(List.of("rt:65000:100", "ro:192.0.2.1:7", "0x0002000000050001"), p.bgpExtendedCommunities());
+        assertEquals(p, ResourceCodec.parse(ResourceCodec.toYaml(List.of(p)), "again").getFirst());
+        assertEquals(p, ResourceCodec.fromStored(p.key().datastoreKey(), ResourceCodec.toStored(p)));
+        assertEquals(null, ((IpPool) ResourceCodec.parse("apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.1.0.0/16}\n", "f").getFirst())
+                .bgpExtendedCommunities());
     }
 }
