@@ -154,6 +154,7 @@ public final class BgpScaleBench {
                  TestPeer feeder = new TestPeer(FEEDER, DUT, port, 65001, 0, 1, 0, 0)) {
                 receiver.establish();
                 feeder.establish();
+                java.util.Map<String, Double> threads0 = threadCpuByName(d.pid());
                 long c0 = cpuTicks(d.pid());
                 long t0 = System.nanoTime();
                 feeder.send(updates);
@@ -164,14 +165,25 @@ public final class BgpScaleBench {
                 feeder.send(withdrawals);
                 waitUntil(() -> receiver.withdrawn.get() >= prefixes, 600, () -> "receiver saw " + receiver.withdrawn.get() + " withdrawn");
                 long t2 = System.nanoTime();
-                if (System.getenv("OCELOT_BENCH_THREADS") != null) System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()));
+                if (System.getenv("OCELOT_BENCH_THREADS") != null) {
+                    System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()) + "; announce + withdraw: " + threadCpuSince(d.pid(), threads0));
+                }
+                if (ocelot) jvmMemory(d.pid());
                 return new Result[]{announce, new Result((t2 - t1) / 1e9, (cpuTicks(d.pid()) - c1) / TICKS_PER_SECOND, peakRss(d.pid()))};
             }
         }
     }
 
-    /** OCELOT_BENCH_THREADS=1: where the device's CPU went, per thread name (JIT, GC, event loop). */
-    static String threadCpu(long pid) throws IOException {
+    /** OCELOT_BENCH_THREADS=1: the device's CPU per thread name inside the measured span (JIT, GC, event loop). */
+    static String threadCpuSince(long pid, java.util.Map<String, Double> before) throws IOException {
+        java.util.Map<String, Double> now = threadCpuByName(pid);
+        java.util.Map<String, Double> delta = new java.util.TreeMap<>();
+        now.forEach((k, v) -> delta.put(k, Math.round((v - before.getOrDefault(k, 0.0)) * 100) / 100.0));
+        delta.values().removeIf(v -> v < 0.01);
+        return delta.toString();
+    }
+
+    static java.util.Map<String, Double> threadCpuByName(long pid) throws IOException {
         java.util.Map<String, Double> byName = new java.util.TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path t : tasks.toList()) {
@@ -181,8 +193,36 @@ public final class BgpScaleBench {
                 byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
             }
         }
+        return byName;
+    }
+
+    /** OCELOT_BENCH_THREADS=1: where the device's CPU went since it started, per thread name (JIT, GC, event loop). */
+    static String threadCpu(long pid) throws IOException {
+        java.util.Map<String, Double> byName = threadCpuByName(pid);
         byName.values().removeIf(v -> v < 0.05);
         return byName.toString();
+    }
+
+    /**
+     * OCELOT_BENCH_JCMD="VM.native_memory summary;GC.heap_info": where the device JVM's memory is
+     * at the end of a round (the NMT command needs -XX:NativeMemoryTracking=summary in
+     * OCELOT_DUT_JVM_ARGS), and its RSS by kind (anonymous, file, shared) from /proc.
+     */
+    static void jvmMemory(long pid) throws IOException, InterruptedException {
+        String commands = System.getenv("OCELOT_BENCH_JCMD");
+        if (commands == null || commands.isBlank()) return;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("Vm") || line.startsWith("Rss")) System.out.println("    " + line);
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (String c : commands.split(";")) {
+            List<String> cmd = new ArrayList<>(List.of(jcmd, Long.toString(pid)));
+            cmd.addAll(List.of(c.trim().split("\\s+")));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            System.out.println("    jcmd " + c.trim() + ":\n" + out.indent(6));
+        }
     }
 
     /** {@code device}: Ocelot's JVM flags, null for BIRD 2, {@link #FRR} for FRR's bgpd. */
@@ -206,13 +246,17 @@ public final class BgpScaleBench {
                     updates[c] = UpdateBuilder.announce(RR_BASE + c * RR_STRIDE, perClient, new long[0],
                             InetAddress.getByName(RR_NEXT_HOP_PREFIX + (c + 1)), true);
                 }
+                java.util.Map<String, Double> threads0 = threadCpuByName(d.pid());
                 long c0 = cpuTicks(d.pid());
                 long t0 = System.nanoTime();
                 for (int c = 0; c < clients; c++) peers.get(c).send(updates[c]);
                 waitUntil(() -> peers.stream().allMatch(p -> p.distinct.get() >= expected), 600,
                         () -> "slowest client has " + peers.stream().mapToInt(p -> p.distinct.get()).min().orElse(0) + " of " + expected);
                 long t1 = System.nanoTime();
-                if (System.getenv("OCELOT_BENCH_THREADS") != null) System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()));
+                if (System.getenv("OCELOT_BENCH_THREADS") != null) {
+                    System.out.println("    device threads (CPU s since start): " + threadCpu(d.pid()) + "; in the span: " + threadCpuSince(d.pid(), threads0));
+                }
+                if (device != null && device != FRR) jvmMemory(d.pid());
                 return new Result((t1 - t0) / 1e9, (cpuTicks(d.pid()) - c0) / TICKS_PER_SECOND, peakRss(d.pid()));
             } finally {
                 for (TestPeer p : peers) p.close();
