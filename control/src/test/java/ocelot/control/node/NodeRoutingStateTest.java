@@ -170,7 +170,7 @@ class NodeRoutingStateTest {
         block("10.70.128.0/26", "a");
         block("10.71.0.0/26", "a");
         put(new WorkloadEndpoint("eth0", "p1", "k8s", "a", Map.of(), "cali1", null, List.of(Cidr.parse("10.70.1.9/32")), null, null));
-        NodeRoutingState a = NodeRoutingState.read(keys, "a", 179, 120);
+        NodeRoutingState a = NodeRoutingState.read(keys, "a", 179);
         long rt70 = ocelot.bgp.wire.ExtendedCommunity.parse("rt:65000:70");
         assertEquals(Map.of(
                 Prefix.parse("10.70.0.0/26"), List.of(rt70),
