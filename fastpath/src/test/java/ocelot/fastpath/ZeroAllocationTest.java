@@ -67,7 +67,7 @@ class ZeroAllocationTest {
         assertEquals(0L, windows.getLast(), "bytes allocated per window of 1M forwarded packets: " + windows);
     }
 
-    /** NAT66 outgoing: 256 IPv6 flows from ep1's nat-outgoing pool out through a fabric port, each packet source-NATed. */
+    /** NAT66 outgoing: 256 IPv6 flows from ep1's nat-outgoing pool out through a fabric port over two ECMP gateways, each packet source-NATed. */
     @Test
     void steadyStateNat66AllocatesNothing() throws Exception {
         Eal.initInMemory(512);
@@ -89,8 +89,11 @@ class ZeroAllocationTest {
                                     Topology.rules(Rule.builder(1).action(Action.ALLOW).protocol(17).build()))),
                             List.of(), List.of(), List.of())
                             .withIpv6(new Ipv6Plane(Ip6.parse("fd00:192::10"), Map.of("ep1", List.of(Ip6.parse("fd00:65::2"))),
-                                    List.of(Route6.of("::/0", new NextHop.Via6(gw, "fabric"))),
-                                    List.of(new Neighbour6(gw, Topology.GW_MAC, "fabric")),
+                                    // two gateways: the resilient ECMP bucket lookup runs on every packet too
+                                    List.of(Route6.of("::/0", new NextHop.Ecmp6(List.of(new NextHop.Via6(gw, "fabric"),
+                                            new NextHop.Via6(Ip6.parse("fd00:192::2"), "fabric"))))),
+                                    List.of(new Neighbour6(gw, Topology.GW_MAC, "fabric"),
+                                            new Neighbour6(Ip6.parse("fd00:192::2"), Topology.NODE2_MAC, "fabric")),
                                     List.of(Ip6Pool.of("fd00:65::/64", true)))));
                     assertSteadyStateAllocatesNothing(fp);
                     assertEquals(256, fp.counters().get(Counter.CT_NEW));

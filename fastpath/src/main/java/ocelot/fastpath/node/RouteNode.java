@@ -6,6 +6,7 @@ import ocelot.fastpath.counter.CounterRecord;
 import ocelot.fastpath.neighbour.NeighbourTable;
 import ocelot.fastpath.packet.Transport;
 import ocelot.fastpath.state.ForwardingSnapshot;
+import ocelot.fastpath.state.ResilientBuckets;
 import ocelot.fastpath.state.Ipv6Forwarding;
 import ocelot.lpm.Ipv4RouteTable;
 import ocelot.lpm.Ipv6RouteTable;
@@ -15,7 +16,8 @@ import ocelot.lpm.Ipv6RouteTable;
  * one array, runs one {@link Ipv4RouteTable#lookupBatch} over them, then resolves each next hop:
  * a local endpoint (its port and MAC; its ingress policy will apply), a gateway (its MAC from
  * the neighbour table; an IPIP tunnel when the pool says so), an ECMP group (member picked by a
- * symmetric-free 5-tuple hash so one flow stays on one path), the host (punt) or a blackhole.
+ * 5-tuple hash through a resilient bucket table, {@link ResilientBuckets}, so one flow stays on one path
+ * and a member leaving moves only its own flows), the host (punt) or a blackhole.
  * Traffic to the node's own addresses is punted; TTL expiry and missing routes become ICMP
  * errors (RFC 1812 sections 5.3.1 and 5.2.7.1).
  *
@@ -92,8 +94,8 @@ public final class RouteNode {
                 continue;
             }
             if (s.nhKind[nh] == ForwardingSnapshot.NH_ECMP) {
-                int hash = flowHash(v, i);
-                nh = s.ecmpMembers[s.nhEcmpFirst[nh] + Integer.remainderUnsigned(hash, s.nhEcmpCount[nh])];
+                // resilient: a member leaving moves only its own buckets' flows (ResilientBuckets)
+                nh = s.ecmpBuckets[s.nhEcmpBucketFirst[nh] + (flowHash(v, i) & ResilientBuckets.MASK)];
             }
             v.nextHop[i] = nh;
             switch (s.nhKind[nh]) {
@@ -133,7 +135,7 @@ public final class RouteNode {
                 continue;
             }
             if (six.nhKind[nh] == ForwardingSnapshot.NH_ECMP) {
-                nh = six.ecmpMembers[six.nhEcmpFirst[nh] + Integer.remainderUnsigned(flowHash6(v, i), six.nhEcmpCount[nh])];
+                nh = six.ecmpBuckets[six.nhEcmpBucketFirst[nh] + (flowHash6(v, i) & ResilientBuckets.MASK)];
             }
             v.nextHop[i] = nh;
             switch (six.nhKind[nh]) {

@@ -56,6 +56,9 @@ public final class ForwardingSnapshot {
     public final int[] nhEcmpFirst;
     public final int[] nhEcmpCount;
     public final int[] ecmpMembers;
+    /** ECMP next hops: their {@link ResilientBuckets#BUCKETS} buckets from nhEcmpBucketFirst, a member hop each (the one a flow takes). */
+    public final int[] nhEcmpBucketFirst;
+    public final int[] ecmpBuckets;
 
     // endpoints
     public final Endpoint[] endpoints;
@@ -113,6 +116,8 @@ public final class ForwardingSnapshot {
         nhEcmpFirst = h.ecmpFirst;
         nhEcmpCount = h.ecmpCount;
         ecmpMembers = h.members;
+        nhEcmpBucketFirst = h.ecmpBucketFirst;
+        ecmpBuckets = h.buckets;
         tunnelPeers = new Int2IntHashMap(-1);
         for (int i = 0; i < h.count; i++) if (h.refs[i] > 0 && h.tunnel[i] != 0) tunnelPeers.put(h.tunnel[i], 0);
         portEndpoint = ep.portEndpoint;

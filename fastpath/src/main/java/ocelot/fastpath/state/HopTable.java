@@ -17,6 +17,9 @@ final class HopTable {
     byte[] kind;
     int[] port, endpoint, neighbour, tunnel, ecmpFirst, ecmpCount;
     int[] members;
+    /** Each ECMP group's {@link ResilientBuckets#BUCKETS} buckets from ecmpBucketFirst[h]: a member hop per bucket. */
+    int[] ecmpBucketFirst, buckets;
+    int bucketCount;
     /** Routes using each hop (ECMP members count through their group's routes). */
     int[] refs;
     int count;
@@ -33,8 +36,10 @@ final class HopTable {
         tunnel = new int[capacity];
         ecmpFirst = new int[capacity];
         ecmpCount = new int[capacity];
+        ecmpBucketFirst = new int[capacity];
         refs = new int[capacity];
         members = new int[memberCapacity];
+        buckets = new int[ResilientBuckets.BUCKETS];
     }
 
     int capacity() { return kind.length; }
@@ -58,6 +63,12 @@ final class HopTable {
         return h;
     }
 
+    /**
+     * A group of member hops; its buckets are owned by members keyed on what the hop resolved to
+     * (gateway, port slot, tunnel), not on the route's {@code Via}s: routes whose Vias differ can
+     * resolve to the same hops (a tunnelled route's port comes from its underlay) and share this
+     * group, so keys from whichever route came first would make the table depend on publish order.
+     */
     int internEcmp(List<Integer> group) {
         Object key = List.of("ecmp", group);
         Integer existing = index.get(key);
@@ -67,6 +78,18 @@ final class HopTable {
             if (published) throw new Full();
             members = Arrays.copyOf(members, Math.max(16, members.length * 2));
         }
+        while (bucketCount + ResilientBuckets.BUCKETS > buckets.length) {
+            if (published) throw new Full();
+            buckets = Arrays.copyOf(buckets, buckets.length * 2);
+        }
+        long[] memberKeys = new long[group.size()];
+        for (int k = 0; k < memberKeys.length; k++) {
+            int m = group.get(k);
+            memberKeys[k] = ResilientBuckets.key(neighbour[m], port[m], tunnel[m]);
+        }
+        int[] owners = ResilientBuckets.owners(memberKeys);
+        int bucketFirst = bucketCount;
+        for (int owner : owners) buckets[bucketCount++] = group.get(owner);
         int first = memberCount;
         for (int m : group) members[memberCount++] = m;
         int h = count++;
@@ -75,6 +98,7 @@ final class HopTable {
         endpoint[h] = -1;
         ecmpFirst[h] = first;
         ecmpCount[h] = group.size();
+        ecmpBucketFirst[h] = bucketFirst;
         index.put(key, h);
         return h;
     }
@@ -83,6 +107,9 @@ final class HopTable {
     void reserve(int capacity, int memberCapacity) {
         while (kind.length < capacity) grow();
         if (members.length < memberCapacity) members = Arrays.copyOf(members, memberCapacity);
+        // groups have at least two members: room for as many groups as members/2 (at least 4)
+        int bucketCapacity = Math.max(4, memberCapacity / 2) * ResilientBuckets.BUCKETS;
+        if (buckets.length < bucketCapacity) buckets = Arrays.copyOf(buckets, bucketCapacity);
     }
 
     private void grow() {
@@ -95,6 +122,7 @@ final class HopTable {
         tunnel = Arrays.copyOf(tunnel, n);
         ecmpFirst = Arrays.copyOf(ecmpFirst, n);
         ecmpCount = Arrays.copyOf(ecmpCount, n);
+        ecmpBucketFirst = Arrays.copyOf(ecmpBucketFirst, n);
         refs = Arrays.copyOf(refs, n);
     }
 

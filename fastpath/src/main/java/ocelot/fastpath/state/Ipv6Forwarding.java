@@ -25,6 +25,8 @@ public final class Ipv6Forwarding {
     /** ECMP next hops (kind NH_ECMP): their members are ecmpMembers[first, first + count), each a Via6 hop. */
     public final int[] nhEcmpFirst, nhEcmpCount;
     public final int[] ecmpMembers;
+    /** Their resilient bucket tables ({@link ResilientBuckets}): ecmpBuckets[nhEcmpBucketFirst + (hash &amp; MASK)]. */
+    public final int[] nhEcmpBucketFirst, ecmpBuckets;
     private final long[][] endpointHi, endpointLo;
     /** IPv6 pools as prefix and mask halves (a pool test is two ANDs and compares, nothing allocated per packet). */
     private final long[] poolHi, poolLo, poolMaskHi, poolMaskLo;
@@ -65,6 +67,7 @@ public final class Ipv6Forwarding {
         List<long[]> hops = new ArrayList<>();
         Map<Object, Integer> hopIndex = new HashMap<>();
         List<Integer> members = new ArrayList<>();
+        List<Integer> buckets = new ArrayList<>();
         int[] hopOfRoute = new int[routeList.size()];
         for (int r = 0; r < routeList.size(); r++) {
             Route6 route = routeList.get(r);
@@ -79,10 +82,16 @@ public final class Ipv6Forwarding {
                 case NextHop.Ecmp6 ecmp -> {
                     // each member is an ordinary Via6 hop (shared with routes going through it alone)
                     List<Integer> own = new ArrayList<>();
-                    for (NextHop.Via6 m : ecmp.members()) own.add(intern(via6(where, m, portByName), hops, hopIndex));
+                    long[] keys = new long[ecmp.members().size()];
+                    for (NextHop.Via6 m : ecmp.members()) {
+                        keys[own.size()] = m.address() == null ? ResilientBuckets.key(0, 0, m.port())
+                                : ResilientBuckets.key(m.address().hi(), m.address().lo(), m.port());
+                        own.add(intern(via6(where, m, portByName), hops, hopIndex));
+                    }
                     Integer first = hopIndex.get(List.of("ecmp6", own));
                     if (first != null) yield hops.get(first);
-                    long[] group = {ForwardingSnapshot.NH_ECMP, -1, -1, 0, 0, members.size(), own.size()};
+                    long[] group = {ForwardingSnapshot.NH_ECMP, -1, -1, 0, 0, members.size(), own.size(), buckets.size()};
+                    for (int bucketOwner : ResilientBuckets.owners(keys)) buckets.add(own.get(bucketOwner));
                     members.addAll(own);
                     hopIndex.put(List.of("ecmp6", own), hops.size());
                     hops.add(group);
@@ -103,8 +112,11 @@ public final class Ipv6Forwarding {
         nhEcmpFirst = new int[n];
         nhEcmpCount = new int[n];
         ecmpMembers = members.stream().mapToInt(Integer::intValue).toArray();
+        nhEcmpBucketFirst = new int[n];
+        ecmpBuckets = buckets.stream().mapToInt(Integer::intValue).toArray();
         for (int i = 0; i < n; i++) {
             long[] h = hops.get(i);
+            if (h.length > 7) nhEcmpBucketFirst[i] = (int) h[7];
             nhEcmpFirst[i] = (int) h[5];
             nhEcmpCount[i] = (int) h[6];
             nhKind[i] = (byte) h[0];

@@ -233,6 +233,14 @@ class IncrementalPublishTest {
             case ForwardingSnapshot.NH_ECMP -> {
                 StringBuilder b = new StringBuilder("ecmp");
                 for (int k = 0; k < s.nhEcmpCount[nh]; k++) b.append(" [").append(hop(s, s.ecmpMembers[s.nhEcmpFirst[nh] + k])).append(']');
+                // the resilient bucket table, as which member (by position) owns each bucket
+                b.append(" buckets ");
+                for (int bucket = 0; bucket < ResilientBuckets.BUCKETS; bucket++) {
+                    int owner = s.ecmpBuckets[s.nhEcmpBucketFirst[nh] + bucket];
+                    int k = 0;
+                    while (s.ecmpMembers[s.nhEcmpFirst[nh] + k] != owner) k++;
+                    b.append((char) ('a' + k));
+                }
                 yield b.toString();
             }
             case ForwardingSnapshot.NH_HOST -> "host";
