@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * names control/, DPDK or YAML classes.
  */
 class LayeringTest {
-    static final List<String> LAYERS = List.of("wire", "session", "rib", "speaker", "peering");
+    static final List<String> LAYERS = List.of("bfd", "wire", "session", "rib", "speaker", "peering");
     static final Pattern REF = Pattern.compile("ocelot/bgp/([a-z]+)/");
     static final Pattern FORBIDDEN = Pattern.compile("ocelot/control|ocelot/dpdk|ocelot/fastpath|org/yaml|com/fasterxml");
 

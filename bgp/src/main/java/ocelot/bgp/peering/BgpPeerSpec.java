@@ -1,5 +1,7 @@
 package ocelot.bgp.peering;
 
+import ocelot.bgp.bfd.BfdConfig;
+
 import java.net.InetAddress;
 
 /**
@@ -11,10 +13,11 @@ import java.net.InetAddress;
  * {@code dynamic} (null: an ordinary peer) makes it a listen range of dynamic neighbours: peerIP
  * is then a CIDR ({@code peerIp}/{@code dynamic.prefixLength}), the AS may be a range
  * {@code asNumber..dynamic.asNumberLast}, at most {@code dynamic.limit} at a time (Ocelot's
- * extension; bgp/README.md "Dynamic neighbours").
+ * extension; bgp/README.md "Dynamic neighbours"). {@code bfd} (null: off) runs BFD with the peer
+ * (Ocelot's extension: a BFD Down resets the session).
  */
 public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops,
-                          int holdTimeSeconds, int keepaliveSeconds, DynamicRange dynamic) {
+                          int holdTimeSeconds, int keepaliveSeconds, DynamicRange dynamic, BfdConfig bfd) {
     public enum Scope { GLOBAL, NODE }
 
     /** A listen range's prefix length, last AS of its AS range (= asNumber for one AS) and neighbour limit. */
@@ -24,7 +27,13 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
     /** An ordinary peer. */
     public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops,
                        int holdTimeSeconds, int keepaliveSeconds) {
-        this(scope, node, peerIp, asNumber, password, ttlSecurityHops, holdTimeSeconds, keepaliveSeconds, null);
+        this(scope, node, peerIp, asNumber, password, ttlSecurityHops, holdTimeSeconds, keepaliveSeconds, null, null);
+    }
+
+    /** Without BFD. */
+    public BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asNumber, String password, int ttlSecurityHops,
+                       int holdTimeSeconds, int keepaliveSeconds, DynamicRange dynamic) {
+        this(scope, node, peerIp, asNumber, password, ttlSecurityHops, holdTimeSeconds, keepaliveSeconds, dynamic, null);
     }
 
     /** With the cluster's timers. */
@@ -69,6 +78,6 @@ public record BgpPeerSpec(Scope scope, String node, InetAddress peerIp, long asN
     public String toString() {
         return "BgpPeerSpec[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
                 + ", password=" + (password == null ? "null" : "<redacted>") + ", ttlSecurityHops=" + ttlSecurityHops
-                + ", holdTimeSeconds=" + holdTimeSeconds + ", keepaliveSeconds=" + keepaliveSeconds + ", dynamic=" + dynamic + "]";
+                + ", holdTimeSeconds=" + holdTimeSeconds + ", keepaliveSeconds=" + keepaliveSeconds + ", dynamic=" + dynamic + ", bfd=" + bfd + "]";
     }
 }

@@ -73,20 +73,20 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers, List<
             if (p.dynamic() != null) continue;
             if (p.scope() == BgpPeerSpec.Scope.NODE && p.node().equals(self.name())) {
                 add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), NODE_SPECIFIC, nodesByIp, false,
-                        p.holdTimeSeconds(), p.keepaliveSeconds());
+                        p.holdTimeSeconds(), p.keepaliveSeconds(), p.bfd());
             }
         }
         for (BgpPeerSpec p : in.peers()) {
             if (p.scope() == BgpPeerSpec.Scope.GLOBAL && p.dynamic() == null) {
                 add(out, in, self, localAs, clusterId, p.peerIp(), p.asNumber(), p.password(), p.ttlSecurityHops(), GLOBAL, nodesByIp, false,
-                        p.holdTimeSeconds(), p.keepaliveSeconds());
+                        p.holdTimeSeconds(), p.keepaliveSeconds(), p.bfd());
             }
         }
         if (in.nodeToNodeMesh()) {
             for (CalicoNode n : in.nodes()) {
                 if (n == self || n.ipv4Address() == null) continue;
                 boolean passive = Integer.compareUnsigned(IpAddresses.toInt(n.ipv4Address()), routerId) > 0;
-                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, 0, MESH, nodesByIp, passive, 0, 0);
+                add(out, in, self, localAs, clusterId, n.ipv4Address(), asOf(n, in), null, 0, MESH, nodesByIp, passive, 0, 0, null);
             }
         }
         return new PeeringPlan(speaker, new ArrayList<>(out.values()), new ArrayList<>(ranges.values()));
@@ -105,12 +105,13 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers, List<
                 keepalive, d.asNumberLast());
         String name = p.peerIp().getHostAddress() + "/" + d.prefixLength();
         return new ListenRange(p.peerIp(), d.prefixLength(), d.limit(),
-                new PeerSettings(session, false, true, "dynamic " + name + " (" + scope + ")"));
+                new PeerSettings(session, false, true, "dynamic " + name + " (" + scope + ")", p.bfd()));
     }
 
     private static void add(Map<InetAddress, PeerSettings> out, PeeringInputs in, CalicoNode self, long localAs, int clusterId,
                             InetAddress peerIp, long peerAs, String password, int ttlSecurityHops, String type,
-                            Map<InetAddress, CalicoNode> nodesByIp, boolean passive, int peerHold, int peerKeepalive) {
+                            Map<InetAddress, CalicoNode> nodesByIp, boolean passive, int peerHold, int peerKeepalive,
+                            ocelot.bgp.bfd.BfdConfig bfd) {
         if (peerIp.equals(self.ipv4Address()) || peerIp.equals(self.ipv6Address())) return; // "Skipping ourselves"
         if (out.containsKey(peerIp)) return;
         CalicoNode peerNode = nodesByIp.get(peerIp);
@@ -126,7 +127,7 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers, List<
                 IpAddresses.toInt(self.ipv4Address()), hold, 5, passive, password,
                 EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), ttlSecurityHops,
                 keepalive);
-        out.put(peerIp, new PeerSettings(session, client, !client, type));
+        out.put(peerIp, new PeerSettings(session, client, !client, type, bfd));
     }
 
     private static long asOf(CalicoNode n, PeeringInputs in) {

@@ -141,6 +141,19 @@ public final class Session {
         noteState();
     }
 
+    /**
+     * BFD declared the peer down (RFC 5882 §4.3): every connection is closed with Cease/BFD Down
+     * (RFC 9384; the peer may not hear it) and the routes go at once, graceful restart or not: the
+     * forwarding path is what failed. The session stays started and reconnects as after any error.
+     */
+    public void bfdDown() {
+        for (Connection c : List.copyOf(connections)) {
+            c.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_BFD_DOWN, null));
+            info = "BFD down";
+            drop(c, info, false);
+        }
+    }
+
     private void dial() {
         dialing = true;
         connectAttempts++;

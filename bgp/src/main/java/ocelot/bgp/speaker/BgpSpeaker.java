@@ -15,6 +15,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.UnixChannel;
+import ocelot.bgp.bfd.BfdEndpoint;
+import ocelot.bgp.bfd.BfdState;
 import ocelot.bgp.rib.FibSink;
 import ocelot.bgp.rib.Rib;
 import ocelot.bgp.rib.RibConfig;
@@ -73,6 +75,10 @@ public final class BgpSpeaker implements AutoCloseable {
     private final java.util.Map<Prefix, List<Long>> localRoutes = new java.util.HashMap<>();
     private Channel server;
     private List<ListenRange> listenRanges = List.of();
+    /** Single-hop BFD on the listen address, opened for the first peer that asks for it. */
+    private BfdEndpoint bfd;
+    /** RFC 5881 §4: BFD Control packets go to UDP port 3784. */
+    public static final int BFD_PORT = Integer.getInteger("ocelot.bgp.bfdPort", 3784);
     private ScheduledFuture<?> ticker;
     private int nextPeerId = 1;
     private final FibSink fib;
@@ -204,7 +210,7 @@ public final class BgpSpeaker implements AutoCloseable {
             p.session.tick();
             // A dynamic neighbour lives as long as its connection (BIRD removes its dynamic protocol too).
             if (p.range != null && p.session.state() == SessionState.ACTIVE) {
-                peers.remove(p.settings.session().peerAddress(), p);
+                if (peers.remove(p.settings.session().peerAddress(), p)) stopBfd(p);
                 LOG.info("dynamic neighbour {} (range {}) gone: {}", p.session.peerName(), p.range, p.session.info());
             }
         }
@@ -235,6 +241,7 @@ public final class BgpSpeaker implements AutoCloseable {
         }
         Peer p = new Peer(range.settingsFor(remote), range);
         peers.put(remote, p);
+        startBfd(p);
         p.session.start();
         LOG.info("dynamic neighbour {} accepted by listen range {} ({} of {})", remote.getHostAddress(), range, current + 1, range.limit());
         return p;
@@ -250,6 +257,7 @@ public final class BgpSpeaker implements AutoCloseable {
             for (Peer p : List.copyOf(peers.values())) {
                 if (p.range != null && !next.contains(p.range)) {
                     peers.remove(p.settings.session().peerAddress());
+                    stopBfd(p);
                     p.session.stop(NotificationCode.CEASE_PEER_DECONFIGURED, "listen range " + p.range + " removed");
                 }
             }
@@ -266,6 +274,7 @@ public final class BgpSpeaker implements AutoCloseable {
             if (dynamic != null && dynamic.range != null) {
                 // A configured peer takes the address over from a dynamic neighbour (FRR does the same).
                 peers.remove(addr);
+                stopBfd(dynamic);
                 dynamic.session.stop(NotificationCode.CEASE_PEER_DECONFIGURED, "configured as a peer of its own");
             }
             if (peers.containsKey(addr)) throw new IllegalArgumentException("peer " + addr.getHostAddress() + " already configured");
@@ -274,6 +283,7 @@ public final class BgpSpeaker implements AutoCloseable {
             }
             Peer p = new Peer(settings);
             peers.put(addr, p);
+            startBfd(p);
             p.session.start();
             return null;
         });
@@ -284,6 +294,7 @@ public final class BgpSpeaker implements AutoCloseable {
         call(() -> {
             Peer p = peers.remove(address);
             if (p == null) throw new IllegalArgumentException("peer " + address.getHostAddress() + " is not configured");
+            stopBfd(p);
             p.session.stop(NotificationCode.CEASE_PEER_DECONFIGURED, "peer removed");
             if (p.settings.session().md5Password() != null) {
                 TcpMd5.setKey(((UnixChannel) server).fd().intValue(), address, null);
@@ -314,6 +325,35 @@ public final class BgpSpeaker implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** On the loop: a BFD session to the peer if its settings ask for one; its Down resets the BGP session. */
+    private void startBfd(Peer p) {
+        if (p.settings.bfd() == null) return;
+        InetAddress address = p.settings.session().peerAddress();
+        if (bfd == null) bfd = new BfdEndpoint(config.listenAddress(), BFD_PORT);
+        bfd.add(address, BFD_PORT, p.settings.bfd(), (session, from, to, diag) -> {
+            if (from != BfdState.UP || to == BfdState.UP) return;
+            try {
+                loop.execute(() -> {
+                    if (peers.get(address) != p) return; // removed or replaced meanwhile
+                    LOG.warn("peer {}: BFD down (diagnostic {}): session reset, its routes withdrawn", address.getHostAddress(), diag);
+                    p.session.bfdDown();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the speaker is closing
+            }
+        });
+    }
+
+    private void stopBfd(Peer p) {
+        if (p.settings.bfd() != null && bfd != null) bfd.remove(p.settings.session().peerAddress());
+    }
+
+    /** BFD session states by peer (empty when no peer uses BFD). */
+    public java.util.Map<InetAddress, BfdState> bfdStates() {
+        BfdEndpoint b = call(() -> bfd);
+        return b == null ? java.util.Map.of() : b.states();
     }
 
     /** Makes the locally originated routes exactly {@code wanted} (endpoint /32s, affine IPAM blocks). */
@@ -579,6 +619,7 @@ public final class BgpSpeaker implements AutoCloseable {
                 return null;
             });
         } finally {
+            if (bfd != null) bfd.close();
             ribThread.close(); // its last writes still reach the loop, which stops after
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -595,6 +636,7 @@ public final class BgpSpeaker implements AutoCloseable {
                 return null;
             });
         } finally {
+            if (bfd != null) bfd.close();
             ribThread.close(); // its last writes still reach the loop, which stops after
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -38,7 +38,7 @@ public record ListenRange(InetAddress network, int prefixLength, int limit, Peer
     /** The settings of the neighbour that connected from {@code address}. */
     public PeerSettings settingsFor(InetAddress address) {
         return new PeerSettings(template.session().withPeerAddress(address), template.routeReflectorClient(),
-                template.nextHopSelf(), template.peerType());
+                template.nextHopSelf(), template.peerType(), template.bfd());
     }
 
     @Override

@@ -39,6 +39,8 @@ public final class NotificationCode {
     public static final int CEASE_ADMIN_RESET = 4;
     public static final int CEASE_CONNECTION_REJECTED = 5;
     public static final int CEASE_CONNECTION_COLLISION = 7;
+    /** RFC 9384: the session went down because BFD declared the peer down. */
+    public static final int CEASE_BFD_DOWN = 10;
 
     public static final int ROUTE_REFRESH_MESSAGE = 7;
 
@@ -61,6 +63,7 @@ public final class NotificationCode {
             case CEASE_CONNECTION_REJECTED -> "connection rejected";
             case 6 -> "other configuration change";
             case CEASE_CONNECTION_COLLISION -> "connection collision resolution";
+            case CEASE_BFD_DOWN -> "BFD down";
             case 8 -> "out of resources";
             case 9 -> "hard reset";
             default -> null;

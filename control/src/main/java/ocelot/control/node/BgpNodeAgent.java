@@ -223,6 +223,12 @@ public final class BgpNodeAgent implements AutoCloseable {
     }
 
     /** The peer table `node status` prints; empty before the speaker runs. */
+    /** BFD session states by peer (empty without a speaker or without BFD peers). */
+    public Map<InetAddress, ocelot.bgp.bfd.BfdState> bfdStates() {
+        BgpSpeaker s = speaker;
+        return s == null ? Map.of() : s.bfdStates();
+    }
+
     public List<PeerStatus> status() {
         BgpSpeaker s = speaker;
         return s == null ? List.of() : s.status();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import ocelot.bgp.bfd.BfdConfig;
 import ocelot.bgp.peering.BgpPeerSpec;
 import ocelot.bgp.peering.CalicoNode;
 import ocelot.bgp.peering.PeeringInputs;
@@ -92,7 +93,8 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
                     p.dynamic().asNumberLast().value(), p.dynamic().listenLimit());
             peers.add(new BgpPeerSpec(p.scope() == BgpPeer.Scope.GLOBAL ? BgpPeerSpec.Scope.GLOBAL : BgpPeerSpec.Scope.NODE,
                     p.scope() == BgpPeer.Scope.GLOBAL ? null : p.node(), inet(p.peerIp()), p.asNumber().value(), p.password(), p.ttlSecurity(),
-                    p.holdTime(), p.keepaliveTime(), dynamic));
+                    p.holdTime(), p.keepaliveTime(), dynamic,
+                    p.bfd() == null ? null : new BfdConfig(p.bfd().intervalMillis(), p.bfd().intervalMillis(), p.bfd().multiplier())));
         }
         PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds,
                 holdTime, keepaliveTime);

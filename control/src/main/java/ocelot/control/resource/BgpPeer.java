@@ -16,14 +16,26 @@ import java.util.List;
  * written as a CIDR makes this bgpPeer a listen range accepting sessions from any address in it,
  * {@code spec.asNumber} may then be a range {@code "64601-64699"}, and {@code spec.listenLimit}
  * caps how many such neighbours are up at once (default {@link #DEFAULT_LISTEN_LIMIT}, FRR's).
+ * {@code bfd} (null: off) is Ocelot's BFD extension, {@code spec.bfd: {interval: MS, multiplier: N}}:
+ * single-hop BFD (RFC 5880/5881) with the peer, whose Down resets the BGP session.
  */
 public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity,
-                      int holdTime, int keepaliveTime, DynamicRange dynamic) implements Resource {
+                      int holdTime, int keepaliveTime, DynamicRange dynamic, Bfd bfd) implements Resource {
     /** FRR's default {@code bgp listen limit}. */
     public static final int DEFAULT_LISTEN_LIMIT = 100;
 
     /** A listen range: peerIP/prefixLength, ASes asNumber..asNumberLast, at most listenLimit neighbours. */
     public record DynamicRange(int prefixLength, AsNumber asNumberLast, int listenLimit) {
+    }
+
+    /** BFD with the peer: one interval (ms) for sending and receiving, and the detect multiplier. */
+    public record Bfd(int intervalMillis, int multiplier) {
+        public static final int DEFAULT_INTERVAL_MILLIS = 100, DEFAULT_MULTIPLIER = 3;
+
+        public Bfd {
+            if (intervalMillis < 10 || intervalMillis > 60_000) throw new IllegalArgumentException("bfd.interval " + intervalMillis + " not in 10..60000 (ms)");
+            if (multiplier < 1 || multiplier > 255) throw new IllegalArgumentException("bfd.multiplier " + multiplier + " not in 1..255");
+        }
     }
 
     /** The longest key Linux takes (TCP_MD5SIG_MAXKEYLEN). */
@@ -68,7 +80,13 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
     /** One peer. */
     public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity,
                    int holdTime, int keepaliveTime) {
-        this(scope, node, peerIp, asNumber, password, ttlSecurity, holdTime, keepaliveTime, null);
+        this(scope, node, peerIp, asNumber, password, ttlSecurity, holdTime, keepaliveTime, null, null);
+    }
+
+    /** Without BFD. */
+    public BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNumber, String password, int ttlSecurity,
+                   int holdTime, int keepaliveTime, DynamicRange dynamic) {
+        this(scope, node, peerIp, asNumber, password, ttlSecurity, holdTime, keepaliveTime, dynamic, null);
     }
 
     /** metadata.peerIP as written: the address, or the listen range's CIDR. */
@@ -108,12 +126,12 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
 
     /** This peer as it may be shown: the password, if any, replaced by {@link #REDACTED_PASSWORD}. */
     public BgpPeer redacted() {
-        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity, holdTime, keepaliveTime, dynamic);
+        return password == null ? this : new BgpPeer(scope, node, peerIp, asNumber, REDACTED_PASSWORD, ttlSecurity, holdTime, keepaliveTime, dynamic, bfd);
     }
 
     /** This peer with {@code key} as its password (the stored key a redacted copy stands for). */
     public BgpPeer withPassword(String key) {
-        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity, holdTime, keepaliveTime, dynamic);
+        return new BgpPeer(scope, node, peerIp, asNumber, key, ttlSecurity, holdTime, keepaliveTime, dynamic, bfd);
     }
 
     /** Never the key itself: records print every field, and peers reach log lines. */
@@ -121,7 +139,7 @@ public record BgpPeer(Scope scope, String node, IpAddress peerIp, AsNumber asNum
     public String toString() {
         return "BgpPeer[scope=" + scope + ", node=" + node + ", peerIp=" + peerIp + ", asNumber=" + asNumber
                 + ", password=" + (password == null ? "null" : REDACTED_PASSWORD) + ", ttlSecurity=" + ttlSecurity
-                + ", holdTime=" + holdTime + ", keepaliveTime=" + keepaliveTime + ", dynamic=" + dynamic + "]";
+                + ", holdTime=" + holdTime + ", keepaliveTime=" + keepaliveTime + ", dynamic=" + dynamic + ", bfd=" + bfd + "]";
     }
 
     /** A v1 peer without a password. */

@@ -129,6 +129,7 @@ final class ResourceReader {
         if (holdTime != null && keepaliveTime != null && keepaliveTime >= holdTime) {
             throw spec.fail("keepaliveTime", "must be shorter than holdTime (" + holdTime + "), got " + keepaliveTime);
         }
+        BgpPeer.Bfd bfd = bfd(spec);
         if (peerText.contains("/")) {
             // Ocelot's extension: a CIDR peerIP is a listen range of dynamic neighbours (bgp/README.md).
             Cidr range = parsed(meta, "peerIP", Cidr::parse, true);
@@ -137,14 +138,26 @@ final class ResourceReader {
             String password = password(spec, "password");
             if (password != null) throw spec.fail("password", "is not supported on a listen range (peerIP " + range + ")");
             return new BgpPeer(scope, node, range.address(), ases[0], null, ttlSecurity == null ? 0 : ttlSecurity,
-                    holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime, new BgpPeer.DynamicRange(range.prefixLength(), ases[1], limit == null ? BgpPeer.DEFAULT_LISTEN_LIMIT : limit));
+                    holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime, new BgpPeer.DynamicRange(range.prefixLength(), ases[1], limit == null ? BgpPeer.DEFAULT_LISTEN_LIMIT : limit),
+                    bfd);
         }
         IpAddress ip = parsed(meta, "peerIP", IpAddress::parse, true);
         AsNumber as = asNumber(spec, "asNumber");
         if (as == null) throw spec.fail("asNumber", "is required");
         if (spec.raw("listenLimit") != null) throw spec.fail("listenLimit", "needs a CIDR peerIP (a listen range), got " + ip);
         return new BgpPeer(scope, node, ip, as, password(spec, "password"), ttlSecurity == null ? 0 : ttlSecurity,
-                holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime);
+                holdTime == null ? 0 : holdTime, keepaliveTime == null ? 0 : keepaliveTime, null, bfd);
+    }
+
+    /** Ocelot's {@code spec.bfd: {interval: MS, multiplier: N}} (both optional inside it), or null. */
+    private BgpPeer.Bfd bfd(FieldReader spec) {
+        FieldReader b = spec.object("bfd");
+        if (b == null) return null;
+        Integer interval = b.integer("interval", 10, 60_000);
+        Integer multiplier = b.integer("multiplier", 1, 255);
+        b.finish();
+        return new BgpPeer.Bfd(interval == null ? BgpPeer.Bfd.DEFAULT_INTERVAL_MILLIS : interval,
+                multiplier == null ? BgpPeer.Bfd.DEFAULT_MULTIPLIER : multiplier);
     }
 
     /** A listen range's AS: one AS number, or {@code "FIRST-LAST"}; returns {first, last}. */

@@ -48,6 +48,11 @@ final class ResourceWriter {
                 if (b.ttlSecurity() > 0) spec.put("ttlSecurity", b.ttlSecurity());
                 if (b.holdTime() > 0) spec.put("holdTime", b.holdTime());
                 if (b.keepaliveTime() > 0) spec.put("keepaliveTime", b.keepaliveTime());
+                if (b.bfd() != null) {
+                    ObjectNode bfd = spec.putObject("bfd");
+                    bfd.put("interval", b.bfd().intervalMillis());
+                    bfd.put("multiplier", b.bfd().multiplier());
+                }
             }
             case HostEndpoint h -> {
                 meta.put("name", h.name());

@@ -53,10 +53,12 @@ class NodeDynamicNeighbourTest {
                     spec:
                       asNumber: 64601-64603
                       listenLimit: 2
+                      bfd: {interval: 100, multiplier: 3}
                     """, "tor.yaml").getFirst();
+            BgpPeer.Bfd bfd = new BgpPeer.Bfd(100, 3);
             List<BgpPeer> toTor = List.of(
-                    new BgpPeer(BgpPeer.Scope.NODE, "rack-a", IpAddress.parse("127.9.40.1"), AsNumber.of(64512)),
-                    new BgpPeer(BgpPeer.Scope.NODE, "rack-b", IpAddress.parse("127.9.40.1"), AsNumber.of(64512)),
+                    new BgpPeer(BgpPeer.Scope.NODE, "rack-a", IpAddress.parse("127.9.40.1"), AsNumber.of(64512), null, 0, 0, 0, null, bfd),
+                    new BgpPeer(BgpPeer.Scope.NODE, "rack-b", IpAddress.parse("127.9.40.1"), AsNumber.of(64512), null, 0, 0, 0, null, bfd),
                     new BgpPeer(BgpPeer.Scope.NODE, "rack-c", IpAddress.parse("127.9.40.1"), AsNumber.of(64512)));
             resources.apply(List.of(
                     new IpPool(Cidr.parse("10.67.0.0/16"), null, true, null, null),
@@ -81,6 +83,9 @@ class NodeDynamicNeighbourTest {
                         && rack[1].equals(torFib.nextHop(blockB)));
                 assertEquals(2, torAgent.status().size());
                 assertTrue(torAgent.status().stream().allMatch(s -> s.peerType().startsWith("dynamic 127.9.41.0/29")), torAgent.status()::toString);
+                // spec.bfd on both sides: BFD (port 3784 on each node's address) Up between the ToR and each rack node
+                NodeTesting.await("BFD Up between the ToR and rack-a/rack-b", () -> torAgent.bfdStates().get(rack[0]) == ocelot.bgp.bfd.BfdState.UP
+                        && torAgent.bfdStates().get(rack[1]) == ocelot.bgp.bfd.BfdState.UP && a.bfdStates().get(tor) == ocelot.bgp.bfd.BfdState.UP);
 
                 resources.apply(List.of(toTor.get(2)));
                 c.start();

@@ -136,6 +136,9 @@ class ResourceCodecTest {
                   spec:
                     asNumber: 64601-64699
                     listenLimit: 40
+                    bfd:
+                      interval: 50
+                      multiplier: 4
                 - apiVersion: v1
                   kind: bgpPeer
                   metadata:
@@ -151,6 +154,7 @@ class ResourceCodecTest {
         assertEquals(64601, range.asNumber().value());
         assertEquals(64699, range.dynamic().asNumberLast().value());
         assertEquals(40, range.dynamic().listenLimit());
+        assertEquals(new BgpPeer.Bfd(50, 4), range.bfd());
         assertEquals("/ocelot/v1/bgppeer/node/tor1/10.0.8.0-24", range.key().datastoreKey());
         assertEquals(yaml.strip(), ResourceCodec.toYaml(r).strip());
         for (Resource x : r) assertEquals(x, ResourceCodec.fromStored(x.key().datastoreKey(), ResourceCodec.toStored(x)));
@@ -244,6 +248,8 @@ class ResourceCodecTest {
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.0/24}\\nspec: {asNumber: 1, listenLimit: 0} | spec.listenLimit: must be an integer in 1-65535
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.0/24}\\nspec: {asNumber: 1, password: k} | spec.password: is not supported on a listen range (peerIP 10.0.0.0/24)
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, listenLimit: 5} | spec.listenLimit: needs a CIDR peerIP (a listen range), got 10.0.0.1
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, bfd: {interval: 5}} | spec.bfd.interval: must be an integer in 10-60000
+            apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: global, peerIP: 10.0.0.1}\\nspec: {asNumber: 1, bfd: {interval: 100, mult: 3}} | spec.bfd.mult
             apiVersion: v1\\nkind: bgpPeer\\nmetadata: {scope: rack, peerIP: 10.0.0.1}\\nspec: {asNumber: 1} | metadata.scope: must be global or node, got 'rack'
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1\\n                        | f.yaml: line 4, column 1: the mapping opened with '{' at line 3, column 11 needs a ',' between entries and a closing '}'
             apiVersion: v1\\nkind: node\\nmetadata: {name: n1, name: n2}                 | f.yaml: line 3, column 22: duplicate key 'name' (already set at line 3)
