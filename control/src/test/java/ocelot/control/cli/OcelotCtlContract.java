@@ -115,7 +115,7 @@ abstract class OcelotCtlContract {
         String good = "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.2.0.0/16}\n---\n";
         Result invalid = run("create", "-f", file("a.yaml", good + "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.3.0.0/16}\nspec: {natOutgoing: true}\n").toString());
         assertEquals(1, invalid.code());
-        assertTrue(invalid.errLine().endsWith("a.yaml: document 2: spec.natOutgoing: unknown field (expected one of: ipip, nat-outgoing, disabled, blockSize)"), invalid.err());
+        assertTrue(invalid.errLine().endsWith("a.yaml: document 2: spec.natOutgoing: unknown field (expected one of: ipip, nat-outgoing, disabled, blockSize, bgpExtendedCommunities)"), invalid.err());
         assertEquals("CIDR\n", ok("get", "ippool").out());
 
         ok("create", "-f", file("b.yaml", "apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.3.0.0/16}\n").toString());
