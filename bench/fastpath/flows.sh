@@ -66,7 +66,8 @@ for p in "${PROFILES[@]}"; do
   flows=${p%%:*}; cap=${p#*:}
   if [ "$cap" = - ]; then unset CT_CAPACITY; else export CT_CAPACITY=$cap; fi
   echo "== profile $flows flows, capacity $cap, $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  FP_BENCH_WORK="$work" bench/fastpath/l3fwd.sh "$SECONDS_RUN" "$flows" "$ROUTES" "$RULES" "$ROUNDS" | tee "$work/run.txt"
+  checks=$([ "$p" = "${PROFILES[0]}" ] && echo 1 || echo 0) # l3fwd's forward/deny checks on the first profile
+  L3FWD_CHECKS=$checks FP_BENCH_WORK="$work" bench/fastpath/l3fwd.sh "$SECONDS_RUN" "$flows" "$ROUTES" "$RULES" "$ROUNDS" | tee "$work/run.txt"
   v() { awk -v k="$1" '$1 == k {print $2}' "$work/run.txt"; }
   capacity=$(awk '/^== l3fwd/ { for (i = 1; i <= NF; i++) if ($i == "capacity") { c = $(i + 1); sub(",", "", c); print c } }' "$work/run.txt")
   share=$(grep '^round ' "$work/run.txt" | awk '{ for (i = 1; i <= NF; i++) if ($i == "full" && $(i - 1) ~ /^[0-9.]+$/) print $(i + 1) }' \

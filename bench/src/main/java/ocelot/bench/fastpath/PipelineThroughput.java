@@ -127,7 +127,9 @@ public final class PipelineThroughput {
      * endpoints carry no classifiers (routing alone, as l3fwd --lookup=lpm; conntrack still runs).
      */
     public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds, boolean policy) {
-        return open(src, sink, routes, rules, flows, warmupSeconds, policy, defaultCapacity(flows), ConntrackTimeouts.linuxDefaults());
+        // -Dbench.capacity (ab.sh's AB_CAPACITY): a table smaller than the flows, every packet a new flow
+        return open(src, sink, routes, rules, flows, warmupSeconds, policy, Integer.getInteger("bench.capacity", defaultCapacity(flows)),
+                ConntrackTimeouts.linuxDefaults());
     }
 
     /** The conntrack capacity the benchmarks use by default: room for twice the flows (a power of two). */

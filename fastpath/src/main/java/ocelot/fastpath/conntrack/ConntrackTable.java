@@ -15,9 +15,11 @@ package ocelot.fastpath.conntrack;
  * match, the expiry check, the cached result and the touch all hit the line the match loaded.
  * The two keys sit 3 ints apart, so matching either direction is the same three loads at
  * {@code record + direction * 3}.</li>
- * <li>An index slot holds the flow reference + 1 in its low bits and the tuple hash's high
- * bits above them (a signature): a probe reads a record only when the signature agrees, so
- * collisions and misses (a new flow's lookup) cost no record line.</li>
+ * <li>An index slot holds the flow reference + 1 in its low bits, above them its distance from
+ * its home slot (4 bits, 15 = "15 or more") and the tuple hash's high bits (a signature): a
+ * probe reads a record only when the signature agrees, so collisions and misses (a new flow's
+ * lookup) cost no record line, and a deletion's backward shift knows each moved slot's home
+ * without reading its record (an eviction was a quarter of the every-packet-new profile).</li>
  * <li>Expiry ticks (2^20 ns, ~1.05 ms, like the kernel's jiffies; wrap-around compares, good for
  * timeouts up to ~12 days) live in the record, written by every touch. The sweep reads a
  * separate int per flow, {@code due}, 16 flows per line: a lower bound of the expiry set when
@@ -57,9 +59,15 @@ public final class ConntrackTable {
 
     private final int flowCapacity;
     private final int indexMask;
-    /** Index slot: ref + 1 in {@code refMask}'s bits, the tuple hash's bits above (0 = empty). */
+    /** Index slot: ref + 1 in {@code refMask}'s bits, then the distance from home, then the signature (0 = empty). */
     private final int[] index;
     private final int refMask;
+    /** Where the 4-bit home distance sits in an index slot, and its mask there. */
+    private final int distanceShift;
+    private final int distanceMask;
+    /** The tuple hash bits kept as a slot's signature: those above the slot number and the distance. */
+    private final int signatureMask;
+    static final int DISTANCE_UNKNOWN = 15;
     private final int[] rec;
     /** Per flow, a tick at or before its expiry (0 = free slot): what the sweep reads, see above. */
     private final int[] due;
@@ -92,6 +100,9 @@ public final class ConntrackTable {
         this.index = new int[flowCapacity * 4];
         this.indexMask = index.length - 1;
         this.refMask = flowCapacity * 4 - 1; // refs + 1 go up to 2 * capacity
+        this.distanceShift = Integer.numberOfTrailingZeros(flowCapacity * 4);
+        this.distanceMask = DISTANCE_UNKNOWN << distanceShift;
+        this.signatureMask = ~(refMask | distanceMask);
         this.rec = new int[flowCapacity << 4];
         this.due = new int[flowCapacity];
         this.wide = ipv6 ? new long[flowCapacity * 8] : null;
@@ -131,11 +142,11 @@ public final class ConntrackTable {
 
     /** {@link #lookup} with the tuple's {@link #hash} already computed. */
     public int lookupHashed(int hash, int src, int dst, int ports, int protocol) {
-        int signature = hash & ~refMask;
+        int signature = hash & signatureMask;
         for (int s = hash & indexMask; ; s = (s + 1) & indexMask) {
             int e = index[s];
             if (e == 0) return NONE;
-            if ((e & ~refMask) == signature && matches((e & refMask) - 1, src, dst, ports, protocol)) return (e & refMask) - 1;
+            if ((e & signatureMask) == signature && matches((e & refMask) - 1, src, dst, ports, protocol)) return (e & refMask) - 1;
         }
     }
 
@@ -165,12 +176,12 @@ public final class ConntrackTable {
     public int lookup6(long srcHi, long srcLo, long dstHi, long dstLo, int ports, int protocol) {
         int src = fold(srcHi, srcLo), dst = fold(dstHi, dstLo);
         int hash = hash(src, dst, ports, protocol);
-        int signature = hash & ~refMask;
+        int signature = hash & signatureMask;
         for (int s = hash & indexMask; ; s = (s + 1) & indexMask) {
             int e = index[s];
             if (e == 0) return NONE;
             int ref = (e & refMask) - 1;
-            if ((e & ~refMask) == signature && matches(ref, src, dst, ports, protocol)) {
+            if ((e & signatureMask) == signature && matches(ref, src, dst, ports, protocol)) {
                 int w = (ref >>> 1) * 8 + (ref & 1) * 4;
                 if (wide[w] == srcHi && wide[w + 1] == srcLo && wide[w + 2] == dstHi && wide[w + 3] == dstLo) return ref;
             }
@@ -219,9 +230,22 @@ public final class ConntrackTable {
 
     private void indexInsert(int ref, int src, int dst, int ports, int protocol) {
         int hash = hash(src, dst, ports, protocol);
-        int s = hash & indexMask;
+        int home = hash & indexMask;
+        int s = home;
         while (index[s] != 0) s = (s + 1) & indexMask;
-        index[s] = (hash & ~refMask) | (ref + 1);
+        index[s] = withDistance((hash & signatureMask) | (ref + 1), s - home);
+    }
+
+    /** The slot entry {@code e} with its home distance set (wrap-around taken care of). */
+    private int withDistance(int e, int distance) {
+        return (e & ~distanceMask) | Math.min(distance & indexMask, DISTANCE_UNKNOWN) << distanceShift;
+    }
+
+    /** The home slot of the entry in slot {@code s}: from its distance, or its record when the distance did not fit. */
+    private int homeAt(int s) {
+        int e = index[s];
+        int distance = (e & distanceMask) >>> distanceShift;
+        return distance < DISTANCE_UNKNOWN ? (s - distance) & indexMask : homeOf((e & refMask) - 1);
     }
 
     private int homeOf(int ref) {
@@ -238,11 +262,11 @@ public final class ConntrackTable {
         // backward-shift deletion (Knuth 6.4 algorithm R): no tombstones, probes stay short
         int hole = s;
         for (int j = (hole + 1) & indexMask; index[j] != 0; j = (j + 1) & indexMask) {
-            int home = homeOf((index[j] & refMask) - 1);
+            int home = homeAt(j);
             // move j into the hole unless its home lies cyclically in (hole, j]
             boolean between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
             if (!between) {
-                index[hole] = index[j];
+                index[hole] = withDistance(index[j], hole - home);
                 index[j] = 0;
                 hole = j;
             }
