@@ -28,7 +28,9 @@ export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 work=$(mktemp -d /tmp/ocelot-flows-bench.XXXXXX)
 pages_before=""
+mounted_here=""
 cleanup() {
+  if [ -n "$mounted_here" ]; then umount /dev/hugepages || true; fi
   if [ -n "$pages_before" ]; then echo "$pages_before" > /proc/sys/vm/nr_hugepages; fi
   rm -rf "$work"
 }
@@ -57,7 +59,9 @@ if [ "$HUGE" = 1 ]; then
   echo "$want" > /proc/sys/vm/nr_hugepages
   got=$(cat /proc/sys/vm/nr_hugepages)
   [ "$got" -ge "$want" ] || { echo "reserved only $got of $want 2 MiB hugepages" >&2; exit 1; }
-  mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
+  if ! mountpoint -q /dev/hugepages; then
+    mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && mounted_here=1
+  fi
 fi
 
 printf '%s\n' "| flows (conntrack capacity) | Ocelot full / l3fwd-acl Mpps | ratio | Ocelot routing / l3fwd-lpm Mpps | ratio | packets that created a flow (full) | load |" > "$work/table.md"
