@@ -114,36 +114,86 @@ final class Lab implements AutoCloseable {
         return status.lines().anyMatch(l -> l.contains(" " + peer + " ") && l.contains("Established"));
     }
 
+    /**
+     * Waits until every node has every expected session Established, as {@code ocelotctl node
+     * status} shows it. Polling goes to the nodes' metrics ({@code ocelot_bgp_sessions}, no JVM
+     * start); the table is read once per node (in parallel) when the counts say it should hold,
+     * and again only if it does not.
+     */
     String awaitBgp(long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        Map<LabNode, Set<String>> waiting = new LinkedHashMap<>();
         int sessions = 0;
         for (LabNode node : nodes.values()) {
-            for (String peer : expectedPeers(node.host())) {
-                String status = nodeStatus(node);
-                while (!established(status, peer)) {
-                    if (!node.alive()) throw new LabException("node " + node.name() + " exited: " + node.logTail(10));
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new LabException(node.name() + " has no established session with " + peer + ":\n" + status);
-                    }
-                    Fabric.sleep(500);
-                    status = nodeStatus(node);
-                }
-                sessions++;
+            waiting.put(node, expectedPeers(node.host()));
+            sessions += waiting.get(node).size();
+        }
+        Map<LabNode, String> lastStatus = new LinkedHashMap<>();
+        while (!waiting.isEmpty()) {
+            for (LabNode node : waiting.keySet()) {
+                if (!node.alive()) throw new LabException("node " + node.name() + " exited: " + node.logTail(10));
             }
+            List<LabNode> ready = waiting.entrySet().stream().filter(e -> establishedCount(e.getKey()) >= e.getValue().size())
+                    .map(Map.Entry::getKey).toList();
+            Map<LabNode, String> statuses = inParallel(ready, this::nodeStatus);
+            lastStatus.putAll(statuses);
+            statuses.forEach((node, status) -> {
+                if (waiting.get(node).stream().allMatch(peer -> established(status, peer))) waiting.remove(node);
+            });
+            if (waiting.isEmpty()) break;
+            if (System.currentTimeMillis() > deadline) {
+                LabNode node = waiting.keySet().iterator().next();
+                String status = lastStatus.containsKey(node) ? lastStatus.get(node) : nodeStatus(node);
+                String peer = waiting.get(node).stream().filter(p -> !established(status, p)).findFirst().orElse("?");
+                throw new LabException(node.name() + " has no established session with " + peer + ":\n" + status);
+            }
+            Fabric.sleep(300);
         }
         return sessions + " sessions established (as seen by the nodes)";
+    }
+
+    /** Established sessions by the node's own count (its metrics); 0 while it does not answer. */
+    private int establishedCount(LabNode node) {
+        Shell.Result r = fabric.shell().tryExec(List.of("ip", "netns", "exec", node.namespace(), "curl", "-sf", "--max-time", "2",
+                "http://127.0.0.1:" + LabNode.METRICS_PORT + "/metrics"), 10);
+        return r.ok() ? (int) Metrics.parse(r.output()).sum("ocelot_bgp_sessions", "\"Established\"") : 0;
+    }
+
+    /** Runs {@code action} for each item on its own virtual thread (each is a JVM start or a wait); results in order. */
+    static <T, R> Map<T, R> inParallel(List<T> items, java.util.function.Function<T, R> action) {
+        Map<T, java.util.concurrent.Future<R>> futures = new LinkedHashMap<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (T item : items) futures.put(item, pool.submit(() -> action.apply(item)));
+        }
+        Map<T, R> results = new LinkedHashMap<>();
+        for (Map.Entry<T, java.util.concurrent.Future<R>> e : futures.entrySet()) {
+            try {
+                results.put(e.getKey(), e.getValue().get());
+            } catch (java.util.concurrent.ExecutionException ex) {
+                throw ex.getCause() instanceof RuntimeException r ? r : new LabException(ex.getCause().toString());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted");
+            }
+        }
+        return results;
     }
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        List<RuntimeException> errors = new ArrayList<>();
-        for (LabNode node : nodes.values()) {
-            try {
-                node.stop();
-            } catch (RuntimeException e) {
-                errors.add(e);
+        List<RuntimeException> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        // All nodes at once: each stop is a SIGTERM and a wait of up to 10 s.
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (LabNode node : nodes.values()) {
+                pool.submit(() -> {
+                    try {
+                        node.stop();
+                    } catch (RuntimeException e) {
+                        errors.add(e);
+                    }
+                });
             }
         }
         fabric.stopBirds();

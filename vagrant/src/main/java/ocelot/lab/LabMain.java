@@ -58,6 +58,7 @@ public final class LabMain {
         for (RunId stale : Sweep.abandoned()) {
             progress.say("ocelot: removing what lab run " + stale + " left (" + Sweep.remove(stale).size() + " items)");
         }
+        long started = System.nanoTime();
         RunId run = RunId.random();
         Owner.claim(run);
         progress.say("ocelot: profile " + topology.name() + ", " + (options.etcd() ? "etcd" : "embedded") + " datastore, run " + run);
@@ -86,7 +87,7 @@ public final class LabMain {
         } finally {
             if (!keep) {
                 lab.close();
-                progress.say("ocelot: cleaned up run " + run);
+                progress.say(String.format(java.util.Locale.ROOT, "ocelot: cleaned up run %s (%.0f s in all)", run, (System.nanoTime() - started) / 1e9));
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -110,15 +110,20 @@ final class Proofs {
             LabNode node = lab.nodes.get(dstNode.name());
             node.start();
             node.awaitStarted(Lab.NODE_START_MS);
-            lab.awaitBgp(Lab.BGP_MS);
             // The restarted node gives a crashed run's workloads their interfaces back from its
             // run directory (RUNDIR/workloads); one still missing is re-attached as a runtime
-            // would (CNI DEL + ADD), and the proof says which happened.
-            String reattached = "";
-            for (String w : dstNode.workloads()) {
-                if (!workloads.hasInterface(w)) reattached += ", " + w + " re-attached by CNI DEL+ADD (" + workloads.reattach(w) + ")";
-                else reattached += ", " + w + " restored by the node";
-            }
+            // would (CNI DEL + ADD), and the proof says which happened. Meanwhile (both need only
+            // the running node) BGP comes back.
+            Map<String, String> done = Lab.inParallel(List.of("bgp", "workloads"), what -> {
+                if (what.equals("bgp")) return lab.awaitBgp(Lab.BGP_MS);
+                String reattached = "";
+                for (String w : dstNode.workloads()) {
+                    if (!workloads.hasInterface(w)) reattached += ", " + w + " re-attached by CNI DEL+ADD (" + workloads.reattach(w) + ")";
+                    else reattached += ", " + w + " restored by the node";
+                }
+                return reattached;
+            });
+            String reattached = done.get("workloads");
             awaitPrefixes(Lab.BGP_MS);
             traffic.awaitReachable(ns(src), workloads.address(dst), true, 30_000);
             Traffic.Pings p = traffic.ping(ns(src), workloads.address(dst), 5);
