@@ -111,13 +111,18 @@ def parse_fastpath(step, rep):
 
 
 def parse_newflow(step, rep):
-    # flows.sh prints one table; its rows are kept as they are (columns are the script's)
-    lines = [l for l in step.log.splitlines() if l.startswith("|") or "ratio" in l or l.startswith("load")]
+    # flows.sh's table: | flows (capacity) | full / l3fwd-acl Mpps | ratio | routing / l3fwd-lpm Mpps | ratio | created | load |
+    lines = [l for l in step.log.splitlines() if l.startswith(("|", "==", "check", "load"))]
     for l in lines:
-        cells = [c.strip() for c in l.strip("|").split("|")]
-        if len(cells) >= 3 and re.match(r"^[\d,]+", cells[0] or ""):
-            ratio = next((c for c in cells if re.search(r"[\d.]+ ?×|[\d.]+x", c)), "see table")
-            rep.row(step, f"new-flow profile {cells[0]}", " / ".join(cells[1:3]), "l3fwd-acl / l3fwd-lpm (as in the table)", "", ratio)
+        cells = [c.strip().strip("*") for c in l.strip().strip("|").split("|")]
+        if len(cells) < 5 or not re.match(r"^\d", cells[0]):
+            continue
+        for mpps, ratio, what, ref in ((cells[1], cells[2], "policy + conntrack + routing", "l3fwd --lookup=acl"),
+                                        (cells[3], cells[4], "routing alone", "l3fwd --lookup=lpm")):
+            pair = [x.strip() for x in mpps.split(" / ")]
+            created = f"; {cells[5]} of packets created a flow" if len(cells) > 5 else ""
+            rep.row(step, f"{what} Mpps/CPU-s, {cells[0]} flows (conntrack capacity){created}", pair[0], ref,
+                    pair[1] if len(pair) > 1 else "?", ratio.replace("×", "x").replace("*", ""))
     rep.keep(step, lines)
 
 
