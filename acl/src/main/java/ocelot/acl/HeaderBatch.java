@@ -23,6 +23,12 @@ public final class HeaderBatch {
     public final int[] srcPort;
     public final int[] dstPort;
     public final int[] protocol;
+    /**
+     * Classifier scratch: the headers of the burst still open while a classifier goes table by
+     * table. Here, not in the classifier, since a batch belongs to one worker thread and
+     * classify allocates nothing.
+     */
+    final int[] active;
 
     public HeaderBatch(int capacity) {
         if (capacity <= 0) throw new IllegalArgumentException("capacity " + capacity + " must be positive");
@@ -37,6 +43,7 @@ public final class HeaderBatch {
         srcPort = new int[capacity];
         dstPort = new int[capacity];
         protocol = new int[capacity];
+        active = new int[capacity];
     }
 
     public void setV4(int i, int src, int dst, int sport, int dport, int proto) {

@@ -304,11 +304,11 @@ public final class TupleMergeClassifier implements Classifier {
     /**
      * Estimated lookup cost of {@code tables} on {@code sample}, in rough nanoseconds: the lookup
      * replayed in bursts of 64 with the same early exits, counting what {@link TupleTable#classifyV4}
-     * pays: a pass over the burst per table visited, a hash and filter test per probe, an index
-     * probe per filter hit, a verify per bucket row read, weighted 1 : 5 : 5 : 2.5 (ns per
-     * header; a table pass is 1 per header of the burst). Fitted by hand to classify rates of
-     * acl1_1000 and fw3_1000 with ports hashed and not (under load 18): with weights 1 : 3 : 4 : 2
-     * it hashed ports on acl1_1000, which then ran 0.77x as fast. Only the ranking matters.
+     * pays: a call per table visited, a hash and filter test per probe (the open headers only),
+     * an index probe per filter hit, a verify per bucket row read, weighted 8 (per burst) : 5 :
+     * 5 : 2.5. Fitted by hand to classify rates of acl1_1000 and fw3_1000 with ports hashed and
+     * not (under load 18): with weights 1 : 3 : 4 : 2 it hashed ports on acl1_1000, which then ran
+     * 0.77x as fast. Only the ranking of tunings matters.
      */
     static long estimateCost(List<TupleTable> tables, int[] indexOfSlot, long[] sample) {
         TupleTable[] t = tables.toArray(TupleTable[]::new);
@@ -334,7 +334,7 @@ public final class TupleMergeClassifier implements Classifier {
                 }
             }
         }
-        return visits * 128 + probes * 10 + work[0] * 10L + work[1] * 2L + work[2] * 5L;
+        return visits * 16 + probes * 10 + work[0] * 10L + work[1] * 2L + work[2] * 5L;
     }
 
     /** A table being filled: a fresh one, or a published one plus rows still to add. */
@@ -425,12 +425,20 @@ public final class TupleMergeClassifier implements Classifier {
         public void classify(HeaderBatch b, int n, int[] out) {
             Classifier.checkBatch(b, n, out);
             Arrays.fill(out, 0, n, Integer.MAX_VALUE);
-            // Tables come in order of their best rule: once every header has a match better than
-            // the next table's best rule, no later table can change anything. Each table pass
-            // returns that bound (the worst best match of the burst).
-            int worst = n == 0 ? 0 : Integer.MAX_VALUE;
-            for (int t = 0; t < v4.length && v4Best[t] < worst; t++) worst = v4[t].classifyV4(b, n, out, v4Best[t], indexOfSlot, setsOfSlot, sets);
-            for (int t = 0; t < v6.length && v6Best[t] < worst; t++) worst = v6[t].classifyV6(b, n, out, v6Best[t], indexOfSlot, setsOfSlot, sets);
+            // Tables come in order of their best rule: once a header has a match better than the
+            // next table's best rule, no later table can change it. Each table pass keeps in
+            // `active` (the batch's scratch) only the headers still open for the next table.
+            int[] active = b.active;
+            int open = 0;
+            for (int i = 0; i < n; i++) if (b.ipVersion[i] == 4) active[open++] = i;
+            for (int t = 0; t < v4.length && open > 0; t++) {
+                open = v4[t].classifyV4(b, active, open, out, t + 1 < v4.length ? v4Best[t + 1] : Integer.MAX_VALUE, indexOfSlot, setsOfSlot, sets);
+            }
+            open = 0;
+            for (int i = 0; i < n; i++) if (b.ipVersion[i] == 6) active[open++] = i;
+            for (int t = 0; t < v6.length && open > 0; t++) {
+                open = v6[t].classifyV6(b, active, open, out, t + 1 < v6.length ? v6Best[t + 1] : Integer.MAX_VALUE, indexOfSlot, setsOfSlot, sets);
+            }
             for (int i = 0; i < n; i++) if (out[i] == Integer.MAX_VALUE) out[i] = NO_MATCH;
         }
 

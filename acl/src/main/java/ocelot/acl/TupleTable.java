@@ -373,33 +373,35 @@ final class TupleTable {
     // ---- lookup -------------------------------------------------------------------------------
 
     /**
-     * Probes this table for every IPv4 header whose best match so far ({@code best[i]}) is worse
-     * than this table's best rule ({@code tableBest}); lowers {@code best[i]} on a hit. Uses the
-     * loop this table needs: with IP set checks only if some row has conditions. Returns the
-     * largest {@code best[i]} after the pass (the early-exit bound for the next table), folded
-     * into this pass instead of a separate one per table.
+     * Probes this table for the IPv4 headers {@code active[0..count)} of the burst, each with a
+     * best match so far ({@code best[i]}) worse than this table's best rule; lowers
+     * {@code best[i]} on a hit. Compacts {@code active} in place to the headers whose best is
+     * still worse than {@code nextBest} (the next table's best rule: a header at or under it can
+     * gain nothing from any later table) and returns their number. Later tables so loop over the
+     * headers still open only; with a pass over the whole burst per table, fw4_10000 (68 tables,
+     * ~40 visited per burst) spent more in the passes than in the probes. Uses the loop this
+     * table needs: with IP set checks only if some row has conditions.
      */
-    int classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
-        return hasSets ? classifyV4Sets(b, n, best, tableBest, indexOfSlot, setsOfSlot, sets) : classifyV4(b, n, best, tableBest, indexOfSlot);
+    int classifyV4(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+        return hasSets ? classifyV4Sets(b, active, count, best, nextBest, indexOfSlot, setsOfSlot, sets) : classifyV4(b, active, count, best, nextBest, indexOfSlot);
     }
 
-    int classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
-        return hasSets ? classifyV6Sets(b, n, best, tableBest, indexOfSlot, setsOfSlot, sets) : classifyV6(b, n, best, tableBest, indexOfSlot);
+    int classifyV6(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+        return hasSets ? classifyV6Sets(b, active, count, best, nextBest, indexOfSlot, setsOfSlot, sets) : classifyV6(b, active, count, best, nextBest, indexOfSlot);
     }
 
-    int classifyV4(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
+    int classifyV4(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot) {
         final long sdm = sdMask;
         final int spm = spMask, dpm = dpMask, pm = pMask, sh = shift, fsh = filterShift;
         final long[] index = this.index, rows = this.rows, filter = this.filter;
         final int m = index.length / 2 - 1;
-        final byte[] ver = b.ipVersion;
         final int[] srcs = b.srcV4, dsts = b.dstV4, sps = b.srcPort, dps = b.dstPort, ps = b.protocol;
-        int worst = 0;
-        for (int i = 0; i < n; i++) {
+        int open = 0;
+        for (int a = 0; a < count; a++) {
+            int i = active[a];
             int cur = best[i];
             probe:
             {
-            if (cur <= tableBest || ver[i] != 4) break probe;
             long sd = (long) srcs[i] << 32 | (dsts[i] & 0xFFFF_FFFFL);
             int sp = sps[i], dp = dps[i], p = ps[i];
             long key = hash4(sd & sdm, ppOf(sp & spm, dp & dpm, p & pm));
@@ -428,19 +430,19 @@ final class TupleTable {
                 }
             }
             }
-            worst = Math.max(worst, cur);
+            if (cur > nextBest) active[open++] = i;
         }
-        return worst;
+        return open;
     }
 
-    int classifyV6(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot) {
+    int classifyV6(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot) {
         final int m = index.length / 2 - 1;
-        int worst = 0;
-        for (int i = 0; i < n; i++) {
+        int open = 0;
+        for (int a = 0; a < count; a++) {
+            int i = active[a];
             int cur = best[i];
             probe:
             {
-            if (cur <= tableBest || b.ipVersion[i] != 6) break probe;
             long s = b.srcV6Hi[i], sl = b.srcV6Lo[i], d = b.dstV6Hi[i], dl = b.dstV6Lo[i];
             int sp = b.srcPort[i], dp = b.dstPort[i], p = b.protocol[i];
             long key = hash6(s & srcMask, d & dstMask, ppOf(sp & spMask, dp & dpMask, p & pMask));
@@ -470,24 +472,23 @@ final class TupleTable {
                 }
             }
             }
-            worst = Math.max(worst, cur);
+            if (cur > nextBest) active[open++] = i;
         }
-        return worst;
+        return open;
     }
 
-    int classifyV4Sets(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+    int classifyV4Sets(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
         final long sdm = sdMask;
         final int spm = spMask, dpm = dpMask, pm = pMask, sh = shift, fsh = filterShift;
         final long[] index = this.index, rows = this.rows, filter = this.filter;
         final int m = index.length / 2 - 1;
-        final byte[] ver = b.ipVersion;
         final int[] srcs = b.srcV4, dsts = b.dstV4, sps = b.srcPort, dps = b.dstPort, ps = b.protocol;
-        int worst = 0;
-        for (int i = 0; i < n; i++) {
+        int open = 0;
+        for (int a = 0; a < count; a++) {
+            int i = active[a];
             int cur = best[i];
             probe:
             {
-            if (cur <= tableBest || ver[i] != 4) break probe;
             long sd = (long) srcs[i] << 32 | (dsts[i] & 0xFFFF_FFFFL);
             int sp = sps[i], dp = dps[i], p = ps[i];
             long key = hash4(sd & sdm, ppOf(sp & spm, dp & dpm, p & pm));
@@ -517,19 +518,19 @@ final class TupleTable {
                 }
             }
             }
-            worst = Math.max(worst, cur);
+            if (cur > nextBest) active[open++] = i;
         }
-        return worst;
+        return open;
     }
 
-    int classifyV6Sets(HeaderBatch b, int n, int[] best, int tableBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+    int classifyV6Sets(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
         final int m = index.length / 2 - 1;
-        int worst = 0;
-        for (int i = 0; i < n; i++) {
+        int open = 0;
+        for (int a = 0; a < count; a++) {
+            int i = active[a];
             int cur = best[i];
             probe:
             {
-            if (cur <= tableBest || b.ipVersion[i] != 6) break probe;
             long s = b.srcV6Hi[i], sl = b.srcV6Lo[i], d = b.dstV6Hi[i], dl = b.dstV6Lo[i];
             int sp = b.srcPort[i], dp = b.dstPort[i], p = b.protocol[i];
             long key = hash6(s & srcMask, d & dstMask, ppOf(sp & spMask, dp & dpMask, p & pMask));
@@ -560,9 +561,9 @@ final class TupleTable {
                 }
             }
             }
-            worst = Math.max(worst, cur);
+            if (cur > nextBest) active[open++] = i;
         }
-        return worst;
+        return open;
     }
 
     /**
