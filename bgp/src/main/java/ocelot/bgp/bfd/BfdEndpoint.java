@@ -28,8 +28,8 @@ public final class BfdEndpoint implements AutoCloseable {
 
     private final InetAddress local;
     private final int port;
-    private final BfdSocket rx;
-    private final BfdSocket tx;
+    /** The sending socket: opened, used and closed by the endpoint's thread only. */
+    private BfdSocket tx;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
     private final Map<InetAddress, BfdSession> byPeer = new HashMap<>();
@@ -38,18 +38,53 @@ public final class BfdEndpoint implements AutoCloseable {
     private volatile boolean running = true;
     private final AtomicLong discardedTtl = new AtomicLong();
     private final AtomicLong discardedInvalid = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
     private volatile Map<InetAddress, BfdState> states = Map.of();
 
     /** Binds {@code local}:{@code port} and starts the thread. */
     public BfdEndpoint(InetAddress local, int port) {
+        this(local, port, null);
+    }
+
+    /**
+     * The same inside network namespace {@code netns} ({@code ip netns} name; null: the process's
+     * own): the thread enters it before opening its sockets, so BFD runs where that namespace's
+     * links are (a node whose uplink lives in a namespace; the veth tests).
+     */
+    public BfdEndpoint(InetAddress local, int port, String netns) {
         this.local = local;
         this.port = port;
-        this.rx = new BfdSocket(local, port);
-        BfdSocket sender = null;
-        for (int attempt = 0; sender == null; attempt++) {
+        java.util.concurrent.CompletableFuture<BfdSocket[]> opened = new java.util.concurrent.CompletableFuture<>();
+        this.thread = Thread.ofPlatform().daemon().name("bfd-" + local.getHostAddress()).start(() -> {
+            BfdSocket[] sockets;
+            try {
+                if (netns != null) BfdSocket.enterNetns(netns);
+                sockets = open(local, port);
+            } catch (RuntimeException e) {
+                opened.completeExceptionally(e);
+                return;
+            }
+            tx = sockets[1];
+            opened.complete(sockets);
+            run(sockets[0], sockets[1]);
+        });
+        try {
+            opened.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The receiving socket on {@code port} and a sending one on a free source port in 49152-65535. */
+    private static BfdSocket[] open(InetAddress local, int port) {
+        BfdSocket rx = new BfdSocket(local, port);
+        for (int attempt = 0; ; attempt++) {
             int source = ThreadLocalRandom.current().nextInt(49152, 65536);
             try {
-                sender = new BfdSocket(local, source);
+                return new BfdSocket[] {rx, new BfdSocket(local, source)};
             } catch (IllegalStateException e) {
                 if (attempt >= 20) {
                     rx.close();
@@ -57,8 +92,6 @@ public final class BfdEndpoint implements AutoCloseable {
                 }
             }
         }
-        this.tx = sender;
-        this.thread = Thread.ofPlatform().daemon().name("bfd-" + local.getHostAddress()).start(this::run);
     }
 
     /** Starts a session to {@code peer} (whose BFD listens on {@code peerPort}, 3784 in production). */
@@ -105,7 +138,12 @@ public final class BfdEndpoint implements AutoCloseable {
         return discardedInvalid.get();
     }
 
-    private void run() {
+    /** Sends the kernel refused (link down, no route): not fatal, the peer's silence is what BFD detects. */
+    public long sendErrors() {
+        return sendErrors.get();
+    }
+
+    private void run(BfdSocket rx, BfdSocket tx) {
         try {
             while (running) {
                 long now = System.nanoTime();
@@ -158,7 +196,10 @@ public final class BfdEndpoint implements AutoCloseable {
     private void send(BfdPacket p, InetAddress peer) {
         if (p == null) return;
         Integer peerPort = peerPorts.get(peer);
-        tx.send(p.encode(), peer, peerPort == null ? port : peerPort);
+        int errno = tx.send(p.encode(), peer, peerPort == null ? port : peerPort);
+        if (errno != 0 && sendErrors.getAndIncrement() % 1000 == 0) {
+            LOG.warn("BFD to {}: sendto failed, errno {} ({} failures so far)", peer.getHostAddress(), errno, sendErrors.get());
+        }
     }
 
     private void publishStates() {

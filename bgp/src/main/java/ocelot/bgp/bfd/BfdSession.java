@@ -59,6 +59,8 @@ public final class BfdSession {
     public InetAddress peer() { return peer; }
     public int localDiscriminator() { return localDiscriminator; }
     public BfdState state() { return state; }
+    /** The peer's state as its last packet said (Down after the detection time expired). */
+    public BfdState remoteState() { return remoteState; }
     public BfdConfig config() { return config; }
     public int diag() { return diag; }
     public long downEvents() { return downEvents; }

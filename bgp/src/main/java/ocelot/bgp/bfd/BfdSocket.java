@@ -39,6 +39,30 @@ final class BfdSocket implements AutoCloseable {
     private static final MethodHandle RECVMSG = handle("recvmsg", FunctionDescriptor.of(LONG, INT, ValueLayout.ADDRESS, INT));
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(INT, ValueLayout.ADDRESS, LONG, INT));
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(INT, ValueLayout.ADDRESS, INT));
+    private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT));
+    private static final int CLONE_NEWNET = 0x40000000;
+
+    /**
+     * Moves the calling thread into network namespace {@code /run/netns/NAME} ({@code ip netns}'s):
+     * sockets it opens from then on live there. Only the calling thread moves (setns(2) acts per
+     * thread), so a dedicated thread does it before opening its sockets.
+     */
+    static void enterNetns(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int fd = (int) OPEN.invokeExact(st, a.allocateFrom("/run/netns/" + name), 0);
+            if (fd < 0) throw new IllegalStateException("network namespace " + name + ": open /run/netns/" + name + ": errno " + (int) ERRNO.get(st, 0L));
+            int rc = (int) SETNS.invokeExact(st, fd, CLONE_NEWNET);
+            int err = (int) ERRNO.get(st, 0L);
+            int closed = (int) CLOSE.invokeExact(st, fd);
+            if (rc != 0) throw new IllegalStateException("network namespace " + name + ": setns: errno " + err);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
 
     private final int fd;
     private final Arena arena = Arena.ofShared();
@@ -76,15 +100,14 @@ final class BfdSocket implements AutoCloseable {
         iov.set(LONG, 8, buffer.byteSize());
     }
 
-    void send(byte[] packet, InetAddress peer, int port) {
-        if (closed) return;
+    /** Sends one datagram; returns 0, or the errno of a failed send (a link down, no route: the session's timers handle it). */
+    int send(byte[] packet, InetAddress peer, int port) {
+        if (closed) return 0;
         MemorySegment.copy(packet, 0, sendBuffer, ValueLayout.JAVA_BYTE, 0, packet.length);
         sockaddr(to, peer, port);
         try {
             long n = (long) SENDTO.invokeExact(state, fd, sendBuffer, (long) packet.length, 0, to, 16);
-            if (n < 0 && !closed) throw new IllegalStateException("sendto " + peer.getHostAddress() + ":" + port + ": errno " + errno());
-        } catch (RuntimeException e) {
-            throw e;
+            return n < 0 ? errno() : 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

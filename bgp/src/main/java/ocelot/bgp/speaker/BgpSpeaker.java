@@ -333,7 +333,8 @@ public final class BgpSpeaker implements AutoCloseable {
         InetAddress address = p.settings.session().peerAddress();
         if (bfd == null) bfd = new BfdEndpoint(config.listenAddress(), BFD_PORT);
         bfd.add(address, BFD_PORT, p.settings.bfd(), (session, from, to, diag) -> {
-            if (from != BfdState.UP || to == BfdState.UP) return;
+            // RFC 5882 §3.2: AdminDown on either side is not a path failure, the BGP session stays
+            if (from != BfdState.UP || to == BfdState.UP || to == BfdState.ADMIN_DOWN || session.remoteState() == BfdState.ADMIN_DOWN) return;
             try {
                 loop.execute(() -> {
                     if (peers.get(address) != p) return; // removed or replaced meanwhile
