@@ -5,7 +5,7 @@
 #     REPEATS rounds per 1k/10k set (default 2), REPEATS_100K per 100k set (default 1), each round
 #     one rte_acl run then one Ocelot run (alternating); SECONDS of classification per run (0.5).
 #     OCELOT_ACL_SETS="acl1_1000 fw3_100000 ..." for a subset (default: all twelve seed types at
-#     1k, 10k and 100k rules). OCELOT_ACL_RTE_TIMEOUT (default 40 s): an rte_acl run that has not
+#     1k, 10k and 100k rules). OCELOT_ACL_RTE_TIMEOUT (default 30 s): an rte_acl run that has not
 #     built and classified by then is reported as "no build in N s" and Ocelot's rate stands alone.
 # Times are CPU time of the measuring thread (the machine is shared; descheduled time is noise).
 # Rates are the median over rounds; build, update and memory the best. The "same" column says
@@ -17,7 +17,7 @@ data="${OCELOT_CLASSBENCH:-$root/data/classbench}"
 repeats="${1:-2}"
 seconds="${2:-0.5}"
 repeats100k="${3:-1}"
-rte_timeout="${OCELOT_ACL_RTE_TIMEOUT:-40}"
+rte_timeout="${OCELOT_ACL_RTE_TIMEOUT:-30}"
 java_home="${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 out="$root/bench/target/acl"
 mkdir -p "$out/data"
