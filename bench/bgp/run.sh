@@ -30,8 +30,8 @@ echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//'); load aver
 if [ "${1:-}" = probe ]; then
   # Allocation and live heap per route of the transit's work, in-process (RibLoadProbe), speaker flags.
   shift
-  java -Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m -XX:TieredStopAtLevel=1 \
-    -cp "$CP" ocelot.bench.bgp.RibLoadProbe "$@"
+  # shellcheck disable=SC2046
+  java $(cat bin/node-jvm-flags) -Xmx3g -cp "$CP" ocelot.bench.bgp.RibLoadProbe "$@"
   exit
 fi
 # OCELOT_AOT=on (or {aot} in OCELOT_DUT_VARIANTS): the speaker JVM's AOT cache (JDK 25, JEP

@@ -101,17 +101,26 @@ public final class BgpScaleBench {
     }
 
     /**
-     * The speaker JVM's settings, chosen by measurement (bgp/README.md, OCELOT_DUT_VARIANTS runs):
-     * ParallelGC (throughput; nothing latency-sensitive shares the process); compact object
-     * headers (JDK 25, JEP 519: 8-octet headers, 105 -> 89 live octets per route in RibLoadProbe);
-     * a young generation (320 MiB: eden ~256 MiB) that holds a full-table load's ~145 MB of
- * allocation, so the routes are never copied by young GC while they load (and bounded, since a
- * long-running node touches all of eden before its first collection); and C1
-     * only (TieredStopAtLevel=1): C2 compiling the load's paths cost ~1 CPU-second per start, more
-     * than its faster code saves (warm 1M load 0.40 s CPU with C2, 0.62 s with C1), and on a shared
-     * 2-core machine that CPU is taken from the event loop.
+     * The speaker JVM's settings: the node's own, read from bin/node-jvm-flags (what
+     * {@code ocelotctl node run} starts with), so the benchmark measures what runs in production.
+     * Chosen by measurement (bgp/README.md, OCELOT_DUT_VARIANTS runs): SerialGC with a 16 MiB young
+     * generation and promotion at the first collection (peak RSS of the 1M transit 222 -> ~180 MiB
+     * over both phases, 200-client reflector 96 -> ~80 MiB; a long-running node keeps 16 MiB of
+     * young generation resident instead of the 320 MiB -Xmn320m fills once), for ~25% more CPU
+     * per announce (the young collections copy the routes once); compact object headers (JEP 519);
+     * C1 only (C2's compile time never pays back within a table load on 2 shared cores).
      */
-    static final String DUT_JVM_FLAGS = "-Xmx3g -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m -XX:TieredStopAtLevel=1";
+    static final String DUT_JVM_FLAGS = nodeJvmFlags();
+
+    static String nodeJvmFlags() {
+        Path file = Path.of(System.getProperty("ocelot.home", "."), "bin", "node-jvm-flags");
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("bench/bgp: cannot read the node's JVM flags from " + file.toAbsolutePath()
+                    + " (run from the repository root, or set -Docelot.home): " + e.getMessage(), e);
+        }
+    }
 
     static Result report(String dut, String what, int round, Result r) {
         System.out.printf(Locale.ROOT, "  round %d %s %-9s %8.3f s  CPU %6.3f s  peak RSS %,8d KiB%n", round, dut, what, r.seconds,
