@@ -165,7 +165,8 @@ echo "== l3fwd (C, -O3 -march=native, one forwarding lcore) vs Ocelot on net_pca
 # (L3FWD_CHECKS=0 skips them: flows.sh checks on its first profile only)
 for mode in $([ "${L3FWD_CHECKS:-1}" = 0 ] || echo lpm acl); do
   run_l3fwd "$mode" "$work/$mode.v4" "$work/$mode.v6" 1; read -r rx tx _ <<< "$RES"
-  awk -v m="$mode" -v rx="$rx" -v tx="$tx" 'BEGIN { ok = rx > 0 && tx >= rx * 0.99; printf "check l3fwd-%s forwards: port0 rx %d, port1 tx %d: %s\n", m, rx, tx, ok ? "ok" : "FAILED"; exit !ok }'
+  awk -v m="$mode" -v rx="$rx" -v tx="$tx" 'BEGIN { ok = rx > 0 && tx >= rx * 0.99; printf "check l3fwd-%s forwards: port0 rx %d, port1 tx %d: %s\n", m, rx, tx, ok ? "ok" : "FAILED"; exit !ok }' \
+    || { tail -30 "$work/l3fwd-$mode.log" >&2; exit 1; }
 done
 if [ "${L3FWD_CHECKS:-1}" != 0 ]; then
   run_l3fwd acl "$work/acl-deny.v4" "$work/acl.v6" 1; read -r rx tx _ <<< "$RES"
