@@ -2,9 +2,12 @@
  * Ocelot's BGP-4 speaker, in the spirit of BIRD's {@code DOC:} block of proto/bgp/bgp.c.
  *
  * <h2>How the parts fit</h2>
- * Five packages, dependencies pointing one way only (checked over the class files by
+ * Six packages, dependencies pointing one way only (checked over the class files by
  * {@code LayeringTest}):
  * <pre>
+ *   bfd      single-hop BFD (BfdPacket, BfdSession on an injected clock, BfdSocket through FFM,
+ *            BfdEndpoint's thread); nothing else of bgp/. Used by the speaker (PeerSettings.bfd).
+ *     ^
  *   wire     codec: records for OPEN/UPDATE/NOTIFICATION/KEEPALIVE/ROUTE-REFRESH, the path
  *            attribute descriptor table (AttributeType), RFC 7606 verdicts (ErrorHandling),
  *            Netty frame decoder / message decoder / shared encoder. JDK + Netty buffers only.
@@ -71,7 +74,9 @@
  * ones (non-transitive ones kept inside the AS); RFC 7606 revised error handling (table:
  * bgp/README.md), with RFC 7607 (AS 0) and RFC 5065 §5 (no confederation segments from an
  * external peer; none sent to one); RFC 2385 TCP MD5; RFC 5082 GTSM (TtlSecurity); RFC 4486 Cease subcodes; RFC 9003
- * shutdown communication (logged as text). Interop is tested against BIRD 2.0.12, BIRD 1.6.8,
- * FRR 8.4 and GoBGP 3.10 on loopback addresses.
+ * shutdown communication (logged as text); dynamic neighbours (listen ranges, BIRD's
+ * {@code neighbor range}); RFC 5880/5881 BFD (single hop, asynchronous) with RFC 5882 §4.3 and
+ * RFC 9384 (Cease/BFD Down). Interop is tested against BIRD 2.0.12, BIRD 1.6.8, FRR 8.4 (bgpd,
+ * bfdd) and GoBGP 3.10 on loopback addresses, and BIRD 2's BFD over a veth pair.
  */
 package ocelot.bgp;
