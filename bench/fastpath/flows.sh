@@ -12,7 +12,8 @@
 # back after (nr_hugepages; the JVM heap on transparent hugepages); default --no-huge.
 # DATA_ROOM (default 384: 128 headroom + 256, both sides; 4M flows of DPDK's default 2176 would
 # need 10 GB per side), UDP_TIMEOUT (default 3600 s: the flows must not time out while the JVM
-# idles during l3fwd's rounds), ROUTES (100000), RULES (100), WARMUP (seconds per pipeline, 15).
+# idles during l3fwd's rounds), ROUTES (100000), RULES (100), WARMUP (seconds per pipeline, 15;
+# and until each flow came round three times), MAX_LOAD (wait for a lower load, see below).
 # Takes the shared benchmark lock (/tmp/ocelot-bench.lock) for the whole run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -46,9 +47,20 @@ cp -r fastpath/target/classes "$work/fastpath-classes"
 javac --release 25 --add-modules jdk.incubator.vector -nowarn -cp "$work/fastpath-classes:$(cat "$work/cp.txt")" -d "$work/classes" \
   bench/src/main/java/ocelot/bench/fastpath/*.java
 
+L3FWD_BUILD_ONLY=1 FP_BENCH_WORK="$work" bench/fastpath/l3fwd.sh
+
 exec 9>/tmp/ocelot-bench.lock
 flock 9
 echo "flows.sh: lock taken $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
+# MAX_LOAD: wait (holding the lock, up to MAX_LOAD_WAIT seconds, default 300) for the 1-minute
+# load average to fall below it, so the figures are taken on a quiet machine
+if [ -n "${MAX_LOAD:-}" ]; then
+  for _ in $(seq 1 $(( ${MAX_LOAD_WAIT:-300} / 5 ))); do
+    awk -v m="$MAX_LOAD" '{ exit !($1 < m) }' /proc/loadavg && break
+    sleep 5
+  done
+  echo "flows.sh: starting at load $(cut -d' ' -f1-3 /proc/loadavg) (MAX_LOAD $MAX_LOAD)"
+fi
 
 if [ "$HUGE" = 1 ]; then
   # both processes live at once: the JVM's pool and l3fwd's, each sized to the largest pcap

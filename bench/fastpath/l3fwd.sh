@@ -97,6 +97,7 @@ else
   l3fwd="$work/l3fwd/build/l3fwd"
   [ -z "${FP_BENCH_WORK:-}" ] || cp "$l3fwd" "$FP_BENCH_WORK/l3fwd-bin"
 fi
+[ "${L3FWD_BUILD_ONLY:-0}" = 0 ] || exit 0 # flows.sh builds it before taking the benchmark lock
 
 # --- rule files: the route table of PipelineThroughput.state() -----------------------------
 awk -v n="$ROUTES" 'BEGIN {
