@@ -11,9 +11,10 @@
 #
 # Steps, one line each in the output:
 #   tx:  testpmd rxonly (memif server) counts what arrives; the sender is first testpmd txonly,
-#        then pktgen --mode tx: both senders' Mpps as the same sink saw them (its Rx-pps median).
+#        then pktgen --mode tx (a fresh sink for each, same socket and settings): both senders'
+#        Mpps as the sink saw them (its Rx-pps median) and per sender CPU-second.
 #   rx:  testpmd txonly (memif server) sends; the receiver is first testpmd rxonly, then pktgen
-#        --mode rx: the Mpps each received.
+#        --mode rx (a fresh source for each): the Mpps each received.
 #   io:  pktgen --mode loop through testpmd io-forward (port 0 -> 1): offered, delivered, loss, latency.
 #   fastpath: the same through FastpathDut (full pipeline) at every frame size: offered,
 #        delivered, loss and latency per size; the 64-byte CDF is written to OUT/latency-fastpath.cdf.
@@ -95,34 +96,36 @@ field() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
 first_size=${SIZES%%,*}
 
-# --- tx: the same sink, two senders --------------------------------------------------------------
-testpmd_server rxonly sink "$work/tx.sock"; sink=$server
+# --- tx: one sink configuration, two senders (a fresh sink process on the same socket for each:
+# a memif server re-accepting a client after another has left is not reliable) -------------------
+sink_median() { awk '/Rx-pps:/ && $2 > 0 {print $2}' "$work/$1.txt" | sort -n \
+  | awk '{a[NR] = $1} END {if (NR == 0) print "0.0000"; else printf "%.4f\n", a[int((NR + 1) / 2)] / 1e6}'; }
+testpmd_server rxonly sink1 "$work/tx.sock"; sink=$server
 sleep 2
 testpmd_client txonly txonly TX "$work/tx.sock"
 ref_tx_cpu=$(per_cpu "$client_pkts" "$client_cpu")
-sleep 1
+stop "$sink"
+ref_tx=$(sink_median sink1)
+testpmd_server rxonly sink2 "$work/tx.sock"; sink=$server
+sleep 2
 java_run ocelot.bench.pktgen.Pktgen --vdev "net_memif0,role=client,id=0,socket=$work/tx.sock" --mode tx --lcore 0 \
   --size "$first_size" --flows "$FLOWS" --duration "$SECONDS_RUN" --warmup 1 > "$work/pktgen-tx.txt"
 stop "$sink"
-# the sink's per-second rates while each sender ran: testpmd first, then pktgen (a gap of idle seconds between)
-awk '/Rx-pps:/ {print $2}' "$work/sink.txt" > "$work/sink-rates.txt"
-awk 'BEGIN {seg = 0; prev = 0} { if ($1 > 0 && prev == 0) seg++; if ($1 > 0) print seg, $1; prev = $1 }' "$work/sink-rates.txt" > "$work/sink-segments.txt"
-seg_median() { awk -v s="$1" '$1 == s {print $2}' "$work/sink-segments.txt" | sort -n \
-  | awk '{a[NR] = $1} END {if (NR == 0) print "0.0000"; else printf "%.4f\n", a[int((NR + 1) / 2)] / 1e6}'; }
-ref_tx=$(seg_median 1)
-gen_tx=$(seg_median 2)
+gen_tx=$(sink_median sink2)
 line=$(grep '^pktgen mode=tx' "$work/pktgen-tx.txt")
 gen_tx_cpu=$(per_cpu "$(field sent <<< "$line")" "$(field cpu_s <<< "$line")")
 echo "step tx: at the same testpmd rxonly sink, wall Mpps: testpmd-txonly ${ref_tx}, pktgen ${gen_tx} (ratio $(ratio "$gen_tx" "$ref_tx"));" \
   "sent per sender CPU-second: testpmd-txonly ${ref_tx_cpu}, pktgen ${gen_tx_cpu} (ratio $(ratio "$gen_tx_cpu" "$ref_tx_cpu")); size $first_size; load $(load)"
 
-# --- rx: the same source, two receivers ----------------------------------------------------------
-testpmd_server txonly source "$work/rx.sock"; src=$server
+# --- rx: one source configuration, two receivers (a fresh source process for each) --------------
+testpmd_server txonly source1 "$work/rx.sock"; src=$server
 sleep 2
 testpmd_client rxonly rxonly RX "$work/rx.sock"
 ref_rx=$(median_pps "$work/rxonly.txt" Rx)
 ref_rx_cpu=$(per_cpu "$client_pkts" "$client_cpu")
-sleep 1
+stop "$src"
+testpmd_server txonly source2 "$work/rx.sock"; src=$server
+sleep 2
 java_run ocelot.bench.pktgen.Pktgen --vdev "net_memif0,role=client,id=0,socket=$work/rx.sock" --mode rx --lcore 0 \
   --duration "$SECONDS_RUN" --warmup 1 > "$work/pktgen-rx.txt"
 stop "$src"

@@ -275,8 +275,8 @@ public final class Pktgen {
             DpdkPort.Config config = new DpdkPort.Config(1, 1, 1024, 1024, true);
             String txName = one(o, "tx-port", devices.getFirst());
             String rxName = one(o, "rx-port", txName);
-            DpdkPort tx = DpdkPort.open(txName, pool, config);
-            DpdkPort rx = rxName.equals(txName) ? tx : DpdkPort.open(rxName, pool, config);
+            DpdkPort tx = openPort(txName, pool, config);
+            DpdkPort rx = rxName.equals(txName) ? tx : openPort(rxName, pool, config);
             awaitLink(tx);
             if (rx != tx) awaitLink(rx);
             StreamSpec spec = new StreamSpec(sizes.getFirst(), parseInt("--flows", one(o, "flows", "1024")), ipv6, proto,
@@ -310,6 +310,28 @@ public final class Pktgen {
             if (rx != tx) rx.close();
             tx.close();
         }
+    }
+
+    /**
+     * Opens a port, trying its start again for a few seconds: a memif client whose server has
+     * just seen another client leave can fail its first start while the server re-listens.
+     */
+    static DpdkPort openPort(String name, Mempool pool, DpdkPort.Config config) {
+        ocelot.dpdk.DpdkException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return DpdkPort.open(name, pool, config);
+            } catch (ocelot.dpdk.DpdkException e) {
+                last = e;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new IllegalStateException("port " + name + ": could not be started in 10 attempts (memif: is the server side up?)", last);
     }
 
     private static void awaitLink(DpdkPort port) {
