@@ -79,10 +79,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DataplaneSoakTest {
     static final String NODE = TestNode.NODE;
     static final int[] PORTS = {53, 80, 443, 5000, 5001, 5002, 8080, 9999};
-    static final long RSS_GROWTH_BOUND = 96L << 20;
+    /** Growth of the RSS measured after a full GC, from the end of the warm-up to the end of the run. */
+    static final long RSS_GROWTH_BOUND = 128L << 20;
     static final long HEAP_GROWTH_BOUND = 32L << 20;
-    /** Well past every conntrack timeout: each wave's flows are gone before the next wave. */
-    static final long CLOCK_STEP_NANOS = TimeUnit.SECONDS.toNanos(1000);
+    /**
+     * Past every UDP conntrack timeout (30 s unreplied, 120 s replied): each wave's flows are gone
+     * before the next wave. Source ports rotate over {@link #PORT_CYCLE} waves, so a tuple comes back
+     * after 54,000 virtual seconds: expired, and far inside the table's wrap-safe tick range (about
+     * 13 days of the 1 ms ticks it compares), which a larger jump per wave would leave.
+     */
+    static final long CLOCK_STEP_NANOS = TimeUnit.SECONDS.toNanos(200);
+    static final int PORT_CYCLE = 270;
 
     @TempDir
     Path dir;
@@ -102,7 +109,9 @@ class DataplaneSoakTest {
     long policyRuleResets;
     /** The resources in force, by datastore key: what the next epoch is built from. */
     final Map<String, Resource> resources = new TreeMap<>();
-    final List<Epoch> epochs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** States by number; those no wave can meet any more are dropped as the run goes (the test's own memory stays flat). */
+    final Map<Integer, Epoch> epochs = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile int epochCount;
     /** The learned prefixes installed now (the churn thread changes them, the traffic reads them). */
     final Set<Prefix> learnedNow = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile int committed;
@@ -146,11 +155,9 @@ class DataplaneSoakTest {
             long nextScrape = 0, nextSample = 0;
             long rssWarm = -1, rssMax = 0, rssStart = rss(), heapWarm = -1;
             long checked = 0, forwarded = 0, injected = 0, scrapes = 0, counterSeries = 0, waves = 0;
-            int parity = 0;
             HttpClient http = HttpClient.newHttpClient();
             while (System.nanoTime() < deadline) {
-                Wave w = wave(node, learned, parity);
-                parity ^= 1;
+                Wave w = wave(node, learned, waves);
                 injected += w.records.size();
                 awaitProcessed(node, w);
                 int e1 = committed;
@@ -170,6 +177,9 @@ class DataplaneSoakTest {
                 }
                 node.tap.drainTransmitted();
                 node.nanos.addAndGet(CLOCK_STEP_NANOS);
+                int oldest = Math.max(0, applied - 8); // the next wave starts at applied - 1 or later
+                epochs.keySet().removeIf(k -> k < oldest);
+                transitions.clear();
                 waves++;
                 long now = System.nanoTime();
                 if (now > nextScrape) {
@@ -198,8 +208,8 @@ class DataplaneSoakTest {
                     long rss = rss();
                     if (now > warmupEnd) {
                         if (rssWarm < 0) {
-                            rssWarm = rss;
                             heapWarm = liveHeap();
+                            rssWarm = rss();
                         }
                         rssMax = Math.max(rssMax, rss);
                     }
@@ -209,8 +219,8 @@ class DataplaneSoakTest {
             churn.stop = true;
             churner.join(30_000);
             if (churn.failure != null) throw new AssertionError("churn failed", churn.failure);
-            long rssEnd = rss();
             long heapEnd = liveHeap();
+            long rssEnd = rss();
             node.fastpath.close();
             for (SoftwarePort p : List.of(node.cali1, node.cali2, node.cali3, node.uplink, node.tap)) p.drainTransmitted();
             long rx = node.fastpath.counters().get(Counter.RX), tx = node.fastpath.counters().get(Counter.TX);
@@ -218,9 +228,10 @@ class DataplaneSoakTest {
             long denied = node.fastpath.counters().get(Counter.DROP_POLICY_INGRESS) + node.fastpath.counters().get(Counter.DROP_POLICY_EGRESS);
             System.out.printf("soak %.1f min: %d churn ops (%d epochs), %d waves, %d packets injected, %d forwarded, all %d checked"
                             + " against the reference evaluator (%d of them allowed only by the in-place IP set transition between two states), %d denied by policy in the fastpath; %d /metrics scrapes of up to %d counter"
-                            + " series, none went backwards (policy rule-hit series not compared: %d restarts seen); RSS start %d MiB, after warm-up %d MiB, max %d MiB, end %d MiB;"
+                            + " series, none went backwards (policy rule-hit series not compared: %d restarts seen); RSS start %d MiB, after warm-up %d MiB (after a full GC),"
+                            + " max %d MiB (sampled every second), end %d MiB (after a full GC);"
                             + " live heap after GC %d -> %d MiB; worker errors %d%n",
-                    minutes, churnOps, epochs.size(), waves, injected, forwarded, checked, transitional, denied, scrapes, counterSeries, policyRuleResets,
+                    minutes, churnOps, epochCount, waves, injected, forwarded, checked, transitional, denied, scrapes, counterSeries, policyRuleResets,
                     rssStart >> 20, rssWarm >> 20, rssMax >> 20, rssEnd >> 20, heapWarm >> 20, heapEnd >> 20,
                     node.fastpath.workerErrors());
             assertEquals(0, node.fastpath.workerErrors(), "no worker error");
@@ -228,7 +239,11 @@ class DataplaneSoakTest {
             assertEquals(0, TestNode.pool().inUse(), "every mbuf back in the pool");
             assertTrue(churnOps >= 20, "the state churned (" + churnOps + " ops)");
             assertTrue(checked >= 1000 && denied >= 100, "traffic exercised both verdicts: " + checked + " forwarded and checked, " + denied + " denied");
-            assertTrue(rssMax - rssWarm <= RSS_GROWTH_BOUND, "RSS grew " + ((rssMax - rssWarm) >> 20) + " MiB after warm-up");
+            // the RSS during the run follows the JVM's heap sizing (the test allocates a byte[] per frame)
+            // and off-heap memory of replaced classifiers waits for the GC that finds them dead: the
+            // bound is on what stays after a full GC
+            assertTrue(rssEnd - rssWarm <= RSS_GROWTH_BOUND, "RSS after a full GC grew " + ((rssEnd - rssWarm) >> 20)
+                    + " MiB from the end of the warm-up (" + (rssWarm >> 20) + " MiB) to the end of the run (" + (rssEnd >> 20) + " MiB)");
             assertTrue(heapEnd - heapWarm <= HEAP_GROWTH_BOUND, "live heap grew " + ((heapEnd - heapWarm) >> 20) + " MiB after warm-up");
         } finally {
             if (metrics != null) metrics.close();
@@ -246,15 +261,16 @@ class DataplaneSoakTest {
     }
 
     /** Every present endpoint sends one packet per port to every other endpoint and to each learned prefix. */
-    Wave wave(TestNode node, LearnedRouteTable learned, int parity) {
+    Wave wave(TestNode node, LearnedRouteTable learned, long waveNumber) {
         Wave w = new Wave();
         w.e0 = Math.max(0, applied - 1); // a worker may still hold the snapshot before the last one applied
-        Epoch now = epochs.get(Math.min(committed, epochs.size() - 1));
+        Epoch now = epochs.get(committed);
         List<Ep> present = new ArrayList<>();
         for (Ep e : List.of(EP1, EP2, EP3)) if (now.byAddress.containsKey(ip(e.ip))) present.add(e);
         List<String> remote = new ArrayList<>();
         for (Prefix p : learnedNow) remote.add(p.toString().replaceAll("\\.0/26$", ".5"));
-        int sport = 1024 + parity * 30000;
+        // source ports from 10000 up, above every destination port used: no packet can look like a reply to another
+        int sport = 10000 + (int) (waveNumber % PORT_CYCLE) * 200;
         long count = 0;
         long rxBefore = node.fastpath.counters().get(Counter.RX); // read before the workers can see this wave
         for (Ep src : present) {
@@ -473,11 +489,11 @@ class DataplaneSoakTest {
     private TestNode current;
 
     void commit(List<Mutation> mutations) throws InterruptedException {
-        epochs.add(epoch());
-        committed = epochs.size() - 1;
+        epochs.put(epochCount, epoch());
+        committed = epochCount++;
         long revision = current.store.commit(mutations);
         current.await(revision);
-        applied = epochs.size() - 1;
+        applied = committed;
     }
 
     Epoch epoch() {

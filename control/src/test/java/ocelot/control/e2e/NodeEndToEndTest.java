@@ -170,6 +170,15 @@ class NodeEndToEndTest {
         if (c.etcdPort != null) c.shareHostLoopbackPort(ns, c.etcdPort);
         Path runDir = Files.createDirectories(c.dir.resolve("run-" + name));
         Path log = c.dir.resolve(name + ".log");
+        var process = launchNode(c, name, ns, cidr, runDir, log);
+        return new Node(name, ns, runDir, process, log);
+    }
+
+    /**
+     * {@code ocelotctl node run} as a child JVM in namespace {@code ns} on {@code runDir}, output
+     * to {@code log}; returns once it logged its start and serves its workload socket.
+     */
+    static Namespaces.GroupProcess launchNode(Cluster c, String name, String ns, String cidr, Path runDir, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("env"));
         c.datastoreEnv.forEach((k, v) -> cmd.add(k + "=" + v));
@@ -178,13 +187,13 @@ class NodeEndToEndTest {
                 "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
                 "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
                 "node", "run", "--name", name, "--ip", cidr, "--run-dir", runDir.toString(), "--metrics-address", "127.0.0.1:9091"));
+        Files.deleteIfExists(runDir.resolve("cni.sock")); // a killed run's socket file
         var process = c.ns.start(ns, log, cmd);
         Cluster.await("node " + name + " started (log " + log + ")", () -> {
-            if (tail(log).contains("Exception") && !process.alive()) throw new AssertionError("node " + name + " failed: " + tail(log));
             if (!process.alive()) throw new AssertionError("node " + name + " exited: " + tail(log));
             return tail(log).contains("Ocelot node started successfully") && Files.exists(runDir.resolve("cni.sock"));
         });
-        return new Node(name, ns, runDir, process, log);
+        return process;
     }
 
     /** TCP listeners on 22 (SSH's port) and 8080 in the node's namespace, accepting and closing. */
@@ -205,7 +214,12 @@ class NodeEndToEndTest {
 
     /** The node's /metrics, read inside its namespace. */
     static String metrics(Cluster c, Node n) {
-        return c.ns.sh(n.namespace(), "python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())\"");
+        return metrics(c, n.namespace());
+    }
+
+    /** The /metrics of the node running in {@code namespace} (127.0.0.1:9091 there). */
+    static String metrics(Cluster c, String namespace) {
+        return c.ns.sh(namespace, "python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())\"");
     }
 
     /** Sum of a per-port counter over the node's workload ports. */

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import ocelot.control.cli.OcelotCtl;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -155,6 +153,10 @@ class NodeKillRestartTest {
             Cluster.await("w1 reaches w3 after the second restart", () -> c.pings(w1, ip3));
             check = c.ocelotctl("ipam", "check");
             assertTrue(check.contains("Found 0 leaked address(es)"), check);
+            for (Node n : List.of(n1, n2, n3)) {
+                assertTrue(NodeEndToEndTest.metrics(c, n.namespace())
+                        .contains("\nocelot_worker_errors_total 0\n"), n.name() + " exports ocelot_worker_errors_total, no worker error");
+            }
             System.out.printf("no graceful restart, hold %d s: n3's block withdrawn on n1 %.1f s after the kill%n", HOLD_SECONDS, withdrawnAfter);
             for (Namespaces.GroupProcess p : List.of(p1, p2, p3)) p.stop();
         }
@@ -167,24 +169,9 @@ class NodeKillRestartTest {
         return new Node(name, ns, cidr, Files.createDirectories(c.dir.resolve("run-" + name)));
     }
 
-    /** {@code ocelotctl node run} in the node's namespace on its run directory; waits until it serves. */
+    /** {@code ocelotctl node run} in the node's namespace on its run directory (run number {@code run}: its own log); waits until it serves. */
     static Namespaces.GroupProcess launch(Cluster c, Node n, String run) throws Exception {
-        Path log = c.dir.resolve(n.name() + "-" + run + ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of("env"));
-        c.datastoreEnv.forEach((k, v) -> cmd.add(k + "=" + v));
-        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
-                "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
-                "node", "run", "--name", n.name(), "--ip", n.cidr(), "--run-dir", n.runDir().toString(), "--metrics-address", "127.0.0.1:9091"));
-        Files.deleteIfExists(n.runDir().resolve("cni.sock"));
-        var process = c.ns.start(n.namespace(), log, cmd);
-        Cluster.await("node " + n.name() + " started (log " + log + ")", () -> {
-            if (!process.alive()) throw new AssertionError("node " + n.name() + " exited: " + NodeEndToEndTest.tail(log));
-            return NodeEndToEndTest.tail(log).contains("Ocelot node started successfully") && Files.exists(n.runDir().resolve("cni.sock"));
-        });
-        return process;
+        return NodeEndToEndTest.launchNode(c, n.name(), n.namespace(), n.cidr(), n.runDir(), c.dir.resolve(n.name() + "-" + run + ".log"));
     }
 
     static String routes(Cluster c, Node n) {
