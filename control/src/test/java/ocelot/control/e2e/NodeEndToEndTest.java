@@ -178,7 +178,8 @@ class NodeEndToEndTest {
      * {@code ocelotctl node run} as a child JVM in namespace {@code ns} on {@code runDir}, output
      * to {@code log}; returns once it logged its start and serves its workload socket.
      */
-    static Namespaces.GroupProcess launchNode(Cluster c, String name, String ns, String cidr, Path runDir, Path log) throws Exception {
+    static Namespaces.GroupProcess launchNode(Cluster c, String name, String ns, String cidr, Path runDir, Path log, String... extraArgs)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("env"));
         c.datastoreEnv.forEach((k, v) -> cmd.add(k + "=" + v));
@@ -187,6 +188,7 @@ class NodeEndToEndTest {
                 "-Docelot.native.lib=" + System.getProperty("ocelot.native.lib", ""),
                 "-cp", System.getProperty("java.class.path"), OcelotCtl.class.getName(),
                 "node", "run", "--name", name, "--ip", cidr, "--run-dir", runDir.toString(), "--metrics-address", "127.0.0.1:9091"));
+        cmd.addAll(List.of(extraArgs));
         Files.deleteIfExists(runDir.resolve("cni.sock")); // a killed run's socket file
         var process = c.ns.start(ns, log, cmd);
         Cluster.await("node " + name + " started (log " + log + ")", () -> {
