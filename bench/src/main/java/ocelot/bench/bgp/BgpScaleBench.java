@@ -103,13 +103,13 @@ public final class BgpScaleBench {
     /**
      * The speaker JVM's settings: the node's own, read from bin/node-jvm-flags (what
      * {@code ocelotctl node run} starts with), so the benchmark measures what runs in production.
-     * Chosen by measurement (bgp/README.md, OCELOT_DUT_VARIANTS runs): SerialGC with a 16 MiB young
-     * generation and promotion at the first collection (same run, load 13, both with the node's
-     * --sun-misc-unsafe-memory-access=allow: peak RSS of the 1M transit 219 -> 187 MiB over both
-     * phases, 200-client reflector 105 -> 92 MiB; a long-running node keeps 16 MiB of young
-     * generation resident instead of the 320 MiB -Xmn320m fills once), for 0-35% more CPU per
-     * announce over three A/B runs (the young collections copy the routes once); compact object headers (JEP 519);
-     * C1 only (C2's compile time never pays back within a table load on 2 shared cores).
+     * Chosen by measurement (bgp/README.md, OCELOT_DUT_VARIANTS runs): ParallelGC with a young
+     * generation (320 MiB) that holds a full-table load's allocation, so the routes are not copied
+     * by young GC while they load; compact object headers (JEP 519); C1 only (C2's compile time
+     * never pays back within a table load on 2 shared cores). Measured alternative, not adopted:
+     * SerialGC -Xmn16m -XX:MaxTenuringThreshold=0 (transit peak 219 -> 187 MiB, reflector 105 -> 92
+     * MiB, same run, load 13) costs 10-70% more CPU per withdraw (four A/B runs), and the withdraw is the target
+     * closest to BIRD's time.
      */
     static final String DUT_JVM_FLAGS = nodeJvmFlags();
 
