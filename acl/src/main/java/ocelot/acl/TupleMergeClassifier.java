@@ -59,6 +59,9 @@ public final class TupleMergeClassifier implements Classifier {
             : List.of(new Tuning(16, 64, false), new Tuning(8, 64, false), new Tuning(16, 128, false), new Tuning(8, 128, false),
                     new Tuning(16, 64, true), new Tuning(8, 64, true), new Tuning(16, 128, true), new Tuning(8, 128, true));
 
+    /** Rule count from which {@link #replaceAll} prices every tuning (below: the first one). */
+    static final int TUNE_FROM_RULES = 256;
+
     private static final VarHandle CURRENT;
 
     static {
@@ -133,15 +136,18 @@ public final class TupleMergeClassifier implements Classifier {
         }
         // Build the IPv4 tables under each tuning and keep the cheapest for headers drawn from the
         // rules themselves; IPv6 follows the IPv4 choice (ClassBench has no IPv6 to price it on).
-        long[] sample = sampleV4(boxes4, 4096);
+        // Small sets (control/'s per-endpoint stages: tens of rules, compiled by the thousand)
+        // take the first tuning: pricing eight builds would cost more than it could save.
+        List<Tuning> candidates = n < TUNE_FROM_RULES ? tunings.subList(0, 1) : tunings;
+        long[] sample = candidates.size() == 1 ? new long[0] : sampleV4(boxes4, 4096);
         Tuning chosen = null;
         ArrayList<TupleTable> t4 = null;
         long bestCost = Long.MAX_VALUE;
-        for (Tuning tu : tunings) {
+        for (Tuning tu : candidates) {
             ArrayList<Draft> d4 = new ArrayList<>();
             for (int i = 0; i < n; i++) for (RuleCompiler.Box b : boxes4.get(i)) place(d4, 4, b, i, conditions[i] != null, tu);
             ArrayList<TupleTable> tables = finish(d4, inverse);
-            long cost = tunings.size() == 1 ? 0 : estimateCost(tables, inverse, sample);
+            long cost = candidates.size() == 1 ? 0 : estimateCost(tables, inverse, sample);
             if (cost < bestCost) {
                 bestCost = cost;
                 chosen = tu;
