@@ -143,10 +143,12 @@ run_l3fwd() {
     -p 0x3 -P --parse-ptype --config="(0,0,1),(1,0,1)" --lookup="$mode" --rule_ipv4="$v4" --rule_ipv6="$v6" \
     > "$work/l3fwd-$mode.log" 2>&1 &
   l3pid=$!
-  # forwarding starts after the tables are built (rte_acl over 100k lines takes seconds)
-  for _ in $(seq 1 900); do
+  # forwarding starts after the tables are built (rte_acl over 100k lines takes seconds) and
+  # net_pcap has read the whole file into mbufs; port 0's rx counter already counts that
+  # preload (millions of packets: seconds), so wait for l3fwd's own word that it forwards
+  for _ in $(seq 1 1500); do
     kill -0 "$l3pid" 2>/dev/null || { echo "l3fwd --lookup=$mode exited:" >&2; tail -20 "$work/l3fwd-$mode.log" >&2; exit 1; }
-    s0=$(stats "$prefix" 2>/dev/null) && [ "$(echo "$s0" | awk '$1==0 {print $2 + 0}')" -gt 0 ] && break
+    grep -q 'entering main loop' "$work/l3fwd-$mode.log" && stats "$prefix" > /dev/null 2>&1 && break
     sleep 0.2
   done
   sleep 1
