@@ -68,7 +68,7 @@
  * <h2>Supported RFCs (also the interop checklist)</h2>
  * RFC 4271 BGP-4; RFC 4760 multiprotocol (IPv4/IPv6 unicast); RFC 2545 IPv6 next hops
  * (link-local accepted); RFC 6793 4-octet AS (AS4_PATH/AS4_AGGREGATOR towards old speakers);
- * RFC 5492 capabilities; RFC 2918 route refresh; RFC 4724 graceful restart (helper and restarting speaker); RFC 8950
+ * RFC 5492 capabilities; RFC 2918 route refresh; RFC 4724 graceful restart (helper and restarting speaker) with RFC 8538's N bit (optional); RFC 8950
  * extended next hop (capability codec only); RFC 4456 route reflection; RFC 1997 communities;
  * RFC 8092 large communities; RFC 4360 extended communities and RFC 5701 IPv6-address-specific
  * ones (non-transitive ones kept inside the AS); RFC 7606 revised error handling (table:

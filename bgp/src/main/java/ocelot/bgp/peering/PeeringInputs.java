@@ -11,12 +11,20 @@ import java.util.List;
  * for every session whose bgpPeer sets none (the mesh's always). {@code gracefulRestartSeconds} is
  * the restart time every session advertises (RFC 4724; setting {@code gracefulRestartTime}); 0
  * leaves the graceful restart capability out, so peers withdraw this node's routes as soon as
- * they see its sessions drop.
+ * they see its sessions drop. {@code gracefulRestartNotification} adds RFC 8538's N bit (setting
+ * {@code gracefulRestartNotification}), so a hold timer expiry keeps the routes too.
  */
 public record PeeringInputs(String thisNode, List<CalicoNode> nodes, List<BgpPeerSpec> peers, long defaultAsNumber,
-                            boolean nodeToNodeMesh, int port, int gracefulRestartSeconds, int holdTimeSeconds, int keepaliveSeconds) {
+                            boolean nodeToNodeMesh, int port, int gracefulRestartSeconds, int holdTimeSeconds, int keepaliveSeconds,
+                            boolean gracefulRestartNotification) {
     /** RFC 4271's suggested hold time, 90 s (keepalives every 30 s). */
     public static final int DEFAULT_HOLD_SECONDS = 90;
+
+    /** Without RFC 8538's N bit (setting {@code gracefulRestartNotification} off, as BIRD). */
+    public PeeringInputs(String thisNode, List<CalicoNode> nodes, List<BgpPeerSpec> peers, long defaultAsNumber,
+                         boolean nodeToNodeMesh, int port, int gracefulRestartSeconds, int holdTimeSeconds, int keepaliveSeconds) {
+        this(thisNode, nodes, peers, defaultAsNumber, nodeToNodeMesh, port, gracefulRestartSeconds, holdTimeSeconds, keepaliveSeconds, false);
+    }
 
     /** With the default timers. */
     public PeeringInputs(String thisNode, List<CalicoNode> nodes, List<BgpPeerSpec> peers, long defaultAsNumber,

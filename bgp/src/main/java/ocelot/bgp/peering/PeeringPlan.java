@@ -102,7 +102,7 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers, List<
         SessionConfig session = new SessionConfig(p.peerIp(), in.port(), local, localAs, p.asNumber(),
                 IpAddresses.toInt(self.ipv4Address()), hold, 5, true, p.password(),
                 EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), p.ttlSecurityHops(),
-                keepalive, d.asNumberLast());
+                keepalive, d.asNumberLast()).withGracefulRestartNotification(in.gracefulRestartNotification());
         String name = p.peerIp().getHostAddress() + "/" + d.prefixLength();
         return new ListenRange(p.peerIp(), d.prefixLength(), d.limit(),
                 new PeerSettings(session, false, true, "dynamic " + name + " (" + scope + ")", p.bfd()));
@@ -126,7 +126,7 @@ public record PeeringPlan(SpeakerConfig speaker, List<PeerSettings> peers, List<
         SessionConfig session = new SessionConfig(peerIp, in.port(), local, localAs, peerAs,
                 IpAddresses.toInt(self.ipv4Address()), hold, 5, passive, password,
                 EnumSet.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST), in.gracefulRestartSeconds(), ttlSecurityHops,
-                keepalive);
+                keepalive).withGracefulRestartNotification(in.gracefulRestartNotification());
         out.put(peerIp, new PeerSettings(session, client, !client, type, bfd));
     }
 

@@ -134,7 +134,7 @@ public final class Session {
         dialing = false;
         retryDueNanos = Long.MAX_VALUE;
         for (Connection c : List.copyOf(connections)) {
-            c.sendAndClose(new BgpMessage.Notification(NotificationCode.CEASE, ceaseSubcode, null));
+            c.sendAndClose(notificationN(c) ? hardReset(ceaseSubcode) : new BgpMessage.Notification(NotificationCode.CEASE, ceaseSubcode, null));
             drop(c, why, false);
         }
         info = why;
@@ -240,7 +240,7 @@ public final class Session {
             // only for listed families); R and F only while this speaker is restarting.
             List<AddressFamily> fams = new ArrayList<>();
             for (AddressFamily f : AddressFamily.values()) if (config.families().contains(f)) fams.add(f);
-            caps.add(new Capability.GracefulRestart(restarting, config.gracefulRestartSeconds(), fams,
+            caps.add(new Capability.GracefulRestart(restarting, config.gracefulRestartNotification(), config.gracefulRestartSeconds(), fams,
                     restarting && forwardingPreserved ? fams : List.of()));
         }
         caps.add(new Capability.FourOctetAs(config.localAs()));
@@ -286,7 +286,10 @@ public final class Session {
             case BgpMessage.Notification n -> {
                 info = "Received: " + n;
                 LOG.info("peer {}: NOTIFICATION received: {}", peerName(), n);
-                drop(c, info, false);
+                // RFC 8538 §4: with the N bit exchanged, any NOTIFICATION but Cease/Hard Reset
+                // starts graceful restart as a transport loss does
+                boolean hard = n.code() == NotificationCode.CEASE && n.subcode() == NotificationCode.CEASE_HARD_RESET;
+                drop(c, info, notificationN(c) && !hard);
             }
         }
     }
@@ -383,10 +386,10 @@ public final class Session {
             if (now - c.holdDeadlineNanos >= 0 && c.holdDeadlineNanos != Long.MAX_VALUE) {
                 c.sendAndClose(new BgpMessage.Notification(NotificationCode.HOLD_TIMER_EXPIRED, 0, null));
                 info = "Hold timer expired";
-                // Not a graceful-restart event: the session ends with our NOTIFICATION, and RFC 4724
-                // keeps routes only across a bare transport loss (RFC 8538's N bit, which would
-                // extend it to hold timer expiry, is not negotiated). BIRD without LLGR does the same.
-                drop(c, info, false);
+                // A graceful-restart event only with RFC 8538's N bit exchanged: the session ends with
+                // our NOTIFICATION, and RFC 4724 alone keeps routes only across a bare transport
+                // loss (BIRD without the N bit or LLGR flushes here too).
+                drop(c, info, notificationN(c));
                 continue;
             }
             if (c.remoteOpen != null && c.keepaliveDueNanos != Long.MAX_VALUE && now - c.keepaliveDueNanos >= 0) {
@@ -432,7 +435,7 @@ public final class Session {
         if (e.code() == NotificationCode.UPDATE_MESSAGE) updateErrorResets++;
         info = "Error: " + e.getMessage();
         c.sendAndClose(e.toNotification());
-        drop(c, info, false);
+        drop(c, info, notificationN(c)); // RFC 8538 §4: a NOTIFICATION we send, too
     }
 
     void onClosed(Connection c, String why) {
@@ -455,7 +458,21 @@ public final class Session {
         drop(c, info, false);
     }
 
-    private void drop(Connection c, String why, boolean transportFailure) {
+    /** RFC 8538: both sides advertised the N bit on this connection (and graceful restart is on here). */
+    private boolean notificationN(Connection c) {
+        if (!config.gracefulRestartNotification() || config.gracefulRestartSeconds() == 0 || c.remoteOpen == null) return false;
+        Capability.GracefulRestart gr = c.remoteOpen.capability(Capability.GracefulRestart.class);
+        return gr != null && gr.notification();
+    }
+
+    /** RFC 8538 §3: Cease/Hard Reset carrying the Cease subcode it replaces, so the peer flushes. */
+    private static BgpMessage.Notification hardReset(int ceaseSubcode) {
+        return new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_HARD_RESET,
+                new byte[] {(byte) NotificationCode.CEASE, (byte) ceaseSubcode});
+    }
+
+    /** {@code gracefulEvent}: a transport loss, or (RFC 8538) a NOTIFICATION other than Hard Reset. */
+    private void drop(Connection c, String why, boolean gracefulEvent) {
         c.close();
         if (!connections.remove(c)) return;
         if (c == established) {
@@ -463,7 +480,7 @@ public final class Session {
             // RFC 4724 §4.2: routes are kept only for the families the peer listed; a capability
             // listing none (restart-state signalling only) keeps nothing.
             Capability.GracefulRestart gr = remoteOpen == null ? null : remoteOpen.capability(Capability.GracefulRestart.class);
-            boolean graceful = transportFailure && config.gracefulRestartSeconds() > 0 && gr != null && !gr.families().isEmpty();
+            boolean graceful = gracefulEvent && config.gracefulRestartSeconds() > 0 && gr != null && !gr.families().isEmpty();
             listener.down(this, why, graceful);
         }
         if (connections.isEmpty() && started) scheduleRetry();

@@ -23,7 +23,16 @@ import java.util.Set;
 public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
                             int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
                             String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops,
-                            int keepaliveSeconds, long peerAsLast) {
+                            int keepaliveSeconds, long peerAsLast, boolean gracefulRestartNotification) {
+
+    /** Without RFC 8538's N bit (see {@link #withGracefulRestartNotification}). */
+    public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
+                         int routerId, int holdTimeSeconds, int connectRetrySeconds, boolean passive,
+                         String md5Password, Set<AddressFamily> families, int gracefulRestartSeconds, int ttlSecurityHops,
+                         int keepaliveSeconds, long peerAsLast) {
+        this(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds, connectRetrySeconds, passive,
+                md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast, false);
+    }
 
     /** One peer AS. */
     public SessionConfig(InetAddress peerAddress, int peerPort, InetAddress localAddress, long localAs, long peerAs,
@@ -107,7 +116,8 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
                 + ", connectRetrySeconds=" + connectRetrySeconds + ", passive=" + passive
                 + ", md5Password=" + (md5Password == null ? "null" : "<redacted>") + ", families=" + families
                 + ", gracefulRestartSeconds=" + gracefulRestartSeconds + ", ttlSecurityHops=" + ttlSecurityHops
-                + ", keepaliveSeconds=" + keepaliveSeconds + (peerAsRange() ? ", peerAsLast=" + peerAsLast : "") + "]";
+                + ", keepaliveSeconds=" + keepaliveSeconds + (peerAsRange() ? ", peerAsLast=" + peerAsLast : "")
+                + (gracefulRestartNotification ? ", gracefulRestartNotification=true" : "") + "]";
     }
 
     public boolean external() {
@@ -122,55 +132,78 @@ public record SessionConfig(InetAddress peerAddress, int peerPort, InetAddress l
 
     public SessionConfig withPorts(int peerPort) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     public SessionConfig withLocalAddress(InetAddress local) {
         return new SessionConfig(peerAddress, peerPort, local, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     /** BIRD's {@code keepalive time} (0: a third of the hold time). */
     public SessionConfig withKeepalive(int seconds) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, seconds, peerAsLast);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, seconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     public SessionConfig withTimers(int holdTime, int connectRetry) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTime,
-                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                connectRetry, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     public SessionConfig withPassive(boolean p) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                connectRetrySeconds, p, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     public SessionConfig withMd5(String password) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                connectRetrySeconds, passive, password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     /** GTSM (RFC 5082) for a peer {@code hops} routers away; 0 turns it off. */
     public SessionConfig withTtlSecurity(int hops) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops, keepaliveSeconds, peerAsLast);
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, hops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     /** The same settings for another peer address (a dynamic neighbour accepted from a range). */
     public SessionConfig withPeerAddress(InetAddress peer) {
         return new SessionConfig(peer, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds, connectRetrySeconds,
-                passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
     }
 
     /** Narrowed to the one AS a dynamic neighbour's OPEN carried. */
     public SessionConfig withPeerAs(long as) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, as, routerId, holdTimeSeconds, connectRetrySeconds,
-                passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, as);
+                passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds, as,
+                gracefulRestartNotification);
     }
 
     public SessionConfig withGracefulRestart(int seconds) {
         return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
-                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops, keepaliveSeconds, peerAsLast);
+                connectRetrySeconds, passive, md5Password, families, seconds, ttlSecurityHops, keepaliveSeconds, peerAsLast,
+                gracefulRestartNotification);
+    }
+
+    /**
+     * RFC 8538: with graceful restart on, also advertise the N bit; where the peer does too, a
+     * session ended by a NOTIFICATION (hold timer expiry included) other than Cease/Hard Reset is
+     * a graceful-restart event like a bare transport loss. An Ocelot node killed outright cannot
+     * close its TCP sessions (its TAP and fastpath die with it), so its peers only ever see the
+     * hold timer expire: without the N bit they flush its routes, graceful restart or not.
+     */
+    public SessionConfig withGracefulRestartNotification(boolean on) {
+        return new SessionConfig(peerAddress, peerPort, localAddress, localAs, peerAs, routerId, holdTimeSeconds,
+                connectRetrySeconds, passive, md5Password, families, gracefulRestartSeconds, ttlSecurityHops, keepaliveSeconds,
+                peerAsLast, on);
     }
 }

@@ -51,10 +51,11 @@ public sealed interface Capability {
     }
 
     /**
-     * RFC 4724 §3, code 64: the Restart State (R) bit, the restart time, the families the sender
-     * does graceful restart for, and of those the ones whose forwarding state it kept (F bit).
+     * RFC 4724 §3, code 64: the Restart State (R) bit, RFC 8538's Notification (N) bit, the restart
+     * time, the families the sender does graceful restart for, and of those the ones whose
+     * forwarding state it kept (F bit).
      */
-    record GracefulRestart(boolean restarting, int restartTimeSeconds, List<AddressFamily> families,
+    record GracefulRestart(boolean restarting, boolean notification, int restartTimeSeconds, List<AddressFamily> families,
                            List<AddressFamily> preserved) implements Capability {
         public GracefulRestart {
             if (restartTimeSeconds < 0 || restartTimeSeconds > 4095) {
@@ -67,9 +68,14 @@ public sealed interface Capability {
             }
         }
 
-        /** Every listed family with its forwarding state kept. */
+        /** Without RFC 8538's N bit. */
+        public GracefulRestart(boolean restarting, int restartTimeSeconds, List<AddressFamily> families, List<AddressFamily> preserved) {
+            this(restarting, false, restartTimeSeconds, families, preserved);
+        }
+
+        /** Every listed family with its forwarding state kept, without RFC 8538's N bit. */
         public GracefulRestart(boolean restarting, int restartTimeSeconds, List<AddressFamily> preserved) {
-            this(restarting, restartTimeSeconds, preserved, preserved);
+            this(restarting, false, restartTimeSeconds, preserved, preserved);
         }
 
         public int code() {
@@ -77,7 +83,8 @@ public sealed interface Capability {
         }
 
         public void writeValue(ByteBuf out) {
-            out.writeShort((restarting ? 0x8000 : 0) | restartTimeSeconds);
+            // Restart Flags: R (0x8), N (0x4, RFC 8538 §2), then the 12-bit restart time.
+            out.writeShort((restarting ? 0x8000 : 0) | (notification ? 0x4000 : 0) | restartTimeSeconds);
             for (AddressFamily f : families) {
                 out.writeShort(f.afi).writeByte(f.safi).writeByte(preserved.contains(f) ? 0x80 : 0);
             }
@@ -150,7 +157,7 @@ public sealed interface Capability {
                     fams.add(f);
                     if ((ff & 0x80) != 0) kept.add(f);
                 }
-                return new GracefulRestart((flags & 0x8000) != 0, flags & 0x0fff, fams, kept);
+                return new GracefulRestart((flags & 0x8000) != 0, (flags & 0x4000) != 0, flags & 0x0fff, fams, kept);
             }
             case 65 -> {
                 requireLength(code, len, len == 4);

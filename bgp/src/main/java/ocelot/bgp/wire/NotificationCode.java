@@ -39,6 +39,8 @@ public final class NotificationCode {
     public static final int CEASE_ADMIN_RESET = 4;
     public static final int CEASE_CONNECTION_REJECTED = 5;
     public static final int CEASE_CONNECTION_COLLISION = 7;
+    /** RFC 8538 §3: the sender wants the session's routes flushed even with the N bit exchanged. */
+    public static final int CEASE_HARD_RESET = 9;
     /** RFC 9384: the session went down because BFD declared the peer down. */
     public static final int CEASE_BFD_DOWN = 10;
 
@@ -63,9 +65,9 @@ public final class NotificationCode {
             case CEASE_CONNECTION_REJECTED -> "connection rejected";
             case 6 -> "other configuration change";
             case CEASE_CONNECTION_COLLISION -> "connection collision resolution";
+            case CEASE_HARD_RESET -> "hard reset";
             case CEASE_BFD_DOWN -> "BFD down";
             case 8 -> "out of resources";
-            case 9 -> "hard reset";
             default -> null;
         } : null;
         if (sub != null) return c + " (" + sub + ")";

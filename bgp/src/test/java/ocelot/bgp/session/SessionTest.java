@@ -273,6 +273,74 @@ class SessionTest {
         ch.finishAndReleaseAll();
     }
 
+    /** A session with graceful restart (120 s) and, if {@code n}, RFC 8538's N bit, Established with a peer that advertised both. */
+    EmbeddedChannel establishedWithNotificationBit(boolean n) {
+        Session s = new Session(new SessionConfig(IpAddresses.inet("10.0.0.2"), 179, null, 65000, 65000, LOCAL_ID, 9, 2, true,
+                null, EnumSet.of(AddressFamily.IPV4_UNICAST), 120).withGracefulRestartNotification(n), now::get, listener, dialer);
+        s.start();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        s.accept(ch);
+        BgpMessage.Open ours = (BgpMessage.Open) sent(ch);
+        assertEquals(n, ours.capability(Capability.GracefulRestart.class).notification(), "our OPEN's N bit");
+        feed(ch, new BgpMessage.Open(4, 65000, 30, PEER_ID, List.of(new Capability.GracefulRestart(false, true, 120,
+                List.of(AddressFamily.IPV4_UNICAST), List.of()), new Capability.FourOctetAs(65000))));
+        feed(ch, new BgpMessage.Keepalive());
+        sessionUnderTest = s;
+        return ch;
+    }
+
+    Session sessionUnderTest;
+
+    /** RFC 8538: with the N bit exchanged, a dead peer noticed by the hold timer keeps its routes (a killed node looks like this). */
+    @Test
+    void holdTimerExpiryWithTheNotificationBitExchangedKeepsRoutes() {
+        EmbeddedChannel ch = establishedWithNotificationBit(true);
+        advanceSeconds(9);
+        sessionUnderTest.tick();
+        assertEquals("down Hold timer expired graceful", events.get(1));
+        ch.finishAndReleaseAll();
+    }
+
+    /** The peer advertised N but we did not: RFC 4724 alone, the hold timer expiry flushes. */
+    @Test
+    void holdTimerExpiryWithoutOurNotificationBitKeepsNoRoutes() {
+        EmbeddedChannel ch = establishedWithNotificationBit(false);
+        advanceSeconds(9);
+        sessionUnderTest.tick();
+        assertEquals("down Hold timer expired", events.get(1));
+        ch.finishAndReleaseAll();
+    }
+
+    /** RFC 8538 §4: a received NOTIFICATION keeps routes with N exchanged, a Cease/Hard Reset does not. */
+    @Test
+    void receivedNotificationIsGracefulUnlessHardReset() {
+        EmbeddedChannel ch = establishedWithNotificationBit(true);
+        feed(ch, new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_ADMIN_RESET, null));
+        assertTrue(events.get(1).endsWith(" graceful"), events.toString());
+        ch.finishAndReleaseAll();
+        events.clear();
+        ch = establishedWithNotificationBit(true);
+        feed(ch, new BgpMessage.Notification(NotificationCode.CEASE, NotificationCode.CEASE_HARD_RESET,
+                new byte[] {NotificationCode.CEASE, NotificationCode.CEASE_ADMIN_SHUTDOWN}));
+        assertFalse(events.get(1).endsWith(" graceful"), events.toString());
+        ch.finishAndReleaseAll();
+    }
+
+    /** RFC 8538 §5: an administrative shutdown with N exchanged is sent as Cease/Hard Reset wrapping the shutdown. */
+    @Test
+    void stopWithTheNotificationBitExchangedSendsHardReset() {
+        EmbeddedChannel ch = establishedWithNotificationBit(true);
+        sessionUnderTest.stop(NotificationCode.CEASE_ADMIN_SHUTDOWN, "stopped");
+        BgpMessage m = sent(ch);
+        while (m instanceof BgpMessage.Keepalive) m = sent(ch); // the OpenConfirm keepalive first
+        BgpMessage.Notification n = (BgpMessage.Notification) m;
+        assertEquals(NotificationCode.CEASE, n.code());
+        assertEquals(NotificationCode.CEASE_HARD_RESET, n.subcode());
+        assertEquals(List.of((byte) NotificationCode.CEASE, (byte) NotificationCode.CEASE_ADMIN_SHUTDOWN), List.of(n.data()[0], n.data()[1]));
+        assertFalse(events.get(1).endsWith(" graceful"), events.toString());
+        ch.finishAndReleaseAll();
+    }
+
     /** The listener's down event when a graceful-restart peer listing {@code families} loses its connection. */
     String transportLossAfterGracefulRestartOpen(List<AddressFamily> families) {
         Session s = new Session(new SessionConfig(IpAddresses.inet("10.0.0.2"), 179, null, 65000, 65000, LOCAL_ID, 9, 2, true,

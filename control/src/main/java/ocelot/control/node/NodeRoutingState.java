@@ -53,7 +53,8 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
                 || key.startsWith(BLOCKS) || key.equals(ClusterSetting.AS_NUMBER.datastoreKey())
                 || key.equals(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey()) || key.equals(ClusterSetting.BGP_HOLD_TIME.datastoreKey())
                 || key.equals(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey())
-                || key.equals(ClusterSetting.GRACEFUL_RESTART_TIME.datastoreKey());
+                || key.equals(ClusterSetting.GRACEFUL_RESTART_TIME.datastoreKey())
+                || key.equals(ClusterSetting.GRACEFUL_RESTART_NOTIFICATION.datastoreKey());
     }
 
     /**
@@ -64,6 +65,7 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
     public static NodeRoutingState read(SortedMap<String, String> keys, String nodeName, int bgpPort) {
         List<String> warnings = new ArrayList<>();
         int gracefulRestartSeconds = Integer.parseInt(value(keys, ClusterSetting.GRACEFUL_RESTART_TIME));
+        boolean gracefulRestartNotification = value(keys, ClusterSetting.GRACEFUL_RESTART_NOTIFICATION).equals("true");
         long defaultAs = AsNumber.parse(value(keys, ClusterSetting.AS_NUMBER)).value();
         boolean mesh = value(keys, ClusterSetting.NODE_TO_NODE_MESH).equals("on");
         int holdTime = Integer.parseInt(value(keys, ClusterSetting.BGP_HOLD_TIME));
@@ -97,7 +99,7 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
                     p.bfd() == null ? null : new BfdConfig(p.bfd().intervalMillis(), p.bfd().intervalMillis(), p.bfd().multiplier())));
         }
         PeeringInputs inputs = new PeeringInputs(nodeName, nodes, peers, defaultAs, mesh, bgpPort, gracefulRestartSeconds,
-                holdTime, keepaliveTime);
+                holdTime, keepaliveTime, gracefulRestartNotification);
         List<IpPool> pools = new ArrayList<>();
         for (Map.Entry<String, String> e : keys.subMap(POOLS, POOLS + Character.MAX_VALUE).entrySet()) {
             pools.add((IpPool) ResourceCodec.fromStored(e.getKey(), e.getValue()));

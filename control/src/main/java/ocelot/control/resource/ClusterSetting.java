@@ -62,6 +62,20 @@ public enum ClusterSetting {
                     + " RFC 4724's restart time has 12 bits), got '" + value + "'");
         }
     },
+    /**
+     * RFC 8538's N bit on the node's sessions (where graceful restart is on): peers that support
+     * it keep a node's routes for the restart time also when its sessions end by a NOTIFICATION
+     * or a hold timer expiry. That is what a killed node looks like: its TCP sessions die silently
+     * with its TAP and fastpath. Off by default, as Calico's BIRD, which flushes at hold expiry.
+     */
+    GRACEFUL_RESTART_NOTIFICATION("gracefulRestartNotification", "false", false) {
+        @Override
+        public String canonical(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            if (v.equals("true") || v.equals("false")) return v;
+            throw new IllegalArgumentException("gracefulRestartNotification must be true or false, got '" + value + "'");
+        }
+    },
     LOG_LEVEL("logLevel", "info", true) {
         private static final List<String> LEVELS = List.of("none", "debug", "info", "warning", "error", "critical");
 

@@ -200,7 +200,12 @@ abstract class OcelotCtlContract {
         assertEquals("off\n", ok("config", "get", "nodeToNodeMesh").out());
         assertEquals("nodeToNodeMesh must be on or off, got 'maybe'", run("config", "set", "nodeToNodeMesh", "maybe").errLine());
         assertEquals("'70000.1': asdot halves must be 0-65535", run("config", "set", "asNumber", "70000.1").errLine());
-        assertEquals("unknown config name 'ipip' (known: asNumber, nodeToNodeMesh, bgpHoldTime, bgpKeepaliveTime, gracefulRestartTime, logLevel)", run("config", "get", "ipip").errLine());
+        assertEquals("false\n", ok("config", "get", "gracefulRestartNotification").out());
+        ok("config", "set", "gracefulRestartNotification", "TRUE");
+        assertEquals("true\n", ok("config", "get", "gracefulRestartNotification").out());
+        assertEquals("gracefulRestartNotification must be true or false, got 'yes'", run("config", "set", "gracefulRestartNotification", "yes").errLine());
+        assertEquals("unknown config name 'ipip' (known: asNumber, nodeToNodeMesh, bgpHoldTime, bgpKeepaliveTime, gracefulRestartTime,"
+                + " gracefulRestartNotification, logLevel)", run("config", "get", "ipip").errLine());
     }
 
     /** calicoctl 1.x: unset returns a setting to its default; logLevel also per node, over the global value. */

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>What graceful restart changes: n3 stopped with {@code --graceful-restart} (SIGTERM: its
  * sessions close without a NOTIFICATION, a bare transport close) keeps its block on n1, stale,
  * beyond the hold time while it is down; with {@code gracefulRestartTime 0} (no capability) the
- * same stop makes n1 withdraw the block at once.
+ * same stop makes n1 withdraw the block at once. With {@code gracefulRestartNotification true}
+ * (RFC 8538's N bit on both ends) the hold timer expiry after a {@code kill -9} is a graceful
+ * restart event too: n1 keeps n3's block, stale, past the hold time.
  */
 @Tag("netns")
 @Tag("dpdk")
@@ -167,10 +169,37 @@ class NodeKillRestartTest {
             double withdrawnAfter = (System.nanoTime() - stopped) / 1e9;
             assertTrue(withdrawnAfter < HOLD_SECONDS, "withdrawn " + withdrawnAfter + " s after the stop: at the session's close, before any hold time");
             assertTrue(c.pings(w1, ip2), "n1 <-> n2 unaffected");
-            // a cold start: no peer does graceful restart now, so no restart state to resume from
+            // graceful restart back on, now with RFC 8538's N bit, applied on n1 while n3 is down
+            Path n1Log = c.dir.resolve(n1.name() + "-1.log");
+            long changesBefore = peerChanges(n1Log, n3.ip());
+            c.ocelotctl("config", "set", "gracefulRestartNotification", "true");
+            c.ocelotctl("config", "set", "gracefulRestartTime", Integer.toString(RESTART_SECONDS));
+            Cluster.await("n1 applies the new graceful restart settings to its peer n3", () -> peerChanges(n1Log, n3.ip()) > changesBefore);
+            Thread.sleep(2000); // the second setting's reconcile, if the watch delivered it apart
+            // a cold start: no restart state to resume from
             Files.deleteIfExists(n3.runDir().resolve("forwarding-state"));
             p3 = launch(c, n3, "5");
-            Cluster.await("w1 reaches w3 after the last restart", () -> c.pings(w1, ip3));
+            Cluster.await("w1 reaches w3 after the last restart", () -> c.pings(w1, ip3)
+                    && peerRow(c.ocelotctl("node", "status", "--run-dir", n1.runDir().toString()), n3.ip()).contains("Established"));
+
+            // --- the N bit exchanged: kill -9 n3; n1 sees only its hold timer expire, and now keeps the block, stale
+            long killedN = System.nanoTime();
+            p3.kill();
+            long keptNUntil = killedN + TimeUnit.SECONDS.toNanos(HOLD_SECONDS + 6);
+            while (System.nanoTime() < keptNUntil) {
+                assertTrue(routes(c, n1).contains(block3), "n1 keeps n3's block after the kill (RFC 8538 N bit) "
+                        + (System.nanoTime() - killedN) / 1_000_000 + " ms after it");
+                Thread.sleep(500);
+            }
+            status = c.ocelotctl("node", "status", "--run-dir", n1.runDir().toString());
+            assertFalse(peerRow(status, n3.ip()).contains("Established"), "n1's hold timer for n3 expired:\n" + status);
+            assertTrue(Files.readString(n1Log).contains("peer " + n3.ip() + ": session down (Hold timer expired"), NodeEndToEndTest.tail(n1Log));
+            double keptNSeconds = (System.nanoTime() - killedN) / 1e9;
+            assertTrue(c.pings(w1, ip2), "n1 <-> n2 unaffected");
+            p3 = launch(c, n3, "6");
+            Cluster.await("w1 reaches w3 after the restart that followed the kill", () -> c.pings(w1, ip3));
+            System.out.printf("kill -9 with the N bit, hold %d s, restart time %d s: n3's block kept (stale) on n1 for %.1f s (checked every 0.5 s)%n",
+                    HOLD_SECONDS, RESTART_SECONDS, keptNSeconds);
             check = c.ocelotctl("ipam", "check");
             assertTrue(check.contains("Found 0 leaked address(es)"), check);
             for (Node n : List.of(n1, n2, n3)) {
@@ -194,6 +223,15 @@ class NodeKillRestartTest {
     /** {@code ocelotctl node run} in the node's namespace on its run directory (run number {@code run}: its own log); waits until it serves. */
     static Namespaces.GroupProcess launch(Cluster c, Node n, String run, String... extraArgs) throws Exception {
         return NodeEndToEndTest.launchNode(c, n.name(), n.namespace(), n.cidr(), n.runDir(), c.dir.resolve(n.name() + "-" + run + ".log"), extraArgs);
+    }
+
+    /** How many times n1's agent logged that its settings for peer {@code ip} changed. */
+    static long peerChanges(Path log, String ip) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains("peer " + ip + " changed")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String routes(Cluster c, Node n) {
