@@ -40,8 +40,9 @@ HUGE=${HUGE:-0}
 WARMUP=${WARMUP:-20}
 MBUFS=$((FLOWS + 8192))
 EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" 'BEGIN { x = int(m * (d + 256) / 1048576) + 512; if (x < 1024) x = 1024; print x }')
-# the JVM's heap: both pipelines' conntrack tables (< 256 bytes a flow slot) and the rest
-XMX_MB=$(awk -v c="$CT_CAPACITY" 'BEGIN { print 1536 + int(2 * c * 256 / 1048576) }')
+# the JVM's heap: both pipelines' conntrack tables (IPv4 ~90 and IPv6 ~150 bytes a flow slot,
+# the IPv6 table has the same capacity), room for ParallelGC's old generation, and the rest
+XMX_MB=$(awk -v c="$CT_CAPACITY" 'BEGIN { print 1536 + int(2 * c * 512 / 1048576) }')
 if [ "$HUGE" = 1 ]; then eal_mem=(--in-memory -m "$EAL_MB"); jvm_huge=(-Dbench.huge=true -XX:+UseTransparentHugePages); else eal_mem=(--no-huge -m "$EAL_MB"); jvm_huge=(); fi
 export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
