@@ -93,6 +93,16 @@ public final class SharedClassifiers {
 
     /** Applies {@code updates} to the dataplane, then rebuilds what they touch. */
     public void apply(List<DataplaneUpdate> updates) {
+        apply(updates, true);
+    }
+
+    /**
+     * {@code retireNow} false keeps the IP sets removed by {@code updates} (members and id) until
+     * {@link #retireRemovedSets()}: a dataplane still running the classifiers of the previous
+     * state reads them until the state without them is published, and a set emptied under those
+     * classifiers would turn its rules' matches into misses (a deny from a set passing).
+     */
+    public void apply(List<DataplaneUpdate> updates, boolean retireNow) {
         Set<EndpointKey> dirty = new LinkedHashSet<>();
         Set<StageKey> stale = new HashSet<>();
         Set<StageKey> patch = new LinkedHashSet<>();
@@ -156,8 +166,13 @@ public final class SharedClassifiers {
                 patch(key);
             }
         }
-        ipSets.retireRemoved(); // no stage names a removed set any more
+        if (retireNow) ipSets.retireRemoved(); // no stage names a removed set any more
         slots.publish();
+    }
+
+    /** Deletes the IP sets removed since the last call: call once no state in force reads them. */
+    public void retireRemovedSets() {
+        ipSets.retireRemoved();
     }
 
     /** The hit-counter slots the stages' rules carry as acl user ids. */

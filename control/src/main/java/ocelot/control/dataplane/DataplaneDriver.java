@@ -194,6 +194,9 @@ public final class DataplaneDriver implements AutoCloseable {
             metrics.publish.record(System.nanoTime() - calculated);
             metrics.publishCpuNanos.add(CPU.getCurrentThreadCpuTime() - cpuLowered);
         }
+        // Only now may IP sets the previous state read be emptied: before the swap its deny rules
+        // would miss (a refused state leaves the previous one, and its sets, in force).
+        if (state.equals(published)) desired.stateInForce();
         metrics.batches.increment();
         metrics.activeEndpoints = desired.endpoints();
         metrics.activePolicies = desired.activePolicies();

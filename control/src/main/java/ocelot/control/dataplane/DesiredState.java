@@ -299,6 +299,11 @@ final class DesiredState {
         return state;
     }
 
+    /** The lowered state is in force (published, or equal to the one published): IP sets removed before it can go. */
+    void stateInForce() {
+        policy.retireRemovedSets();
+    }
+
     int endpoints() {
         return endpointsPublished;
     }

@@ -94,7 +94,7 @@ final class PolicyFeed {
     int flush(ResourceProblems problems) {
         try {
             List<DataplaneUpdate> updates = graph.flush();
-            shared.apply(updates);
+            shared.apply(updates, false); // removed IP sets stay until the state without them is in force
             undo.clear();
             return updates.size();
         } catch (RuntimeException e) {
@@ -115,6 +115,11 @@ final class PolicyFeed {
             undo.clear();
             return rebuild();
         }
+    }
+
+    /** Deletes the IP sets the last flushes removed: the state published now names none of them. */
+    void retireRemovedSets() {
+        shared.retireRemovedSets();
     }
 
     /** A new graph and classifiers from the inputs held (after a refused batch). */

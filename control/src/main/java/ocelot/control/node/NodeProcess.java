@@ -123,7 +123,16 @@ public final class NodeProcess implements AutoCloseable {
         DriverConfig config = DriverConfig.of(name, dataplane.nodeCidr(), dataplane.uplinkName(), dataplane.hostTap().name(), dataplane.hostMac());
         if (dataplane.hostTap().defaultGateway() != null) config = config.withDefaultGateway(dataplane.hostTap().defaultGateway());
         if (dataplane.hostTap().ipv6Address() != null) config = config.withIpv6(dataplane.hostTap().ipv6Address());
-        DataplaneDriver driver = new DataplaneDriver(store, config, dataplane.fastpath().control()::publish).followLearnedRoutes(routes);
+        DataplaneDriver driver = new DataplaneDriver(store, config, state -> {
+            var control = dataplane.fastpath().control();
+            control.publish(state);
+            // the driver empties retired IP sets after this returns: no worker may still be on the old snapshot
+            try {
+                control.awaitCurrentSnapshotInUse();
+            } catch (IllegalStateException stuck) { // published all the same: not a refusal of the state
+                LOG.warn("node {}: {}", name, stuck.getMessage());
+            }
+        }).followLearnedRoutes(routes);
         driver.start(dataplane.workloads().present());
         dataplane.workloads().onPresenceChange(present -> {
             driver.portsChanged(present);

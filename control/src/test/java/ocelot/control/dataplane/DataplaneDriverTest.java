@@ -185,4 +185,35 @@ class DataplaneDriverTest {
         assertEquals(blackholed + 1, node.fastpath.counters().get(Counter.DROP_BLACKHOLE));
         assertTrue(node.uplink.drainTransmitted().isEmpty(), "nothing leaves for the fabric");
     }
+
+    /**
+     * A policy deleted with the IP set only it used: the set keeps its members until the state
+     * without the policy is published, so up to the swap the state in force still denies (the
+     * soak test saw packets pass that both states deny while the set was emptied first).
+     */
+    @Test
+    void aRetiredIpSetKeepsItsMembersUntilTheStateWithoutItIsInForce() throws Exception {
+        String policy = """
+                - apiVersion: v1
+                  kind: policy
+                  metadata: {name: deny-batch}
+                  spec:
+                    order: 10
+                    selector: role == 'server'
+                    ingress:
+                    - action: deny
+                      source: {selector: role == 'batch'}
+                    - action: allow
+                    egress: [{action: allow}]
+                """;
+        node.apply(endpoint("ep1", "cali1", "0a:58:0a:41:00:02", "10.65.0.2", "role: batch", "open") + policy);
+        assertTrue(!ep1ToEp2(), "the policy denies batch -> server");
+        List<Boolean> passedBeforeTheSwap = new java.util.concurrent.CopyOnWriteArrayList<>();
+        node.beforePublish = () -> passedBeforeTheSwap.add(ep1ToEp2());
+        node.delete(policy);
+        node.beforePublish = null;
+        assertTrue(!passedBeforeTheSwap.isEmpty() && !passedBeforeTheSwap.contains(true),
+                "until the swap the state in force still denies batch -> server: " + passedBeforeTheSwap);
+        assertTrue(ep1ToEp2(), "after it the profile allows");
+    }
 }

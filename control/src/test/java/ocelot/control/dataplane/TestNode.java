@@ -37,6 +37,8 @@ final class TestNode implements AutoCloseable {
     final Fastpath fastpath;
     final DataplaneDriver driver;
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    /** Run on the driver's thread just before each publish (the state in force is still the previous one). */
+    volatile Runnable beforePublish;
     final Set<String> workloadPorts = new HashSet<>(Set.of("cali1", "cali2", "cali3"));
 
     TestNode(Path dir, EmbeddedDatastore.Options options, String resourcesYaml, ocelot.control.node.LearnedRouteTable learned) {
@@ -55,7 +57,11 @@ final class TestNode implements AutoCloseable {
         cali3 = new SoftwarePort("cali3", PortRole.WORKLOAD, CALI3_MAC, pool);
         fastpath = new Fastpath(List.of(uplink, tap, cali1, cali2, cali3), FastpathConfig.defaults(), nanos::get);
         driver = new DataplaneDriver(store, DriverConfig.of(NODE, "10.0.0.1/24", "uplink", "tap", HOST_MAC)
-                .withDefaultGateway("10.0.0.254").withIpv6("fd00:10::1/64"), fastpath.control()::publish);
+                .withDefaultGateway("10.0.0.254").withIpv6("fd00:10::1/64"), state -> {
+                    Runnable before = beforePublish;
+                    if (before != null) before.run();
+                    fastpath.control().publish(state);
+                });
         if (learned != null) driver.followLearnedRoutes(learned);
         driver.start(Set.of("cali1", "cali2")); // cali3 is "created" later by tests that need it
     }

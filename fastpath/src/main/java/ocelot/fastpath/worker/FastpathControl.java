@@ -166,6 +166,15 @@ public final class FastpathControl {
         }
     }
 
+    /**
+     * Returns once every worker thread has finished the duty cycle it was in, so none still runs
+     * on a snapshot older than the current one (at once in invoker mode). For callers that free
+     * what only earlier snapshots read (the driver's retired IP sets).
+     */
+    public void awaitCurrentSnapshotInUse() {
+        awaitWorkersPastCurrent("waiting for the workers to take generation " + generation);
+    }
+
     /** The snapshot in force (volatile load), or null before the first publish. */
     public ForwardingSnapshot current() { return current; }
 }
