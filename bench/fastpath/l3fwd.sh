@@ -39,7 +39,9 @@ UDP_TIMEOUT=${UDP_TIMEOUT:-30}
 HUGE=${HUGE:-0}
 WARMUP=${WARMUP:-20}
 MBUFS=$((FLOWS + 8192))
-EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" 'BEGIN { x = int(m * (d + 256) / 1048576) + 512; if (x < 1024) x = 1024; print x }')
+# an mbuf (header, data room, mempool header) never straddles a 4 KiB page with --no-huge: a
+# 2176-byte data room takes a page of its own
+EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" -v huge="$HUGE" 'BEGIN { obj = d + 256; per = huge == 1 ? obj : 4096 / int(4096 / obj); x = int(m * per / 1048576) + 512; if (x < 1024) x = 1024; print x }')
 # the JVM's heap: both pipelines' conntrack tables (IPv4 ~90 and IPv6 ~150 bytes a flow slot,
 # the IPv6 table has the same capacity), room for ParallelGC's old generation, and the rest
 XMX_MB=$(awk -v c="$CT_CAPACITY" 'BEGIN { print 1536 + int(2 * c * 512 / 1048576) }')

@@ -52,7 +52,7 @@ public final class L3fwdRounds {
         PipelineThroughput.writePcap(pcap, flows);
         System.out.println("pcap " + pcap); // the script's l3fwd correctness checks can start while this JVM warms up
         int mbufs = flows + 8192; // the replayed file, rx/tx rings and bursts in flight, per-lcore caches
-        int memoryMb = (int) Math.max(1024, (long) mbufs * (dataRoom + 128 + 64 + 64) / (1 << 20) + 512);
+        int memoryMb = PipelineThroughput.ealMemoryMb(mbufs, dataRoom, Boolean.getBoolean("bench.huge"));
         initEal(memoryMb);
         Eal.registerThread();
         try (Mempool pool = Mempool.create("bench_l3fwd_pool", mbufs, 256, dataRoom)) {

@@ -30,7 +30,7 @@ public final class PipelineAb {
         ClassLoader[] loaders = {new BuildLoader(Path.of(args[1])), new BuildLoader(Path.of(args[2]))};
         String bench = PipelineAb.class.getPackageName() + ".PipelineThroughput";
         Class.forName(bench, true, loaders[0]).getDeclaredMethod("writePcap", Path.class, int.class).invoke(null, pcap, flows);
-        Eal.initInMemory((int) Math.max(1024, (long) mbufs * (dataRoom + 256) / (1 << 20) + 512));
+        Eal.initInMemory(PipelineThroughput.ealMemoryMb(mbufs, dataRoom, false));
         Eal.registerThread();
         try (Mempool pool = Mempool.create("bench_ab_pool", mbufs, 256, dataRoom)) {
             DpdkPort src = DpdkPort.createVdev("net_pcap_ab", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());

@@ -60,7 +60,7 @@ public final class PipelineThroughput {
         writePcap(pcap, flows);
         int dataRoom = Integer.getInteger("bench.dataRoom", Mempool.DEFAULT_DATA_ROOM);
         int mbufs = Math.max(16383, flows + 8192); // net_pcap's infinite replay holds the whole file in mbufs
-        Eal.initInMemory((int) Math.max(1024, (long) mbufs * (dataRoom + 256) / (1 << 20) + 512));
+        Eal.initInMemory(ealMemoryMb(mbufs, dataRoom, false));
         Eal.registerThread();
         try (Mempool pool = Mempool.create("bench_fastpath_pool", mbufs, 256, dataRoom)) {
             DpdkPort src = DpdkPort.createVdev("net_pcap_bench", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
@@ -130,6 +130,17 @@ public final class PipelineThroughput {
         // -Dbench.capacity (ab.sh's AB_CAPACITY): a table smaller than the flows, every packet a new flow
         return open(src, sink, routes, rules, flows, warmupSeconds, policy, Integer.getInteger("bench.capacity", defaultCapacity(flows)),
                 ConntrackTimeouts.linuxDefaults());
+    }
+
+    /**
+     * EAL memory for a pool of {@code mbufs} with this data room: an mbuf (header, data room,
+     * mempool header: ~data room + 256) never straddles a 4 KiB page with {@code --no-huge}, so
+     * a 2176-byte data room takes a page of its own; on hugepages they pack.
+     */
+    public static int ealMemoryMb(int mbufs, int dataRoom, boolean huge) {
+        int object = dataRoom + 256;
+        long perMbuf = huge ? object : 4096 / (4096 / object);
+        return (int) Math.max(1024, mbufs * perMbuf / (1 << 20) + 512);
     }
 
     /** The conntrack capacity the benchmarks use by default: room for twice the flows (a power of two). */
