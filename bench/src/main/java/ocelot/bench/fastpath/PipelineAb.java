@@ -30,7 +30,9 @@ public final class PipelineAb {
         ClassLoader[] loaders = {new BuildLoader(Path.of(args[1])), new BuildLoader(Path.of(args[2]))};
         String bench = PipelineAb.class.getPackageName() + ".PipelineThroughput";
         Class.forName(bench, true, loaders[0]).getDeclaredMethod("writePcap", Path.class, int.class).invoke(null, pcap, flows);
-        Eal.initInMemory(PipelineThroughput.ealMemoryMb(mbufs, dataRoom, false));
+        // as PipelineThroughput.ealMemoryMb (this driver is compiled without it): an mbuf never straddles a 4 KiB page
+        long perMbuf = 4096 / (4096 / (dataRoom + 256));
+        Eal.initInMemory((int) Math.max(1024, mbufs * perMbuf / (1 << 20) + 512));
         Eal.registerThread();
         try (Mempool pool = Mempool.create("bench_ab_pool", mbufs, 256, dataRoom)) {
             DpdkPort src = DpdkPort.createVdev("net_pcap_ab", "rx_pcap=" + pcap + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
