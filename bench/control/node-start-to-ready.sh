@@ -19,9 +19,9 @@ for ns in $N $F; do ip -n $ns link set lo up; ip -n $ns link set eth0 up; done
 ip -n $N addr add 172.31.93.10/24 dev eth0; ip -n $F addr add 172.31.93.1/24 dev eth0
 printf 'apiVersion: v1\nkind: calicoApiConfig\nmetadata:\nspec:\n  datastoreType: embedded\n  dataDir: %s/data\n' $D > $D/cfg
 CP=$HOME_DIR/control/target/classes:$(cat "$HOME_DIR/control/target/node-classpath.txt")
-# the JVM flags bin/ocelotctl uses for node run
+# the JVM flags bin/ocelotctl uses for node run (bin/node-jvm-flags)
 t0=$(date +%s%N)
-ip netns exec $N setsid java -XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xmn320m --enable-native-access=ALL-UNNAMED -cp $CP ocelot.control.cli.OcelotCtl node run --name b1 --ip 172.31.93.10 --run-dir $D/run --host-tap obtap$$ --config=$D/cfg > $D/log 2>&1 &
+ip netns exec $N setsid java $(cat "$HOME_DIR/bin/node-jvm-flags") --enable-native-access=ALL-UNNAMED -cp $CP ocelot.control.cli.OcelotCtl node run --name b1 --ip 172.31.93.10 --run-dir $D/run --host-tap obtap$$ --config=$D/cfg > $D/log 2>&1 &
 PID=$!
 for i in $(seq 600); do
   if ip netns exec $N python3 -c "import urllib.request,sys;sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:9091/readiness').status==200 else 1)" 2>/dev/null; then break; fi
