@@ -17,7 +17,12 @@ class GroupedProcessTest {
     void killingOnlyTheStartedProcessOrphansItsChildrenButCloseKillsTheGroup() throws Exception {
         try (GroupedProcess p = GroupedProcess.start(new ProcessBuilder("sh", "-c", TWO_CHILDREN), Duration.ofMinutes(2))) {
             awaitLine(p, "started");
-            List<ProcessHandle> sleeps = p.process().descendants().filter(h -> h.info().command().orElse("").endsWith("sleep")).toList();
+            // "started" follows the two forks, not the two execs: a child may still be sh for a moment
+            List<ProcessHandle> sleeps = List.of();
+            for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(20)) {
+                sleeps = p.process().descendants().filter(h -> h.info().command().orElse("").endsWith("sleep")).toList();
+                if (sleeps.size() == 2) break;
+            }
             assertEquals(2, sleeps.size(), "sh's two sleeps");
             // the trap: SIGKILL to the process Java started (timeout, the leader) leaves its children running
             p.process().destroyForcibly();
