@@ -167,7 +167,7 @@ class DataplaneSoakTest {
 
             Map<String, Double> lastScrape = Map.of();
             long nextScrape = 0, nextSample = 0;
-            long rssWarm = -1, rssMax = 0, rssStart = rss(), heapWarm = -1, committedWarm = -1;
+            long rssWarm = -1, rssMax = 0, rssStart = rss(), heapWarm = -1, committedWarm = -1, committedMax = 0;
             long checked = 0, forwarded = 0, injected = 0, scrapes = 0, counterSeries = 0, waves = 0;
             HttpClient http = HttpClient.newHttpClient();
             while (System.nanoTime() < deadline) {
@@ -227,6 +227,7 @@ class DataplaneSoakTest {
                             committedWarm = committedHeap();
                         }
                         rssMax = Math.max(rssMax, rss);
+                        committedMax = Math.max(committedMax, committedHeap());
                     }
                     nextSample = now + 1_000_000_000L;
                 }
@@ -264,7 +265,10 @@ class DataplaneSoakTest {
             // pages become resident as the young generation first cycles through them, which looked
             // like hundreds of MiB of native growth while NMT's committed total stayed flat.
             if (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch")) {
-                long outsideGrowth = (rssEnd - rssWarm) - (committedEnd - committedWarm);
+                // heap grown after warm-up stays resident when the GC shrinks it again (CI: committed
+                // 604 -> 334 MiB with RSS 1229 -> 1179), so credit the largest committed heap seen
+                committedMax = Math.max(committedMax, committedEnd);
+                long outsideGrowth = (rssEnd - rssWarm) - Math.max(0, committedMax - committedWarm);
                 assertTrue(outsideGrowth <= OUTSIDE_HEAP_GROWTH_BOUND, "memory outside the Java heap grew " + (outsideGrowth >> 20)
                         + " MiB after warm-up (RSS " + (rssWarm >> 20) + " -> " + (rssEnd >> 20) + " MiB, committed heap "
                         + (committedWarm >> 20) + " -> " + (committedEnd >> 20) + " MiB)");
