@@ -21,6 +21,9 @@ rte_timeout="${OCELOT_ACL_RTE_TIMEOUT:-30}"
 java_home="${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 out="$root/bench/target/acl"
 mkdir -p "$out/data"
+# rte_acl_bench's EAL (--no-shconf) leaves its runtime folder empty behind it: remove it so a
+# bench/run --quick inside bin/test leaves nothing for the cleanliness check (rmdir: only if empty)
+trap 'rmdir /var/run/dpdk/ocelot_acl_bench 2>/dev/null || true' EXIT
 
 [[ -d "$data" ]] || { echo "ClassBench data not found at $data (set OCELOT_CLASSBENCH)" >&2; exit 1; }
 all_sets=""
