@@ -134,7 +134,7 @@ class NodeNamespaceTest {
             assertEquals(0, lab.status(nsFab, "ping", "-c", "3", "-i", "0.3", "-W", "2", NODE_IP), "fabric pings the node address\n"
                     + Files.readString(nodeLog));
             assertTrue(uplinkDrops(lab) > dropsBefore, "the kernel saw the pings on the uplink and dropped them (raw PREROUTING)");
-            String metrics = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
+            String metrics = scrape(lab);
             assertTrue(counter(metrics, "ocelot_dataplane_packets_total{counter=\"punted_packets\"}") >= 3, metrics);
             assertTrue(metrics.contains("ocelot_port_rx_packets_total{port=\"eth0\",role=\"fabric\"}"), metrics);
 
@@ -150,7 +150,7 @@ class NodeNamespaceTest {
             assertTrue(status.contains("172.31.91.1") && status.contains("global") && status.contains("Dataplane status") && status.contains("octap" + id), status);
 
             // issue 17's list of metrics, Felix-like names with the ocelot_ prefix
-            String scraped = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
+            String scraped = scrape(lab);
             for (String family : List.of("ocelot_port_rx_packets_total", "ocelot_port_tx_packets_total", "ocelot_port_tx_drops_total",
                     "ocelot_dataplane_drops_total", "ocelot_rule_hits_total", "ocelot_active_local_endpoints", "ocelot_active_local_policies",
                     "ocelot_calc_graph_update_time_seconds", "ocelot_int_dataplane_apply_time_seconds", "ocelot_bgp_sessions",
@@ -230,7 +230,7 @@ class NodeNamespaceTest {
             assertEquals(0, lab.status(nsWork, "ping", "-c", "3", "-i", "0.3", "-W", "2", "10.65.0.3"), "w1 pings w2 through the fastpath\n"
                     + ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out());
             assertEquals(2_000_000, tcpTransfer(lab, 2_000_000), "a 2 MB TCP stream w1 -> w2 through the fastpath");
-            String afterPing = lab.in(nsNode, "python3", "-c", "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9091/metrics').read().decode())");
+            String afterPing = scrape(lab);
             assertTrue(counter(afterPing, "ocelot_port_rx_packets_total{port=\"" + cali2 + "\",role=\"workload\"}") >= 3, afterPing);
 
             cni.detach(cali1);
