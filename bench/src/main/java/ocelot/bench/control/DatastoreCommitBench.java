@@ -103,9 +103,19 @@ public final class DatastoreCommitBench {
         throw new IllegalStateException("etcd did not start");
     }
 
+    /**
+     * A port below the kernel's ephemeral range (32768-60999 here): a port bind(0) handed out and
+     * released can be taken by any outgoing connection before etcd binds it.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, 32_768);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 10000-32767 on 127.0.0.1");
     }
 }

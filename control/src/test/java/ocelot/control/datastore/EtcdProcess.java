@@ -2,7 +2,6 @@ package ocelot.control.datastore;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import ocelot.testkit.GroupedProcess;
+import ocelot.testkit.ListenPorts;
 import ocelot.testkit.TestRun;
 
 /**
@@ -27,9 +27,11 @@ public final class EtcdProcess implements AutoCloseable {
     /** A test's etcd outlives no test class: the bound holds even when nothing else kills it. */
     static final Duration LIFETIME = Duration.ofMinutes(30);
     private final Path dir;
-    private final int clientPort;
-    private final int peerPort;
-    private final int metricsPort;
+    // Re-chosen only when the first start finds a port taken; a restart keeps them.
+    private int clientPort;
+    private int peerPort;
+    private int metricsPort;
+    private boolean started;
     private final List<String> extraArgs;
     private final boolean tls;
     private GroupedProcess process;
@@ -40,11 +42,19 @@ public final class EtcdProcess implements AutoCloseable {
         Path shm = Path.of("/dev/shm");
         this.dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, TestRun.tempPrefix("etcd")) : Files.createTempDirectory("ocelot-etcd-");
-        this.clientPort = freePort();
-        this.peerPort = freePort();
-        this.metricsPort = freePort();
+        choosePorts();
         this.extraArgs = extraArgs;
         this.tls = tls;
+    }
+
+    private void choosePorts() throws IOException {
+        this.clientPort = freePort();
+        do {
+            this.peerPort = freePort();
+        } while (peerPort == clientPort);
+        do {
+            this.metricsPort = freePort();
+        } while (metricsPort == clientPort || metricsPort == peerPort);
     }
 
     public static EtcdProcess launch(String... extraArgs) throws IOException {
@@ -55,12 +65,22 @@ public final class EtcdProcess implements AutoCloseable {
     public static EtcdProcess launchWith(boolean tls, String... extraArgs) throws IOException {
         EtcdProcess etcd = new EtcdProcess(List.of(extraArgs), tls);
         try {
-            etcd.start();
+            // Another process may bind a chosen port between the check and etcd's bind: new ports, again.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    etcd.start();
+                    return etcd;
+                } catch (PortTakenException e) {
+                    if (attempt == 5) throw e;
+                    etcd.stop();
+                    etcd.clearDirectory();
+                    etcd.choosePorts();
+                }
+            }
         } catch (IOException | RuntimeException e) {
             etcd.close();
             throw e;
         }
-        return etcd;
     }
 
     public Path directory() {
@@ -89,11 +109,18 @@ public final class EtcdProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(1)).build();
         for (int attempt = 0; attempt < 300; attempt++) {
             if (!process.isAlive()) {
-                throw new IOException("etcd exited with " + process.process().exitValue() + ": " + log());
+                String log = log();
+                if (!started && log.contains("address already in use")) {
+                    throw new PortTakenException("etcd could not bind its ports: " + log);
+                }
+                throw new IOException("etcd exited with " + process.process().exitValue() + ": " + log);
             }
             try {
                 HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("true")) return;
+                if (r.statusCode() == 200 && r.body().contains("true")) {
+                    started = true;
+                    return;
+                }
             } catch (IOException e) {
                 // not listening yet
             } catch (InterruptedException e) {
@@ -124,6 +151,17 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
+    /** What a failed first start left (its log, a data directory made for the old ports). */
+    private void clearDirectory() throws IOException {
+        Files.deleteIfExists(dir.resolve("etcd.log"));
+        Path data = dir.resolve("data");
+        if (Files.exists(data)) {
+            try (Stream<Path> walk = Files.walk(data)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Override
     public void close() {
         stop();
@@ -135,8 +173,12 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        return ListenPorts.free(InetAddress.getLoopbackAddress());
+    }
+
+    private static final class PortTakenException extends IOException {
+        PortTakenException(String message) {
+            super(message);
         }
     }
 }

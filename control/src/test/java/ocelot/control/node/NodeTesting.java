@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -13,6 +11,7 @@ import ocelot.bgp.wire.Prefix;
 import ocelot.control.ipam.BlockAffinityIpam;
 import ocelot.control.resource.Cidr;
 import ocelot.control.resource.IpAddress;
+import ocelot.testkit.ListenPorts;
 
 /** Condition waits with a deadline (never a sleep as an assertion), port picking and IPAM blocks for node tests. */
 final class NodeTesting {
@@ -34,29 +33,9 @@ final class NodeTesting {
         }
     }
 
-    /** A TCP port free on every one of {@code addresses} right now. */
+    /** A TCP port free on every one of {@code addresses} right now (below the ephemeral range: see ListenPorts). */
     static int freePort(InetAddress... addresses) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(addresses[0], 0));
-                port = s.getLocalPort();
-            }
-            if (freeOnAll(port, addresses)) return port;
-        }
-        throw new IOException("no port free on all of the test addresses after 50 tries");
-    }
-
-    private static boolean freeOnAll(int port, InetAddress... addresses) {
-        for (InetAddress a : addresses) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(a, port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return ListenPorts.free(addresses);
     }
 
     /** Assigns one IPv4 address to {@code workload} on {@code node}; returns its /26 block, the route the node announces. */
