@@ -35,6 +35,21 @@ final class DecisionProcess {
         return decided(c, BestPathReason.PEER_ADDRESS, why);
     }
 
+    /**
+     * Whether {@code p} may share the forwarding of {@code best} as an equal-cost path (BIRD's
+     * {@code merge paths}, FRR's {@code maximum-paths}): the same steps up to and including eBGP
+     * over iBGP (LOCAL_PREF, AS_PATH length, ORIGIN, MED where compared), both fresh or both
+     * stale, neither originated here; only the tie-breakers after that (router id, CLUSTER_LIST,
+     * peer address) may differ. The neighbouring AS may differ, as in BIRD (FRR's
+     * {@code bgp bestpath as-path multipath-relax}).
+     */
+    static boolean multipathEqual(Path best, Path p) {
+        if (best.source.isLocal() || p.source.isLocal() || best.stale != p.stale) return false;
+        BestPathReason[] why = new BestPathReason[1];
+        compare(best, p, why);
+        return why[0].ordinal() > BestPathReason.STALE.ordinal();
+    }
+
     private static int decided(int c, BestPathReason r, BestPathReason[] why) {
         why[0] = r;
         return c;

@@ -196,8 +196,38 @@ final class Destination {
 
     /** Recomputes the best path; returns true when it changed (a different object). */
     boolean select() {
+        return select(java.util.Set.of());
+    }
+
+    /**
+     * Recomputes the best path among the paths whose next hop is not in {@code unreachable}
+     * (RFC 4271 §9.1.2: a route whose NEXT_HOP is unresolvable is excluded from the decision; here,
+     * a neighbour whose BFD session went down); returns true when it changed (a different object).
+     */
+    boolean select(java.util.Set<java.net.InetAddress> unreachable) {
         Path old = best;
         int n = pathCount();
+        if (!unreachable.isEmpty()) {
+            Path b = null;
+            int usable = 0;
+            BestPathReason[] why = new BestPathReason[1];
+            BestPathReason decisive = BestPathReason.ONLY_PATH;
+            for (int i = 0; i < n; i++) {
+                Path p = path(i);
+                if (p.nextHop != null && unreachable.contains(p.nextHop)) continue;
+                usable++;
+                if (b == null) {
+                    b = p;
+                } else {
+                    int c = DecisionProcess.compare(p, b, why);
+                    decisive = why[0];
+                    if (c < 0) b = p;
+                }
+            }
+            best = b;
+            reasonOrdinal = b == null ? -1 : (byte) (usable == 1 ? BestPathReason.ONLY_PATH : decisive).ordinal();
+            return old != best;
+        }
         if (n == 0) {
             best = null;
             reasonOrdinal = -1;

@@ -28,6 +28,20 @@ public interface FibSink {
     }
 
     /**
+     * Installs an equal-cost multipath route (BGP multipath: two or more next hops, distinct, in
+     * address order), replacing whatever the prefix had. A sink without multipath forwards over
+     * the first.
+     */
+    default void installMultipath(Prefix prefix, java.util.List<InetAddress> nextHops) {
+        install(prefix, nextHops.getFirst());
+    }
+
+    /** {@link #installMultipath} with the IPv4 prefix as primitives. */
+    default void installIpv4Multipath(int address, int length, java.util.List<InetAddress> nextHops) {
+        installMultipath(Prefix.ipv4(address, length), nextHops);
+    }
+
+    /**
      * A peer sent End-of-RIB (RFC 4724 §2, one per family): what it announced before has been
      * applied, every resulting change already reached this sink. A sink may summarize here (control's FIB logs
      * its counts); nothing has to happen.

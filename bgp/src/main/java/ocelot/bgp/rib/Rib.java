@@ -40,6 +40,13 @@ public final class Rib {
     private final ArrayList<Destination> dirty = new ArrayList<>();
     private final java.util.BitSet usedSlots = new java.util.BitSet();
     private long refusedPaths;
+    /**
+     * How many equal-cost paths a prefix may forward over (BIRD's {@code merge paths}, FRR's
+     * {@code maximum-paths}); 1: the best path only, Calico's default.
+     */
+    private int maxPaths = 1;
+    /** Next hops known to be down (their BFD session went Down): paths through them are not usable. */
+    private final java.util.Set<InetAddress> unreachable = new java.util.HashSet<>();
 
     public Rib(RibConfig config, FibSink fib, ByteBufAllocator alloc) {
         this.config = config;
@@ -106,10 +113,11 @@ public final class Rib {
                 boolean wasBest = d.best == p;
                 d.put(stale);
                 // The same route, now stale, staying best is no change to export or install.
-                if (d.select() && !(wasBest && d.best == stale)) bestChanged(d);
+                if (d.select(unreachable) && !(wasBest && d.best == stale)) bestChanged(d);
+                else if (maxPaths > 1) installFib(d); // a stale path no longer shares a fresh one's forwarding
             } else {
                 d.remove(peer);
-                if (d.select()) bestChanged(d);
+                reselect(d);
                 if (d.pathCount() == 0) table.remove(d);
             }
         }
@@ -131,7 +139,7 @@ public final class Rib {
             if (p != null && p.stale) {
                 d.remove(peer);
                 removed++;
-                if (d.select()) bestChanged(d);
+                reselect(d);
                 if (d.pathCount() == 0) table.remove(d);
             }
         }
@@ -147,7 +155,7 @@ public final class Rib {
                 Path n = to.paths.path(to, p.attributes, p.nextHop).asStale();
                 to.mayHaveStale = true;
                 d.put(n);
-                d.select();
+                d.select(unreachable);
             }
         }
     }
@@ -187,7 +195,13 @@ public final class Rib {
      */
     private void add(Destination d, Path path) {
         d.put(path);
-        if (d.select()) bestChanged(d);
+        reselect(d);
+    }
+
+    /** After a destination's paths changed: a new best is exported and installed; with multipath, the equal-cost set is re-installed. */
+    private void reselect(Destination d) {
+        if (d.select(unreachable)) bestChanged(d);
+        else if (maxPaths > 1 && d.best != null) installFib(d);
     }
 
     private void withdrawAll(RibPeer from, List<Prefix> prefixes) {
@@ -206,7 +220,7 @@ public final class Rib {
 
     private void withdraw(RibPeer from, Destination d) {
         if (d == null || d.remove(from) == null) return;
-        if (d.select()) bestChanged(d);
+        reselect(d);
         if (d.pathCount() == 0) table.remove(d);
     }
 
@@ -232,18 +246,105 @@ public final class Rib {
     }
 
     private void bestChanged(Destination d) {
-        Path best = d.best;
-        if (best != null && !best.source.isLocal()) {
-            if (d.v6) fib.install(d.prefix(), best.nextHop);
-            else fib.installIpv4((int) d.low, d.prefixLength(), best.nextHop);
-        } else {
-            if (d.v6) fib.remove(d.prefix());
-            else fib.removeIpv4((int) d.low, d.prefixLength());
-        }
+        installFib(d);
         if (!d.dirty) {
             d.dirty = true;
             dirty.add(d);
         }
+    }
+
+    /** The FIB's view of a destination: its best path's next hop, or (multipath) every equal-cost one. */
+    private void installFib(Destination d) {
+        Path best = d.best;
+        if (best == null || best.source.isLocal()) {
+            if (d.v6) fib.remove(d.prefix());
+            else fib.removeIpv4((int) d.low, d.prefixLength());
+            return;
+        }
+        if (maxPaths > 1 && d.pathCount() > 1) {
+            List<InetAddress> hops = multipathNextHops(d, best);
+            if (hops.size() > 1) {
+                if (d.v6) fib.installMultipath(d.prefix(), hops);
+                else fib.installIpv4Multipath((int) d.low, d.prefixLength(), hops);
+                return;
+            }
+        }
+        if (d.v6) fib.install(d.prefix(), best.nextHop);
+        else fib.installIpv4((int) d.low, d.prefixLength(), best.nextHop);
+    }
+
+    /**
+     * The best path's next hop and those of the usable paths equal to it up to the tie-breakers
+     * ({@link DecisionProcess#multipathEqual}), distinct, at most {@link #maxPaths}, in address
+     * order (the same set always gives the same list: the fastpath keys its buckets by member).
+     * Which equal paths make the cut when there are more than maxPaths: the best, then the
+     * decision process's order (deterministic, not arrival order).
+     */
+    private List<InetAddress> multipathNextHops(Destination d, Path best) {
+        List<Path> equal = new ArrayList<>();
+        for (int i = 0, n = d.pathCount(); i < n; i++) {
+            Path p = d.path(i);
+            if (p == best || p.nextHop == null || unreachable.contains(p.nextHop) || !DecisionProcess.multipathEqual(best, p)) continue;
+            equal.add(p);
+        }
+        BestPathReason[] why = new BestPathReason[1];
+        equal.sort((a, b) -> DecisionProcess.compare(a, b, why));
+        List<InetAddress> hops = new ArrayList<>(Math.min(maxPaths, equal.size() + 1));
+        hops.add(best.nextHop);
+        for (Path p : equal) {
+            if (hops.size() == maxPaths) break;
+            if (!hops.contains(p.nextHop)) hops.add(p.nextHop);
+        }
+        hops.sort((a, b) -> java.util.Arrays.compareUnsigned(a.getAddress(), b.getAddress()));
+        return hops;
+    }
+
+    /**
+     * Sets how many equal-cost paths a prefix forwards over (1..64; 1 is the best path only) and
+     * re-installs every prefix with more than one path.
+     */
+    public void setMaxPaths(int n) {
+        if (n < 1 || n > 64) throw new IllegalArgumentException("maximum paths " + n + " not in 1..64");
+        if (n == maxPaths) return;
+        maxPaths = n;
+        for (Destination d : table) if (d.pathCount() > 1 && d.best != null) installFib(d);
+    }
+
+    public int maxPaths() {
+        return maxPaths;
+    }
+
+    /**
+     * Next-hop tracking: {@code nextHop} became unreachable (its neighbour's BFD session went Down)
+     * or reachable again. Every path through it, from whichever peer (a reflector's routes too),
+     * leaves or rejoins the decision process and the equal-cost sets at once; the changed best
+     * paths are exported at the next {@link #flush()}. Returns how many destinations were looked at.
+     */
+    public int nextHopReachable(InetAddress nextHop, boolean reachable) {
+        if (reachable ? !unreachable.remove(nextHop) : !unreachable.add(nextHop)) return 0;
+        int affected = 0;
+        for (Destination d : table) {
+            boolean via = false;
+            for (int i = 0, n = d.pathCount(); i < n && !via; i++) via = nextHop.equals(d.path(i).nextHop);
+            if (!via) continue;
+            affected++;
+            if (d.select(unreachable)) bestChanged(d);
+            else if (d.best != null) installFib(d);
+        }
+        return affected;
+    }
+
+    /** Next hops currently held unreachable (tests, status). */
+    public java.util.Set<InetAddress> unreachableNextHops() {
+        return java.util.Set.copyOf(unreachable);
+    }
+
+    /** The next hops a prefix is installed with: one, several (multipath), or none. */
+    public List<InetAddress> installedNextHops(Prefix p) {
+        Destination d = table.get(p);
+        if (d == null || d.best == null || d.best.source.isLocal()) return List.of();
+        if (maxPaths > 1 && d.pathCount() > 1) return multipathNextHops(d, d.best);
+        return List.of(d.best.nextHop);
     }
 
     /** Re-sends the whole Adj-RIB-Out to one peer (RFC 2918 ROUTE-REFRESH). */

@@ -77,6 +77,8 @@ public final class BgpSpeaker implements AutoCloseable {
     private List<ListenRange> listenRanges = List.of();
     /** Single-hop BFD on the listen address, opened for the first peer that asks for it. */
     private BfdEndpoint bfd;
+    /** Event loop only: BFD Up -> Down transitions that reset a session. */
+    private long bfdDownCount;
     /** RFC 5881 §4: BFD Control packets go to UDP port 3784. */
     public static final int BFD_PORT = Integer.getInteger("ocelot.bgp.bfdPort", 3784);
     private ScheduledFuture<?> ticker;
@@ -327,19 +329,33 @@ public final class BgpSpeaker implements AutoCloseable {
         });
     }
 
-    /** On the loop: a BFD session to the peer if its settings ask for one; its Down resets the BGP session. */
+    /**
+     * On the loop: a BFD session to the peer if its settings ask for one. Its Down (from Up, not
+     * AdminDown) resets the BGP session and makes the peer's address an unreachable next hop, so
+     * every path through it, also those learned from other peers (a reflector's), leaves the
+     * decision process and the equal-cost sets at once; its Up makes it reachable again.
+     */
     private void startBfd(Peer p) {
         if (p.settings.bfd() == null) return;
         InetAddress address = p.settings.session().peerAddress();
         if (bfd == null) bfd = new BfdEndpoint(config.listenAddress(), BFD_PORT);
         bfd.add(address, BFD_PORT, p.settings.bfd(), (session, from, to, diag) -> {
+            boolean up = to == BfdState.UP;
             // RFC 5882 §3.2: AdminDown on either side is not a path failure, the BGP session stays
-            if (from != BfdState.UP || to == BfdState.UP || to == BfdState.ADMIN_DOWN || session.remoteState() == BfdState.ADMIN_DOWN) return;
+            boolean failed = from == BfdState.UP && !up && to != BfdState.ADMIN_DOWN && session.remoteState() != BfdState.ADMIN_DOWN;
+            if (!up && !failed) return;
             try {
                 loop.execute(() -> {
                     if (peers.get(address) != p) return; // removed or replaced meanwhile
-                    LOG.warn("peer {}: BFD down (diagnostic {}): session reset, its routes withdrawn", address.getHostAddress(), diag);
-                    p.session.bfdDown();
+                    if (failed) {
+                        LOG.warn("peer {}: BFD down (diagnostic {}): session reset, its routes withdrawn, next hop {} unreachable",
+                                address.getHostAddress(), diag, address.getHostAddress());
+                        bfdDownCount++;
+                        nextHopReachable(address, false);
+                        p.session.bfdDown();
+                    } else {
+                        nextHopReachable(address, true);
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the speaker is closing
@@ -347,8 +363,41 @@ public final class BgpSpeaker implements AutoCloseable {
         });
     }
 
+    /** On the loop: next-hop tracking through the RIB (in order with the session's own withdrawals). */
+    private void nextHopReachable(InetAddress address, boolean reachable) {
+        onRib(() -> {
+            int n = rib.nextHopReachable(address, reachable);
+            if (n > 0) LOG.info("next hop {} {}: {} prefixes re-selected", address.getHostAddress(), reachable ? "reachable" : "unreachable", n);
+            rib.flush();
+        });
+    }
+
     private void stopBfd(Peer p) {
-        if (p.settings.bfd() != null && bfd != null) bfd.remove(p.settings.session().peerAddress());
+        if (p.settings.bfd() != null && bfd != null) {
+            InetAddress address = p.settings.session().peerAddress();
+            bfd.remove(address);
+            nextHopReachable(address, true); // no longer tracked: as without BFD
+        }
+    }
+
+    /**
+     * How many equal-cost paths a prefix may forward over (BIRD's {@code merge paths}, FRR's
+     * {@code maximum-paths}; 1..64, 1 = best path only); prefixes already learned are re-installed.
+     */
+    public void setMaximumPaths(int n) {
+        if (n < 1 || n > 64) throw new IllegalArgumentException("maximum paths " + n + " not in 1..64");
+        call(() -> {
+            onRib(() -> {
+                rib.setMaxPaths(n);
+                rib.flush();
+            });
+            return null;
+        });
+    }
+
+    /** BFD sessions that went from Up to Down (a path failure, not AdminDown) since the start. */
+    public long bfdDownCount() {
+        return call(() -> bfdDownCount);
     }
 
     /** BFD session states by peer (empty when no peer uses BFD). */
