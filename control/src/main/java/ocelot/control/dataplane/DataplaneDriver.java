@@ -2,6 +2,7 @@ package ocelot.control.dataplane;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -92,8 +93,8 @@ public final class DataplaneDriver implements AutoCloseable {
     public void start(Set<String> workloadPorts) {
         ports = Set.copyOf(workloadPorts);
         if (learnedTable != null) {
-            Map<Prefix, InetAddress> now = learnedTable.subscribe((prefix, nextHop) -> {
-                learned.add(new Object[] {prefix, nextHop});
+            Map<Prefix, List<InetAddress>> now = learnedTable.subscribe((prefix, nextHops) -> {
+                learned.add(new Object[] {prefix, nextHops});
                 schedule();
             });
             now.forEach((p, nh) -> learned.add(new Object[] {p, nh}));
@@ -151,12 +152,17 @@ public final class DataplaneDriver implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static List<InetAddress> learnedNextHops(Object o) {
+        return (List<InetAddress>) o;
+    }
+
     private void flush(boolean first) {
         DatastoreMirror.Batch batch = mirror.drain();
         long start = System.nanoTime();
         long cpu = CPU.getCurrentThreadCpuTime();
         try {
-            for (Object[] r; (r = learned.poll()) != null; ) desired.learned((Prefix) r[0], (InetAddress) r[1]);
+            for (Object[] r; (r = learned.poll()) != null; ) desired.learned((Prefix) r[0], learnedNextHops(r[1]));
             desired.ports(ports);
             desired.apply(batch.changes());
             desired.calculate();

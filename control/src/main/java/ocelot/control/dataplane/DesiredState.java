@@ -155,8 +155,8 @@ final class DesiredState {
         }
     }
 
-    void learned(Prefix prefix, java.net.InetAddress nextHop) {
-        routes.learned(prefix, nextHop);
+    void learned(Prefix prefix, java.util.List<java.net.InetAddress> nextHops) {
+        routes.learned(prefix, nextHops);
         routesDirty = true;
     }
 

@@ -32,13 +32,15 @@ import ocelot.fastpath.state.Route6;
  *       through the default gateway, BIRD's {@code gateway recursive});</li>
  *   <li>the default route via the configured gateway.</li>
  * </ol>
- * bgp/ selects one best path per prefix (no multipath), so a learned route is one {@code Via};
- * the fastpath's {@code Ecmp} is there for when it gives several. Driver thread only.
+ * A learned route is one {@code Via}, or with BGP multipath (cluster setting {@code maximumPaths})
+ * an {@code Ecmp} of one {@code Via} per equal-cost next hop: the fastpath's resilient buckets
+ * keep every flow on its member while the set changes, except those of a member that left.
+ * Driver thread only.
  */
 final class Routes {
     private final DriverConfig config;
     private final Map<String, AllocationBlock> blocks = new TreeMap<>();
-    private final Map<Prefix, InetAddress> learned = new TreeMap<>();
+    private final Map<Prefix, List<InetAddress>> learned = new TreeMap<>();
 
     Routes(DriverConfig config) {
         this.config = config;
@@ -54,10 +56,10 @@ final class Routes {
         blocks.remove(key);
     }
 
-    /** A learned route installed or replaced ({@code nextHop} set) or withdrawn (null). */
-    void learned(Prefix prefix, InetAddress nextHop) {
-        if (nextHop == null) learned.remove(prefix);
-        else learned.put(prefix, nextHop);
+    /** A learned route installed or replaced ({@code nextHops}: one or an equal-cost group) or withdrawn (null). */
+    void learned(Prefix prefix, List<InetAddress> nextHops) {
+        if (nextHops == null || nextHops.isEmpty()) learned.remove(prefix);
+        else learned.put(prefix, nextHops);
     }
 
     int learnedCount() {
@@ -76,10 +78,17 @@ final class Routes {
         }
         int subnetLength = config.node().subnetLength();
         add(out, new Route(config.node().address() & mask(subnetLength), subnetLength, new NextHop.Via(0, up)));
-        for (Map.Entry<Prefix, InetAddress> r : learned.entrySet()) {
-            if (r.getKey().family() != AddressFamily.IPV4_UNICAST || !(r.getValue() instanceof Inet4Address)) continue;
+        for (Map.Entry<Prefix, List<InetAddress>> r : learned.entrySet()) {
+            if (r.getKey().family() != AddressFamily.IPV4_UNICAST) continue;
             int prefix = (int) r.getKey().low();
-            add(out, new Route(prefix, r.getKey().length(), new NextHop.Via(gateway(prefix, r.getKey().length(), Addresses.v4(r.getValue()), pools), up)));
+            List<NextHop.Via> vias = new ArrayList<>();
+            for (InetAddress nh : r.getValue()) {
+                if (!(nh instanceof Inet4Address)) continue;
+                NextHop.Via via = new NextHop.Via(gateway(prefix, r.getKey().length(), Addresses.v4(nh), pools), up);
+                if (!vias.contains(via)) vias.add(via); // two next hops behind the one default gateway: one member
+            }
+            if (vias.isEmpty()) continue;
+            add(out, new Route(prefix, r.getKey().length(), vias.size() == 1 ? vias.getFirst() : new NextHop.Ecmp(vias)));
         }
         if (config.defaultGateway() != 0) add(out, new Route(0, 0, new NextHop.Via(config.defaultGateway(), up)));
         return new ArrayList<>(out.values());
@@ -107,10 +116,15 @@ final class Routes {
             if (c.version() == 6) add6(out, new Route6(Addresses.v6(c.network()), c.prefixLength(), new NextHop.Blackhole()));
         }
         add6(out, new Route6(node.masked(config.nodeIpv6Length()), config.nodeIpv6Length(), new NextHop.Via6(null, up)));
-        for (Map.Entry<Prefix, InetAddress> r : learned.entrySet()) {
+        for (Map.Entry<Prefix, List<InetAddress>> r : learned.entrySet()) {
             Prefix p = r.getKey();
-            if (p.family() == AddressFamily.IPV4_UNICAST || r.getValue() instanceof Inet4Address) continue;
-            add6(out, new Route6(new Ip6(p.high(), p.low()), p.length(), new NextHop.Via6(Addresses.v6(r.getValue()), up)));
+            if (p.family() == AddressFamily.IPV4_UNICAST) continue;
+            List<NextHop.Via6> vias = new ArrayList<>();
+            for (InetAddress nh : r.getValue()) {
+                if (!(nh instanceof Inet4Address)) vias.add(new NextHop.Via6(Addresses.v6(nh), up));
+            }
+            if (vias.isEmpty()) continue;
+            add6(out, new Route6(new Ip6(p.high(), p.low()), p.length(), vias.size() == 1 ? vias.getFirst() : new NextHop.Ecmp6(vias)));
         }
         return new ArrayList<>(out.values());
     }

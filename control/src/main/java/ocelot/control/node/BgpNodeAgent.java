@@ -66,6 +66,8 @@ public final class BgpNodeAgent implements AutoCloseable {
     private SpeakerConfig speakerConfig;
     private Map<InetAddress, PeerSettings> peers = Map.of();
     private List<ListenRange> listenRanges = List.of();
+    /** The speaker's maximum paths (cluster setting maximumPaths); a new speaker starts at 1. */
+    private int maximumPaths = 1;
     private Set<String> lastWarnings = Set.of();
     private volatile Set<Prefix> announced = Set.of();
     /** The forwarding state a restarted node process kept; used by the first speaker only. */
@@ -171,6 +173,7 @@ public final class BgpNodeAgent implements AutoCloseable {
                 fib.clear();
                 peers = Map.of();
                 listenRanges = List.of();
+                maximumPaths = 1;
             }
             BgpSpeaker s = new BgpSpeaker(plan.speaker(), fib, clock);
             try {
@@ -186,6 +189,12 @@ public final class BgpNodeAgent implements AutoCloseable {
             speakerConfig = plan.speaker();
             LOG.info("node {}: BGP speaker AS {} router id {} listening on {} port {}", nodeName, speakerConfig.localAs(),
                     speakerConfig.listenAddress().getHostAddress(), speakerConfig.listenAddress().getHostAddress(), speakerConfig.listenPort());
+        }
+        if (state.maximumPaths() != maximumPaths) {
+            LOG.info("node {}: BGP maximum paths {} -> {}{}", nodeName, maximumPaths, state.maximumPaths(),
+                    state.maximumPaths() > 1 ? " (equal-cost paths installed as ECMP)" : " (best path only)");
+            speaker.setMaximumPaths(state.maximumPaths());
+            maximumPaths = state.maximumPaths();
         }
         Map<InetAddress, PeerSettings> wanted = new LinkedHashMap<>();
         for (PeerSettings p : plan.peers()) wanted.put(p.session().peerAddress(), p);

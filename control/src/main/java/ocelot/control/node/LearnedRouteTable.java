@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's FIB for learned BGP routes: the longest-prefix-match tables the fastpath forwards
  * with (lpm's {@link Ipv4RouteTable} and {@link Ipv6RouteTable}), whose next-hop indexes point
- * into this table's next-hop list (one entry per distinct next-hop address, reference counted).
+ * into this table's next-hop list (one entry per distinct next hop, reference counted; with BGP
+ * multipath an entry is an equal-cost group, its addresses in order, so routes with the same
+ * set share one entry).
  * The speaker writes it from its RIB thread through {@link FibSink} (IPv4 as primitives, no Prefix
  * per route); writers are serialized, and {@link #lookup} / {@link #nextHopAddress} read without
  * locks, as lpm's tables allow one writer and any number of readers.
@@ -36,8 +38,9 @@ public final class LearnedRouteTable implements FibSink {
     private final String node;
     private final Ipv4RouteTable v4 = new Ipv4RouteTable(MAX_NEXT_HOPS);
     private final Ipv6RouteTable v6 = new Ipv6RouteTable(MAX_NEXT_HOPS);
-    private final Map<InetAddress, Integer> indexOf = new HashMap<>();
-    private volatile InetAddress[] addresses = new InetAddress[16];
+    private final Map<List<InetAddress>, Integer> indexOf = new HashMap<>();
+    /** Each entry's next hops: one address, or an equal-cost group of several. */
+    private volatile List<InetAddress>[] addresses = newEntries(16);
     private int[] references = new int[16];
     private final List<Integer> freeIndexes = new ArrayList<>();
     private int used;
@@ -50,7 +53,13 @@ public final class LearnedRouteTable implements FibSink {
      * null), on the writer's thread while the table is locked: it must only record the change.
      */
     public interface ChangeListener {
-        void changed(Prefix prefix, InetAddress nextHop);
+        /** {@code nextHops}: one address, an equal-cost group (multipath), or null when withdrawn. */
+        void changed(Prefix prefix, List<InetAddress> nextHops);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<InetAddress>[] newEntries(int n) {
+        return (List<InetAddress>[]) new List<?>[n];
     }
 
     public LearnedRouteTable(String node) {
@@ -64,33 +73,48 @@ public final class LearnedRouteTable implements FibSink {
 
     @Override
     public void install(Prefix prefix, InetAddress nextHop) {
+        installMultipath(prefix, List.of(nextHop));
+    }
+
+    @Override
+    public void installMultipath(Prefix prefix, List<InetAddress> nextHops) {
         if (prefix.family() == AddressFamily.IPV4_UNICAST) {
-            installIpv4((int) prefix.low(), prefix.length(), nextHop);
+            installIpv4Multipath((int) prefix.low(), prefix.length(), nextHops);
             return;
         }
+        List<InetAddress> group = List.copyOf(nextHops);
         synchronized (this) {
             int old = v6.get(prefix.high(), prefix.low(), prefix.length());
-            int index = reference(nextHop);
+            int index = reference(group);
             v6.insert(prefix.high(), prefix.low(), prefix.length(), index);
             if (old >= 0) release(old);
-            if (old != index) installed(old, prefix, nextHop);
-            tell(prefix, nextHop);
+            // The same next hops again (multipath re-installs when a non-best path changes): no change to tell.
+            if (old == index) return;
+            installed(old, prefix, group);
+            tell(prefix, group);
         }
     }
 
     @Override
-    public synchronized void installIpv4(int address, int length, InetAddress nextHop) {
-        int old = v4.get(address, length);
-        int index = reference(nextHop);
-        v4.insert(address, length, index);
-        if (old >= 0) release(old);
-        if (old != index) installed(old, LOG.isDebugEnabled() ? Prefix.ipv4(address, length) : null, nextHop);
-        if (listener != null) tell(Prefix.ipv4(address, length), nextHop);
+    public void installIpv4(int address, int length, InetAddress nextHop) {
+        installIpv4Multipath(address, length, List.of(nextHop));
     }
 
-    private void tell(Prefix prefix, InetAddress nextHop) {
+    @Override
+    public synchronized void installIpv4Multipath(int address, int length, List<InetAddress> nextHops) {
+        List<InetAddress> group = nextHops.size() == 1 ? List.of(nextHops.getFirst()) : List.copyOf(nextHops);
+        int old = v4.get(address, length);
+        int index = reference(group);
+        v4.insert(address, length, index);
+        if (old >= 0) release(old);
+        if (old == index) return;
+        installed(old, LOG.isDebugEnabled() ? Prefix.ipv4(address, length) : null, group);
+        if (listener != null) tell(Prefix.ipv4(address, length), group);
+    }
+
+    private void tell(Prefix prefix, List<InetAddress> nextHops) {
         ChangeListener l = listener;
-        if (l != null) l.changed(prefix, nextHop);
+        if (l != null) l.changed(prefix, nextHops);
     }
 
     /**
@@ -98,15 +122,17 @@ public final class LearnedRouteTable implements FibSink {
      * every later change reaches the listener, none is missed or counted twice (both happen
      * under the table's lock).
      */
-    public synchronized SortedMap<Prefix, InetAddress> subscribe(ChangeListener changes) {
+    public synchronized SortedMap<Prefix, List<InetAddress>> subscribe(ChangeListener changes) {
         listener = changes;
-        return snapshot();
+        return multipathSnapshot();
     }
 
-    private void installed(int old, Prefix prefix, InetAddress nextHop) {
+    private void installed(int old, Prefix prefix, List<InetAddress> nextHops) {
         if (old < 0) changes.added();
         else changes.replaced();
-        if (prefix != null && LOG.isDebugEnabled()) LOG.debug("{}: route {} via {}", node, prefix, nextHop.getHostAddress());
+        if (prefix != null && LOG.isDebugEnabled()) {
+            LOG.debug("{}: route {} via {}", node, prefix, String.join(", ", nextHops.stream().map(InetAddress::getHostAddress).toList()));
+        }
         logSummary(changes.dueSummary(size()));
     }
 
@@ -157,7 +183,7 @@ public final class LearnedRouteTable implements FibSink {
         if (listener != null) tell(Prefix.ipv4(address, length), null);
     }
 
-    private int reference(InetAddress nextHop) {
+    private int reference(List<InetAddress> nextHop) {
         Integer i = indexOf.get(nextHop);
         if (i == null) {
             if (!freeIndexes.isEmpty()) {
@@ -170,7 +196,7 @@ public final class LearnedRouteTable implements FibSink {
                 references = java.util.Arrays.copyOf(references, addresses.length * 2);
                 addresses = java.util.Arrays.copyOf(addresses, addresses.length * 2); // published whole (volatile)
             }
-            InetAddress[] a = addresses;
+            List<InetAddress>[] a = addresses;
             a[i] = nextHop;
             addresses = a; // volatile write: a reader that sees the index sees the address
             indexOf.put(nextHop, i);
@@ -198,25 +224,46 @@ public final class LearnedRouteTable implements FibSink {
         return v6.lookup(IpAddresses.toLong(b, 0), IpAddresses.toLong(b, 8));
     }
 
+    /** The entry's next hop; of an equal-cost group, the first (lowest) address. */
     public InetAddress nextHopAddress(int index) {
-        return index < 0 ? null : addresses[index];
+        return index < 0 ? null : addresses[index].getFirst();
     }
 
-    /** The next hop installed for exactly {@code prefix}, or null. */
+    /** The entry's next hops: one, or an equal-cost group (empty for -1). */
+    public List<InetAddress> nextHopAddresses(int index) {
+        return index < 0 ? List.of() : addresses[index];
+    }
+
+    /** The next hop installed for exactly {@code prefix} (of a group, the first), or null. */
     public synchronized InetAddress nextHop(Prefix prefix) {
-        int i = prefix.family() == AddressFamily.IPV4_UNICAST ? v4.get((int) prefix.low(), prefix.length())
+        return nextHopAddress(index(prefix));
+    }
+
+    /** Every next hop installed for exactly {@code prefix}: one, an equal-cost group, or none. */
+    public synchronized List<InetAddress> nextHops(Prefix prefix) {
+        return nextHopAddresses(index(prefix));
+    }
+
+    private int index(Prefix prefix) {
+        return prefix.family() == AddressFamily.IPV4_UNICAST ? v4.get((int) prefix.low(), prefix.length())
                 : v6.get(prefix.high(), prefix.low(), prefix.length());
-        return nextHopAddress(i);
     }
 
     public synchronized int size() {
         return v4.size() + v6.size();
     }
 
-    /** A sorted copy, prefix -> next hop. */
+    /** A sorted copy, prefix -> next hop (of an equal-cost group, the first). */
     public synchronized SortedMap<Prefix, InetAddress> snapshot() {
         SortedMap<Prefix, InetAddress> out = new TreeMap<>();
-        InetAddress[] a = addresses;
+        multipathSnapshot().forEach((p, hops) -> out.put(p, hops.getFirst()));
+        return out;
+    }
+
+    /** A sorted copy, prefix -> every next hop (one, or an equal-cost group). */
+    public synchronized SortedMap<Prefix, List<InetAddress>> multipathSnapshot() {
+        SortedMap<Prefix, List<InetAddress>> out = new TreeMap<>();
+        List<InetAddress>[] a = addresses;
         v4.forEach((prefix, length, nh) -> out.put(Prefix.ipv4(prefix, length), a[nh]));
         v6.forEach((hi, lo, length, nh) -> out.put(Prefix.ipv6(hi, lo, length), a[nh]));
         return out;

@@ -39,7 +39,7 @@ import ocelot.control.resource.WorkloadEndpoint;
  * from its watch and rebuild this from it at any revision.
  */
 public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
-                               Map<Prefix, List<Long>> extendedCommunities, List<String> warnings) {
+                               Map<Prefix, List<Long>> extendedCommunities, List<String> warnings, int maximumPaths) {
     static final String NODES = ResourceKey.folder(Kind.NODE);
     static final String PEERS = ResourceKey.folder(Kind.BGP_PEER);
     static final String POOLS = ResourceKey.folder(Kind.IP_POOL);
@@ -54,7 +54,8 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
                 || key.equals(ClusterSetting.NODE_TO_NODE_MESH.datastoreKey()) || key.equals(ClusterSetting.BGP_HOLD_TIME.datastoreKey())
                 || key.equals(ClusterSetting.BGP_KEEPALIVE_TIME.datastoreKey())
                 || key.equals(ClusterSetting.GRACEFUL_RESTART_TIME.datastoreKey())
-                || key.equals(ClusterSetting.GRACEFUL_RESTART_NOTIFICATION.datastoreKey());
+                || key.equals(ClusterSetting.GRACEFUL_RESTART_NOTIFICATION.datastoreKey())
+                || key.equals(ClusterSetting.MAXIMUM_PATHS.datastoreKey());
     }
 
     /**
@@ -105,7 +106,8 @@ public record NodeRoutingState(PeeringInputs peering, List<Prefix> localRoutes,
             pools.add((IpPool) ResourceCodec.fromStored(e.getKey(), e.getValue()));
         }
         List<Prefix> routes = localRoutes(keys, nodeName, pools.stream().map(IpPool::cidr).toList(), warnings);
-        return new NodeRoutingState(inputs, routes, extendedCommunities(routes, pools), warnings);
+        int maximumPaths = Integer.parseInt(value(keys, ClusterSetting.MAXIMUM_PATHS));
+        return new NodeRoutingState(inputs, routes, extendedCommunities(routes, pools), warnings, maximumPaths);
     }
 
     /**

@@ -76,6 +76,24 @@ public enum ClusterSetting {
             throw new IllegalArgumentException("gracefulRestartNotification must be true or false, got '" + value + "'");
         }
     },
+    /**
+     * BGP multipath: how many equal-cost paths (equal up to the tie-breakers: LOCAL_PREF, AS_PATH
+     * length, ORIGIN, MED, eBGP/iBGP) a learned prefix forwards over, as one resilient ECMP route
+     * in the fastpath. BIRD's {@code merge paths}, FRR's {@code maximum-paths}; 1 (best path only)
+     * by default, as Calico's BIRD, which does not merge paths.
+     */
+    MAXIMUM_PATHS("maximumPaths", "1", false) {
+        @Override
+        public String canonical(String value) {
+            try {
+                int n = Integer.parseInt(value.strip());
+                if (n >= 1 && n <= 64) return Integer.toString(n);
+            } catch (NumberFormatException e) {
+                // named below
+            }
+            throw new IllegalArgumentException("maximumPaths must be a whole number in 1..64 (1: best path only, no ECMP), got '" + value + "'");
+        }
+    },
     LOG_LEVEL("logLevel", "info", true) {
         private static final List<String> LEVELS = List.of("none", "debug", "info", "warning", "error", "critical");
 

@@ -80,6 +80,46 @@ class DriverRoutingTest {
         assertEquals(GW_MAC, Frames.dmac(out), "withdrawn: the default route takes it");
     }
 
+    /**
+     * BGP multipath through the driver: a learned route with two next hops is one resilient ECMP
+     * route; flows spread over both; one member leaving (as BFD next-hop tracking removes it)
+     * moves exactly the flows it carried, the survivor's flows stay where they were.
+     */
+    @Test
+    void aMultipathRouteSpreadsFlowsAndALeavingMemberMovesOnlyItsOwn() throws Exception {
+        long secondMac = 0x0200_0000_0A03L;
+        resolve("10.0.0.3", secondMac);
+        Prefix p = Prefix.parse("10.66.2.0/24");
+        learned.installMultipath(p, List.of(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.3")));
+        node.driver.sync();
+        int flows = 400;
+        long[] before = new long[flows];
+        int onSecond = 0;
+        for (int f = 0; f < flows; f++) {
+            before[f] = Frames.dmac(flow(f));
+            assertTrue(before[f] == PEER_MAC || before[f] == secondMac, "flow " + f + " to a member");
+            if (before[f] == secondMac) onSecond++;
+        }
+        assertTrue(onSecond > flows / 5 && onSecond < flows * 4 / 5, "flows spread over both members: " + onSecond + " of " + flows + " on the second");
+
+        learned.install(p, InetAddress.getByName("10.0.0.2"));
+        node.driver.sync();
+        for (int f = 0; f < flows; f++) {
+            assertEquals(PEER_MAC, Frames.dmac(flow(f)), "flow " + f + ": on the survivor (it was on " + Long.toHexString(before[f]) + ")");
+        }
+        learned.installMultipath(p, List.of(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.3")));
+        node.driver.sync();
+        for (int f = 0; f < flows; f++) assertEquals(before[f], Frames.dmac(flow(f)), "flow " + f + ": back where it was with both members");
+    }
+
+    /** One of many 5-tuples to 10.66.2.0/24 (same source port for the same flow number). */
+    private byte[] flow(int f) {
+        node.send(node.cali1, Frames.udp(CALI1_MAC, EP1_MAC, "10.65.0.2", "10.66.2." + (1 + f % 200), 20000 + f, 7000, 64, 16));
+        List<byte[]> out = node.uplink.drainTransmitted();
+        assertEquals(1, out.size(), "flow " + f + " forwarded once");
+        return out.getFirst();
+    }
+
     @Test
     void aCrossSubnetPoolTunnelsOnlyToNodesOnAnotherSubnet() throws Exception {
         learned.install(Prefix.parse("10.67.1.0/26"), InetAddress.getByName("10.1.0.2"));
