@@ -16,6 +16,8 @@ import java.util.List;
  */
 public final class NodeStatusTable {
     private static final String[] HEADERS = {"PEER ADDRESS", "PEER TYPE", "STATE", "SINCE", "INFO"};
+    /** With a BFD column: only when some peer runs BFD, so a table without it stays calicoctl's byte for byte. */
+    private static final String[] HEADERS_BFD = {"PEER ADDRESS", "PEER TYPE", "STATE", "SINCE", "BFD", "INFO"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd");
 
@@ -40,22 +42,25 @@ public final class NodeStatusTable {
             sb.append("No ").append(family).append(" peers found.\n");
             return;
         }
+        boolean withBfd = peers.stream().anyMatch(p -> !p.bfd().isEmpty());
+        String[] headers = withBfd ? HEADERS_BFD : HEADERS;
         List<String[]> rows = new ArrayList<>();
         for (PeerStatus p : peers) {
-            rows.add(new String[]{p.peerAddress(), p.peerType(), state(p), since(p.since(), now, zone), p.info()});
+            rows.add(withBfd ? new String[]{p.peerAddress(), p.peerType(), state(p), since(p.since(), now, zone), bfd(p), p.info()}
+                    : new String[]{p.peerAddress(), p.peerType(), state(p), since(p.since(), now, zone), p.info()});
         }
-        int[] w = new int[HEADERS.length];
+        int[] w = new int[headers.length];
         for (int i = 0; i < w.length; i++) {
-            w[i] = HEADERS[i].length();
+            w[i] = headers[i].length();
             for (String[] r : rows) w[i] = Math.max(w[i], r[i].length());
         }
         String rule = rule(w);
         sb.append(rule);
         sb.append('|');
         for (int i = 0; i < w.length; i++) {
-            int pad = w[i] - HEADERS[i].length();
+            int pad = w[i] - headers[i].length();
             // tablewriter centres with the odd space on the right: "|  SINCE   |".
-            sb.append(' ').append(" ".repeat(pad / 2)).append(HEADERS[i]).append(" ".repeat(pad - pad / 2)).append(" |");
+            sb.append(' ').append(" ".repeat(pad / 2)).append(headers[i]).append(" ".repeat(pad - pad / 2)).append(" |");
         }
         sb.append('\n').append(rule);
         for (String[] r : rows) {
@@ -76,6 +81,12 @@ public final class NodeStatusTable {
     static String state(PeerStatus p) {
         if (p.established()) return "up";
         return p.state().equals("Idle") ? "down" : "start";
+    }
+
+    /** The BFD column: the session state, and how often it failed if it did ("up (2 downs)"); "-" without BFD. */
+    static String bfd(PeerStatus p) {
+        if (p.bfd().isEmpty()) return "-";
+        return p.bfdDowns() == 0 ? p.bfd() : p.bfd() + " (" + p.bfdDowns() + (p.bfdDowns() == 1 ? " down)" : " downs)");
     }
 
     static String since(Instant since, Instant now, ZoneId zone) {

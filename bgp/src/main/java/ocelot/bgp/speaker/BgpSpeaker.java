@@ -77,8 +77,9 @@ public final class BgpSpeaker implements AutoCloseable {
     private List<ListenRange> listenRanges = List.of();
     /** Single-hop BFD on the listen address, opened for the first peer that asks for it. */
     private BfdEndpoint bfd;
-    /** Event loop only: BFD Up -> Down transitions that reset a session. */
+    /** Event loop only: BFD Up -> Down transitions that reset a session, in all and per peer address. */
     private long bfdDownCount;
+    private final Map<InetAddress, Long> bfdDowns = new HashMap<>();
     /** RFC 5881 §4: BFD Control packets go to UDP port 3784. */
     public static final int BFD_PORT = Integer.getInteger("ocelot.bgp.bfdPort", 3784);
     private ScheduledFuture<?> ticker;
@@ -351,6 +352,7 @@ public final class BgpSpeaker implements AutoCloseable {
                         LOG.warn("peer {}: BFD down (diagnostic {}): session reset, its routes withdrawn, next hop {} unreachable",
                                 address.getHostAddress(), diag, address.getHostAddress());
                         bfdDownCount++;
+                        bfdDowns.merge(address, 1L, Long::sum);
                         nextHopReachable(address, false);
                         p.session.bfdDown();
                     } else {
@@ -536,9 +538,12 @@ public final class BgpSpeaker implements AutoCloseable {
                 String info = st == SessionState.ESTABLISHED ? "Established"
                         : s.info().isEmpty() ? st.displayName : st.displayName + " " + s.info();
                 ribPeers.add(p.ribPeer);
-                out.add(new PeerStatus(p.settings.session().peerAddress().getHostAddress(), p.settings.peerType(),
+                InetAddress address = p.settings.session().peerAddress();
+                BfdState bfdState = p.settings.bfd() == null || bfd == null ? null : bfd.state(address);
+                String bfdText = p.settings.bfd() == null ? "" : bfdState == null ? "down" : PeerStatus.bfdText(bfdState);
+                out.add(new PeerStatus(address.getHostAddress(), p.settings.peerType(),
                         st.displayName, since, info, st == SessionState.ESTABLISHED, 0, s.updatesReceived(),
-                        s.establishedTransitions(), s.connectAttempts()));
+                        s.establishedTransitions(), s.connectAttempts(), bfdText, bfdDowns.getOrDefault(address, 0L)));
             }
             return out;
         });
@@ -548,7 +553,7 @@ public final class BgpSpeaker implements AutoCloseable {
         for (int i = 0; i < sessions.size(); i++) {
             PeerStatus s = sessions.get(i);
             out.add(new PeerStatus(s.peerAddress(), s.peerType(), s.state(), s.since(), s.info(), s.established(), prefixes[i],
-                    s.updatesReceived(), s.timesEstablished(), s.connectAttempts()));
+                    s.updatesReceived(), s.timesEstablished(), s.connectAttempts(), s.bfd(), s.bfdDowns()));
         }
         out.sort((a, b) -> a.peerAddress().compareTo(b.peerAddress()));
         return out;

@@ -44,6 +44,15 @@ public final class BgpMetrics implements MetricsSource {
             text.sample("ocelot_bgp_update_errors_total", u.attributeDiscards(), "peer", peer, "action", "attribute-discard");
             text.sample("ocelot_bgp_update_errors_total", u.sessionResets(), "peer", peer, "action", "session-reset");
         }
+        text.family("ocelot_bgp_bfd_session_up", "gauge", "1 while the peer's BFD session is Up, else 0 (peers with BFD only).");
+        for (PeerStatus p : list) {
+            if (!p.bfd().isEmpty()) text.sample("ocelot_bgp_bfd_session_up", p.bfd().equals("up") ? 1 : 0, "peer", p.peerAddress(), "state", p.bfd());
+        }
+        text.family("ocelot_bgp_bfd_downs_total", "counter",
+                "The peer's BFD session went from Up to Down (path failure: BGP session reset, its next hop unreachable).");
+        for (PeerStatus p : list) {
+            if (!p.bfd().isEmpty()) text.sample("ocelot_bgp_bfd_downs_total", p.bfdDowns(), "peer", p.peerAddress());
+        }
         text.single("ocelot_bgp_fib_routes", "gauge", "Routes learned over BGP in the node's FIB (best paths).", fibSize.getAsInt());
     }
 

@@ -13,7 +13,9 @@ import ocelot.bgp.speaker.PeerStatus;
  */
 final class PeerStatusLines {
     static final String HEADER = "ocelot-status 1";
-    private static final int FIELDS = 10;
+    /** Every field; a node from before BFD in status wrote the first ten. */
+    private static final int FIELDS = 12;
+    private static final int FIELDS_WITHOUT_BFD = 10;
 
     private PeerStatusLines() {
     }
@@ -25,7 +27,8 @@ final class PeerStatusLines {
                     .append('\t').append(p.since().toEpochMilli()).append('\t').append(clean(p.info()))
                     .append('\t').append(p.established()).append('\t').append(p.prefixesReceived())
                     .append('\t').append(p.updatesReceived()).append('\t').append(p.timesEstablished())
-                    .append('\t').append(p.connectAttempts()).append('\n');
+                    .append('\t').append(p.connectAttempts()).append('\t').append(clean(p.bfd()))
+                    .append('\t').append(p.bfdDowns()).append('\n');
         }
         return sb.append("end\n").toString();
     }
@@ -39,10 +42,11 @@ final class PeerStatusLines {
         List<PeerStatus> out = new ArrayList<>();
         for (int i = 1; i < lines.size() - 1; i++) {
             String[] f = lines.get(i).split("\t", -1);
-            if (f.length != FIELDS) throw new IllegalArgumentException("status socket line " + (i + 1) + ": " + f.length + " fields, expected " + FIELDS);
+            if (f.length != FIELDS && f.length != FIELDS_WITHOUT_BFD) throw new IllegalArgumentException("status socket line " + (i + 1) + ": " + f.length + " fields, expected " + FIELDS);
             try {
                 out.add(new PeerStatus(f[0], f[1], f[2], Instant.ofEpochMilli(Long.parseLong(f[3])), f[4], Boolean.parseBoolean(f[5]),
-                        Integer.parseInt(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9])));
+                        Integer.parseInt(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9]),
+                        f.length == FIELDS ? f[10] : "", f.length == FIELDS ? Long.parseLong(f[11]) : 0));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("status socket line " + (i + 1) + ": " + e.getMessage());
             }
