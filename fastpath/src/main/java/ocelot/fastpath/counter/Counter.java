@@ -35,6 +35,7 @@ public enum Counter {
     ND_ADVERTS(18, "nd_adverts_sent", Kind.TRAFFIC, "IPv6 neighbour solicitations answered (proxy for endpoint gateways, the node address)"),
     FLOW_CACHE_HIT(20, "flow_cache_hits", Kind.TRAFFIC, "packets of established flows forwarded from the result cached in their conntrack entry (route and policy skipped)"),
     FLOW_FUSED(21, "flow_fused_forwards", Kind.TRAFFIC, "flow cache hits forwarded by the fused one-pass path (parse, lookup and rewrite together) rather than by the node graph"),
+    STATELESS_FORWARDS(22, "stateless_forwards", Kind.TRAFFIC, "packets routed by the stateless path: no policy, NAT or tunnel applies to either end, so no conntrack (l3fwd's work: checks, LPM, TTL, MACs)"),
 
     DROP_RUNT(32, "drop_runt", Kind.DROP, "frame shorter than its Ethernet/VLAN header"),
     DROP_MULTI_SEGMENT(33, "drop_multi_segment", Kind.DROP, "chained mbuf (jumbo) not supported by the pipeline"),
@@ -66,6 +67,7 @@ public enum Counter {
     DROP_NO_HEADROOM(59, "drop_no_headroom", Kind.DROP, "no mbuf headroom to prepend an outer/ICMP header"),
     DROP_PUNT_LOOP(60, "drop_punt_loop", Kind.DROP, "host-bound traffic that came from the host's own exception port"),
     DROP_ND(61, "drop_nd", Kind.DROP, "neighbour solicitation malformed (RFC 4861 7.1.1: hop limit 255, code 0, length) or not for an address we answer"),
+    DROP_IP_DESTINATION(63, "drop_ip_destination", Kind.DROP, "destination martian (RFC 1812 5.3.7: 0/8, 127/8, class E, limited broadcast): never forwarded"),
     DROP_IPV6_NO_PLANE(70, "drop_ipv6_no_plane", Kind.DROP, "IPv6 from the host's exception port while no IPv6 plane is configured (the kernel's own router and neighbour discovery)"),
     DROP_WORKER_ERROR(62, "drop_worker_error", Kind.DROP, "packets of a burst whose processing threw: freed, the worker went on with the next burst"),
 

@@ -76,11 +76,23 @@ public final class EstablishedFlowNode {
     /** Returns how many packets it forwarded; their verdicts are set, the rest are listed in {@link #slow}. */
     public int run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts, long nowNs, long tag,
                    CounterRecord counters) {
+        return run(v, s, ct, timeouts, nowNs, tag, counters, false);
+    }
+
+    /**
+     * As {@link #run(PacketVector, ForwardingSnapshot, ConntrackTable, ConntrackTimeouts, long, long, CounterRecord)};
+     * with {@code decidedBefore} the burst came through {@link StatelessRouteNode} first: packets
+     * whose verdict is no longer {@link PacketVector#CONTINUE} are its own, skipped here and
+     * counted in the return value as finished.
+     */
+    public int run(PacketVector v, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts, long nowNs, long tag,
+                   CounterRecord counters, boolean decidedBefore) {
         int n = v.count;
         int port = v.rxPort;
         long portMac = port == s.exceptionPort ? 0 : s.portMacs[port];
         int slowN = 0;
         int done = 0;
+        int decided = 0;
         boolean open = portMac != 0; // the exception port's parse accepts any MAC: always the full graph
         touchedCount = 0;
         boolean preloaded = open && n > 1 && ct.size() >= preloadMinFlows;
@@ -89,6 +101,10 @@ public final class EstablishedFlowNode {
         // this size ("hot method too big"), and as a call per packet every field and array it
         // uses (the packet columns, the conntrack arrays) was reloaded for each packet.
         for (int i = 0; i < n; i++) {
+            if (decidedBefore && v.verdict[i] != PacketVector.CONTINUE) {
+                decided++; // forwarded or dropped by the stateless path: touches no flow
+                continue;
+            }
             int r;
             packet:
             {
@@ -119,6 +135,7 @@ public final class EstablishedFlowNode {
                 int src = (int) (addresses >>> 32);
                 int srcTop = src >>> 24;
                 if (srcTop == 0 || srcTop == 127 || srcTop >= 224) { r = PASS; break packet; } // RFC 1812 5.3.7 martian, as parse
+                if (Ipv4.martianDestination((int) addresses)) { r = PASS; break packet; } // as parse: dropped there
                 int proto = (w2 >>> 16) & 0xFF;
                 int l4Len = total - Ipv4.MIN_HEADER_LENGTH;
                 long t = ip + Ipv4.MIN_HEADER_LENGTH;
@@ -179,7 +196,7 @@ public final class EstablishedFlowNode {
             counters.add(Counter.FLOW_CACHE_HIT, done);
             counters.add(Counter.FLOW_FUSED, done);
         }
-        return done;
+        return done + decided;
     }
 
     /**

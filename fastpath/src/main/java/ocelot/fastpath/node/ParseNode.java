@@ -142,6 +142,10 @@ public final class ParseNode {
             v.drop(i, Counter.DROP_IP_SOURCE);
             return;
         }
+        if (Ipv4.martianDestination(dst)) {
+            v.drop(i, Counter.DROP_IP_DESTINATION);
+            return;
+        }
         int proto = (w2 >>> 16) & 0xFF;
         int l4 = l3 + ihl;
         int l4Len = total - ihl;

@@ -82,6 +82,21 @@ public final class Ipv4 {
         PacketMemory.u32(ip + TTL_OFFSET, newTtlProto << 16 | Checksum.update16(word & 0xFFFF, oldTtlProto, newTtlProto));
     }
 
+    /**
+     * RFC 1812 5.3.7: a router never forwards to 0/8 ("this network"), 127/8 (loopback) or class
+     * E, 240/4, which holds the limited broadcast 255.255.255.255 (section 5.3.5.1).
+     */
+    public static boolean martianDestination(int dst) {
+        int top = dst >>> 24;
+        return top == 0 || top == 127 || top >= 240;
+    }
+
+    /** RFC 1812 5.3.7: sources never forwarded (0/8, 127/8, class D and E, limited broadcast). */
+    public static boolean martianSource(int src) {
+        int top = src >>> 24;
+        return top == 0 || top == 127 || top >= 224;
+    }
+
     public static String format(int address) {
         return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "." + (address & 0xFF);
     }

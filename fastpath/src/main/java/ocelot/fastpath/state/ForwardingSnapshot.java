@@ -89,6 +89,22 @@ public final class ForwardingSnapshot {
     public final int[] poolLength;
     public final boolean[] poolNat;
 
+    /**
+     * The stateless path (issue 19), decided here once per snapshot: per endpoint slot, true when
+     * no policy applies either way and none of its IPv4 addresses is in a nat-outgoing pool, so
+     * no packet to or from it needs conntrack. Both directions are asked for because a flow must
+     * be tracked on both its directions or on neither: a reply that skipped conntrack would leave
+     * the original's TCP state behind, one that met conntrack alone would start a flow mid-way.
+     */
+    public final boolean[] statelessEndpoint;
+    /**
+     * Per port slot: IPv4 received on it may be forwarded without conntrack, and a gateway hop out
+     * of it (untunnelled) may be the stateless path's egress: a workload port whose endpoint is
+     * {@link #statelessEndpoint}, or a fabric or host port with no host endpoint policy. Never
+     * the exception port (the host's own traffic is tracked for its TCP handshakes).
+     */
+    public final boolean[] statelessPort;
+
     ForwardingSnapshot(long generation, DataplaneState state, PortTable ports, Ipv4Fib fib, EndpointPart ep, Ipv6Forwarding v6) {
         this.generation = generation;
         this.state = state;
@@ -147,6 +163,37 @@ public final class ForwardingSnapshot {
             poolLength[i] = pools.get(i).length();
             poolNat[i] = pools.get(i).natOutgoing();
         }
+        statelessEndpoint = new boolean[endpoints.length];
+        for (int e = 0; e < endpoints.length; e++) {
+            if (endpoints[e] == null || ingress[e] != null || egress[e] != null) continue;
+            boolean nat = false;
+            for (int a : endpointAddresses[e]) {
+                int pool = poolOf(a);
+                nat |= pool >= 0 && poolNat[pool];
+            }
+            statelessEndpoint[e] = !nat;
+        }
+        statelessPort = new boolean[portRoles.length];
+        for (int p = 0; p < portRoles.length; p++) {
+            if (portRoles[p] == null) continue;
+            statelessPort[p] = switch (portRoles[p]) {
+                case WORKLOAD -> portEndpoint[p] >= 0 && statelessEndpoint[portEndpoint[p]];
+                case FABRIC, HOST -> hostIngress[p] == null && hostEgress[p] == null;
+                case EXCEPTION -> false;
+            };
+        }
+    }
+
+    /**
+     * Whether a packet routed to next hop {@code nh} may leave without conntrack: a stateless
+     * endpoint, or an untunnelled gateway (or on-link) hop out of a stateless port. ECMP groups,
+     * the host and blackholes take the full path. The hop's fields never change (HopTable is
+     * append-only); the endpoint and port flags are this snapshot's.
+     */
+    public boolean statelessHop(int nh) {
+        byte kind = nhKind[nh];
+        if (kind == NH_ENDPOINT) return statelessEndpoint[nhEndpoint[nh]];
+        return kind == NH_VIA && nhTunnel[nh] == 0 && statelessPort[nhPort[nh]];
     }
 
     /**

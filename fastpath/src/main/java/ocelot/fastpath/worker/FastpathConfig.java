@@ -15,10 +15,13 @@ import ocelot.fastpath.conntrack.ConntrackTimeouts;
  *        and per-worker staging are sized by it. A real DPDK node is bounded lower by the
  *        DPDK build's RTE_MAX_ETHPORTS (32 in Debian's 22.11)
  * @param idle how workers started by {@link Fastpath#start()} wait when idle
+ * @param statelessPath IPv4 between ports and hops no policy, NAT or tunnel applies to is routed
+ *        without conntrack ({@code StatelessRouteNode}, issue 19); false tracks every flow (the
+ *        reference the stateless differential test and the benchmark compare it with)
  */
 public record FastpathConfig(int workers, int burstSize, int conntrackCapacity, int neighbourCapacity,
                              int ruleCounterCapacity, ConntrackTimeouts timeouts, boolean flowFastPath,
-                             int maxPorts, IdleMode idle) {
+                             int maxPorts, IdleMode idle, boolean statelessPath) {
     public static final int DEFAULT_MAX_PORTS = 64;
     public static final int MAX_PORTS_LIMIT = 1 << 16;
 
@@ -35,22 +38,30 @@ public record FastpathConfig(int workers, int burstSize, int conntrackCapacity, 
 
     public FastpathConfig(int workers, int burstSize, int conntrackCapacity, int neighbourCapacity,
                           int ruleCounterCapacity, ConntrackTimeouts timeouts) {
-        this(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, true, DEFAULT_MAX_PORTS, IdleMode.BACKOFF);
+        this(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, true, DEFAULT_MAX_PORTS, IdleMode.BACKOFF, true);
+    }
+
+    /** The stateless path on (bench/fastpath's PipelineThroughput calls this one: it compiles against older builds too). */
+    public FastpathConfig(int workers, int burstSize, int conntrackCapacity, int neighbourCapacity,
+                          int ruleCounterCapacity, ConntrackTimeouts timeouts, boolean flowFastPath, int maxPorts, IdleMode idle) {
+        this(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle, true);
     }
 
     public static FastpathConfig defaults() {
         return new FastpathConfig(1, 64, 1 << 16, 1 << 12, 1 << 16, ConntrackTimeouts.linuxDefaults());
     }
 
-    public FastpathConfig withFlowFastPath(boolean on) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, on, maxPorts, idle); }
+    public FastpathConfig withFlowFastPath(boolean on) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, on, maxPorts, idle, statelessPath); }
 
-    public FastpathConfig withWorkers(int n) { return new FastpathConfig(n, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle); }
+    public FastpathConfig withWorkers(int n) { return new FastpathConfig(n, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle, statelessPath); }
 
-    public FastpathConfig withConntrackCapacity(int n) { return new FastpathConfig(workers, burstSize, n, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle); }
+    public FastpathConfig withConntrackCapacity(int n) { return new FastpathConfig(workers, burstSize, n, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle, statelessPath); }
 
-    public FastpathConfig withBurstSize(int n) { return new FastpathConfig(workers, n, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle); }
+    public FastpathConfig withBurstSize(int n) { return new FastpathConfig(workers, n, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle, statelessPath); }
 
-    public FastpathConfig withMaxPorts(int n) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, n, idle); }
+    public FastpathConfig withMaxPorts(int n) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, n, idle, statelessPath); }
 
-    public FastpathConfig withIdle(IdleMode mode) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, mode); }
+    public FastpathConfig withStatelessPath(boolean on) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, idle, on); }
+
+    public FastpathConfig withIdle(IdleMode mode) { return new FastpathConfig(workers, burstSize, conntrackCapacity, neighbourCapacity, ruleCounterCapacity, timeouts, flowFastPath, maxPorts, mode, statelessPath); }
 }

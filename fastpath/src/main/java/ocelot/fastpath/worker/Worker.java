@@ -21,6 +21,7 @@ import ocelot.fastpath.node.ParseNode;
 import ocelot.fastpath.node.PolicyNode;
 import ocelot.fastpath.node.RewriteNode;
 import ocelot.fastpath.node.RouteNode;
+import ocelot.fastpath.node.StatelessRouteNode;
 import ocelot.fastpath.port.Port;
 import ocelot.fastpath.port.PortTable;
 import ocelot.fastpath.state.ForwardingSnapshot;
@@ -60,6 +61,8 @@ public final class Worker implements Agent {
     private final MbufBurst slowRx;
     private final PacketVector slowV;
     private final EstablishedFlowNode established;
+    /** Bursts from a stateless port ({@link ForwardingSnapshot#statelessPort}) go through it first; null when configured off. */
+    private final StatelessRouteNode stateless;
     private final HeadAdjuster heads;
     private final ParseNode parse = new ParseNode();
     private final ArpNode arp = new ArpNode();
@@ -115,8 +118,10 @@ public final class Worker implements Agent {
         this.drops = new MbufBurst(b);
         this.v = new PacketVector(b);
         this.established = config.flowFastPath() ? new EstablishedFlowNode(b) : null;
-        this.slowRx = config.flowFastPath() ? new MbufBurst(b) : null;
-        this.slowV = config.flowFastPath() ? new PacketVector(b) : null;
+        this.stateless = config.statelessPath() ? new StatelessRouteNode(b) : null;
+        boolean handsOn = config.flowFastPath() || config.statelessPath(); // a pass before the graph that may hand on part of a burst
+        this.slowRx = handsOn ? new MbufBurst(b) : null;
+        this.slowV = handsOn ? new PacketVector(b) : null;
         this.heads = new HeadAdjuster(b);
         this.decap = new DecapNode(heads, parse);
         this.route = new RouteNode(b, 4096);
@@ -204,14 +209,21 @@ public final class Worker implements Agent {
         // cached now stale at the next burst, never the other way round
         long tag = s.generation << 32 | (neighbours.version() & 0xFFFF_FFFFL);
 
-        if (established == null) {
-            graph(rx, v, s, now, tag);
+        // a port no policy, NAT or tunnel applies to: what is routed to a hop of the same kind
+        // is finished here without conntrack; the rest goes on below as usual
+        boolean statelessRun = stateless != null && s.statelessPort[port];
+        int finished = statelessRun ? stateless.run(v, s, neighbours, counters) : 0;
+        if (finished == n) {
+            // all forwarded or dropped statelessly
+        } else if (established == null) {
+            if (finished == 0) graph(rx, v, s, now, tag);
+            else graphOverSlow(stateless.slow, stateless.slowCount, s, now, tag);
         } else {
-            int fast = established.run(v, s, conntrack, timeouts, now, tag, counters);
+            int fast = established.run(v, s, conntrack, timeouts, now, tag, counters, statelessRun);
             if (fast == 0) {
                 graph(rx, v, s, now, tag);
             } else if (fast < n) {
-                graphOverSlow(s, now, tag);
+                graphOverSlow(established.slow, established.slowCount, s, now, tag);
             }
         }
         dispatch(s);
@@ -236,13 +248,11 @@ public final class Worker implements Agent {
     }
 
     /**
-     * The graph over the packets the fused pass handed on, gathered (in burst order) into a
+     * The graph over the packets the fused pass (or the stateless path) handed on, {@code idx[0, m)}, gathered (in burst order) into a
      * burst of their own; their fate and final address/length are scattered back so dispatch
      * sees the whole burst in its original order.
      */
-    private void graphOverSlow(ForwardingSnapshot s, long now, long tag) {
-        int[] idx = established.slow;
-        int m = established.slowCount;
+    private void graphOverSlow(int[] idx, int m, ForwardingSnapshot s, long now, long tag) {
         for (int k = 0; k < m; k++) {
             int i = idx[k];
             slowRx.setMbuf(k, rx.mbuf(i));
