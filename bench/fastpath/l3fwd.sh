@@ -2,6 +2,8 @@
 # Ocelot against DPDK's l3fwd example on the same devices (net_pcap infinite_rx -> net_null), the
 # same 64-byte UDP frames (PipelineThroughput.writePcap) and the same route table:
 #   routing alone:              Ocelot without endpoint policy  / l3fwd --lookup=lpm
+#     (two ways: tracking every flow, and on the stateless path, which skips conntrack where no
+#     policy, NAT or tunnel applies: issue 19)
 #   policy + conntrack + route: Ocelot full pipeline            / l3fwd --lookup=acl (no conntrack)
 # l3fwd is built from dpdk-doc's sources with the changes DESIGN.md's field notes list (LPM
 # rules and tbl8 groups raised for 100k /26s; rx offloads masked by what the device can do) and
@@ -21,6 +23,9 @@
 #   HUGE=1        both sides on 2 MiB hugepages (EAL --in-memory; the pages must be reserved,
 #                 flows.sh does it) and the JVM heap on transparent hugepages; default --no-huge
 #   WARMUP        the JVM's warm-up per pipeline in seconds (default 20)
+#   LPM_ONLY=1    l3fwd-lpm against Ocelot's routing and stateless pipelines only (no ACL mode,
+#                 no full pipeline: stateless.sh's route-count sweep, where rte_acl over 1M lines
+#                 would take minutes to build)
 # Both pools hold one mbuf per pcap packet plus 8192 (net_pcap's infinite replay keeps the
 # whole file in mbufs); EAL memory is sized to that.
 #   L3FWD_PERF=lpm|acl bench/fastpath/l3fwd.sh 8: instead of the rounds, a perf profile of that
@@ -38,13 +43,16 @@ CT_CAPACITY=${CT_CAPACITY:-$(awk -v f="$FLOWS" 'BEGIN { c = 16; while (c < 2 * f
 UDP_TIMEOUT=${UDP_TIMEOUT:-30}
 HUGE=${HUGE:-0}
 WARMUP=${WARMUP:-20}
+LPM_ONLY=${LPM_ONLY:-0}
 MBUFS=$((FLOWS + 8192))
 # an mbuf (header, data room, mempool header) never straddles a 4 KiB page with --no-huge: a
 # 2176-byte data room takes a page of its own
-EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" -v huge="$HUGE" 'BEGIN { obj = d + 256; per = huge == 1 ? obj : 4096 / int(4096 / obj); x = int(m * per / 1048576) + 512; if (x < 1024) x = 1024; print x }')
+# plus l3fwd's LPM tables: tbl24 (64 MiB) and 2^18 tbl8 groups of 1 KiB (256 MiB)
+EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" -v huge="$HUGE" 'BEGIN { obj = d + 256; per = huge == 1 ? obj : 4096 / int(4096 / obj); x = int(m * per / 1048576) + 512 + 384; if (x < 1024) x = 1024; print x }')
 # the JVM's heap: both pipelines' conntrack tables (IPv4 ~90 and IPv6 ~150 bytes a flow slot,
 # the IPv6 table has the same capacity), room for ParallelGC's old generation, and the rest
-XMX_MB=$(awk -v c="$CT_CAPACITY" 'BEGIN { print 1536 + int(2 * c * 512 / 1048576) }')
+# and three route tables (a 1M-route one with its hop references: ~0.6 GB)
+XMX_MB=$(awk -v c="$CT_CAPACITY" -v r="$ROUTES" 'BEGIN { print 1536 + int(2 * c * 512 / 1048576) + int(r * 3 * 600 / 1048576) }')
 if [ "$HUGE" = 1 ]; then eal_mem=(--in-memory -m "$EAL_MB"); jvm_huge=(-Dbench.huge=true -XX:+UseTransparentHugePages); else eal_mem=(--no-huge -m "$EAL_MB"); jvm_huge=(); fi
 export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
@@ -81,9 +89,9 @@ patch_line() { # FILE SED-EXPR EXPECTED-TEXT: apply, and fail loudly if the sour
   sed -i "$2" "$work/l3fwd/$1"
   grep -qF "$3" "$work/l3fwd/$1" || { echo "l3fwd patch did not apply to $1: $3" >&2; exit 1; }
 }
-# 100k /26s fall in 25k distinct /24s: one tbl8 group each (rte_lpm default here: 256 groups).
-patch_line l3fwd_lpm.c 's/^#define IPV4_L3FWD_LPM_MAX_RULES .*/#define IPV4_L3FWD_LPM_MAX_RULES (1 << 20)/' '(1 << 20)'
-patch_line l3fwd_lpm.c 's/^#define IPV4_L3FWD_LPM_NUMBER_TBL8S .*/#define IPV4_L3FWD_LPM_NUMBER_TBL8S (1 << 16)/' 'IPV4_L3FWD_LPM_NUMBER_TBL8S (1 << 16)'
+# 100k /26s fall in 25k distinct /24s, 1M in 250k: one tbl8 group each (rte_lpm default here: 256 groups).
+patch_line l3fwd_lpm.c 's/^#define IPV4_L3FWD_LPM_MAX_RULES .*/#define IPV4_L3FWD_LPM_MAX_RULES (1 << 21)/' '(1 << 21)'
+patch_line l3fwd_lpm.c 's/^#define IPV4_L3FWD_LPM_NUMBER_TBL8S .*/#define IPV4_L3FWD_LPM_NUMBER_TBL8S (1 << 18)/' 'IPV4_L3FWD_LPM_NUMBER_TBL8S (1 << 18)'
 # The ACL context holds every rule and route line (l3fwd's limit: 100000).
 patch_line l3fwd_acl.h 's/^#define MAX_ACL_RULE_NUM.*/#define MAX_ACL_RULE_NUM (1 << 20)/' 'MAX_ACL_RULE_NUM (1 << 20)'
 # net_pcap/net_null have no rx checksum offload, which l3fwd asks for unconditionally.
@@ -126,7 +134,7 @@ echo "R0:0:0:0:0:0:0:0/0 2001:db8:0:0:0:0:0:0/32 0 : 65535 0 : 65535 0/0 1" > "$
 # --- Ocelot: one warm JVM, a round per line on its stdin ----------------------------------
 mkfifo "$work/jin"
 java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx${XMX_MB}m "${jvm_huge[@]}" \
-  -Dbench.warmupSeconds="$WARMUP" -Docelot.native.lib="$here/native/target/native/libocelot_dpdk.so" \
+  -Dbench.warmupSeconds="$WARMUP" -Dbench.skipFull="$([ "$LPM_ONLY" = 1 ] && echo true || echo false)" -Docelot.native.lib="$here/native/target/native/libocelot_dpdk.so" \
   -cp "$classes:$cp" ocelot.bench.fastpath.L3fwdRounds "$work/flows.pcap" "$SECONDS_RUN" "$FLOWS" "$ROUTES" "$RULES" "$CT_CAPACITY" "$UDP_TIMEOUT" "$DATA_ROOM" \
   < "$work/jin" > "$work/ocelot.txt" 2>&1 &
 jpid=$!
@@ -169,12 +177,12 @@ machine=$(lscpu | grep 'Model name' | sed 's/.*: *//')
 echo "== l3fwd (C, -O3 -march=native, one forwarding lcore) vs Ocelot on net_pcap -> net_null: $FLOWS flows, $ROUTES /26 routes + endpoint /32s, $RULES rules per direction; conntrack capacity $CT_CAPACITY, UDP timeout ${UDP_TIMEOUT}s, $MBUFS mbufs of data room $DATA_ROOM, EAL ${EAL_MB} MB $([ "$HUGE" = 1 ] && echo "2 MiB hugepages" || echo "--no-huge"); $machine"
 # checks: everything received is forwarded (routes hit, MACs/ports right), and the ACL rules deny what they should
 # (L3FWD_CHECKS=0 skips them: flows.sh checks on its first profile only)
-for mode in $([ "${L3FWD_CHECKS:-1}" = 0 ] || echo lpm acl); do
+for mode in $([ "${L3FWD_CHECKS:-1}" = 0 ] || { [ "$LPM_ONLY" = 1 ] && echo lpm || echo lpm acl; }); do
   run_l3fwd "$mode" "$work/$mode.v4" "$work/$mode.v6" 1; read -r rx tx _ <<< "$RES"
   awk -v m="$mode" -v rx="$rx" -v tx="$tx" 'BEGIN { ok = rx > 0 && tx >= rx * 0.99; printf "check l3fwd-%s forwards: port0 rx %d, port1 tx %d: %s\n", m, rx, tx, ok ? "ok" : "FAILED"; exit !ok }' \
     || { tail -30 "$work/l3fwd-$mode.log" >&2; exit 1; }
 done
-if [ "${L3FWD_CHECKS:-1}" != 0 ]; then
+if [ "${L3FWD_CHECKS:-1}" != 0 ] && [ "$LPM_ONLY" != 1 ]; then
   run_l3fwd acl "$work/acl-deny.v4" "$work/acl.v6" 1; read -r rx tx _ <<< "$RES"
   awk -v rx="$rx" -v tx="$tx" 'BEGIN { ok = rx > 0 && tx == 0; printf "check l3fwd-acl denies with a deny line for the flows in front: port0 rx %d, port1 tx %d (denied %d): %s\n", rx, tx, rx - tx, ok ? "ok" : "FAILED"; exit !ok }'
 fi
@@ -194,15 +202,19 @@ done
 for round in $(seq 1 "$ROUNDS"); do
   run_l3fwd lpm "$work/lpm.v4" "$work/lpm.v6" "$SECONDS_RUN"; read -r rx tx lpm <<< "$RES"
   [ "$tx" -ge $((rx * 99 / 100)) ] || { echo "l3fwd-lpm dropped: rx $rx tx $tx" >&2; exit 1; }
-  run_l3fwd acl "$work/acl.v4" "$work/acl.v6" "$SECONDS_RUN"; read -r rx tx acl <<< "$RES"
-  [ "$tx" -ge $((rx * 99 / 100)) ] || { echo "l3fwd-acl dropped: rx $rx tx $tx" >&2; exit 1; }
+  acl=nan
+  if [ "$LPM_ONLY" != 1 ]; then
+    run_l3fwd acl "$work/acl.v4" "$work/acl.v6" "$SECONDS_RUN"; read -r rx tx acl <<< "$RES"
+    [ "$tx" -ge $((rx * 99 / 100)) ] || { echo "l3fwd-acl dropped: rx $rx tx $tx" >&2; exit 1; }
+  fi
   echo "round" >&7
   until [ "$(grep -c '^round ' "$work/ocelot.txt")" -ge "$round" ]; do
     kill -0 "$jpid" 2>/dev/null || { cat "$work/ocelot.txt" >&2; exit 1; }
     sleep 0.5
   done
   oc=$(grep '^round ' "$work/ocelot.txt" | tail -1)
-  echo "round $round l3fwd-lpm $lpm l3fwd-acl $acl ocelot-routing $(echo "$oc" | awk '{print $4}') ocelot-full $(echo "$oc" | awk '{print $6}') new-flow-share routing $(echo "$oc" | awk '{print $9}') full $(echo "$oc" | awk '{print $11}') load $(cut -d' ' -f1 /proc/loadavg)"
+  field() { echo "$oc" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+  echo "round $round l3fwd-lpm $lpm l3fwd-acl $acl ocelot-routing $(field routing) ocelot-full $(field full) ocelot-stateless $(field stateless) new-flow-share routing $(field new-flow-share-routing) full $(field new-flow-share-full) stateless $(field new-flow-share-stateless) load $(cut -d' ' -f1 /proc/loadavg)"
   echo "$lpm $acl" >> "$work/l3fwd.txt"
 done
 exec 7>&-
@@ -210,11 +222,13 @@ wait "$jpid"; jpid=""
 grep -E '^(ocelot-|counters)' "$work/ocelot.txt"
 med() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 lpm=$(awk '{print $1}' "$work/l3fwd.txt" | med)
-acl=$(awk '{print $2}' "$work/l3fwd.txt" | med)
+acl=$([ "$LPM_ONLY" = 1 ] && echo nan || awk '{print $2}' "$work/l3fwd.txt" | med)
 routing=$(awk '/^ocelot-routing-mpps/ {print $2}' "$work/ocelot.txt")
 full=$(awk '/^ocelot-full-mpps/ {print $2}' "$work/ocelot.txt")
+stateless=$(awk '/^ocelot-stateless-mpps/ {print $2}' "$work/ocelot.txt")
 echo "l3fwd-lpm-mpps $lpm"
 echo "l3fwd-acl-mpps $acl"
 awk -v a="$routing" -v b="$lpm" 'BEGIN { printf "ocelot-routing-vs-l3fwd-lpm-ratio %.3f\n", a/b }'
-awk -v a="$full" -v b="$acl" 'BEGIN { printf "ocelot-full-vs-l3fwd-acl-ratio %.3f\n", a/b }'
+awk -v a="$stateless" -v b="$lpm" 'BEGIN { printf "ocelot-stateless-vs-l3fwd-lpm-ratio %.3f\n", a/b }'
+[ "$LPM_ONLY" = 1 ] || awk -v a="$full" -v b="$acl" 'BEGIN { printf "ocelot-full-vs-l3fwd-acl-ratio %.3f\n", a/b }'
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"

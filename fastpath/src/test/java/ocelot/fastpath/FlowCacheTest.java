@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FlowCacheTest {
     static final long NEW_MAC = 0x0200_0000_0022L;
-    Topology t = new Topology();
+    /** Every flow tracked: without nat-outgoing these flows would otherwise take the stateless path (StatelessPathTest), which caches nothing. */
+    Topology t = new Topology(ocelot.fastpath.worker.FastpathConfig.defaults().withStatelessPath(false));
 
     @AfterEach
     void close() {

@@ -106,6 +106,43 @@ class ZeroAllocationTest {
         }
     }
 
+    /** The stateless path (no policy, NAT or tunnel: no conntrack) from ep1 to ep2 and out through the fabric's gateway. */
+    @Test
+    void steadyStateStatelessRoutingAllocatesNothing() throws Exception {
+        Eal.initInMemory(512);
+        Path in = dir.resolve("flows-stateless.pcap");
+        List<byte[]> frames = new ArrayList<>();
+        for (int f = 0; f < 256; f++) {
+            frames.add(Frames.udp(Topology.W1_MAC, Topology.EP1_MAC, "10.65.0.2", f % 2 == 0 ? "10.65.0.3" : "8.8.8." + f, 1024 + f, 7000, 64, 18));
+        }
+        PcapFile.write(in, frames);
+        try (Mempool pool = Mempool.create("zero_alloc_sl_pool", 8191, 256, Mempool.DEFAULT_DATA_ROOM)) {
+            String tag = Long.toString(ProcessHandle.current().pid());
+            DpdkPort src = DpdkPort.createVdev("net_pcap_zasl_" + tag, "rx_pcap=" + in + ",infinite_rx=1", pool, DpdkPort.Config.defaults());
+            DpdkPort sink = DpdkPort.createVdev("net_null_zasl_" + tag, "no-rx=1", pool, DpdkPort.Config.defaults());
+            try {
+                DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, Topology.W1_MAC);
+                DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, Topology.W2_MAC);
+                DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, Topology.FABRIC_MAC);
+                try (Fastpath fp = new Fastpath(List.of(w1, w2, fabric), FastpathConfig.defaults(), System::nanoTime)) {
+                    fp.control().publish(new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
+                            List.of(new Endpoint("ep1", "w1", Topology.EP1_MAC, List.of(ip("10.65.0.2")), null, (ocelot.acl.Classifier) null),
+                                    new Endpoint("ep2", "w2", Topology.EP2_MAC, List.of(ip("10.65.0.3")), null, (ocelot.acl.Classifier) null)),
+                            List.of(Route.of("10.65.0.2/32", new NextHop.ToEndpoint("ep1")), Route.of("10.65.0.3/32", new NextHop.ToEndpoint("ep2")),
+                                    Route.of("0.0.0.0/0", new NextHop.Via(ip("192.168.0.1"), "fabric"))),
+                            List.of(IpPool.of("10.65.0.0/16", IpPool.IpipMode.NEVER, false)),
+                            List.of(new ocelot.fastpath.state.Neighbour(ip("192.168.0.1"), Topology.GW_MAC, "fabric"))));
+                    assertSteadyStateAllocatesNothing(fp);
+                    assertEquals(0, fp.counters().get(Counter.CT_NEW));
+                    assertEquals(fp.counters().get(Counter.RX), fp.counters().get(Counter.STATELESS_FORWARDS), fp.counters().describeNonZero());
+                }
+            } finally {
+                src.close();
+                sink.close();
+            }
+        }
+    }
+
     @Test
     void steadyStateForwardingAllocatesNothing() throws Exception {
         Eal.initInMemory(512);

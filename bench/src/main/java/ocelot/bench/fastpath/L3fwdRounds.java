@@ -12,18 +12,21 @@ import ocelot.dpdk.Mempool;
 import ocelot.fastpath.conntrack.ConntrackTimeouts;
 import ocelot.fastpath.counter.Counter;
 import ocelot.fastpath.worker.Fastpath;
+import ocelot.fastpath.worker.FastpathConfig;
 
 /**
- * Ocelot's side of the l3fwd comparison ({@code bench/fastpath/l3fwd.sh}): two pipelines over
+ * Ocelot's side of the l3fwd comparison ({@code bench/fastpath/l3fwd.sh}): three pipelines over
  * the same net_pcap → net_null devices as {@link PipelineThroughput}, one with the endpoints'
- * policy (the full run) and one without (routing alone: parse, validation, anti-spoofing,
- * conntrack, LPM, rewrite; conntrack runs because the pipeline tracks every flow). Both are
+ * policy (the full run), one without but tracking every flow (routing: parse, validation,
+ * anti-spoofing, conntrack, LPM, rewrite; the stateless path off) and one without policy, NAT
+ * or tunnel on the stateless path (no conntrack, issue 19; {@code -Dbench.skipFull=true} leaves
+ * the full one out, for route-count runs against l3fwd-lpm alone). All are
  * warmed up once; then each line read from stdin starts one round, which measures one slice
  * of each, so the script can run l3fwd between rounds while this JVM idles with its compiled
  * code (one warm-up instead of one per round, and the two sides alternate under the same load).
  *
- * <p>Per round it prints {@code round N routing MPPS full MPPS} (packets per second of this
- * thread's CPU time); at stdin's end the medians and both pipelines' counters.
+ * <p>Per round it prints {@code round N routing MPPS full MPPS stateless MPPS} (packets per
+ * second of this thread's CPU time; NaN for one left out); at stdin's end the medians and the pipelines' counters.
  *
  * <p>Usage: {@code L3fwdRounds PCAP SLICE_SECONDS FLOWS ROUTES RULES [CT_CAPACITY [UDP_TIMEOUT_S [MBUF_DATA_ROOM]]]}:
  * conntrack capacity per pipeline (default {@link PipelineThroughput#defaultCapacity}), the UDP
@@ -60,36 +63,53 @@ public final class L3fwdRounds {
             DpdkPort sink = DpdkPort.createVdev("net_null_l3", "no-rx=1", pool, DpdkPort.Config.defaults());
             System.out.printf("config flows %d conntrack-capacity %d udp-timeout-s %d mbufs %d data-room %d eal-mb %d huge %s%n",
                     flows, capacity, timeouts.udpUnrepliedNs() / 1_000_000_000L, mbufs, dataRoom, memoryMb, Boolean.getBoolean("bench.huge"));
-            try (AutoCloseable routing = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, false, capacity, timeouts);
-                 AutoCloseable full = PipelineThroughput.open(src, sink, routes, rules, flows, warmup, true, capacity, timeouts)) {
+            FastpathConfig d = FastpathConfig.defaults();
+            FastpathConfig config = new FastpathConfig(d.workers(), 64, capacity, d.neighbourCapacity(), d.ruleCounterCapacity(), timeouts,
+                    d.flowFastPath(), d.maxPorts(), d.idle(), true);
+            // routing: no policy, every flow tracked (the stateless path off); full: policy (tracked
+            // by definition); stateless: no policy, NAT or tunnel anywhere, so no conntrack (issue 19)
+            String[] names = {"routing", "full", "stateless"};
+            boolean skipFull = Boolean.getBoolean("bench.skipFull");
+            Fastpath[] pipes = new Fastpath[3];
+            try {
+                pipes[0] = (Fastpath) PipelineThroughput.open(src, sink, routes, rules, flows, warmup, false, config.withStatelessPath(false));
+                if (!skipFull) pipes[1] = (Fastpath) PipelineThroughput.open(src, sink, routes, rules, flows, warmup, true, config);
+                pipes[2] = (Fastpath) PipelineThroughput.open(src, sink, routes, rules, flows, warmup, false, config);
                 System.out.println("ready");
-                double[][] rates = new double[2][0];
+                double[][] rates = new double[3][0];
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
                 int round = 0;
                 while (in.readLine() != null) {
                     round++;
-                    // which goes first alternates: the first slice after the l3fwd runs meets colder caches
-                    double r, f;
-                    long created0 = ((Fastpath) routing).counters().get(Counter.CT_NEW), created1 = ((Fastpath) full).counters().get(Counter.CT_NEW);
-                    long rx0 = ((Fastpath) routing).counters().get(Counter.RX), rx1 = ((Fastpath) full).counters().get(Counter.RX);
-                    if (round % 2 == 1) {
-                        r = rate(routing, slice);
-                        f = rate(full, slice);
-                    } else {
-                        f = rate(full, slice);
-                        r = rate(routing, slice);
+                    long[] created0 = new long[3], rx0 = new long[3];
+                    double[] r = new double[3];
+                    java.util.Arrays.fill(r, Double.NaN);
+                    for (int p = 0; p < 3; p++) {
+                        if (pipes[p] == null) continue;
+                        created0[p] = pipes[p].counters().get(Counter.CT_NEW);
+                        rx0[p] = pipes[p].counters().get(Counter.RX);
                     }
-                    rates[0] = append(rates[0], r);
-                    rates[1] = append(rates[1], f);
-                    System.out.printf("round %d routing %.2f full %.2f new-flow-share routing %.4f full %.4f%n", round, r, f,
-                            share(((Fastpath) routing).counters().get(Counter.CT_NEW) - created0, ((Fastpath) routing).counters().get(Counter.RX) - rx0),
-                            share(((Fastpath) full).counters().get(Counter.CT_NEW) - created1, ((Fastpath) full).counters().get(Counter.RX) - rx1));
+                    // which goes first rotates: the first slice after the l3fwd runs meets colder caches
+                    for (int k = 0; k < 3; k++) {
+                        int p = (k + round) % 3;
+                        if (pipes[p] != null) r[p] = rate(pipes[p], slice);
+                    }
+                    StringBuilder line = new StringBuilder("round " + round);
+                    for (int p = 0; p < 3; p++) {
+                        rates[p] = append(rates[p], r[p]);
+                        line.append(String.format(" %s %.2f", names[p], r[p]));
+                    }
+                    for (int p = 0; p < 3; p++) {
+                        double created = pipes[p] == null ? Double.NaN
+                                : share(pipes[p].counters().get(Counter.CT_NEW) - created0[p], pipes[p].counters().get(Counter.RX) - rx0[p]);
+                        line.append(String.format(" new-flow-share-%s %.4f", names[p], created));
+                    }
+                    System.out.println(line);
                 }
-                System.out.printf("ocelot-routing-mpps %.2f%n", median(rates[0]));
-                System.out.printf("ocelot-full-mpps %.2f%n", median(rates[1]));
-                System.out.println("counters routing: " + ((Fastpath) routing).counters().describeNonZero());
-                System.out.println("counters full: " + ((Fastpath) full).counters().describeNonZero());
+                for (int p = 0; p < 3; p++) System.out.printf("ocelot-%s-mpps %.2f%n", names[p], median(rates[p]));
+                for (int p = 0; p < 3; p++) if (pipes[p] != null) System.out.println("counters " + names[p] + ": " + pipes[p].counters().describeNonZero());
             } finally {
+                for (Fastpath fp : pipes) if (fp != null) fp.close();
                 src.close();
                 sink.close();
             }

@@ -154,13 +154,19 @@ public final class PipelineThroughput {
      */
     public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds, boolean policy,
                                      int conntrackCapacity, ConntrackTimeouts timeouts) {
+        FastpathConfig d = FastpathConfig.defaults();
+        // this constructor: ab.sh compiles this file against older fastpath builds too
+        FastpathConfig config = new FastpathConfig(d.workers(), 64, conntrackCapacity, d.neighbourCapacity(), d.ruleCounterCapacity(), timeouts,
+                d.flowFastPath(), d.maxPorts(), d.idle());
+        return open(src, sink, routes, rules, flows, warmupSeconds, policy, config);
+    }
+
+    /** As above with this fastpath config (L3fwdRounds: the stateless path off, to measure routing with conntrack). */
+    public static AutoCloseable open(DpdkPort src, DpdkPort sink, int routes, int rules, int flows, double warmupSeconds, boolean policy,
+                                     FastpathConfig config) {
         DpdkEthPort w1 = new DpdkEthPort("w1", src, PortRole.WORKLOAD, W1_MAC);
         DpdkEthPort w2 = new DpdkEthPort("w2", sink, PortRole.WORKLOAD, W2_MAC);
         DpdkEthPort fabric = new DpdkEthPort("fabric", sink, PortRole.FABRIC, 0x0200_0000_0010L);
-        FastpathConfig d = FastpathConfig.defaults();
-        // the canonical constructor: ab.sh compiles this file against older fastpath builds too
-        FastpathConfig config = new FastpathConfig(d.workers(), 64, conntrackCapacity, d.neighbourCapacity(), d.ruleCounterCapacity(), timeouts,
-                d.flowFastPath(), d.maxPorts(), d.idle());
         Fastpath fp = new Fastpath(List.of(w1, w2, fabric), config, System::nanoTime);
         fp.control().publish(state(routes, rules, policy));
         slice(fp, warmupSeconds);
