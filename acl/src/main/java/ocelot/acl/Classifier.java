@@ -22,6 +22,11 @@ public interface Classifier {
         snapshot().classify(batch, n, out);
     }
 
+    /** Classifies with the current version, IP set conditions at {@code setGeneration}; see {@link ClassifierSnapshot#classify(HeaderBatch, int, int[], long)}. */
+    default void classify(HeaderBatch batch, int n, int[] out, long setGeneration) {
+        snapshot().classify(batch, n, out, setGeneration);
+    }
+
     default int size() {
         return snapshot().size();
     }

@@ -14,7 +14,17 @@ public interface ClassifierSnapshot {
      * first rule that matches it, or {@link Classifier#NO_MATCH}. Allocates nothing; safe to call
      * from any number of threads.
      */
-    void classify(HeaderBatch batch, int n, int[] out);
+    default void classify(HeaderBatch batch, int n, int[] out) {
+        classify(batch, n, out, IpSetTable.NEWEST);
+    }
+
+    /**
+     * As {@link #classify(HeaderBatch, int, int[])}, with the rules' IP set conditions judged by
+     * the membership of {@code setGeneration} ({@link IpSetTable.View#generation()}, or
+     * {@link IpSetTable#NEWEST}): a dataplane snapshot passes its own view's, so a membership
+     * change made for the next state is not seen by the rules of this one.
+     */
+    void classify(HeaderBatch batch, int n, int[] out, long setGeneration);
 
     int size();
 

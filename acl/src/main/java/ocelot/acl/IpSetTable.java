@@ -8,22 +8,32 @@ import java.util.Arrays;
  * IP sets for classifier rules, as ipset ({@code hash:ip}) is for iptables and the ipsets map
  * is for Calico's BPF dataplane: a rule names a set by its id ({@link SetMatch}) and the set's
  * members live here, outside every classifier, so adding or removing a member is one O(1)
- * change visible at once to every classifier built with this table, without recompiling any.
+ * change, without recompiling any classifier.
+ *
+ * <p>Membership is versioned: every change is tagged with the open generation, and
+ * {@link #seal()} closes it into a {@link View}. A reader classifying with a view sees exactly
+ * the membership of that generation, whatever the writer does meanwhile, so a dataplane snapshot
+ * carrying its view judges every packet by its own state: a relabel's membership change cannot
+ * reach the classifiers of the snapshot before it (the window where both the old and the new
+ * state deny but the mix allows). A membership is an interval of generations [added, removed);
+ * a member removed and re-added while an older view still reads it gets a second slot.
+ * {@link #release} tells the table which views are no longer read, so their slots can be reused.
+ * A view costs nothing to take (no copy: 10k-member sets change by their delta only).
  *
  * <p>All sets share two open-addressing hash tables (linear probing, load at most 1/2
- * counting tombstones), one per family:
+ * counting dead slots), one per family:
  * <pre>
- * v4  long[capacity]      state:2 | setId:30 | address:32      (one word: written atomically)
- * v6  long[3 * capacity]  state:2 | setId:30 (the tag), hi, lo
- * state 00 empty, 01 member, 10 removed (a tombstone: probes go on past it)
+ * v4  long[3 * capacity]  USED | setId:30 | address:32, added, removed
+ * v6  long[5 * capacity]  USED | setId:30 (the tag), hi, lo, added, removed
  * </pre>
  * One writer (the methods that change membership are serialised), any number of readers that
  * never block and allocate nothing: a reader takes the current array with one acquire load and
- * reads each slot's first word with acquire. An IPv6 slot's address words are written before
- * its tag is released and never change afterwards: a slot is only ever reused for the same
- * (set, address), by flipping its tag back, so a reader never sees a torn address. A v4 slot
- * is one word and may take any key. Growth (or too many tombstones) rehashes into a new array
- * published with one release store; readers still on the old one see the state before it.
+ * reads each slot's key with acquire. A slot's key (and an IPv6 slot's address) never changes
+ * once written; its interval changes by single-word stores ordered so a reader of any view at or
+ * after the release floor never sees a wrong answer (a dead slot of the same key is revived by
+ * writing {@code added} before {@code removed}; readers load {@code removed} first). Growth (or
+ * too many dead slots) rehashes into a new array published with one release store, keeping every
+ * interval some readable view may still see; readers still on the old one see the state before it.
  *
  * <p>Set ids are handed out densely from 0 and never reused: a classifier snapshot that a
  * worker still holds may name a deleted set, and must then see it empty, not another set's
@@ -31,9 +41,11 @@ import java.util.Arrays;
  */
 public final class IpSetTable {
     static final int MAX_SETS = 1 << 30;
-    private static final long MEMBER = 1L << 62;
-    private static final long REMOVED = 2L << 62;
-    private static final long STATE = 3L << 62;
+    /** The generation that reads the newest membership, changes not yet sealed included (the writer's own view). */
+    public static final long NEWEST = Long.MAX_VALUE - 1;
+    /** {@code removed} of a member not removed. */
+    private static final long NEVER = Long.MAX_VALUE;
+    private static final long USED = 1L << 62;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle V4;
     private static final VarHandle V6;
@@ -47,16 +59,28 @@ public final class IpSetTable {
         }
     }
 
+    /**
+     * The membership of one sealed generation of {@code table}: what a dataplane snapshot
+     * classifies with. Equal views read the same membership.
+     */
+    public record View(IpSetTable table, long generation) {}
+
     // Read by readers through V4/V6 (acquire); the writer reads and writes its own arrays plainly.
-    private long[] v4 = new long[16];
-    private long[] v6 = new long[3 * 16];
+    private long[] v4 = new long[3 * 16];
+    private long[] v6 = new long[5 * 16];
 
     // Writer state.
-    private int v4Used;   // slots not empty (members and tombstones)
+    private int v4Used;   // slots not empty (live and dead intervals)
     private int v6Used;
     private int nextId;
     private int[] sizes = new int[16];
     private boolean[] deleted = new boolean[16];
+    /** The generation changes are tagged with now. */
+    private long open;
+    /** No reader uses a view older than this: intervals ending at or before it are dead. */
+    private long floor;
+    private View sealed;
+    private boolean changedSinceSeal;
 
     /** A new, empty set; its id is the next unused one. */
     public synchronized int createSet() {
@@ -74,30 +98,52 @@ public final class IpSetTable {
         return id >= 0 && id < nextId && !deleted[id];
     }
 
-    /** Members of set {@code id}. */
+    /** Members of set {@code id} now (changes not yet sealed included). */
     public synchronized int size(int id) {
         check(id);
         return sizes[id];
     }
 
     /**
-     * Removes every member and retires the id (classifiers still naming it see an empty set).
-     * O(members) when they were removed one by one beforehand, else one scan of the tables.
+     * Closes the open generation: the returned view reads every change made so far and none made
+     * after. Without a change since the last seal the last view is returned again (equal states
+     * stay equal).
+     */
+    public synchronized View seal() {
+        if (sealed != null && !changedSinceSeal) return sealed;
+        sealed = new View(this, open);
+        open++;
+        changedSinceSeal = false;
+        return sealed;
+    }
+
+    /**
+     * No reader uses a view older than {@code oldestInUse} any more (the dataplane has moved every
+     * worker past the snapshots that carried them): what only those views saw may be reused.
+     */
+    public synchronized void release(long oldestInUse) {
+        if (oldestInUse > floor) floor = Math.min(oldestInUse, open);
+    }
+
+    /**
+     * Removes every member and retires the id (classifiers still naming it see an empty set at
+     * views sealed from now on). O(members) when they were removed one by one beforehand, else
+     * one scan of the tables.
      */
     public synchronized void deleteSet(int id) {
         check(id);
         if (sizes[id] > 0) {
             long[] t4 = v4;
-            for (int i = 0; i < t4.length; i++) {
+            for (int i = 0; i < t4.length; i += 3) {
                 long w = t4[i];
-                if ((w & STATE) == MEMBER && setOf(w) == id) SLOT.setRelease(t4, i, w ^ (MEMBER | REMOVED));
+                if (w != 0 && setOf(w) == id && t4[i + 2] == NEVER) SLOT.setRelease(t4, i + 2, open);
             }
             long[] t6 = v6;
-            for (int i = 0; i < t6.length; i += 3) {
-                long w = t6[i];
-                if (w == (MEMBER | id)) SLOT.setRelease(t6, i, w ^ (MEMBER | REMOVED));
+            for (int i = 0; i < t6.length; i += 5) {
+                if (t6[i] == (USED | id) && t6[i + 4] == NEVER) SLOT.setRelease(t6, i + 4, open);
             }
             sizes[id] = 0;
+            changedSinceSeal = true;
         }
         deleted[id] = true;
     }
@@ -105,50 +151,48 @@ public final class IpSetTable {
     /** Adds an IPv4 address (first octet in the top byte); false if already a member. */
     public synchronized boolean addV4(int id, int address) {
         check(id);
-        long key = MEMBER | (long) id << 32 | (address & 0xFFFF_FFFFL);
+        long key = USED | (long) id << 32 | (address & 0xFFFF_FFFFL);
         long[] t = v4;
-        int mask = t.length - 1;
-        int reuse = -1;
+        int mask = t.length / 3 - 1;
         int i = hash4(id, address) & mask;
-        for (long w; (w = t[i]) != 0; i = (i + 1) & mask) {
-            if (w == key) return false;
-            if ((w & STATE) == REMOVED) {
-                if ((w ^ REMOVED) == (key ^ MEMBER)) {
-                    SLOT.setRelease(t, i, key); // revive in place
-                    sizes[id]++;
-                    return true;
-                }
-                if (reuse < 0) reuse = i;
-            }
+        int undo = -1, revive = -1;
+        for (long w; (w = t[3 * i]) != 0; i = (i + 1) & mask) {
+            if (w != key) continue;
+            long removed = t[3 * i + 2];
+            if (removed == NEVER) return false;
+            if (removed == open) undo = i;
+            else if (removed <= floor) revive = i;
         }
-        if (reuse >= 0) {
-            SLOT.setRelease(t, reuse, key); // one word: a reader sees the old key or the new one
-        } else {
-            if (2 * (v4Used + 1) > t.length) {
+        if (!changeAt(t, 3, undo, revive)) {
+            if (2 * (v4Used + 1) > t.length / 3) {
                 t = rehash4(t);
-                mask = t.length - 1;
+                mask = t.length / 3 - 1;
                 i = hash4(id, address) & mask;
-                while (t[i] != 0) i = (i + 1) & mask;
+                while (t[3 * i] != 0) i = (i + 1) & mask;
             }
-            SLOT.setRelease(t, i, key);
+            t[3 * i + 1] = open;
+            t[3 * i + 2] = NEVER;
+            SLOT.setRelease(t, 3 * i, key); // release: the interval is visible before the key
             v4Used++;
         }
         sizes[id]++;
+        changedSinceSeal = true;
         return true;
     }
 
     /** Removes an IPv4 address; false if it was not a member. */
     public synchronized boolean removeV4(int id, int address) {
         check(id);
-        long key = MEMBER | (long) id << 32 | (address & 0xFFFF_FFFFL);
+        long key = USED | (long) id << 32 | (address & 0xFFFF_FFFFL);
         long[] t = v4;
-        int mask = t.length - 1;
+        int mask = t.length / 3 - 1;
         for (int i = hash4(id, address) & mask; ; i = (i + 1) & mask) {
-            long w = t[i];
+            long w = t[3 * i];
             if (w == 0) return false;
-            if (w == key) {
-                SLOT.setRelease(t, i, key ^ (MEMBER | REMOVED));
+            if (w == key && t[3 * i + 2] == NEVER) {
+                SLOT.setRelease(t, 3 * i + 2, open); // views sealed before now still see it
                 sizes[id]--;
+                changedSinceSeal = true;
                 return true;
             }
         }
@@ -157,71 +201,115 @@ public final class IpSetTable {
     /** Adds an IPv6 address (network order: hi holds bytes 0..7); false if already a member. */
     public synchronized boolean addV6(int id, long hi, long lo) {
         check(id);
-        long tag = MEMBER | id;
+        long tag = USED | id;
         long[] t = v6;
-        int mask = t.length / 3 - 1;
+        int mask = t.length / 5 - 1;
         int i = hash6(id, hi, lo) & mask;
-        for (long w; (w = t[3 * i]) != 0; i = (i + 1) & mask) {
-            if ((w & ~STATE) == id && t[3 * i + 1] == hi && t[3 * i + 2] == lo) {
-                if (w == tag) return false;
-                SLOT.setRelease(t, 3 * i, tag); // revive: the address words are already there
-                sizes[id]++;
-                return true;
+        int undo = -1, revive = -1;
+        for (long w; (w = t[5 * i]) != 0; i = (i + 1) & mask) {
+            if (w != tag || t[5 * i + 1] != hi || t[5 * i + 2] != lo) continue;
+            long removed = t[5 * i + 4];
+            if (removed == NEVER) return false;
+            if (removed == open) undo = i;
+            else if (removed <= floor) revive = i;
+        }
+        if (!changeAt(t, 5, undo, revive)) {
+            if (2 * (v6Used + 1) > t.length / 5) {
+                t = rehash6(t);
+                mask = t.length / 5 - 1;
+                i = hash6(id, hi, lo) & mask;
+                while (t[5 * i] != 0) i = (i + 1) & mask;
             }
+            t[5 * i + 1] = hi;
+            t[5 * i + 2] = lo;
+            t[5 * i + 3] = open;
+            t[5 * i + 4] = NEVER;
+            SLOT.setRelease(t, 5 * i, tag); // release: address and interval are visible before the tag
+            v6Used++;
         }
-        if (2 * (v6Used + 1) > t.length / 3) {
-            t = rehash6(t);
-            mask = t.length / 3 - 1;
-            i = hash6(id, hi, lo) & mask;
-            while (t[3 * i] != 0) i = (i + 1) & mask;
-        }
-        t[3 * i + 1] = hi;
-        t[3 * i + 2] = lo;
-        SLOT.setRelease(t, 3 * i, tag); // release: the address words are visible before the tag
-        v6Used++;
         sizes[id]++;
+        changedSinceSeal = true;
         return true;
     }
 
     /** Removes an IPv6 address; false if it was not a member. */
     public synchronized boolean removeV6(int id, long hi, long lo) {
         check(id);
-        long tag = MEMBER | id;
+        long tag = USED | id;
         long[] t = v6;
-        int mask = t.length / 3 - 1;
+        int mask = t.length / 5 - 1;
         for (int i = hash6(id, hi, lo) & mask; ; i = (i + 1) & mask) {
-            long w = t[3 * i];
+            long w = t[5 * i];
             if (w == 0) return false;
-            if (w == tag && t[3 * i + 1] == hi && t[3 * i + 2] == lo) {
-                SLOT.setRelease(t, 3 * i, tag ^ (MEMBER | REMOVED));
+            if (w == tag && t[5 * i + 1] == hi && t[5 * i + 2] == lo && t[5 * i + 4] == NEVER) {
+                SLOT.setRelease(t, 5 * i + 4, open);
                 sizes[id]--;
+                changedSinceSeal = true;
                 return true;
             }
         }
     }
 
-    /** Whether {@code address} is in set {@code id}; false for unknown or deleted sets. Allocates nothing. */
+    /**
+     * Makes an existing slot of the key a member again, if there is one: a removal not yet sealed
+     * is undone (one store), or a dead interval (no readable view sees it) starts anew, written
+     * {@code added} first so a reader never sees the old start with the open end. False: a new
+     * slot is needed (an older view may still see the key's last removal).
+     */
+    private boolean changeAt(long[] t, int stride, int undo, int revive) {
+        if (undo >= 0) {
+            SLOT.setRelease(t, stride * undo + stride - 1, NEVER);
+            return true;
+        }
+        if (revive >= 0) {
+            SLOT.setRelease(t, stride * revive + stride - 2, open);
+            SLOT.setRelease(t, stride * revive + stride - 1, NEVER);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether {@code address} is in set {@code id} now; false for unknown or deleted sets. Allocates nothing. */
     public boolean containsV4(int id, int address) {
+        return containsV4(id, address, NEWEST);
+    }
+
+    /**
+     * Whether {@code address} was in set {@code id} at {@code generation} (a {@link View}'s, or
+     * {@link #NEWEST}); false for unknown or deleted sets. Allocates nothing.
+     */
+    public boolean containsV4(int id, int address, long generation) {
         long[] t = (long[]) V4.getAcquire(this); // acquire: the slots written before this array was published
-        long key = MEMBER | (long) id << 32 | (address & 0xFFFF_FFFFL);
-        int mask = t.length - 1;
+        long key = USED | (long) id << 32 | (address & 0xFFFF_FFFFL);
+        int mask = t.length / 3 - 1;
         for (int i = hash4(id, address) & mask; ; i = (i + 1) & mask) {
-            long w = (long) SLOT.getAcquire(t, i);
-            if (w == key) return true;
+            long w = (long) SLOT.getAcquire(t, 3 * i);
             if (w == 0) return false;
+            // removed before added: a revived slot's new start is written before its open end
+            if (w == key && generation < (long) SLOT.getAcquire(t, 3 * i + 2) && (long) SLOT.getAcquire(t, 3 * i + 1) <= generation) {
+                return true;
+            }
         }
     }
 
-    /** Whether the IPv6 address is in set {@code id}; false for unknown or deleted sets. Allocates nothing. */
+    /** Whether the IPv6 address is in set {@code id} now; false for unknown or deleted sets. Allocates nothing. */
     public boolean containsV6(int id, long hi, long lo) {
+        return containsV6(id, hi, lo, NEWEST);
+    }
+
+    /** Whether the IPv6 address was in set {@code id} at {@code generation}. Allocates nothing. */
+    public boolean containsV6(int id, long hi, long lo, long generation) {
         long[] t = (long[]) V6.getAcquire(this);
-        long tag = MEMBER | id;
-        int mask = t.length / 3 - 1;
+        long tag = USED | id;
+        int mask = t.length / 5 - 1;
         for (int i = hash6(id, hi, lo) & mask; ; i = (i + 1) & mask) {
             // acquire: the address words of a slot are complete once its tag is seen
-            long w = (long) SLOT.getAcquire(t, 3 * i);
+            long w = (long) SLOT.getAcquire(t, 5 * i);
             if (w == 0) return false;
-            if (w == tag && t[3 * i + 1] == hi && t[3 * i + 2] == lo) return true;
+            if (w == tag && t[5 * i + 1] == hi && t[5 * i + 2] == lo
+                    && generation < (long) SLOT.getAcquire(t, 5 * i + 4) && (long) SLOT.getAcquire(t, 5 * i + 3) <= generation) {
+                return true;
+            }
         }
     }
 
@@ -233,17 +321,17 @@ public final class IpSetTable {
     // ---- set conditions of rules (see SetMatch.encode) -------------------------------------------
 
     /** Whether an IPv4 header passes every encoded condition. */
-    boolean passV4(int[] conditions, int src, int dst) {
+    boolean passV4(int[] conditions, int src, int dst, long generation) {
         for (int c : conditions) {
-            if (containsV4(c >>> 2, (c & SetMatch.DST) == 0 ? src : dst) == ((c & SetMatch.NEGATED) != 0)) return false;
+            if (containsV4(c >>> 2, (c & SetMatch.DST) == 0 ? src : dst, generation) == ((c & SetMatch.NEGATED) != 0)) return false;
         }
         return true;
     }
 
-    boolean passV6(int[] conditions, long srcHi, long srcLo, long dstHi, long dstLo) {
+    boolean passV6(int[] conditions, long srcHi, long srcLo, long dstHi, long dstLo, long generation) {
         for (int c : conditions) {
             boolean dst = (c & SetMatch.DST) != 0;
-            boolean in = containsV6(c >>> 2, dst ? dstHi : srcHi, dst ? dstLo : srcLo);
+            boolean in = containsV6(c >>> 2, dst ? dstHi : srcHi, dst ? dstLo : srcLo, generation);
             if (in == ((c & SetMatch.NEGATED) != 0)) return false;
         }
         return true;
@@ -271,18 +359,26 @@ public final class IpSetTable {
         return (int) (h >>> 32) ^ (int) h;
     }
 
-    /** A new array holding the members only, at load at most 1/4, published with a release store. */
+    /** Whether an interval may still be seen by some reader: not empty, and ending after the floor. */
+    private boolean readable(long added, long removed) {
+        return added < removed && removed > floor;
+    }
+
+    /** A new array holding the readable intervals only, at load at most 1/4, published with a release store. */
     private long[] rehash4(long[] old) {
         int live = 0;
-        for (long w : old) if ((w & STATE) == MEMBER) live++;
+        for (int o = 0; o < old.length; o += 3) if (old[o] != 0 && readable(old[o + 1], old[o + 2])) live++;
         int capacity = Integer.highestOneBit(Math.max(16, 4 * (live + 1) - 1)) * 2;
-        long[] t = new long[capacity];
+        long[] t = new long[3 * capacity];
         int mask = capacity - 1;
-        for (long w : old) {
-            if ((w & STATE) != MEMBER) continue;
+        for (int o = 0; o < old.length; o += 3) {
+            long w = old[o];
+            if (w == 0 || !readable(old[o + 1], old[o + 2])) continue;
             int i = hash4(setOf(w), (int) w) & mask;
-            while (t[i] != 0) i = (i + 1) & mask;
-            t[i] = w;
+            while (t[3 * i] != 0) i = (i + 1) & mask;
+            t[3 * i] = w;
+            t[3 * i + 1] = old[o + 1];
+            t[3 * i + 2] = old[o + 2];
         }
         v4Used = live;
         V4.setRelease(this, t); // release: every slot of t is written before a reader can see it
@@ -291,18 +387,16 @@ public final class IpSetTable {
 
     private long[] rehash6(long[] old) {
         int live = 0;
-        for (int i = 0; i < old.length; i += 3) if ((old[i] & STATE) == MEMBER) live++;
+        for (int o = 0; o < old.length; o += 5) if (old[o] != 0 && readable(old[o + 3], old[o + 4])) live++;
         int capacity = Integer.highestOneBit(Math.max(16, 4 * (live + 1) - 1)) * 2;
-        long[] t = new long[3 * capacity];
+        long[] t = new long[5 * capacity];
         int mask = capacity - 1;
-        for (int o = 0; o < old.length; o += 3) {
+        for (int o = 0; o < old.length; o += 5) {
             long w = old[o];
-            if ((w & STATE) != MEMBER) continue;
-            int i = hash6((int) (w & ~STATE), old[o + 1], old[o + 2]) & mask;
-            while (t[3 * i] != 0) i = (i + 1) & mask;
-            t[3 * i] = w;
-            t[3 * i + 1] = old[o + 1];
-            t[3 * i + 2] = old[o + 2];
+            if (w == 0 || !readable(old[o + 3], old[o + 4])) continue;
+            int i = hash6((int) (w & ~USED), old[o + 1], old[o + 2]) & mask;
+            while (t[5 * i] != 0) i = (i + 1) & mask;
+            System.arraycopy(old, o, t, 5 * i, 5);
         }
         v6Used = live;
         V6.setRelease(this, t);

@@ -80,7 +80,7 @@ public final class LinearClassifier implements Classifier {
 
     private record Snapshot(Rule[] table, IpSetTable sets) implements ClassifierSnapshot {
         @Override
-        public void classify(HeaderBatch b, int n, int[] out) {
+        public void classify(HeaderBatch b, int n, int[] out, long setGeneration) {
             Classifier.checkBatch(b, n, out);
             for (int i = 0; i < n; i++) {
                 int found = NO_MATCH;
@@ -89,8 +89,8 @@ public final class LinearClassifier implements Classifier {
                 for (int r = 0; known && r < table.length; r++) {
                     Rule rule = table[r];
                     boolean m = v4
-                            ? rule.matchesV4(sets, b.srcV4[i], b.dstV4[i], b.srcPort[i], b.dstPort[i], b.protocol[i])
-                            : rule.matchesV6(sets, b.srcV6Hi[i], b.srcV6Lo[i], b.dstV6Hi[i], b.dstV6Lo[i], b.srcPort[i], b.dstPort[i], b.protocol[i]);
+                            ? rule.matchesV4(sets, setGeneration, b.srcV4[i], b.dstV4[i], b.srcPort[i], b.dstPort[i], b.protocol[i])
+                            : rule.matchesV6(sets, setGeneration, b.srcV6Hi[i], b.srcV6Lo[i], b.dstV6Hi[i], b.dstV6Lo[i], b.srcPort[i], b.dstPort[i], b.protocol[i]);
                     if (m) {
                         found = r;
                         break;

@@ -98,24 +98,33 @@ public record Rule(int userId, Action action, Prefix src, Prefix dst, PortRange 
      * conditions looked up in {@code sets} (which may be null for a rule without any).
      */
     public boolean matchesV4(IpSetTable sets, int srcAddr, int dstAddr, int sport, int dport, int proto) {
+        return matchesV4(sets, IpSetTable.NEWEST, srcAddr, dstAddr, sport, dport, proto);
+    }
+
+    /** As {@link #matchesV4(IpSetTable, int, int, int, int, int)}, set conditions judged at {@code setGeneration}. */
+    public boolean matchesV4(IpSetTable sets, long setGeneration, int srcAddr, int dstAddr, int sport, int dport, int proto) {
         if (ipVersion() == 6) return false;
         if (!src.containsV4(srcAddr) || !dst.containsV4(dstAddr)) return false;
         if (!matchesL4(sport, dport, proto)) return false;
         for (Prefix p : notSrc) if (p.containsV4(srcAddr)) return false;
         for (Prefix p : notDst) if (p.containsV4(dstAddr)) return false;
-        for (SetMatch m : srcSets) if (needs(sets).containsV4(m.setId(), srcAddr) == m.negated()) return false;
-        for (SetMatch m : dstSets) if (needs(sets).containsV4(m.setId(), dstAddr) == m.negated()) return false;
+        for (SetMatch m : srcSets) if (needs(sets).containsV4(m.setId(), srcAddr, setGeneration) == m.negated()) return false;
+        for (SetMatch m : dstSets) if (needs(sets).containsV4(m.setId(), dstAddr, setGeneration) == m.negated()) return false;
         return true;
     }
 
     public boolean matchesV6(IpSetTable sets, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int proto) {
+        return matchesV6(sets, IpSetTable.NEWEST, srcHi, srcLo, dstHi, dstLo, sport, dport, proto);
+    }
+
+    public boolean matchesV6(IpSetTable sets, long setGeneration, long srcHi, long srcLo, long dstHi, long dstLo, int sport, int dport, int proto) {
         if (ipVersion() == 4) return false;
         if (!src.containsV6(srcHi, srcLo) || !dst.containsV6(dstHi, dstLo)) return false;
         if (!matchesL4(sport, dport, proto)) return false;
         for (Prefix p : notSrc) if (p.containsV6(srcHi, srcLo)) return false;
         for (Prefix p : notDst) if (p.containsV6(dstHi, dstLo)) return false;
-        for (SetMatch m : srcSets) if (needs(sets).containsV6(m.setId(), srcHi, srcLo) == m.negated()) return false;
-        for (SetMatch m : dstSets) if (needs(sets).containsV6(m.setId(), dstHi, dstLo) == m.negated()) return false;
+        for (SetMatch m : srcSets) if (needs(sets).containsV6(m.setId(), srcHi, srcLo, setGeneration) == m.negated()) return false;
+        for (SetMatch m : dstSets) if (needs(sets).containsV6(m.setId(), dstHi, dstLo, setGeneration) == m.negated()) return false;
         return true;
     }
 

@@ -428,7 +428,7 @@ public final class TupleMergeClassifier implements Classifier {
         }
 
         @Override
-        public void classify(HeaderBatch b, int n, int[] out) {
+        public void classify(HeaderBatch b, int n, int[] out, long setGeneration) {
             Classifier.checkBatch(b, n, out);
             Arrays.fill(out, 0, n, Integer.MAX_VALUE);
             // Tables come in order of their best rule: once a header has a match better than the
@@ -438,12 +438,12 @@ public final class TupleMergeClassifier implements Classifier {
             int open = 0;
             for (int i = 0; i < n; i++) if (b.ipVersion[i] == 4) active[open++] = i;
             for (int t = 0; t < v4.length && open > 0; t++) {
-                open = v4[t].classifyV4(b, active, open, out, t + 1 < v4.length ? v4Best[t + 1] : Integer.MAX_VALUE, indexOfSlot, setsOfSlot, sets);
+                open = v4[t].classifyV4(b, active, open, out, t + 1 < v4.length ? v4Best[t + 1] : Integer.MAX_VALUE, indexOfSlot, setsOfSlot, sets, setGeneration);
             }
             open = 0;
             for (int i = 0; i < n; i++) if (b.ipVersion[i] == 6) active[open++] = i;
             for (int t = 0; t < v6.length && open > 0; t++) {
-                open = v6[t].classifyV6(b, active, open, out, t + 1 < v6.length ? v6Best[t + 1] : Integer.MAX_VALUE, indexOfSlot, setsOfSlot, sets);
+                open = v6[t].classifyV6(b, active, open, out, t + 1 < v6.length ? v6Best[t + 1] : Integer.MAX_VALUE, indexOfSlot, setsOfSlot, sets, setGeneration);
             }
             for (int i = 0; i < n; i++) if (out[i] == Integer.MAX_VALUE) out[i] = NO_MATCH;
         }

@@ -382,12 +382,12 @@ final class TupleTable {
      * ~40 visited per burst) spent more in the passes than in the probes. Uses the loop this
      * table needs: with IP set checks only if some row has conditions.
      */
-    int classifyV4(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
-        return hasSets ? classifyV4Sets(b, active, count, best, nextBest, indexOfSlot, setsOfSlot, sets) : classifyV4(b, active, count, best, nextBest, indexOfSlot);
+    int classifyV4(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets, long generation) {
+        return hasSets ? classifyV4Sets(b, active, count, best, nextBest, indexOfSlot, setsOfSlot, sets, generation) : classifyV4(b, active, count, best, nextBest, indexOfSlot);
     }
 
-    int classifyV6(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
-        return hasSets ? classifyV6Sets(b, active, count, best, nextBest, indexOfSlot, setsOfSlot, sets) : classifyV6(b, active, count, best, nextBest, indexOfSlot);
+    int classifyV6(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets, long generation) {
+        return hasSets ? classifyV6Sets(b, active, count, best, nextBest, indexOfSlot, setsOfSlot, sets, generation) : classifyV6(b, active, count, best, nextBest, indexOfSlot);
     }
 
     int classifyV4(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot) {
@@ -477,7 +477,7 @@ final class TupleTable {
         return open;
     }
 
-    int classifyV4Sets(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+    int classifyV4Sets(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets, long generation) {
         final long sdm = sdMask;
         final int spm = spMask, dpm = dpMask, pm = pMask, sh = shift, fsh = filterShift;
         final long[] index = this.index, rows = this.rows, filter = this.filter;
@@ -512,7 +512,7 @@ final class TupleTable {
                         && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
                         && Integer.compareUnsigned(p - (int) (ps4 >>> 56), (int) (ps4 >>> 48) & 0xFF) <= 0
-                        && ((ps4 & SETS) == 0 || sets.passV4(setsOfSlot[(int) ps4], srcs[i], dsts[i]))) {
+                        && ((ps4 & SETS) == 0 || sets.passV4(setsOfSlot[(int) ps4], srcs[i], dsts[i], generation))) {
                     best[i] = cur = idx;
                     break;
                 }
@@ -523,7 +523,7 @@ final class TupleTable {
         return open;
     }
 
-    int classifyV6Sets(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets) {
+    int classifyV6Sets(HeaderBatch b, int[] active, int count, int[] best, int nextBest, int[] indexOfSlot, int[][] setsOfSlot, IpSetTable sets, long generation) {
         final int m = index.length / 2 - 1;
         int open = 0;
         for (int a = 0; a < count; a++) {
@@ -555,7 +555,7 @@ final class TupleTable {
                         && Integer.compareUnsigned(sp - (int) (ports >>> 48), (int) (ports >>> 32) & 0xFFFF) <= 0
                         && Integer.compareUnsigned(dp - ((int) ports >>> 16), (int) ports & 0xFFFF) <= 0
                         && Integer.compareUnsigned(p - (int) (ps10 >>> 56), (int) (ps10 >>> 48) & 0xFF) <= 0
-                        && ((ps10 & SETS) == 0 || sets.passV6(setsOfSlot[(int) ps10], s, sl, d, dl))) {
+                        && ((ps10 & SETS) == 0 || sets.passV6(setsOfSlot[(int) ps10], s, sl, d, dl, generation))) {
                     best[i] = cur = idx;
                     break;
                 }
