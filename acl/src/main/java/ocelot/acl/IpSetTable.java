@@ -126,9 +126,11 @@ public final class IpSetTable {
     }
 
     /**
-     * Removes every member and retires the id (classifiers still naming it see an empty set at
-     * views sealed from now on). O(members) when they were removed one by one beforehand, else
-     * one scan of the tables.
+     * Removes every member and retires the id: for a set no state sealed from now on names (the
+     * classifiers reading it are rebuilt), so it is not a change the next view must carry and does
+     * not by itself make the next {@link #seal()} a new view (a set retired after its last state
+     * was replaced does not cause another publish). Views sealed before keep its members; views
+     * sealed after see it empty. One scan of the tables when it has members.
      */
     public synchronized void deleteSet(int id) {
         check(id);
@@ -143,7 +145,6 @@ public final class IpSetTable {
                 if (t6[i] == (USED | id) && t6[i + 4] == NEVER) SLOT.setRelease(t6, i + 4, open);
             }
             sizes[id] = 0;
-            changedSinceSeal = true;
         }
         deleted[id] = true;
     }

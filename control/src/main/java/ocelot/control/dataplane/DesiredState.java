@@ -64,6 +64,8 @@ final class DesiredState {
     private List<ocelot.fastpath.state.Route6> v6Routes = List.of();
     /** Endpoints the fastpath refused (by datastore key), out until they or the ports change. */
     private final Set<String> quarantined = new java.util.HashSet<>();
+    /** The IP set view of the state last lowered. */
+    private ocelot.acl.IpSetTable.View lowered;
     private int endpointsPublished;
     private int routesPublished;
 
@@ -289,6 +291,9 @@ final class DesiredState {
             routesDirty = false;
         }
         DataplaneState state = new DataplaneState(config.node(), List.of(), endpointList, v4Routes, pools.v4(), List.of(), config.hostMac());
+        // sealed last, after every classifier change of this batch: the view is the state's own
+        lowered = policy.sealIpSets();
+        state = state.withIpSets(lowered);
         if (config.nodeIpv6() != null) {
             state = state.withIpv6(new Ipv6Plane(config.nodeIpv6(), v6Addresses, v6Routes, List.of(), pools.v6()));
         }
@@ -299,9 +304,14 @@ final class DesiredState {
         return state;
     }
 
-    /** The lowered state is in force (published, or equal to the one published): IP sets removed before it can go. */
+    /**
+     * The lowered state is in force (published, or equal to the one published, and no worker on
+     * an older snapshot): IP sets removed before it can go, and the membership only older
+     * states' views read can be reused.
+     */
     void stateInForce() {
         policy.retireRemovedSets();
+        lowered.table().release(lowered.generation());
     }
 
     int endpoints() {

@@ -117,6 +117,15 @@ final class PolicyFeed {
         }
     }
 
+    /**
+     * Closes the IP set changes made so far into the view the next state's packets are judged
+     * by: the state before it keeps reading its own view, so a packet never meets the new
+     * membership with the old policies (or the reverse).
+     */
+    ocelot.acl.IpSetTable.View sealIpSets() {
+        return shared.ipSets().table().seal();
+    }
+
     /** Deletes the IP sets the last flushes removed: the state published now names none of them. */
     void retireRemovedSets() {
         shared.retireRemovedSets();

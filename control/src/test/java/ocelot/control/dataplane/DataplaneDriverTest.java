@@ -216,4 +216,54 @@ class DataplaneDriverTest {
                 "until the swap the state in force still denies batch -> server: " + passedBeforeTheSwap);
         assertTrue(ep1ToEp2(), "after it the profile allows");
     }
+
+    /**
+     * A relabel that changes both an endpoint's own policies and its peers' IP sets: ep1 goes
+     * from client to batch. Before, ep2's ingress denies it (ep1 is not in the batch set); after,
+     * ep1's own egress denies it (batch may not send). The old policies with the new membership
+     * would allow it: the IP set change must not reach the snapshot in force before the one with
+     * the new policies replaces it. Packets are sent in that window (membership changed in the
+     * driver, new state not yet published); the in-place order forwarded them.
+     */
+    @Test
+    void aRelabelsIpSetChangeIsNotSeenByTheStateBeforeIt() throws Exception {
+        node.apply("""
+                - apiVersion: v1
+                  kind: policy
+                  metadata: {name: batch-may-not-send}
+                  spec:
+                    order: 10
+                    selector: role == 'batch'
+                    types: [egress]
+                    egress: [{action: deny}]
+                - apiVersion: v1
+                  kind: policy
+                  metadata: {name: server-hears-batch-only}
+                  spec:
+                    order: 20
+                    selector: role == 'server'
+                    types: [ingress]
+                    ingress:
+                    - action: allow
+                      source: {selector: role == 'batch'}
+                    - action: deny
+                """);
+        assertTrue(!ep1ToEp2(), "before: a client is not heard by the server");
+        List<Boolean> passedInTheWindow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        node.beforePublish = () -> {
+            for (int i = 0; i < 4; i++) passedInTheWindow.add(ep1ToEp2());
+        };
+        node.apply(endpoint("ep1", "cali1", "0a:58:0a:41:00:02", "10.65.0.2", "role: batch", "open"));
+        node.beforePublish = null;
+        assertTrue(!passedInTheWindow.isEmpty() && !passedInTheWindow.contains(true),
+                "between the membership change and the publish the state in force (ep1 a client) denies: " + passedInTheWindow);
+        assertTrue(!ep1ToEp2(), "after: batch may not send");
+        // and back: the reverse relabel must not mix either (batch's egress deny gone, client not in the set)
+        passedInTheWindow.clear();
+        node.beforePublish = () -> passedInTheWindow.add(ep1ToEp2());
+        node.apply(endpoint("ep1", "cali1", "0a:58:0a:41:00:02", "10.65.0.2", "role: client", "open"));
+        node.beforePublish = null;
+        assertTrue(!passedInTheWindow.isEmpty() && !passedInTheWindow.contains(true), "reverse window: " + passedInTheWindow);
+        assertTrue(!ep1ToEp2(), "a client is not heard by the server again");
+    }
 }

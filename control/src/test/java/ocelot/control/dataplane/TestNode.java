@@ -61,6 +61,8 @@ final class TestNode implements AutoCloseable {
                     Runnable before = beforePublish;
                     if (before != null) before.run();
                     fastpath.control().publish(state);
+                    // as the node does: the driver reuses what only older snapshots read once this returns
+                    fastpath.control().awaitCurrentSnapshotInUse();
                 });
         if (learned != null) driver.followLearnedRoutes(learned);
         driver.start(Set.of("cali1", "cali2")); // cali3 is "created" later by tests that need it

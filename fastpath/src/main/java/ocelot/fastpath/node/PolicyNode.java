@@ -81,7 +81,7 @@ public final class PolicyNode {
             fresh++;
         }
         if (toHost > 0) {
-            if (hostIn != null) classify(v, hostIn, SELECT_PUNTED, 0, Counter.DROP_POLICY_INGRESS, counters);
+            if (hostIn != null) classify(v, hostIn, SELECT_PUNTED, 0, Counter.DROP_POLICY_INGRESS, counters, s.ipSetGeneration);
             for (int i = 0; i < v.count; i++) {
                 if (!pending[i] || v.verdict[i] != PacketVector.PUNT) continue;
                 if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, s, ct6, timeouts, nowNs, counters);
@@ -90,7 +90,7 @@ public final class PolicyNode {
         }
         if (fresh == 0) return;
         if (fromWorkload && s.egress[srcEndpoint] != null) {
-            classify(v, s.egress[srcEndpoint], SELECT_LIVE, 0, Counter.DROP_POLICY_EGRESS, counters);
+            classify(v, s.egress[srcEndpoint], SELECT_LIVE, 0, Counter.DROP_POLICY_EGRESS, counters, s.ipSetGeneration);
         }
         if (v.rxPort == s.exceptionPort) {
             // the host's own traffic leaving through a host endpoint: one classify per such port in the burst
@@ -100,14 +100,14 @@ public final class PolicyNode {
                 Classifier[] hostOut = s.hostEgress[port];
                 boolean seen = false;
                 for (int j = 0; j < first && !seen; j++) seen = pending[j] && v.outPort[j] == port;
-                if (hostOut != null && !seen) classify(v, hostOut, SELECT_OUT_PORT, port, Counter.DROP_POLICY_EGRESS, counters);
+                if (hostOut != null && !seen) classify(v, hostOut, SELECT_OUT_PORT, port, Counter.DROP_POLICY_EGRESS, counters, s.ipSetGeneration);
             }
         }
         // ingress: one classify per distinct destination endpoint in the burst
         for (int first = 0; first < v.count; first++) {
             if (!pending[first] || !v.live(first) || v.dstEndpoint[first] < 0) continue;
             int e = v.dstEndpoint[first];
-            if (s.ingress[e] != null) classify(v, s.ingress[e], SELECT_DST_ENDPOINT, e, Counter.DROP_POLICY_INGRESS, counters);
+            if (s.ingress[e] != null) classify(v, s.ingress[e], SELECT_DST_ENDPOINT, e, Counter.DROP_POLICY_INGRESS, counters, s.ipSetGeneration);
             for (int i = first; i < v.count; i++) if (v.dstEndpoint[i] == e) v.dstEndpoint[i] = -(e + 10); // done marker
         }
         for (int i = 0; i < v.count; i++) {
@@ -148,15 +148,16 @@ public final class PolicyNode {
     /**
      * Classifies the pending packets {@code select} picks through the stages in order: the first
      * matching rule of a stage decides (ALLOW, DENY); PASS or no match goes on to the next
-     * stage, and past the last stage the packet is denied.
+     * stage, and past the last stage the packet is denied. IP set conditions are judged at the
+     * snapshot's generation: the membership of the state this snapshot was published from.
      */
-    private void classify(PacketVector v, Classifier[] stages, int select, int key, Counter denied, CounterRecord counters) {
+    private void classify(PacketVector v, Classifier[] stages, int select, int key, Counter denied, CounterRecord counters, long setGeneration) {
         int n = 0;
         for (int i = 0; i < v.count; i++) if (selected(v, i, select, key)) slot[n++] = i;
         for (int stage = 0; stage < stages.length && n > 0; stage++) {
             for (int k = 0; k < n; k++) scratch.copy(k, v.headers, slot[k]);
             ClassifierSnapshot snap = stages[stage].snapshot();
-            snap.classify(scratch, n, out);
+            snap.classify(scratch, n, out, setGeneration);
             int undecided = 0;
             for (int k = 0; k < n; k++) {
                 int i = slot[k];

@@ -1,6 +1,7 @@
 package ocelot.fastpath.state;
 
 import java.util.List;
+import ocelot.acl.IpSetTable;
 
 /**
  * Everything the control plane tells the fastpath, as one immutable value: the desired state.
@@ -12,10 +13,18 @@ import java.util.List;
  *                frames are re-addressed to it so the kernel accepts them; 0 leaves them as received
  * @param ipv6 IPv6 forwarding state; null: IPv6 is not forwarded, it goes to the kernel (punted)
  * @param hostEndpoints policy on the host's own traffic per non-workload port (at most one per port)
+ * @param ipSets the IP set membership the endpoints' classifiers judge this state's packets by
+ *               (sealed with it, so changes made for a later state are not seen); null: the newest
  */
 public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
                              List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6,
-                             List<HostEndpointPolicy> hostEndpoints) {
+                             List<HostEndpointPolicy> hostEndpoints, IpSetTable.View ipSets) {
+    public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
+                          List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6,
+                          List<HostEndpointPolicy> hostEndpoints) {
+        this(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, hostEndpoints, null);
+    }
+
     public DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, List<Endpoint> endpoints,
                           List<Route> routes, List<IpPool> pools, List<Neighbour> neighbours, long hostMac, Ipv6Plane ipv6) {
         this(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, List.of());
@@ -46,11 +55,16 @@ public record DataplaneState(NodeAddress node, List<Integer> tunnelAddresses, Li
 
     /** This state with IPv6 forwarding set to {@code plane} (null: IPv6 punted to the kernel). */
     public DataplaneState withIpv6(Ipv6Plane plane) {
-        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, plane, hostEndpoints);
+        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, plane, hostEndpoints, ipSets);
     }
 
     /** This state with the host endpoints' policy set to {@code list}. */
     public DataplaneState withHostEndpoints(List<HostEndpointPolicy> list) {
-        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, list);
+        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, list, ipSets);
+    }
+
+    /** This state judged by the IP set membership of {@code view} (null: the newest). */
+    public DataplaneState withIpSets(IpSetTable.View view) {
+        return new DataplaneState(node, tunnelAddresses, endpoints, routes, pools, neighbours, hostMac, ipv6, hostEndpoints, view);
     }
 }

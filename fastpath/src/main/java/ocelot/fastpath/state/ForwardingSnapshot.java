@@ -21,7 +21,8 @@ import ocelot.lpm.Ipv4RouteTable;
  * conductor/sender split; VPP's barrier-free "build then swap"), built by {@link SnapshotCompiler}.
  *
  * <p>What a burst sees: ports, endpoints, policy, pools, node addresses and IPv6 are the
- * snapshot's own, immutable, one generation. The IPv4 route table and its next-hop arrays are
+ * snapshot's own, immutable, one generation; IP set membership is read at the generation its
+ * state was sealed with ({@link #ipSetGeneration}). The IPv4 route table and its next-hop arrays are
  * shared by consecutive snapshots and updated in place between them (as Linux's and VPP's FIBs
  * are): a burst may see some of a publish's route changes before its snapshot is swapped, never
  * a torn route, and never a next hop or endpoint its snapshot does not know.
@@ -83,6 +84,9 @@ public final class ForwardingSnapshot {
 
     /** IPv6 forwarding, or null when IPv6 goes to the kernel. */
     public final Ipv6Forwarding v6;
+
+    /** The IP set generation policy classifies with: the state's sealed view ({@link ocelot.acl.IpSetTable#NEWEST} without one). */
+    public final long ipSetGeneration;
 
     // pools
     public final int[] poolPrefix;
@@ -154,6 +158,7 @@ public final class ForwardingSnapshot {
         int k = 0;
         for (var it = localAddresses.keySet().iterator(); it.hasNext(); ) localAddressList[k++] = it.nextValue();
         this.v6 = v6;
+        ipSetGeneration = state.ipSets() == null ? ocelot.acl.IpSetTable.NEWEST : state.ipSets().generation();
         List<IpPool> pools = state.pools();
         poolPrefix = new int[pools.size()];
         poolLength = new int[pools.size()];
