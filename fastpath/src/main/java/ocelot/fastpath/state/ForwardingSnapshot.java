@@ -110,6 +110,15 @@ public final class ForwardingSnapshot {
     public final boolean[] statelessPort;
 
     ForwardingSnapshot(long generation, DataplaneState state, PortTable ports, Ipv4Fib fib, EndpointPart ep, Ipv6Forwarding v6) {
+        this(generation, state, state, ports, fib, ep, v6);
+    }
+
+    /**
+     * {@code policy}: the state whose host endpoint policies and IP set view this snapshot judges
+     * by; a bridge carries the next state's endpoints (their classifiers read the next state's
+     * IP set view: a new endpoint's own membership, say) while {@code state} is still the old one.
+     */
+    ForwardingSnapshot(long generation, DataplaneState state, DataplaneState policy, PortTable ports, Ipv4Fib fib, EndpointPart ep, Ipv6Forwarding v6) {
         this.generation = generation;
         this.state = state;
         this.ports = ports;
@@ -148,7 +157,7 @@ public final class ForwardingSnapshot {
         ingress = ep.ingress;
         egress = ep.egress;
         endpointByAddress = ep.endpointByAddress;
-        Classifier[][][] host = hostPolicies(state, ports);
+        Classifier[][][] host = hostPolicies(policy, ports);
         hostIngress = host[0];
         hostEgress = host[1];
         localAddresses = new Int2IntHashMap(-1);
@@ -158,7 +167,7 @@ public final class ForwardingSnapshot {
         int k = 0;
         for (var it = localAddresses.keySet().iterator(); it.hasNext(); ) localAddressList[k++] = it.nextValue();
         this.v6 = v6;
-        ipSetGeneration = state.ipSets() == null ? ocelot.acl.IpSetTable.NEWEST : state.ipSets().generation();
+        ipSetGeneration = policy.ipSets() == null ? ocelot.acl.IpSetTable.NEWEST : policy.ipSets().generation();
         List<IpPool> pools = state.pools();
         poolPrefix = new int[pools.size()];
         poolLength = new int[pools.size()];

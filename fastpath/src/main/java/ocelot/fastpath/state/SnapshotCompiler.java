@@ -59,7 +59,8 @@ public final class SnapshotCompiler {
 
         /** The snapshot to publish (and let every worker reach) before {@link #apply}, or null when none is needed. */
         public ForwardingSnapshot bridgeSnapshot(long generation) {
-            return bridge == null ? null : new ForwardingSnapshot(generation, state, nextPorts, fib, bridge, nextV6);
+            // judged by the next state's policy (its endpoints' classifiers are there already), forwarded by the old routes
+            return bridge == null ? null : new ForwardingSnapshot(generation, state, next, nextPorts, fib, bridge, nextV6);
         }
 
         /** Changes the shared route table in place (workers keep reading it) and returns the snapshot to publish. */
