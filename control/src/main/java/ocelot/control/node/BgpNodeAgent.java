@@ -321,6 +321,12 @@ public final class BgpNodeAgent implements AutoCloseable {
         }
 
         @Override
+        public void installMultipath(Prefix prefix, List<InetAddress> nextHops) {
+            installed.add(prefix);
+            target.installMultipath(prefix, nextHops);
+        }
+
+        @Override
         public void remove(Prefix prefix) {
             installed.remove(prefix);
             target.remove(prefix);

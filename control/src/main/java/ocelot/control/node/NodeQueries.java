@@ -78,10 +78,13 @@ final class NodeQueries implements Function<String, String> {
     private String routes() {
         Set<String> peers = node.agent().status().stream().map(PeerStatus::peerAddress).collect(Collectors.toSet());
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<Prefix, InetAddress> e : node.routes().snapshot().entrySet()) {
-            String hop = e.getValue().getHostAddress();
+        for (Map.Entry<Prefix, java.util.List<InetAddress>> e : node.routes().multipathSnapshot().entrySet()) {
+            // an equal-cost group (BGP multipath) as its next hops joined by commas
+            java.util.List<String> hops = e.getValue().stream().map(InetAddress::getHostAddress).toList();
+            java.util.List<String> fromPeers = hops.stream().filter(peers::contains).toList();
+            String hop = String.join(",", hops);
             Instant since = node.routeAges().since(e.getKey());
-            b.append(e.getKey()).append('\t').append(hop).append('\t').append(peers.contains(hop) ? hop : "-").append('\t')
+            b.append(e.getKey()).append('\t').append(hop).append('\t').append(fromPeers.isEmpty() ? "-" : String.join(",", fromPeers)).append('\t')
                     .append(since == null ? "-" : Long.toString(since.toEpochMilli())).append('\n');
         }
         return b.toString();

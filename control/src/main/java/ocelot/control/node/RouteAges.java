@@ -30,6 +30,12 @@ final class RouteAges implements FibSink {
     }
 
     @Override
+    public void installMultipath(Prefix prefix, java.util.List<InetAddress> nextHops) {
+        since.put(prefix, clock.instant());
+        fib.installMultipath(prefix, nextHops);
+    }
+
+    @Override
     public void remove(Prefix prefix) {
         since.remove(prefix);
         fib.remove(prefix);
