@@ -43,7 +43,9 @@ echo "building ..." >&2
 # Only lpm/ and this harness, compiled into the work folder (native/ from its installed jar),
 # so engineers rebuilding bench/target/benchmarks.jar meanwhile cannot break this run.
 mvn -q -B -o -pl lpm compile >&2 2>/dev/null || mvn -q -B -pl lpm compile >&2
-native_jar="$HOME/.m2/repository/dev/ocelot/ocelot-native/0.1.0-SNAPSHOT/ocelot-native-0.1.0-SNAPSHOT.jar"
+# the local repository Maven uses here (a worktree's .mvn/maven.config may name its own)
+repo="$(sed -n 's/.*-Dmaven.repo.local=\([^ ]*\).*/\1/p' .mvn/maven.config 2>/dev/null | head -1)"
+native_jar="${repo:-$HOME/.m2/repository}/dev/ocelot/ocelot-native/0.1.0-SNAPSHOT/ocelot-native-0.1.0-SNAPSHOT.jar"
 [ -f "$native_jar" ] || mvn -q -B -o -pl native install -DskipTests >&2
 cp -r lpm/target/classes "$work/lpm-classes" # a copy: rebuilding lpm/ meanwhile cannot change this run
 cp=$work/lpm-classes:$native_jar

@@ -176,10 +176,12 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         for (int k = 1; pointers < 0 && k < 16; k++) {
             VarHandle.acquireFence(); // the pointers loaded so far publish their filled nodes
             pointers = 0;
+            long[] half = k < 8 ? hi : lo; // the address byte of level k, hoisted out of the loop
+            int shift = 56 - 8 * (k & 7);
             for (int i = 0; i < n; i++) {
                 int e = nextHops[i];
                 if (e < 0) {
-                    e = entries[(e & ~CHILD_FLAG) | addressByte(hi[i], lo[i], k)];
+                    e = entries[(e & ~CHILD_FLAG) | (int) ((half[i] >>> shift) & 0xFF)];
                     nextHops[i] = e;
                     pointers |= e;
                 }
