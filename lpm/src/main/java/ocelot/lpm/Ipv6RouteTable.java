@@ -5,10 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * IPv6 longest-prefix match: a multibit trie with 8-bit strides and controlled prefix
- * expansion (Srinivasan and Varghese, "Fast Address Lookups Using Controlled Prefix
- * Expansion", ACM TOCS 1999), 16 levels, the shape of DPDK's rte_lpm6/rte_fib6 trie. A lookup
- * walks one 256-entry node per address byte until it meets a route entry.
+ * IPv6 longest-prefix match: a multibit trie with controlled prefix expansion (Srinivasan and
+ * Varghese, "Fast Address Lookups Using Controlled Prefix Expansion", ACM TOCS 1999): a root of
+ * 2^16 entries (256 KiB, like {@link Ipv4RouteTable}'s) for the first 16 bits, then 14 levels of
+ * 256-entry nodes, one per further address byte: 15 dependent loads at most (rte_lpm6: a 24-bit
+ * first table, then 8-bit ones, 14). A lookup walks until it meets a route entry.
  *
  * <p>Entries are ints, as in {@link Ipv4RouteTable}: bit 31 = child pointer (bits 0..30 = the
  * child's first entry); otherwise bits 23..30 = depth 0..128 and bits 0..22 = next hop + 1.
@@ -30,7 +31,11 @@ public final class Ipv6RouteTable implements Ipv6Routes {
     private static final int CHILD_FLAG = 0x8000_0000;
     private static final int NEXT_HOP_MASK = 0x7F_FFFF;
     private static final int DEPTH_SHIFT = 23;
-    private static final int INITIAL_NODES = 16;
+    /** The root (16 bits) and 14 levels of 8 bits. */
+    private static final int LEVELS = 15;
+    /** The root takes the first 256 node slots (2^16 entries). */
+    private static final int ROOT_NODES = 256;
+    private static final int INITIAL_NODES = 2 * ROOT_NODES;
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle NODES;
     private static final VarHandle RECYCLES;
@@ -90,11 +95,11 @@ public final class Ipv6RouteTable implements Ipv6Routes {
     // Writer-only state.
     private final Ipv6PrefixMap rules = new Ipv6PrefixMap();
     private final int[] rulesPerLength = new int[129];
-    /** Per node at level k: rules longer than 8k under it; the node is freed at 0. */
+    /** Per node at level k: rules longer than 8(k + 1) bits under it; the node is freed at 0. */
     private int[] longRoutes = new int[INITIAL_NODES];
     private int[] freeNodes = new int[INITIAL_NODES];
     private int freeCount;
-    private int nodesHighWater = 1;
+    private int nodesHighWater = ROOT_NODES;
     private int size;
 
     public Ipv6RouteTable(int maxNextHops) {
@@ -118,6 +123,11 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         return (int) ((k < 8 ? hi >>> (56 - 8 * k) : lo >>> (120 - 8 * k)) & 0xFF);
     }
 
+    /** The address's entry index in its node at level k: the first 16 bits at the root, then byte k + 1. */
+    private static int index(long hi, long lo, int k) {
+        return k == 0 ? (int) (hi >>> 48) : addressByte(hi, lo, k + 1);
+    }
+
     // ---------------------------------------------------------------- readers
 
     @Override
@@ -126,7 +136,7 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         while (true) {
             Nodes ns = (Nodes) NODES.getAcquire(this);
             // The root (node 0) is never recycled. Acquire: a child pointer publishes the child.
-            int e = (int) INTS.getAcquire(ns.entries, addressByte(hi, lo, 0));
+            int e = (int) INTS.getAcquire(ns.entries, index(hi, lo, 0));
             for (int k = 1; e < 0; k++) {
                 int base = e & ~CHILD_FLAG;
                 int node = base >>> 8;
@@ -134,10 +144,10 @@ public final class Ipv6RouteTable implements Ipv6Routes {
                 // Acquire: pairs with the release store that ended the node's last refill.
                 long before = (long) LONGS.getAcquire(ns.seq, node);
                 if ((before & ODD) != 0 || (int) before != k
-                        || ns.prefixHi[node] != (hi & hiMask(8 * k)) || ns.prefixLo[node] != (lo & loMask(8 * k))) {
+                        || ns.prefixHi[node] != (hi & hiMask(8 * (k + 1))) || ns.prefixLo[node] != (lo & loMask(8 * (k + 1)))) {
                     continue restart; // recycled for another prefix, or being refilled
                 }
-                e = (int) INTS.getAcquire(ns.entries, base | addressByte(hi, lo, k));
+                e = (int) INTS.getAcquire(ns.entries, base | index(hi, lo, k));
                 if ((long) LONGS.getAcquire(ns.seq, node) != before) continue restart;
             }
             return (e & NEXT_HOP_MASK) - 1;
@@ -148,7 +158,7 @@ public final class Ipv6RouteTable implements Ipv6Routes {
      * Level by level across the burst (all root loads, then every address's next level, ...:
      * the loads of one stage are independent, so their misses overlap), validated once against
      * the table-wide {@link #recycles} seqlock as in {@link Ipv4RouteTable#lookupBatch}; a burst
-     * that overlapped a node reuse (or saw a chain longer than 16 levels, which only a mix of
+     * that overlapped a node reuse (or saw a chain longer than 15 levels, which only a mix of
      * states can show) is looked up again address by address with the per-node checks.
      */
     @Override
@@ -168,16 +178,16 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         int[] entries = ((Nodes) NODES.getAcquire(this)).entries;
         int pointers = 0;
         for (int i = 0; i < n; i++) {
-            int e = entries[addressByte(hi[i], lo[i], 0)];
+            int e = entries[(int) (hi[i] >>> 48)];
             nextHops[i] = e;
             pointers |= e;
         }
         if (afterRoot != null) afterRoot.run();
-        for (int k = 1; pointers < 0 && k < 16; k++) {
+        for (int k = 1; pointers < 0 && k < LEVELS; k++) {
             VarHandle.acquireFence(); // the pointers loaded so far publish their filled nodes
             pointers = 0;
-            long[] half = k < 8 ? hi : lo; // the address byte of level k, hoisted out of the loop
-            int shift = 56 - 8 * (k & 7);
+            long[] half = k < 7 ? hi : lo; // level k's address byte (k + 1), hoisted out of the loop
+            int shift = 56 - 8 * ((k + 1) & 7);
             for (int i = 0; i < n; i++) {
                 int e = nextHops[i];
                 if (e < 0) {
@@ -199,7 +209,12 @@ public final class Ipv6RouteTable implements Ipv6Routes {
 
     /** The level (node depth) whose node holds the entries of a rule of this length. */
     private static int level(int length) {
-        return length == 0 ? 0 : (length - 1) >>> 3;
+        return length <= 16 ? 0 : ((length - 1) >>> 3) - 1;
+    }
+
+    /** Address bits above and in a level-k node: 16 at the root, 8 more per level. */
+    private static int end(int level) {
+        return 8 * (level + 2);
     }
 
     @Override
@@ -214,10 +229,10 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         int[] path = new int[level + 1];
         int base = 0;
         for (int k = 0; k < level; k++) {
-            int index = base | addressByte(hi, lo, k);
+            int index = base | index(hi, lo, k);
             int e = nodes.entries[index];
             base = e < 0 ? e & ~CHILD_FLAG
-                    : allocateNode(index, k + 1, hi & hiMask(8 * (k + 1)), lo & loMask(8 * (k + 1)), e);
+                    : allocateNode(index, k + 1, hi & hiMask(end(k)), lo & loMask(end(k)), e);
             path[k + 1] = base;
         }
         if (rules.put(hi, lo, length, nextHop) < 0) {
@@ -226,8 +241,8 @@ public final class Ipv6RouteTable implements Ipv6Routes {
             for (int k = 1; k <= level; k++) longRoutes[path[k] >>> 8]++;
         }
         int value = entry(length, nextHop);
-        int first = base | addressByte(hi, lo, level);
-        int count = 1 << (8 * (level + 1) - length);
+        int first = base | index(hi, lo, level);
+        int count = 1 << (end(level) - length);
         for (int i = first; i < first + count; i++) overwrite(nodes.entries, i, length, value);
     }
 
@@ -263,12 +278,12 @@ public final class Ipv6RouteTable implements Ipv6Routes {
         int[] parentIndex = new int[level + 1];
         int base = 0;
         for (int k = 0; k < level; k++) {
-            int index = base | addressByte(hi, lo, k);
+            int index = base | index(hi, lo, k);
             parentIndex[k + 1] = index;
             base = nodes.entries[index] & ~CHILD_FLAG;
         }
-        int first = base | addressByte(hi, lo, level);
-        int count = 1 << (8 * (level + 1) - length);
+        int first = base | index(hi, lo, level);
+        int count = 1 << (end(level) - length);
         int[] entries = nodes.entries;
         for (int i = first; i < first + count; i++) replace(entries, i, length, parent);
         // Deepest first: a node's count is never above its parent's.
