@@ -117,6 +117,29 @@ class InboundHostConnectionTest {
         return Frames.ipv4(dmac, smac, Frames.ip(src), Frames.ip(dst), Frames.TCP, 64, l4);
     }
 
+    /**
+     * The kernel's own packets keep their TTL on the wire: BFD (RFC 5881 §5) and GTSM BGP (RFC
+     * 5082) peers drop anything below 255. Until this test the exception path decremented it, and
+     * BIRD's BFD refused a node's packets ("wrong TTL (254)"). Both the first packet (full graph)
+     * and the next ones of the tracked flow (conntrack's cached forwarding) are checked.
+     */
+    @ParameterizedTest(name = "fused {0}")
+    @CsvSource({"true", "false"})
+    void theHostsOwnPacketsLeaveWithTheirTtl(boolean fused) {
+        start(fused, false);
+        t.fabric.inject(Frames.arpRequest(CLIENT_MAC, CLIENT, NODE));
+        t.run();
+        t.fabric.drainTransmitted();
+        for (int k = 0; k < 3; k++) {
+            t.tap.inject(Frames.udp(FABRIC_MAC, FABRIC_MAC, NODE, CLIENT, 49152, 3784, 255, 24));
+            t.run();
+            List<byte[]> out = t.fabric.drainTransmitted();
+            assertEquals(1, out.size(), "BFD packet " + k + " leaves through the fabric: " + t.fastpath.counters().describeNonZero());
+            assertEquals(255, Frames.ttl(out.getFirst(), 14), "packet " + k + ": the host's TTL, not decremented");
+            assertTrue(Frames.ipChecksumOk(out.getFirst(), 14), "packet " + k + ": IPv4 checksum");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theHostsOwnIpv6WithNoIpv6PlaneIsCountedApartFromPuntLoops() {
         start(true, false);

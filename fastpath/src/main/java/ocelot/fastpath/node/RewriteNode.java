@@ -64,6 +64,9 @@ public final class RewriteNode {
             }
         }
         if (adjust > 0) heads.apply(burst, v);
+        // The node's kernel behind the exception port is this host itself, sending on its uplink:
+        // its packets are not forwarded by us and keep their TTL (BFD and GTSM BGP need 255 on the wire).
+        boolean fromKernel = v.rxPort == s.exceptionPort;
         for (int i = 0; i < v.count; i++) {
             if (v.icmpError[i] >= 0) {
                 if (v.verdict[i] != PacketVector.CONTINUE || v.headDelta[i] == 0) continue;
@@ -81,7 +84,7 @@ public final class RewriteNode {
                 }
                 long frame = v.address[i];
                 long ip = frame + v.l3Offset[i];
-                Ipv6.hopLimit(ip, Ipv6.hopLimit(ip) - 1); // no header checksum in IPv6 (RFC 8200 section 3)
+                if (!fromKernel) Ipv6.hopLimit(ip, Ipv6.hopLimit(ip) - 1); // no header checksum in IPv6 (RFC 8200 section 3)
                 if (v.snat[i]) {
                     Nat6.snat(ip, frame + v.l4Offset[i], v.headers.protocol[i], v.flow[i] >>> 1, ct6);
                     counters.increment(Counter.SNAT);
@@ -103,7 +106,7 @@ public final class RewriteNode {
                 PacketMemory.copy(frame + IPIP_HEADROOM, frame, l3);
             }
             long ip = frame + l3 + (v.headDelta[i] != 0 ? IPIP_HEADROOM : 0);
-            Ipv4.decrementTtl(ip);
+            if (!fromKernel) Ipv4.decrementTtl(ip);
             if (v.snat[i]) snat(v, i, ip, s, ct, counters);
             if (v.headDelta[i] != 0) {
                 Ipv4.write(frame + l3, 0, Ipv4.totalLength(ip) + IPIP_HEADROOM, nextId(), TUNNEL_TTL, Ipv4.PROTO_IPIP, s.nodeAddress, v.tunnel[i]);
@@ -128,7 +131,7 @@ public final class RewriteNode {
     static void forwardPlain(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, CounterRecord counters) {
         long frame = v.address[i];
         long ip = frame + v.l3Offset[i];
-        Ipv4.decrementTtl(ip);
+        if (v.rxPort != s.exceptionPort) Ipv4.decrementTtl(ip); // the node's own packets keep their TTL (run's comment)
         if (v.snat[i]) snat(v, i, ip, s, ct, counters);
         int out = v.outPort[i];
         Ethernet.addresses(frame, v.dstMac[i], s.portMacs[out]);
