@@ -23,6 +23,10 @@
 #   HUGE=1        both sides on 2 MiB hugepages (EAL --in-memory; the pages must be reserved,
 #                 flows.sh does it) and the JVM heap on transparent hugepages; default --no-huge
 #   WARMUP        the JVM's warm-up per pipeline in seconds (default 20)
+#   IPV6=1        IPv6 LPM mode: IPv6 frames (ep1 fd00:65::2 to ep2 fd00:65::3, 64 bytes) and
+#                 ROUTES /64s (2001:db8:R>>16:R&0xffff::/64) beside the endpoints' /128s in
+#                 lpm.v6 and Ocelot's IPv6 plane (implies LPM_ONLY: l3fwd's ACL mode and
+#                 Ocelot's policy are IPv4 here)
 #   LPM_ONLY=1    l3fwd-lpm against Ocelot's routing and stateless pipelines only (no ACL mode,
 #                 no full pipeline: stateless.sh's route-count sweep, where rte_acl over 1M lines
 #                 would take minutes to build)
@@ -43,7 +47,9 @@ CT_CAPACITY=${CT_CAPACITY:-$(awk -v f="$FLOWS" 'BEGIN { c = 16; while (c < 2 * f
 UDP_TIMEOUT=${UDP_TIMEOUT:-30}
 HUGE=${HUGE:-0}
 WARMUP=${WARMUP:-20}
+IPV6=${IPV6:-0}
 LPM_ONLY=${LPM_ONLY:-0}
+[ "$IPV6" = 0 ] || LPM_ONLY=1
 MBUFS=$((FLOWS + 8192))
 # an mbuf (header, data room, mempool header) never straddles a 4 KiB page with --no-huge: a
 # 2176-byte data room takes a page of its own
@@ -91,6 +97,7 @@ patch_line() { # FILE SED-EXPR EXPECTED-TEXT: apply, and fail loudly if the sour
 }
 # 100k /26s fall in 25k distinct /24s, 1M in 250k: one tbl8 group each (rte_lpm default here: 256 groups).
 patch_line l3fwd_lpm.c 's/^#define IPV4_L3FWD_LPM_MAX_RULES .*/#define IPV4_L3FWD_LPM_MAX_RULES (1 << 21)/' '(1 << 21)'
+patch_line l3fwd_lpm.c 's/^#define IPV6_L3FWD_LPM_MAX_RULES .*/#define IPV6_L3FWD_LPM_MAX_RULES (1 << 21)/' 'IPV6_L3FWD_LPM_MAX_RULES (1 << 21)'
 patch_line l3fwd_lpm.c 's/^#define IPV4_L3FWD_LPM_NUMBER_TBL8S .*/#define IPV4_L3FWD_LPM_NUMBER_TBL8S (1 << 18)/' 'IPV4_L3FWD_LPM_NUMBER_TBL8S (1 << 18)'
 # The ACL context holds every rule and route line (l3fwd's limit: 100000).
 patch_line l3fwd_acl.h 's/^#define MAX_ACL_RULE_NUM.*/#define MAX_ACL_RULE_NUM (1 << 20)/' 'MAX_ACL_RULE_NUM (1 << 20)'
@@ -115,7 +122,12 @@ awk -v n="$ROUTES" 'BEGIN {
   print "R10.65.0.2/32 0"; print "R10.65.0.3/32 1"
   for (r = 0; r < n; r++) { a = 184549376 + r * 64; printf "R%d.%d.%d.%d/26 1\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256 }
   print "R192.168.0.0/24 1" }' > "$work/lpm.v4"
-echo "R2001:db8::/32 1" > "$work/lpm.v6"
+if [ "$IPV6" = 1 ]; then
+  awk -v n="$ROUTES" 'BEGIN { print "Rfd00:65::2/128 0"; print "Rfd00:65::3/128 1"
+    for (r = 0; r < n; r++) printf "R2001:db8:%x:%x::/64 1\n", int(r / 65536), r % 65536 }' > "$work/lpm.v6"
+else
+  echo "R2001:db8::/32 1" > "$work/lpm.v6"
+fi
 # ACL mode classifies every packet against one rule set, first line wins (l3fwd gives earlier
 # lines higher priority); "@" denies, "R ... PORT" forwards, no match drops. Ocelot's policy as
 # lines: ep1's egress (99 TCP-port denies) and ep2's ingress (99 source-/24 denies) first, then
@@ -134,7 +146,7 @@ echo "R0:0:0:0:0:0:0:0/0 2001:db8:0:0:0:0:0:0/32 0 : 65535 0 : 65535 0/0 1" > "$
 # --- Ocelot: one warm JVM, a round per line on its stdin ----------------------------------
 mkfifo "$work/jin"
 java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx${XMX_MB}m "${jvm_huge[@]}" \
-  -Dbench.warmupSeconds="$WARMUP" -Dbench.skipFull="$([ "$LPM_ONLY" = 1 ] && echo true || echo false)" -Docelot.native.lib="$here/native/target/native/libocelot_dpdk.so" \
+  -Dbench.warmupSeconds="$WARMUP" -Dbench.skipFull="$([ "$LPM_ONLY" = 1 ] && echo true || echo false)" -Dbench.ipv6="$([ "$IPV6" = 1 ] && echo true || echo false)" -Docelot.native.lib="$here/native/target/native/libocelot_dpdk.so" \
   -cp "$classes:$cp" ocelot.bench.fastpath.L3fwdRounds "$work/flows.pcap" "$SECONDS_RUN" "$FLOWS" "$ROUTES" "$RULES" "$CT_CAPACITY" "$UDP_TIMEOUT" "$DATA_ROOM" \
   < "$work/jin" > "$work/ocelot.txt" 2>&1 &
 jpid=$!
@@ -174,7 +186,7 @@ run_l3fwd() {
 }
 
 machine=$(lscpu | grep 'Model name' | sed 's/.*: *//')
-echo "== l3fwd (C, -O3 -march=native, one forwarding lcore) vs Ocelot on net_pcap -> net_null: $FLOWS flows, $ROUTES /26 routes + endpoint /32s, $RULES rules per direction; conntrack capacity $CT_CAPACITY, UDP timeout ${UDP_TIMEOUT}s, $MBUFS mbufs of data room $DATA_ROOM, EAL ${EAL_MB} MB $([ "$HUGE" = 1 ] && echo "2 MiB hugepages" || echo "--no-huge"); $machine"
+echo "== l3fwd (C, -O3 -march=native, one forwarding lcore) vs Ocelot on net_pcap -> net_null: $([ "$IPV6" = 1 ] && echo "IPv6, $ROUTES /64 routes + /128s and ")$FLOWS flows, $ROUTES /26 routes + endpoint /32s, $RULES rules per direction; conntrack capacity $CT_CAPACITY, UDP timeout ${UDP_TIMEOUT}s, $MBUFS mbufs of data room $DATA_ROOM, EAL ${EAL_MB} MB $([ "$HUGE" = 1 ] && echo "2 MiB hugepages" || echo "--no-huge"); $machine"
 # checks: everything received is forwarded (routes hit, MACs/ports right), and the ACL rules deny what they should
 # (L3FWD_CHECKS=0 skips them: flows.sh checks on its first profile only)
 for mode in $([ "${L3FWD_CHECKS:-1}" = 0 ] || { [ "$LPM_ONLY" = 1 ] && echo lpm || echo lpm acl; }); do

@@ -5,7 +5,7 @@
 # SECONDS: l3fwd-lpm, then one slice of each Ocelot pipeline in a warm JVM (routing tracking
 # every flow; the stateless path: no policy, NAT or tunnel, so no conntrack). Then one table.
 #   bench/fastpath/stateless.sh [SECONDS] [ROUNDS] [ROUTES...]    (default 3 5 10000 100000 1000000)
-# Environment: FLOWS (1024), WARMUP (seconds per pipeline, 10), MAX_LOAD (wait, holding the
+# Environment: IPV6=1 for l3fwd's IPv6 LPM mode (IPv6 frames, ROUTES /64s: l3fwd.sh), FLOWS (1024), WARMUP (seconds per pipeline, 10), MAX_LOAD (wait, holding the
 # lock, up to 300 s for a lower 1-minute load). Takes the benchmark lock for the whole run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,5 +49,5 @@ for routes in "${COUNTS[@]}"; do
     "$(v ocelot-stateless-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-stateless-vs-l3fwd-lpm-ratio)" \
     "$(v ocelot-routing-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-routing-vs-l3fwd-lpm-ratio)" "$loads" >> "$work/table.md"
 done
-echo "== stateless path vs l3fwd-lpm by route count ($(date -u +%Y-%m-%d\ %H:%M) UTC, $(git rev-parse --short HEAD), $FLOWS flows, medians of $ROUNDS rounds of ${SECONDS_RUN}s; Mpps per CPU-second of the forwarding thread; $(lscpu | grep 'Model name' | sed 's/.*: *//'))"
+echo "== stateless path vs l3fwd-lpm$([ "${IPV6:-0}" = 1 ] && echo " (IPv6 LPM mode: IPv6 frames, /64 routes)") by route count ($(date -u +%Y-%m-%d\ %H:%M) UTC, $(git rev-parse --short HEAD), $FLOWS flows, medians of $ROUNDS rounds of ${SECONDS_RUN}s; Mpps per CPU-second of the forwarding thread; $(lscpu | grep 'Model name' | sed 's/.*: *//'))"
 cat "$work/table.md"

@@ -41,6 +41,7 @@ class StatelessPathTest {
         Topology t = new Topology(config);
         t.natOutgoing = false;
         t.ipip = IpPool.IpipMode.NEVER;
+        t.ipv6 = Ipv6ForwardingTest.plane(); // no NAT66 pool: IPv6 is stateless too
         return t;
     }
 
@@ -89,7 +90,7 @@ class StatelessPathTest {
         long metConntrack = stateless.counter(Counter.CT_NEW) + stateless.counter(Counter.CT_HIT), trackedMet = tracked.counter(Counter.CT_NEW) + tracked.counter(Counter.CT_HIT);
         assertTrue(metConntrack * 3 < trackedMet, "packets that met conntrack: stateless " + metConntrack + ", tracked " + trackedMet);
         for (Counter c : List.of(Counter.ICMP_ERRORS, Counter.DROP_IP_CHECKSUM, Counter.DROP_IP_SOURCE, Counter.DROP_IP_DESTINATION, Counter.DROP_TTL_EXPIRED,
-                Counter.DROP_BLACKHOLE, Counter.ARP_REQUESTS, Counter.PUNTED, Counter.DROP_L2_NOT_FOR_US, Counter.DROP_IP_HEADER_LENGTH)) {
+                Counter.DROP_BLACKHOLE, Counter.ARP_REQUESTS, Counter.PUNTED, Counter.DROP_L2_NOT_FOR_US, Counter.DROP_IP_HEADER_LENGTH, Counter.ND_SOLICITS)) {
             assertTrue(tracked.counter(c) > 0, c + " never happened: the traffic mix is too narrow");
         }
     }
@@ -135,21 +136,48 @@ class StatelessPathTest {
                 case 8 -> Frames.udp(W1_MAC, EP1_MAC, "10.65.0.2", "192.168.0.10", 5000, 53, ttl, 2); // the node: punted
                 case 9 -> Frames.udp(W1_MAC, EP1_MAC, "10.65.0.9", "10.65.0.3", 5000, 53, ttl, 2); // spoofed
                 case 10 -> Frames.arpRequest(EP1_MAC, "10.65.0.2", "10.65.0.1");
-                default -> Frames6.udp(W1_MAC, EP1_MAC, "fd00::2", "fd00::3", 1000 + flow, 53, ttl);
+                default -> frame6(W1_MAC, EP1_MAC, "fd00:65::2", flow, ttl);
             };
         }
         if (port == 1) {
-            return switch (rnd.nextInt(4)) {
+            return switch (rnd.nextInt(5)) {
                 case 0, 1 -> tcpFlow(flow, ttl);
+                case 4 -> frame6(W2_MAC, EP2_MAC, "fd00:65::3", flow, ttl);
                 case 2 -> Frames.udp(W2_MAC, EP2_MAC, "10.65.0.3", "10.65.0.2", 53, 1000 + flow, ttl, payload);
                 default -> Frames.icmpEcho(W2_MAC, EP2_MAC, "10.65.0.3", "10.65.0.2", 0, flow, ttl);
             };
         }
-        return switch (rnd.nextInt(5)) {
+        return switch (rnd.nextInt(6)) {
+            case 5 -> frame6(FABRIC_MAC, GW_MAC, "fd00:66::" + (1 + flow), flow, ttl);
             case 0, 1 -> Frames.udp(FABRIC_MAC, GW_MAC, "8.8.8." + flow, "10.65.0." + (2 + rnd.nextInt(2)), 53, 3000 + flow, ttl, payload);
             case 2 -> Frames.udp(FABRIC_MAC, GW_MAC, "8.8.8.8", "192.168.0." + (20 + flow), 53, 3000, ttl, payload); // on-link, unresolved: ARP
             case 3 -> Frames.udp(FABRIC_MAC, GW_MAC, "172.16.0." + flow, "9.9.9.9", 53, 3000, ttl, payload); // transit, back out of the fabric
             default -> Frames.udp(FABRIC_MAC, GW_MAC, "8.8.8.8", "10.65.1." + flow, 53, 3000, ttl, payload); // node 2, unresolved
+        };
+    }
+
+    /**
+     * IPv6 from {@code src}: to an endpoint, the gateway's block, on-link (unresolved: a
+     * solicitation), a blackhole, the node, multicast or link-local; from a spoofed or
+     * link-local source; an echo; hop limits 0 and 1 among the rest.
+     */
+    private byte[] frame6(long dmac, long smac, String src, int flow, int ttl) {
+        int hopLimit = rnd.nextInt(8) == 0 ? rnd.nextInt(2) : ttl;
+        String dst = switch (rnd.nextInt(10)) {
+            case 0 -> "fd00:66::" + (1 + flow);
+            case 1 -> "fd00:192::" + (20 + flow);
+            case 2 -> "fd00:99::" + flow;
+            case 3 -> "fd00:192::10";
+            case 4 -> "ff02::1";
+            case 5 -> "fe80::" + (1 + flow);
+            default -> rnd.nextBoolean() ? "fd00:65::2" : "fd00:65::3";
+        };
+        return switch (rnd.nextInt(12)) {
+            case 0 -> Frames6.udp(dmac, smac, "fd00:65::9", dst, 1000 + flow, 53, hopLimit); // spoofed if from an endpoint
+            case 1 -> Frames6.udp(dmac, smac, "fe80::" + (1 + flow), dst, 1000 + flow, 53, hopLimit); // link-local source
+            case 2 -> Frames6.echo(dmac, smac, src, dst, 128, flow, hopLimit);
+            case 3 -> Frames6.tcp(dmac, smac, src, dst, 1000 + flow, 80, 0x02, hopLimit);
+            default -> Frames6.udp(dmac, smac, src, dst, 1000 + flow, 53, hopLimit);
         };
     }
 
@@ -259,6 +287,32 @@ class StatelessPathTest {
         assertEquals(4, stateless.counter(Counter.DROP_TTL_EXPIRED));
         assertEquals(4, stateless.counter(Counter.ICMP_ERRORS));
         assertEquals(254 * 4, stateless.counter(Counter.STATELESS_FORWARDS));
+    }
+
+    /** IPv6 the same way: hop limit and MACs rewritten, no conntrack; hop limit 1 answered with time exceeded by the graph. */
+    @Test
+    void ipv6IsForwardedStatelesslyAndHopLimitOneIsTimeExceeded() {
+        stateless.publish();
+        stateless.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, "fd00:65::2", "fd00:65::3", 5000, 53, 64));
+        stateless.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, "fd00:65::2", "fd00:66::7", 5000, 53, 9));
+        stateless.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, "fd00:65::2", "fd00:65::3", 5001, 53, 1));
+        stateless.w1.inject(Frames6.udp(W1_MAC, EP1_MAC, "fd00:65::7", "fd00:66::7", 5000, 53, 64)); // spoofed
+        stateless.run();
+        byte[] toEp2 = stateless.w2.drainTransmitted().getFirst();
+        assertEquals(EP2_MAC, Frames.dmac(toEp2));
+        assertEquals(W2_MAC, Frames.smac(toEp2));
+        assertEquals(63, Frames.u8(toEp2, Frames6.L3 + 7));
+        List<byte[]> out = stateless.fabric.drainTransmitted();
+        assertEquals(1, out.size());
+        assertEquals(GW_MAC, Frames.dmac(out.getFirst()));
+        assertEquals(8, Frames.u8(out.getFirst(), Frames6.L3 + 7));
+        byte[] back = stateless.w1.drainTransmitted().getFirst();
+        assertEquals(Frames6.ICMPV6, Frames6.next(back));
+        assertEquals(3, Frames.u8(back, Frames6.L4)); // time exceeded
+        assertEquals(2, stateless.counter(Counter.STATELESS_FORWARDS));
+        assertEquals(1, stateless.counter(Counter.DROP_TTL_EXPIRED));
+        assertEquals(1, stateless.counter(Counter.DROP_IP_SOURCE));
+        assertEquals(0, stateless.counter(Counter.CT_NEW) + stateless.counter(Counter.CT_HIT));
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class L3fwdRounds {
         }
         int dataRoom = args.length > 7 ? Integer.parseInt(args[7]) : Mempool.DEFAULT_DATA_ROOM;
         double warmup = PipelineThroughput.WARMUP_NS / 1e9;
-        PipelineThroughput.writePcap(pcap, flows);
+        if (Boolean.getBoolean("bench.ipv6")) PipelineThroughput.writePcap6(pcap, flows); // l3fwd.sh's IPV6=1
+        else PipelineThroughput.writePcap(pcap, flows);
         System.out.println("pcap " + pcap); // the script's l3fwd correctness checks can start while this JVM warms up
         int mbufs = flows + 8192; // the replayed file, rx/tx rings and bursts in flight, per-lcore caches
         int memoryMb = PipelineThroughput.ealMemoryMb(mbufs, dataRoom, Boolean.getBoolean("bench.huge"));

@@ -209,11 +209,62 @@ public final class PipelineThroughput {
         NextHop.Via node2 = new NextHop.Via(ocelot.fastpath.packet.Ipv4.parse("192.168.0.2"), "fabric");
         for (int r = 0; r < routes; r++) table.add(new Route(0x0B00_0000 + (r << 6), 26, node2)); // 11.0.0.0/26 ... Calico blocks
         table.add(Route.of("192.168.0.0/24", new NextHop.Via(0, "fabric")));
-        return new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
+        DataplaneState state = new DataplaneState(NodeAddress.of("192.168.0.10/24"), List.of(),
                 List.of(new Endpoint("ep1", "w1", EP1_MAC, List.of(ocelot.fastpath.packet.Ipv4.parse("10.65.0.2")), null, eg),
                         new Endpoint("ep2", "w2", EP2_MAC, List.of(ocelot.fastpath.packet.Ipv4.parse("10.65.0.3")), in, null)),
                 table, List.of(IpPool.of("10.65.0.0/16", IpPool.IpipMode.NEVER, false)),
                 List.of(new Neighbour(ocelot.fastpath.packet.Ipv4.parse("192.168.0.2"), 0x0200_0000_0002L, "fabric")));
+        return Boolean.getBoolean("bench.ipv6") ? state.withIpv6(plane6(routes)) : state;
+    }
+
+    /**
+     * {@code -Dbench.ipv6=true} (l3fwd.sh's IPV6=1): the same node with IPv6, ep1 fd00:65::2 and
+     * ep2 fd00:65::3 (/128 routes) among {@code routes} /64s 2001:db8:R>>16:R&0xffff::/64 through a
+     * fabric gateway, as l3fwd.sh's lpm.v6; no NAT66 pool. The IPv4 table stays (l3fwd has both too).
+     */
+    static ocelot.fastpath.state.Ipv6Plane plane6(int routes) {
+        var gw = ocelot.fastpath.state.Ip6.parse("fd00:192::2");
+        NextHop.Via6 via = new NextHop.Via6(gw, "fabric");
+        List<ocelot.fastpath.state.Route6> table = new ArrayList<>();
+        table.add(ocelot.fastpath.state.Route6.of(EP1_V6 + "/128", new NextHop.ToEndpoint("ep1")));
+        table.add(ocelot.fastpath.state.Route6.of(EP2_V6 + "/128", new NextHop.ToEndpoint("ep2")));
+        for (int r = 0; r < routes; r++) table.add(new ocelot.fastpath.state.Route6(new ocelot.fastpath.state.Ip6(0x2001_0db8_0000_0000L | (r & 0xFFFF_FFFFL), 0), 64, via));
+        return new ocelot.fastpath.state.Ipv6Plane(ocelot.fastpath.state.Ip6.parse("fd00:192::10"),
+                java.util.Map.of("ep1", List.of(ocelot.fastpath.state.Ip6.parse(EP1_V6)), "ep2", List.of(ocelot.fastpath.state.Ip6.parse(EP2_V6))),
+                table, List.of(new ocelot.fastpath.state.Neighbour6(gw, 0x0200_0000_0002L, "fabric")));
+    }
+
+    static final String EP1_V6 = "fd00:65::2", EP2_V6 = "fd00:65::3";
+
+    /**
+     * 64-byte IPv6 frames (Ethernet + IPv6 + UDP + 2 bytes), one per flow, ep1 to ep2 with flow
+     * f's ports as {@link #frame}: the IPv6 LPM mode's pcap ({@code -Dbench.ipv6=true}).
+     */
+    public static void writePcap6(Path file, int flows) throws IOException {
+        if (flows < 1 || flows > MAX_FLOWS) throw new IllegalArgumentException("flows must be 1.." + MAX_FLOWS + ", got " + flows);
+        long ep1 = 0x0000_0000_0000_0002L, ep2 = 0x0000_0000_0000_0003L, prefix = 0xFD00_0065_0000_0000L;
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+            out.write(b.array());
+            ByteBuffer rec = ByteBuffer.allocate(16 + 64).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] frame = new byte[64];
+            for (int f = 0; f < flows; f++) {
+                ByteBuffer e = ByteBuffer.wrap(frame);
+                e.putShort((short) (W1_MAC >>> 32)).putInt((int) W1_MAC).putShort((short) (EP1_MAC >>> 32)).putInt((int) EP1_MAC).putShort((short) 0x86DD);
+                e.putInt(0x6000_0000).putShort((short) 10).put((byte) 17).put((byte) 64).putLong(prefix).putLong(ep1).putLong(prefix).putLong(ep2);
+                int sport = 1024 + f % SOURCE_PORTS, dport = FIRST_DST_PORT + f / SOURCE_PORTS;
+                e.putShort((short) sport).putShort((short) dport).putShort((short) 10).putShort((short) 0).put((byte) 0).put((byte) 1);
+                // UDP checksum over the pseudo-header (mandatory in IPv6)
+                long sum = 2 * ((prefix >>> 48) + (prefix >>> 32 & 0xFFFF)) + 2 + 3 + 10 + 17 + sport + dport + 10 + 1;
+                while ((sum >>> 16) != 0) sum = (sum & 0xFFFF) + (sum >>> 16);
+                int c = (int) (~sum & 0xFFFF);
+                ByteBuffer.wrap(frame).putShort(60, (short) (c == 0 ? 0xFFFF : c));
+                rec.clear();
+                rec.putInt(f / 1_000_000).putInt(f % 1_000_000).putInt(64).putInt(64).put(frame);
+                out.write(rec.array());
+            }
+        }
     }
 
     /** Distinct UDP source ports per destination port (1024 ... 61023). */

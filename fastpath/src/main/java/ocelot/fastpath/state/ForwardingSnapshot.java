@@ -108,6 +108,9 @@ public final class ForwardingSnapshot {
      * the exception port (the host's own traffic is tracked for its TCP handshakes).
      */
     public final boolean[] statelessPort;
+    /** The same for IPv6 (stateless6 in StatelessRouteNode): no policy either way and no IPv6 address in a NAT66 pool; no IPv6 plane, none. */
+    public final boolean[] statelessEndpoint6;
+    public final boolean[] statelessPort6;
 
     ForwardingSnapshot(long generation, DataplaneState state, PortTable ports, Ipv4Fib fib, EndpointPart ep, Ipv6Forwarding v6) {
         this(generation, state, state, ports, fib, ep, v6);
@@ -187,6 +190,10 @@ public final class ForwardingSnapshot {
             }
             statelessEndpoint[e] = !nat;
         }
+        statelessEndpoint6 = new boolean[endpoints.length];
+        for (int e = 0; e < endpoints.length; e++) {
+            statelessEndpoint6[e] = v6 != null && endpoints[e] != null && ingress[e] == null && egress[e] == null && !v6.endpointInNatPool(e);
+        }
         statelessPort = new boolean[portRoles.length];
         for (int p = 0; p < portRoles.length; p++) {
             if (portRoles[p] == null) continue;
@@ -196,6 +203,22 @@ public final class ForwardingSnapshot {
                 case EXCEPTION -> false;
             };
         }
+        statelessPort6 = new boolean[portRoles.length];
+        for (int p = 0; p < portRoles.length; p++) {
+            if (portRoles[p] == null || v6 == null) continue;
+            statelessPort6[p] = switch (portRoles[p]) {
+                case WORKLOAD -> portEndpoint[p] >= 0 && statelessEndpoint6[portEndpoint[p]];
+                case FABRIC, HOST -> hostIngress[p] == null && hostEgress[p] == null;
+                case EXCEPTION -> false;
+            };
+        }
+    }
+
+    /** {@link #statelessHop} for an IPv6 next hop of {@link #v6} (IPv6 has no tunnels). */
+    public boolean statelessHop6(int nh) {
+        byte kind = v6.nhKind[nh];
+        if (kind == NH_ENDPOINT) return statelessEndpoint6[v6.nhEndpoint[nh]];
+        return kind == NH_VIA && statelessPort6[v6.nhPort[nh]];
     }
 
     /**

@@ -187,6 +187,16 @@ public final class Ipv6Forwarding {
 
     public boolean isNode(long hi, long lo) { return hi == nodeHi && lo == nodeLo; }
 
+    /** True when one of endpoint {@code e}'s IPv6 addresses is in a nat-outgoing pool (its flows may be NAT66ed). */
+    public boolean endpointInNatPool(int e) {
+        if (e >= endpointHi.length) return false;
+        for (int k = 0; k < endpointHi[e].length; k++) {
+            int p = poolOf(endpointHi[e][k], endpointLo[e][k]);
+            if (p >= 0 && poolNat[p]) return true;
+        }
+        return false;
+    }
+
     /** True when the address is one of endpoint {@code e}'s IPv6 addresses. */
     public boolean endpointOwns(int e, long hi, long lo) {
         if (e >= endpointHi.length) return false; // an endpoint leaving in a bridge snapshot: no IPv6 of its own

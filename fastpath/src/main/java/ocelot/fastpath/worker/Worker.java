@@ -211,7 +211,7 @@ public final class Worker implements Agent {
 
         // a port no policy, NAT or tunnel applies to: what is routed to a hop of the same kind
         // is finished here without conntrack; the rest goes on below as usual
-        boolean statelessRun = stateless != null && s.statelessPort[port];
+        boolean statelessRun = stateless != null && (s.statelessPort[port] || s.statelessPort6[port]);
         int finished = statelessRun ? stateless.run(v, s, neighbours, counters) : 0;
         if (finished == n) {
             // all forwarded or dropped statelessly
