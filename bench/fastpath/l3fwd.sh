@@ -58,7 +58,7 @@ EAL_MB=$(awk -v m="$MBUFS" -v d="$DATA_ROOM" -v huge="$HUGE" 'BEGIN { obj = d + 
 # the JVM's heap: both pipelines' conntrack tables (IPv4 ~90 and IPv6 ~150 bytes a flow slot,
 # the IPv6 table has the same capacity), room for ParallelGC's old generation, and the rest
 # and three route tables (a 1M-route one with its hop references: ~0.6 GB)
-XMX_MB=$(awk -v c="$CT_CAPACITY" -v r="$ROUTES" 'BEGIN { print 1536 + int(2 * c * 512 / 1048576) + int(r * 3 * 600 / 1048576) }')
+XMX_MB=$(awk -v c="$CT_CAPACITY" -v r="$ROUTES" -v six="${IPV6:-0}" 'BEGIN { print 1536 + int(2 * c * 512 / 1048576) + int(r * 3 * 600 / 1048576) + six * int(r * 3 * 1200 / 1048576) }')
 if [ "$HUGE" = 1 ]; then eal_mem=(--in-memory -m "$EAL_MB"); jvm_huge=(-Dbench.huge=true -XX:+UseTransparentHugePages); else eal_mem=(--no-huge -m "$EAL_MB"); jvm_huge=(); fi
 export JAVA_HOME=${OCELOT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"

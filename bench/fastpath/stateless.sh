@@ -5,7 +5,8 @@
 # SECONDS: l3fwd-lpm, then one slice of each Ocelot pipeline in a warm JVM (routing tracking
 # every flow; the stateless path: no policy, NAT or tunnel, so no conntrack). Then one table.
 #   bench/fastpath/stateless.sh [SECONDS] [ROUNDS] [ROUTES...]    (default 3 5 10000 100000 1000000)
-# Environment: IPV6=1 for l3fwd's IPv6 LPM mode (IPv6 frames, ROUTES /64s: l3fwd.sh), FLOWS (1024), WARMUP (seconds per pipeline, 10), MAX_LOAD (wait, holding the
+# Environment: FAMILIES ("4 6": IPv4, then l3fwd's IPv6 LPM mode with IPv6 frames and ROUTES
+# /64s, l3fwd.sh's IPV6=1), FLOWS (1024), WARMUP (seconds per pipeline, 10), MAX_LOAD (wait, holding the
 # lock, up to 300 s for a lower 1-minute load). Takes the benchmark lock for the whole run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,17 +38,21 @@ if [ -n "${MAX_LOAD:-}" ]; then
   for _ in $(seq 1 60); do awk -v m="$MAX_LOAD" '{ exit !($1 < m) }' /proc/loadavg && break; sleep 5; done
 fi
 
-printf '%s\n' "| routes | Ocelot stateless / l3fwd-lpm Mpps | ratio | Ocelot routing with conntrack / l3fwd-lpm Mpps | ratio | load |" > "$work/table.md"
-printf '%s\n' "|---|---|---|---|---|---|" >> "$work/table.md"
+FAMILIES=${FAMILIES:-4 6}
+printf '%s\n' "| IP | routes | Ocelot stateless / l3fwd-lpm Mpps | ratio | Ocelot routing with conntrack / l3fwd-lpm Mpps | ratio | load |" > "$work/table.md"
+printf '%s\n' "|---|---|---|---|---|---|---|" >> "$work/table.md"
+for family in $FAMILIES; do
 for routes in "${COUNTS[@]}"; do
-  echo "== $routes routes, $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  export IPV6=$([ "$family" = 6 ] && echo 1 || echo 0)
+  echo "== IPv$family, $routes routes, $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
   checks=$([ "$routes" = "${COUNTS[0]}" ] && echo 1 || echo 0) # l3fwd's forwarding check on the first count
   L3FWD_CHECKS=$checks FP_BENCH_WORK="$work" bench/fastpath/l3fwd.sh "$SECONDS_RUN" "$FLOWS" "$routes" 2 "$ROUNDS" | tee "$work/run.txt"
   v() { awk -v k="$1" '$1 == k {print $2}' "$work/run.txt"; }
   loads=$(grep '^round ' "$work/run.txt" | awk '{print $NF}' | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}')
-  printf '| %s | %s / %s | **%s×** | %s / %s | %s× | %s |\n' "$routes" \
+  printf '| IPv%s | %s | %s / %s | **%s×** | %s / %s | %s× | %s |\n' "$family" "$routes" \
     "$(v ocelot-stateless-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-stateless-vs-l3fwd-lpm-ratio)" \
     "$(v ocelot-routing-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-routing-vs-l3fwd-lpm-ratio)" "$loads" >> "$work/table.md"
 done
-echo "== stateless path vs l3fwd-lpm$([ "${IPV6:-0}" = 1 ] && echo " (IPv6 LPM mode: IPv6 frames, /64 routes)") by route count ($(date -u +%Y-%m-%d\ %H:%M) UTC, $(git rev-parse --short HEAD), $FLOWS flows, medians of $ROUNDS rounds of ${SECONDS_RUN}s; Mpps per CPU-second of the forwarding thread; $(lscpu | grep 'Model name' | sed 's/.*: *//'))"
+done
+echo "== stateless path vs l3fwd-lpm by route count (IPv6: l3fwd's IPv6 LPM mode, IPv6 frames, /64 routes; $(date -u +%Y-%m-%d\ %H:%M) UTC, $(git rev-parse --short HEAD), $FLOWS flows, medians of $ROUNDS rounds of ${SECONDS_RUN}s; Mpps per CPU-second of the forwarding thread; $(lscpu | grep 'Model name' | sed 's/.*: *//'))"
 cat "$work/table.md"
