@@ -122,6 +122,8 @@ public final class Frames {
 
     public static int u16(byte[] f, int off) { return ByteBuffer.wrap(f).getShort(off) & 0xFFFF; }
 
+    public static int u32(byte[] f, int off) { return ByteBuffer.wrap(f).getInt(off); }
+
     public static int u8(byte[] f, int off) { return f[off] & 0xFF; }
 
     public static boolean ipChecksumOk(byte[] f, int l3) { return checksum(f, l3, (f[l3] & 0xF) * 4, 0) == 0; }

@@ -53,17 +53,21 @@ public final class Topology implements AutoCloseable {
     public Topology() { this(FastpathConfig.defaults()); }
 
     public Topology(FastpathConfig config) {
-        synchronized (Topology.class) {
-            if (pool == null) {
-                Eal.initInMemory(512);
-                pool = Mempool.create("fastpath_test_pool", 8191, 0, Mempool.DEFAULT_DATA_ROOM);
-            }
-        }
+        sharedPool();
         w1 = new SoftwarePort("w1", PortRole.WORKLOAD, W1_MAC, pool);
         w2 = new SoftwarePort("w2", PortRole.WORKLOAD, W2_MAC, pool);
         fabric = new SoftwarePort("fabric", PortRole.FABRIC, FABRIC_MAC, pool);
         tap = new SoftwarePort("tap", PortRole.EXCEPTION, TAP_MAC, pool);
         fastpath = new Fastpath(List.of(w1, w2, fabric, tap), config, nanos::get);
+    }
+
+    /** The tests' one EAL and mempool (created by the first caller), for tests that build their own ports. */
+    public static synchronized Mempool sharedPool() {
+        if (pool == null) {
+            Eal.initInMemory(512);
+            pool = Mempool.create("fastpath_test_pool", 8191, 0, Mempool.DEFAULT_DATA_ROOM);
+        }
+        return pool;
     }
 
     public static Classifier rules(Rule... rules) { return new LinearClassifier(List.of(rules)); }

@@ -92,6 +92,19 @@ public final class PolicyNode {
         if (fromWorkload && s.egress[srcEndpoint] != null) {
             classify(v, s.egress[srcEndpoint], SELECT_LIVE, 0, Counter.DROP_POLICY_EGRESS, counters, s.ipSetGeneration);
         }
+        if (v.rxPort != s.exceptionPort) {
+            // the gateway case: a router port's host endpoint policy on flows forwarded in, then out
+            Classifier[] forwardIn = s.forwardIngress[v.rxPort];
+            if (forwardIn != null) classify(v, forwardIn, SELECT_FORWARDED, 0, Counter.DROP_POLICY_INGRESS, counters, s.ipSetGeneration);
+            for (int first = 0; first < v.count; first++) {
+                if (!selected(v, first, SELECT_FORWARDED, 0) || v.outPort[first] < 0) continue;
+                int port = v.outPort[first];
+                Classifier[] forwardOut = s.forwardEgress[port];
+                boolean seen = false;
+                for (int j = 0; j < first && !seen; j++) seen = selected(v, j, SELECT_FORWARDED, 0) && v.outPort[j] == port;
+                if (forwardOut != null && !seen) classify(v, forwardOut, SELECT_FORWARDED_OUT, port, Counter.DROP_POLICY_EGRESS, counters, s.ipSetGeneration);
+            }
+        }
         if (v.rxPort == s.exceptionPort) {
             // the host's own traffic leaving through a host endpoint: one classify per such port in the burst
             for (int first = 0; first < v.count; first++) {
@@ -133,7 +146,8 @@ public final class PolicyNode {
         return FlowState.initial(v.headers.protocol[i], v.tcpFlags[i]) != FlowState.INVALID;
     }
 
-    private static final int SELECT_LIVE = 0, SELECT_DST_ENDPOINT = 1, SELECT_OUT_PORT = 2, SELECT_PUNTED = 3;
+    private static final int SELECT_LIVE = 0, SELECT_DST_ENDPOINT = 1, SELECT_OUT_PORT = 2, SELECT_PUNTED = 3, SELECT_FORWARDED = 4,
+            SELECT_FORWARDED_OUT = 5;
 
     private boolean selected(PacketVector v, int i, int select, int key) {
         if (!pending[i]) return false;
@@ -141,6 +155,8 @@ public final class PolicyNode {
             case SELECT_LIVE -> v.live(i);
             case SELECT_DST_ENDPOINT -> v.live(i) && v.dstEndpoint[i] == key;
             case SELECT_OUT_PORT -> v.live(i) && v.outPort[i] == key;
+            case SELECT_FORWARDED -> v.live(i) && v.verdict[i] != PacketVector.PUNT;
+            case SELECT_FORWARDED_OUT -> v.live(i) && v.verdict[i] != PacketVector.PUNT && v.outPort[i] == key;
             default -> v.verdict[i] == PacketVector.PUNT;
         };
     }
@@ -189,7 +205,7 @@ public final class PolicyNode {
         int proto = h.protocol[i];
         int sport = v.flowPorts[i] >>> 16, dport = v.flowPorts[i] & 0xFFFF;
         int state = FlowState.initial(proto, v.tcpFlags[i]);
-        boolean nat = v.outPort[i] >= 0 && s.portRoles[v.outPort[i]] != PortRole.WORKLOAD && natPorts.translatable6(proto, v.icmpType[i])
+        boolean nat = v.outPort[i] >= 0 && natOut(s.portRoles[v.outPort[i]]) && natPorts.translatable6(proto, v.icmpType[i])
                 && s.v6.natOutgoing(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i]);
         if (!nat) {
             int f = ct6.create6(h.srcV6Hi[i], h.srcV6Lo[i], h.dstV6Hi[i], h.dstV6Lo[i], sport, dport, proto, state, nowNs, timeouts);
@@ -211,6 +227,11 @@ public final class PolicyNode {
         counters.increment(Counter.POLICY_ALLOWED);
     }
 
+    /** natOutgoing leaves through the fabric (or to the host), never into a workload or a router's rack. */
+    private static boolean natOut(PortRole outRole) {
+        return outRole != PortRole.WORKLOAD && outRole != PortRole.RACK;
+    }
+
     private void create(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,
                         long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
@@ -218,7 +239,7 @@ public final class PolicyNode {
         int state = FlowState.initial(proto, v.tcpFlags[i]);
         int pool = s.poolOf(src);
         boolean nat = pool >= 0 && s.poolNat[pool] && s.poolOf(dst) < 0 && v.outPort[i] >= 0
-                && s.portRoles[v.outPort[i]] != PortRole.WORKLOAD && v.tunnel[i] == 0 && natPorts.translatable(proto, v.icmpType[i]);
+                && natOut(s.portRoles[v.outPort[i]]) && v.tunnel[i] == 0 && natPorts.translatable(proto, v.icmpType[i]);
         if (!nat) {
             int f = ct.create(src, dst, sport, dport, dst, src, dport, sport, proto, state, nowNs, timeouts);
             v.flow[i] = f << 1;

@@ -10,6 +10,12 @@ public enum PortRole {
     HOST,
     /** The fabric uplink: traffic to and from other nodes, IPIP tunnels, the outside world. */
     FABRIC,
+    /**
+     * A router's port facing its own rack (the node process in router mode): forwarded as a
+     * FABRIC port is, but natOutgoing never applies out of it (its side is inside the fabric;
+     * only the border, a FABRIC port, translates).
+     */
+    RACK,
     /** The exception path to the node's kernel (a TAP): BGP, SSH, the API. */
     EXCEPTION
 }

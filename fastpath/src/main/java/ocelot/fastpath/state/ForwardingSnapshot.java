@@ -71,6 +71,9 @@ public final class ForwardingSnapshot {
     /** Per port the host endpoint policy's stages for the host's own traffic (null: none); see {@link HostEndpointPolicy}. */
     public final Classifier[][] hostIngress;
     public final Classifier[][] hostEgress;
+    /** Per port the host endpoint policy's stages for forwarded flows in and out of it (null: none; the gateway case). */
+    public final Classifier[][] forwardIngress;
+    public final Classifier[][] forwardEgress;
     /** Endpoint address -> endpoint index, for anti-spoofing on workload ports. */
     public final Int2IntHashMap endpointByAddress;
     /** Per endpoint its addresses, for the per-packet anti-spoofing test (a scan of one or two). */
@@ -163,6 +166,8 @@ public final class ForwardingSnapshot {
         Classifier[][][] host = hostPolicies(policy, ports);
         hostIngress = host[0];
         hostEgress = host[1];
+        forwardIngress = host[2];
+        forwardEgress = host[3];
         localAddresses = new Int2IntHashMap(-1);
         localAddresses.put(nodeAddress, 0);
         for (int a : state.tunnelAddresses()) localAddresses.put(a, 0);
@@ -234,25 +239,29 @@ public final class ForwardingSnapshot {
     }
 
     /**
-     * Per port slot the host endpoint policy's ingress [0] and egress [1] stages; refuses a policy
+     * Per port slot the host endpoint policy's ingress [0], egress [1], forwarded ingress [2] and
+     * forwarded egress [3] stages; refuses a policy
      * on an unknown, workload or exception port, or two on one port (naming the port).
      */
     static Classifier[][][] hostPolicies(DataplaneState state, PortTable ports) {
         Classifier[][] in = new Classifier[ports.capacity()][], out = new Classifier[ports.capacity()][];
+        Classifier[][] fwdIn = new Classifier[ports.capacity()][], fwdOut = new Classifier[ports.capacity()][];
         boolean[] taken = new boolean[ports.capacity()];
         for (HostEndpointPolicy hep : state.hostEndpoints()) {
             int p = ports.slot(hep.port());
             if (p < 0) throw new IllegalArgumentException("host endpoint policy: no port named '" + hep.port() + "' (ports: " + ports.names() + ")");
             PortRole role = ports.port(p).role();
             if (role == PortRole.WORKLOAD || role == PortRole.EXCEPTION) {
-                throw new IllegalArgumentException("host endpoint policy: port " + hep.port() + " is a " + role + " port, not FABRIC or HOST");
+                throw new IllegalArgumentException("host endpoint policy: port " + hep.port() + " is a " + role + " port, not FABRIC, RACK or HOST");
             }
             if (taken[p]) throw new IllegalArgumentException("host endpoint policy: port " + hep.port() + " has two");
             taken[p] = true;
             in[p] = hep.ingress() == null ? null : hep.ingress().toArray(Classifier[]::new);
             out[p] = hep.egress() == null ? null : hep.egress().toArray(Classifier[]::new);
+            fwdIn[p] = hep.forwardIngress() == null ? null : hep.forwardIngress().toArray(Classifier[]::new);
+            fwdOut[p] = hep.forwardEgress() == null ? null : hep.forwardEgress().toArray(Classifier[]::new);
         }
-        return new Classifier[][][] {in, out};
+        return new Classifier[][][] {in, out, fwdIn, fwdOut};
     }
 
     /** Index of the pool containing the address, or -1. Pools are few (Calico clusters have a handful). */
