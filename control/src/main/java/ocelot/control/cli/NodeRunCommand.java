@@ -95,6 +95,16 @@ final class NodeRunCommand implements Callable<Integer> {
     @Option(names = "--hugepages", description = "Use hugepages (--in-memory) instead of --no-huge.")
     boolean hugepages;
 
+    @Option(names = "--router", description = "Router mode (a top-of-rack router or gateway): the uplink (--uplink, carrying the node "
+            + "address) is the border, each --router-port faces the rack; no workloads and no IPAM block; BGP listens on every port's "
+            + "address (rack nodes come in through a bgpPeer listen range); learned routes leave through the port whose subnet holds "
+            + "their next hop; hostEndpoints on a port police forwarded flows too; natOutgoing applies only at the border.")
+    boolean router;
+
+    @Option(names = "--router-port", paramLabel = "IFACE", description = "With --router: a rack-facing interface (repeat for each), "
+            + "read by af_packet; it must carry its IPv4 address/prefix, which the node's TAP takes over.")
+    java.util.List<String> routerPorts = new java.util.ArrayList<>();
+
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9091",
             description = "Where /metrics and /health listen (default 127.0.0.1:9091; 'none' for no endpoint).")
     String metricsAddress;
@@ -124,6 +134,9 @@ final class NodeRunCommand implements Callable<Integer> {
         }
         if (bgpPort < 1 || bgpPort > 65535) throw new OcelotCtl.CommandFailure("--bgp-port: " + bgpPort + " not in 1..65535");
         if (!dataplane.equals("dpdk") && !dataplane.equals("none")) throw new OcelotCtl.CommandFailure("--dataplane must be dpdk or none, got '" + dataplane + "'");
+        if (!router && !routerPorts.isEmpty()) throw new OcelotCtl.CommandFailure("--router-port needs --router");
+        if (router && !dataplane.equals("dpdk")) throw new OcelotCtl.CommandFailure("--router needs --dataplane dpdk (its ports are the fastpath's)");
+        if (router && routerPorts.isEmpty()) throw new OcelotCtl.CommandFailure("--router needs at least one --router-port IFACE facing the rack");
         Path dir = runDir != null ? runDir : NodeCommand.RUN_ROOT.resolve(nodeName);
         PrintWriter out = node.root.out;
         if (NodeStatusClient.running(dir)) throw new OcelotCtl.CommandFailure("a node is already running on " + dir);
@@ -138,7 +151,8 @@ final class NodeRunCommand implements Callable<Integer> {
             out.flush();
         });
         NodeResource resource = startup.prepare(nodeName, address, method, asNumber);
-        claimBlock(nodeName, out);
+        if (router) out.println("Router mode: no IPAM block claimed (no workloads here)");
+        else claimBlock(nodeName, out);
 
         NodeDataplane plane = null;
         if (dataplane.equals("dpdk")) plane = startDataplane(nodeName, resource, startup.addressInterface(), dir, out);
@@ -180,7 +194,7 @@ final class NodeRunCommand implements Callable<Integer> {
         DataplaneOptions options;
         try {
             options = new DataplaneOptions(Uplink.of(uplinkDriver, device), hostTap, WorkloadInterfaceKind.of(workloadInterface), idle,
-                    workers, memoryMb, hugepages);
+                    workers, memoryMb, hugepages, routerPorts);
         } catch (IllegalArgumentException e) {
             throw new OcelotCtl.CommandFailure(e.getMessage());
         }

@@ -111,13 +111,15 @@ final class DesiredState {
             }
             case HostEndpoint h -> {
                 hosts.remove(key);
-                if (hosts.onUplink(h)) {
+                if (hosts.onPort(h)) {
                     policy.putEndpoint(key, hosts.model(h));
                     hosts.put(key, h);
                 } else {
                     policy.putEndpoint(key, ResourceTranslation.endpoint(h));
                     if (hosts.isLocal(h)) {
                         problems.report(key, "interface " + h.interfaceName() + " is not the uplink (" + config.uplinkInterface()
+                                + (config.router() ? ") nor a router port (" + String.join(", ", config.routerPorts().stream()
+                                        .map(DriverConfig.RouterPort::name).toList()) : "")
                                 + "): no port to police here; its labels still count for selectors");
                     }
                 }
@@ -290,7 +292,9 @@ final class DesiredState {
             v6Routes = config.nodeIpv6() == null ? List.of() : List.copyOf(routes.v6(present));
             routesDirty = false;
         }
-        DataplaneState state = new DataplaneState(config.node(), List.of(), endpointList, v4Routes, pools.v4(), List.of(), config.hostMac());
+        // a router's port addresses are the node's too: answered to ARP, punted to the host (BGP to the rack)
+        List<Integer> portAddresses = config.routerPorts().stream().map(p -> p.address().address()).toList();
+        DataplaneState state = new DataplaneState(config.node(), portAddresses, endpointList, v4Routes, pools.v4(), List.of(), config.hostMac());
         // sealed last, after every classifier change of this batch: the view is the state's own
         lowered = policy.sealIpSets();
         state = state.withIpSets(lowered);

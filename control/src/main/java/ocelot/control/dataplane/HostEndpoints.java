@@ -13,17 +13,25 @@ import ocelot.control.resource.HostEndpoint;
 import ocelot.fastpath.state.HostEndpointPolicy;
 
 /**
- * This node's host endpoint on the uplink (a hostEndpoint whose {@code interfaceName} is the
- * uplink's kernel name) as the fastpath's {@link HostEndpointPolicy}: Calico's failsafe stage
- * first, then the endpoint's policies and profiles (no policy and no profile: deny all but the
- * failsafes, as Calico does once a host endpoint exists). Its addresses for policy are the
- * node's (the only addresses the host's traffic through the uplink has; {@code expectedIPs}
- * are for other nodes' selectors). Host endpoints naming another interface have no port here:
- * reported. Driver thread only.
+ * This node's host endpoints on its ports (a hostEndpoint whose {@code interfaceName} is the
+ * uplink's kernel name, or in router mode a router port's) as the fastpath's
+ * {@link HostEndpointPolicy}: Calico's failsafe stage first, then the endpoint's policies and
+ * profiles (no policy and no profile: deny all but the failsafes, as Calico does once a host
+ * endpoint exists). Its addresses for policy are the node's (the only addresses the host's
+ * traffic through the uplink has; {@code expectedIPs} are for other nodes' selectors). Host
+ * endpoints naming another interface have no port here: reported.
+ *
+ * <p>On a router (the gateway case) the same policies and profiles, without the failsafes
+ * (they are for the host's own access), also classify new flows forwarded in through the port
+ * (ingress) and out through it (egress), as Calico v3's {@code applyOnForward}: a router's
+ * traffic is forwarded traffic. Driver thread only.
  */
 final class HostEndpoints {
+    /** A stage that matches nothing: past it, the fastpath's default deny. */
+    private static final Classifier NO_RULES = Classifier.compile(List.of());
     private final DriverConfig config;
-    private final Map<String, HostEndpoint> uplink = new TreeMap<>();
+    /** Datastore key -> host endpoint on one of this node's ports. */
+    private final Map<String, HostEndpoint> onPorts = new TreeMap<>();
 
     HostEndpoints(DriverConfig config) {
         this.config = config;
@@ -33,8 +41,16 @@ final class HostEndpoints {
         return config.nodeName().equals(h.node());
     }
 
-    boolean onUplink(HostEndpoint h) {
-        return isLocal(h) && config.uplinkInterface().equals(h.interfaceName());
+    /** Whether {@code h} names one of this node's ports: the uplink, or a router port. */
+    boolean onPort(HostEndpoint h) {
+        return isLocal(h) && portOf(h) != null;
+    }
+
+    /** The fastpath port {@code h}'s interface is, or null. */
+    private String portOf(HostEndpoint h) {
+        if (config.uplinkInterface().equals(h.interfaceName())) return config.uplinkPort();
+        DriverConfig.RouterPort p = h.interfaceName() == null ? null : config.routerPort(h.interfaceName());
+        return p == null ? null : p.name();
     }
 
     /** The policy model endpoint of an uplink host endpoint: its labels and profiles, the node's addresses. */
@@ -47,28 +63,39 @@ final class HostEndpoints {
     }
 
     void put(String key, HostEndpoint h) {
-        uplink.put(key, h);
+        onPorts.put(key, h);
     }
 
     void remove(String key) {
-        uplink.remove(key);
+        onPorts.remove(key);
     }
 
-    /** The uplink's host endpoint policy, or none; a second host endpoint on the uplink is reported. */
+    /** Each port's host endpoint policy (ports without one have none); a second host endpoint on a port is reported. */
     List<HostEndpointPolicy> lower(PolicyFeed policy, ResourceProblems problems) {
-        String first = null;
-        for (String key : uplink.keySet()) {
+        Map<String, String> firstByPort = new TreeMap<>();
+        for (Map.Entry<String, HostEndpoint> e : onPorts.entrySet()) {
+            String port = portOf(e.getValue());
+            String first = firstByPort.putIfAbsent(port, e.getKey());
             if (first == null) {
-                first = key;
-                problems.clear(key);
+                problems.clear(e.getKey());
             } else {
-                problems.report(key, "host endpoint on " + config.uplinkInterface() + " too: " + first + " already applies there");
+                problems.report(e.getKey(), "host endpoint on " + e.getValue().interfaceName() + " too: " + first + " already applies there");
             }
         }
-        if (first == null) return List.of();
-        EndpointKey key = EndpointKey.host(config.nodeName(), uplink.get(first).name());
-        return List.of(new HostEndpointPolicy(config.uplinkPort(), stages(Failsafe.INBOUND, policy.stages(key, Direction.INGRESS)),
-                stages(Failsafe.OUTBOUND, policy.stages(key, Direction.EGRESS))));
+        List<HostEndpointPolicy> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : firstByPort.entrySet()) {
+            EndpointKey key = EndpointKey.host(config.nodeName(), onPorts.get(e.getValue()).name());
+            List<Classifier> in = policy.stages(key, Direction.INGRESS), eg = policy.stages(key, Direction.EGRESS);
+            out.add(config.router()
+                    ? new HostEndpointPolicy(e.getKey(), stages(Failsafe.INBOUND, in), stages(Failsafe.OUTBOUND, eg), denyPast(in), denyPast(eg))
+                    : new HostEndpointPolicy(e.getKey(), stages(Failsafe.INBOUND, in), stages(Failsafe.OUTBOUND, eg)));
+        }
+        return out;
+    }
+
+    /** Forwarded flows meet the endpoint's stages alone; with none, the fastpath's default deny needs one empty stage. */
+    private static List<Classifier> denyPast(List<Classifier> stages) {
+        return stages.isEmpty() ? List.of(NO_RULES) : stages;
     }
 
     private static List<Classifier> stages(Classifier failsafe, List<Classifier> rest) {

@@ -35,7 +35,9 @@ import ocelot.fastpath.state.Route6;
  * A learned route is one {@code Via}, or with BGP multipath (cluster setting {@code maximumPaths})
  * an {@code Ecmp} of one {@code Via} per equal-cost next hop: the fastpath's resilient buckets
  * keep every flow on its member while the set changes, except those of a member that left.
- * Driver thread only.
+ * A router (router mode) adds its rack-facing ports: each port's address to the host and its
+ * subnet on-link through the port (after the node's own), and a learned next hop on a port's
+ * subnet is reached through that port (the uplink, the border, otherwise). Driver thread only.
  */
 final class Routes {
     private final DriverConfig config;
@@ -78,13 +80,21 @@ final class Routes {
         }
         int subnetLength = config.node().subnetLength();
         add(out, new Route(config.node().address() & mask(subnetLength), subnetLength, new NextHop.Via(0, up)));
+        for (DriverConfig.RouterPort p : config.routerPorts()) {
+            add(out, new Route(p.address().address(), 32, new NextHop.ToHost()));
+            int length = p.address().subnetLength();
+            add(out, new Route(p.address().address() & mask(length), length, new NextHop.Via(0, p.name())));
+        }
         for (Map.Entry<Prefix, List<InetAddress>> r : learned.entrySet()) {
             if (r.getKey().family() != AddressFamily.IPV4_UNICAST) continue;
             int prefix = (int) r.getKey().low();
             List<NextHop.Via> vias = new ArrayList<>();
             for (InetAddress nh : r.getValue()) {
                 if (!(nh instanceof Inet4Address)) continue;
-                NextHop.Via via = new NextHop.Via(gateway(prefix, r.getKey().length(), Addresses.v4(nh), pools), up);
+                int nextHop = Addresses.v4(nh);
+                DriverConfig.RouterPort rack = rackPortOf(nextHop);
+                NextHop.Via via = rack != null ? new NextHop.Via(nextHop, rack.name())
+                        : new NextHop.Via(gateway(prefix, r.getKey().length(), nextHop, pools), up);
                 if (!vias.contains(via)) vias.add(via); // two next hops behind the one default gateway: one member
             }
             if (vias.isEmpty()) continue;
@@ -92,6 +102,15 @@ final class Routes {
         }
         if (config.defaultGateway() != 0) add(out, new Route(0, 0, new NextHop.Via(config.defaultGateway(), up)));
         return new ArrayList<>(out.values());
+    }
+
+    /** The router port whose subnet holds {@code address} (the most specific), or null (a node; or the border's side). */
+    private DriverConfig.RouterPort rackPortOf(int address) {
+        DriverConfig.RouterPort best = null;
+        for (DriverConfig.RouterPort p : config.routerPorts()) {
+            if (p.address().sameSubnet(address) && (best == null || p.address().subnetLength() > best.address().subnetLength())) best = p;
+        }
+        return best;
     }
 
     /** The next hop to program for a learned route: its own, unless only the default gateway can reach it. */

@@ -72,6 +72,8 @@ public final class BgpNodeAgent implements AutoCloseable {
     private volatile Set<Prefix> announced = Set.of();
     /** The forwarding state a restarted node process kept; used by the first speaker only. */
     private RestartState restart;
+    /** Router mode: the speaker listens on every address (each rack port's, the border's), not the node address alone. */
+    private volatile boolean listenOnEveryAddress;
 
     public BgpNodeAgent(Datastore store, String nodeName, int bgpPort, FibSink fib, Clock clock) {
         this(store, nodeName, bgpPort, fib, clock, null);
@@ -93,6 +95,28 @@ public final class BgpNodeAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Router mode (call before {@link #start}): the speaker accepts sessions on every local
+     * address, so rack nodes peer with the router's address on their own subnet, and its
+     * next-hop-self towards them is that address (the session's local one). The router id stays
+     * the node address.
+     */
+    public BgpNodeAgent listenOnEveryAddress() {
+        listenOnEveryAddress = true;
+        return this;
+    }
+
+    private SpeakerConfig speakerOf(PeeringPlan plan) {
+        SpeakerConfig c = plan.speaker();
+        if (!listenOnEveryAddress) return c;
+        try {
+            return new SpeakerConfig(InetAddress.getByAddress(new byte[4]), c.listenPort(), c.localAs(), c.routerId(), c.clusterId(),
+                    c.nextHopV4(), c.nextHopV6());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -164,18 +188,19 @@ public final class BgpNodeAgent implements AutoCloseable {
         for (String w : warnings) if (!lastWarnings.contains(w)) LOG.warn("node {}: {}", nodeName, w);
         lastWarnings = warnings;
 
-        if (speaker == null || !plan.speaker().equals(speakerConfig)) {
+        SpeakerConfig wantedSpeaker = speakerOf(plan);
+        if (speaker == null || !wantedSpeaker.equals(speakerConfig)) {
             if (speaker != null) {
                 LOG.info("node {}: BGP identity changed (AS {} -> {}, address {} -> {}); restarting the speaker", nodeName,
-                        speakerConfig.localAs(), plan.speaker().localAs(), speakerConfig.listenAddress().getHostAddress(),
-                        plan.speaker().listenAddress().getHostAddress());
+                        speakerConfig.localAs(), wantedSpeaker.localAs(), speakerConfig.listenAddress().getHostAddress(),
+                        wantedSpeaker.listenAddress().getHostAddress());
                 speaker.close();
                 fib.clear();
                 peers = Map.of();
                 listenRanges = List.of();
                 maximumPaths = 1;
             }
-            BgpSpeaker s = new BgpSpeaker(plan.speaker(), fib, clock);
+            BgpSpeaker s = new BgpSpeaker(wantedSpeaker, fib, clock);
             try {
                 s.start(restart);
                 restart = null; // a later replacement (new AS or address) starts afresh
@@ -183,10 +208,10 @@ public final class BgpNodeAgent implements AutoCloseable {
                 s.close();
                 speaker = null;
                 throw new IllegalStateException("node " + nodeName + ": cannot listen on "
-                        + plan.speaker().listenAddress().getHostAddress() + " port " + plan.speaker().listenPort() + ": " + e.getMessage(), e);
+                        + wantedSpeaker.listenAddress().getHostAddress() + " port " + wantedSpeaker.listenPort() + ": " + e.getMessage(), e);
             }
             speaker = s;
-            speakerConfig = plan.speaker();
+            speakerConfig = wantedSpeaker;
             LOG.info("node {}: BGP speaker AS {} router id {} listening on {} port {}", nodeName, speakerConfig.localAs(),
                     speakerConfig.listenAddress().getHostAddress(), speakerConfig.listenAddress().getHostAddress(), speakerConfig.listenPort());
         }

@@ -15,10 +15,23 @@ import ocelot.control.ports.WorkloadInterfaceKind;
  * @param workers fastpath worker threads (queues per port)
  * @param memoryMb EAL memory ({@code -m}); with {@code hugepages} false it is plain 4 KiB memory ({@code --no-huge})
  * @param hugepages use the host's hugepages ({@code --in-memory}: no shared files), else {@code --no-huge}
+ * @param routerPorts router mode: the rack-facing kernel interfaces beside the uplink (the border), each
+ *                    read by {@code net_af_packet}; empty for a node
  */
 public record DataplaneOptions(Uplink uplink, String hostTap, WorkloadInterfaceKind workloadInterface, String idle, int workers,
-                               int memoryMb, boolean hugepages) {
+                               int memoryMb, boolean hugepages, List<String> routerPorts) {
+    public DataplaneOptions(Uplink uplink, String hostTap, WorkloadInterfaceKind workloadInterface, String idle, int workers,
+                            int memoryMb, boolean hugepages) {
+        this(uplink, hostTap, workloadInterface, idle, workers, memoryMb, hugepages, List.of());
+    }
+
     public DataplaneOptions {
+        routerPorts = routerPorts == null ? List.of() : List.copyOf(routerPorts);
+        for (String p : routerPorts) {
+            if (p == null || !p.matches("[A-Za-z0-9_.@-]{1,15}")) throw new IllegalArgumentException("--router-port '" + p + "' is not an interface name");
+            if (p.equals(uplink == null ? null : uplink.kernelInterface())) throw new IllegalArgumentException("--router-port " + p + " is the uplink already");
+        }
+        if (new java.util.HashSet<>(routerPorts).size() != routerPorts.size()) throw new IllegalArgumentException("--router-port: an interface given twice in " + routerPorts);
         if (uplink == null) throw new IllegalArgumentException("no uplink");
         if (hostTap == null || !hostTap.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("--host-tap '" + hostTap + "' is not an interface name");
         ocelot.fastpath.worker.IdleMode.of(idle); // names the choices when wrong

@@ -45,11 +45,14 @@ public final class NodeDataplane implements AutoCloseable {
     private final HostTap hostTap;
     private final Fastpath fastpath;
     private final WorkloadPorts workloads;
+    /** Router mode: the rack-facing ports (kernel name -> device), in the order given. */
+    private final java.util.Map<String, DpdkPort> routerPorts;
     private boolean closed;
 
     private NodeDataplane(String nodeName, String uplinkName, String nodeCidr, Mempool pool, DpdkPort uplink, HostTap hostTap, Fastpath fastpath,
-                          WorkloadPorts workloads) {
+                          WorkloadPorts workloads, java.util.Map<String, DpdkPort> routerPorts) {
         this.nodeName = nodeName;
+        this.routerPorts = routerPorts;
         this.uplinkName = uplinkName;
         this.nodeCidr = nodeCidr;
         this.pool = pool;
@@ -76,17 +79,29 @@ public final class NodeDataplane implements AutoCloseable {
         DpdkPort uplink = null;
         HostTap tap = null;
         Fastpath fastpath = null;
+        java.util.Map<String, DpdkPort> routerPorts = new java.util.LinkedHashMap<>();
         try {
             uplink = options.uplink().open(pool, config);
             log.accept("Opened uplink " + uplinkName + " (" + options.uplink().kind() + ", MAC " + uplink.macString() + ")");
+            for (String p : options.routerPorts()) {
+                DpdkPort port = new ocelot.control.ports.AfPacketUplink(p).open(pool, config);
+                routerPorts.put(p, port);
+                log.accept("Opened router port " + p + " (af_packet, MAC " + port.macString() + ")");
+            }
             String cidr = nodeAddress.address() + "/" + nodeAddress.prefixLength();
-            tap = HostTap.create(options.hostTap(), options.uplink().kernelInterface(), cidr, uplink.macString(), pool, config, runDir);
-            log.accept("Created host TAP " + tap.name() + " (exception path) with " + cidr + " and MAC " + tap.kernelMac()
-                    + (options.uplink().kernelInterface() == null ? "" : "; uplink " + uplinkName + " set arp off, raw PREROUTING DROP"));
+            tap = HostTap.create(options.hostTap(), options.uplink().kernelInterface(), options.routerPorts(), cidr, uplink.macString(), pool,
+                    config, runDir);
+            log.accept("Created host TAP " + tap.name() + " (exception path) with " + cidr
+                    + (routerPorts.isEmpty() ? "" : " and the router ports' " + tap.routerPortAddresses().values()) + " and MAC " + tap.kernelMac()
+                    + (options.uplink().kernelInterface() == null ? "" : "; " + (routerPorts.isEmpty() ? "uplink " + uplinkName
+                    : "uplink " + uplinkName + " and router ports " + String.join(", ", routerPorts.keySet())) + " set arp off, raw PREROUTING DROP"));
             FastpathConfig fpConfig = FastpathConfig.defaults().withWorkers(options.workers()).withMaxPorts(MAX_PORTS)
                     .withIdle(IdleMode.of(options.idle()));
-            fastpath = new Fastpath(List.of(new DpdkEthPort(uplinkName, uplink, PortRole.FABRIC),
-                    new DpdkEthPort(tap.name(), tap.port(), PortRole.EXCEPTION)), fpConfig, System::nanoTime);
+            List<ocelot.fastpath.port.Port> ports = new java.util.ArrayList<>();
+            ports.add(new DpdkEthPort(uplinkName, uplink, PortRole.FABRIC));
+            ports.add(new DpdkEthPort(tap.name(), tap.port(), PortRole.EXCEPTION));
+            routerPorts.forEach((name, port) -> ports.add(new DpdkEthPort(name, port, PortRole.RACK)));
+            fastpath = new Fastpath(ports, fpConfig, System::nanoTime);
             fastpath.start();
             log.accept("Started fastpath: " + options.workers() + " worker(s), idle " + options.idle());
             Fastpath running = fastpath;
@@ -96,10 +111,12 @@ public final class NodeDataplane implements AutoCloseable {
 
                 @Override public void remove(String name) { running.control().removePort(name); }
             }, new ocelot.control.ports.WorkloadRecords(runDir));
-            return new NodeDataplane(nodeName, uplinkName, nodeAddress.address() + "/" + nodeAddress.prefixLength(), pool, uplink, tap, fastpath, workloads);
+            return new NodeDataplane(nodeName, uplinkName, nodeAddress.address() + "/" + nodeAddress.prefixLength(), pool, uplink, tap, fastpath,
+                    workloads, java.util.Collections.unmodifiableMap(routerPorts));
         } catch (RuntimeException e) {
             if (fastpath != null) fastpath.close();
             if (tap != null) tap.close();
+            for (DpdkPort p : routerPorts.values()) p.close();
             if (uplink != null) uplink.close();
             pool.close();
             throw e;
@@ -119,6 +136,12 @@ public final class NodeDataplane implements AutoCloseable {
 
     public DpdkPort uplink() { return uplink; }
 
+    /** Router mode: the rack-facing ports' kernel names (also their fastpath port names), in order; empty for a node. */
+    public java.util.Set<String> routerPorts() { return routerPorts.keySet(); }
+
+    /** Whether this dataplane is a router's (rack-facing ports beside the uplink). */
+    public boolean router() { return !routerPorts.isEmpty(); }
+
     /** The MAC of the host TAP's kernel side, where punted frames go. */
     public long hostMac() { return KernelLink.macValue(hostTap.kernelMac()); }
 
@@ -129,6 +152,7 @@ public final class NodeDataplane implements AutoCloseable {
         step("fastpath workers", fastpath::close);
         step("workload ports", workloads::close);
         step("host TAP (uplink restored)", hostTap::close);
+        for (DpdkPort p : routerPorts.values()) step("router port", p::close);
         step("uplink", uplink::close);
         step("mempool", pool::close);
         deleteRuntimeDir(nodeName);

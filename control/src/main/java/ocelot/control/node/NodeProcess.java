@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedMap;
 import ocelot.bgp.speaker.RestartState;
 import ocelot.bgp.wire.Prefix;
@@ -92,12 +94,13 @@ public final class NodeProcess implements AutoCloseable {
                     runDir.resolve(ForwardingStateFile.NAME));
         }
         BgpNodeAgent agent = new BgpNodeAgent(store, name, bgpPort, ages, clock, restart);
+        if (dataplane != null && dataplane.router()) agent.listenOnEveryAddress();
         DataplaneDriver driver = null;
         NodeProcess node = null;
         try {
             if (dataplane != null) {
                 driver = startDriver(store, name, dataplane, routes);
-                restoreWorkloads(store, name, dataplane);
+                if (!dataplane.router()) restoreWorkloads(store, name, dataplane);
             }
             agent.start();
             node = new NodeProcess(name, runDir, agent, NodeStatusServer.open(runDir, agent::status), routes, ages,
@@ -123,6 +126,12 @@ public final class NodeProcess implements AutoCloseable {
         DriverConfig config = DriverConfig.of(name, dataplane.nodeCidr(), dataplane.uplinkName(), dataplane.hostTap().name(), dataplane.hostMac());
         if (dataplane.hostTap().defaultGateway() != null) config = config.withDefaultGateway(dataplane.hostTap().defaultGateway());
         if (dataplane.hostTap().ipv6Address() != null) config = config.withIpv6(dataplane.hostTap().ipv6Address());
+        if (dataplane.router()) {
+            List<DriverConfig.RouterPort> ports = new ArrayList<>();
+            dataplane.hostTap().routerPortAddresses().forEach((port, cidr) -> ports.add(new DriverConfig.RouterPort(port,
+                    ocelot.fastpath.state.NodeAddress.of(cidr))));
+            config = config.withRouterPorts(ports);
+        }
         DataplaneDriver driver = new DataplaneDriver(store, config, state -> {
             var control = dataplane.fastpath().control();
             control.publish(state);
@@ -173,7 +182,8 @@ public final class NodeProcess implements AutoCloseable {
             health.live("fastpath", () -> dataplane.fastpath() != null);
             health.ready("fastpath-started", () -> dataplane.fastpath().control().current() != null);
             health.ready("dataplane-in-sync", () -> driver.published() != null);
-            attachServer = WorkloadAttachServer.open(runDir, dataplane.workloads());
+            // a router has no workloads: no attach socket, so a CNI call fails at once, naming the missing socket
+            if (!dataplane.router()) attachServer = WorkloadAttachServer.open(runDir, dataplane.workloads());
         }
         queryServer = NodeQueryServer.open(runDir, new NodeQueries(this));
         if (metricsAddress != null) {

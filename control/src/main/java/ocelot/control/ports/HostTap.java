@@ -20,14 +20,17 @@ public final class HostTap implements AutoCloseable {
     private final String uplink;
     private final DpdkPort port;
     private final UplinkRecord record;
+    /** Router mode: the further ports' records, in the order given (their addresses go to the TAP too). */
+    private final List<UplinkRecord> portRecords;
     private final Path runDir;
     private final String mac;
     private String defaultGateway;
     private String ipv6Address;
     private boolean closed;
 
-    private HostTap(String tapName, String uplink, DpdkPort port, String mac, UplinkRecord record, Path runDir) {
+    private HostTap(String tapName, String uplink, DpdkPort port, String mac, UplinkRecord record, List<UplinkRecord> portRecords, Path runDir) {
         this.tapName = tapName;
+        this.portRecords = portRecords;
         this.uplink = uplink;
         this.port = port;
         this.mac = mac;
@@ -44,12 +47,34 @@ public final class HostTap implements AutoCloseable {
      */
     public static HostTap create(String tapName, String uplink, String nodeAddress, String macIfNoUplink, Mempool pool,
                                  DpdkPort.Config config, Path runDir) {
+        return create(tapName, uplink, List.of(), nodeAddress, macIfNoUplink, pool, config, runDir);
+    }
+
+    /**
+     * As above for a router: {@code routerPorts} (kernel interfaces, router mode) give the TAP
+     * their addresses and static routes as the uplink does, and get ARP off and the DROP rules
+     * too; each is recorded in {@code RUNDIR/uplink-IFACE.json}. The TAP keeps the uplink's MAC.
+     */
+    public static HostTap create(String tapName, String uplink, List<String> routerPorts, String nodeAddress, String macIfNoUplink,
+                                 Mempool pool, DpdkPort.Config config, Path runDir) {
         if (KernelLink.exists(tapName)) throw new IllegalStateException("host TAP " + tapName + " already exists (another node running here?)");
+        for (String p : routerPorts) {
+            if (!KernelLink.exists(p)) throw new IllegalStateException("router port " + p + " does not exist");
+            if (p.equals(uplink)) throw new IllegalArgumentException("router port " + p + " is the uplink already");
+        }
         String mac = uplink != null ? KernelLink.mac(uplink) : macIfNoUplink;
         UplinkRecord record = uplink == null ? null : plan(uplink);
+        List<UplinkRecord> portRecords = new ArrayList<>();
+        for (String p : routerPorts) {
+            UplinkRecord r = plan(p);
+            if (r.addresses().stream().allMatch(a -> a.contains(":"))) {
+                throw new IllegalArgumentException("router port " + p + " has no IPv4 address: give it one (ip addr add ADDR/LEN dev " + p + ")");
+            }
+            portRecords.add(r);
+        }
         // one host TAP per process; a short vdev name: net_tap names its GSO pool "mp_" + the vdev name (NetTapWorkload)
         DpdkPort port = DpdkPort.createVdev("net_tap_host", "iface=" + tapName, pool, config);
-        HostTap tap = new HostTap(tapName, uplink, port, mac, record, runDir);
+        HostTap tap = new HostTap(tapName, uplink, port, mac, record, List.copyOf(portRecords), runDir);
         try {
             tap.takeOver(nodeAddress);
             return tap;
@@ -79,22 +104,49 @@ public final class HostTap implements AutoCloseable {
             tapAddresses.addFirst(nodeAddress);
         }
         if (record != null) {
-            record.write(runDir);
+            record.write(runDir, UplinkRecord.FILE);
             for (String a : record.addresses()) KernelCommand.run("ip", "addr", "del", a, "dev", uplink);
+        }
+        for (UplinkRecord r : portRecords) {
+            r.write(runDir, UplinkRecord.portFile(r.uplink()));
+            for (String a : r.addresses()) KernelCommand.run("ip", "addr", "del", a, "dev", r.uplink());
         }
         for (String a : tapAddresses) {
             KernelCommand.run("ip", "addr", "add", a, "dev", tapName);
             if (a.contains(":") && ipv6Address == null) ipv6Address = a;
         }
-        if (record == null) return;
-        for (List<String> r : record.routes()) {
-            KernelLink.addRoute(tapName, r);
-            if (r.get(0).equals("-4") && r.get(1).equals("default") && r.indexOf("via") == 2) defaultGateway = r.get(3);
+        for (UplinkRecord r : portRecords) for (String a : r.addresses()) KernelCommand.run("ip", "addr", "add", a, "dev", tapName);
+        if (record != null) {
+            for (List<String> r : record.routes()) {
+                KernelLink.addRoute(tapName, r);
+                if (r.get(0).equals("-4") && r.get(1).equals("default") && r.indexOf("via") == 2) defaultGateway = r.get(3);
+            }
+            ignore(record);
         }
-        if (record.arpWasOn()) KernelCommand.run("ip", "link", "set", "dev", uplink, "arp", "off");
-        if (record.addedIptables()) KernelCommand.run(record.dropRule("iptables", "-A"));
-        if (record.addedIp6tables()) KernelCommand.run(record.dropRule("ip6tables", "-A"));
-        if (record.ipv6SysctlBefore() != null) KernelCommand.run("sysctl", "-qw", "net.ipv6.conf." + uplink + ".disable_ipv6=1");
+        for (UplinkRecord r : portRecords) {
+            for (List<String> route : r.routes()) KernelLink.addRoute(tapName, route);
+            ignore(r);
+        }
+    }
+
+    /** The kernel ignores the interface from now on: the fastpath's port reads it. */
+    private static void ignore(UplinkRecord r) {
+        if (r.arpWasOn()) KernelCommand.run("ip", "link", "set", "dev", r.uplink(), "arp", "off");
+        if (r.addedIptables()) KernelCommand.run(r.dropRule("iptables", "-A"));
+        if (r.addedIp6tables()) KernelCommand.run(r.dropRule("ip6tables", "-A"));
+        if (r.ipv6SysctlBefore() != null) KernelCommand.run("sysctl", "-qw", "net.ipv6.conf." + r.uplink() + ".disable_ipv6=1");
+    }
+
+    /**
+     * Router mode: each further port's kernel name and its first IPv4 address (ADDR/LEN) as the
+     * TAP took it over, in the order given; a port without one is refused at {@link #create}.
+     */
+    public java.util.Map<String, String> routerPortAddresses() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (UplinkRecord r : portRecords) {
+            out.put(r.uplink(), r.addresses().stream().filter(a -> !a.contains(":")).findFirst().orElseThrow());
+        }
+        return out;
     }
 
     public DpdkPort port() { return port; }
@@ -130,7 +182,11 @@ public final class HostTap implements AutoCloseable {
         port.close();
         if (record != null) {
             record.restore();
-            UplinkRecord.delete(runDir);
+            UplinkRecord.delete(runDir, UplinkRecord.FILE);
+        }
+        for (UplinkRecord r : portRecords) {
+            r.restore();
+            UplinkRecord.delete(runDir, UplinkRecord.portFile(r.uplink()));
         }
     }
 }

@@ -29,20 +29,25 @@ public record UplinkRecord(String uplink, List<String> addresses, List<List<Stri
     private static final Logger LOG = LoggerFactory.getLogger(UplinkRecord.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Written then renamed, so a crash mid-write leaves the previous file or none. */
-    void write(Path runDir) {
+    /** The record of a router's further port {@code iface} (router mode): {@code RUNDIR/uplink-IFACE.json}. */
+    static String portFile(String iface) {
+        return "uplink-" + iface + ".json";
+    }
+
+    /** Written to {@code RUNDIR/FILE} ({@link #FILE}, or {@link #portFile}) then renamed, so a crash mid-write leaves the previous file or none. */
+    void write(Path runDir, String fileName) {
         try {
             Files.createDirectories(runDir);
-            Path tmp = runDir.resolve(FILE + ".tmp");
+            Path tmp = runDir.resolve(fileName + ".tmp");
             JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, runDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, runDir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + runDir.resolve(FILE) + ": " + e.getMessage());
+            throw new IllegalStateException("cannot write " + runDir.resolve(fileName) + ": " + e.getMessage());
         }
     }
 
-    static Optional<UplinkRecord> read(Path runDir) {
-        Path file = runDir.resolve(FILE);
+    static Optional<UplinkRecord> read(Path runDir, String fileName) {
+        Path file = runDir.resolve(fileName);
         if (!Files.exists(file)) return Optional.empty();
         try {
             return Optional.of(JSON.readValue(file.toFile(), UplinkRecord.class));
@@ -51,11 +56,11 @@ public record UplinkRecord(String uplink, List<String> addresses, List<List<Stri
         }
     }
 
-    static void delete(Path runDir) {
+    static void delete(Path runDir, String fileName) {
         try {
-            Files.deleteIfExists(runDir.resolve(FILE));
+            Files.deleteIfExists(runDir.resolve(fileName));
         } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", runDir.resolve(FILE), e.getMessage());
+            LOG.warn("cannot delete {}: {}", runDir.resolve(fileName), e.getMessage());
         }
     }
 
@@ -87,14 +92,29 @@ public record UplinkRecord(String uplink, List<String> addresses, List<List<Stri
         }
     }
 
-    /** Restores and forgets a record a node that did not stop cleanly left in {@code runDir}; returns what it did. */
+    /**
+     * Restores and forgets the records a node that did not stop cleanly left in {@code runDir}
+     * (its uplink's and, in router mode, each further port's); returns what it did, one line per interface.
+     */
     public static Optional<String> recover(Path runDir) {
-        Optional<UplinkRecord> left = read(runDir);
-        left.ifPresent(r -> {
-            r.restore();
-            delete(runDir);
-        });
-        return left.map(r -> "Restored uplink " + r.uplink() + " (addresses " + r.addresses() + ") left by a node that did not stop cleanly");
+        List<String> files = new ArrayList<>();
+        if (Files.exists(runDir.resolve(FILE))) files.add(FILE);
+        if (Files.isDirectory(runDir)) {
+            try (var s = Files.list(runDir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("uplink-") && n.endsWith(".json")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot list " + runDir + ": " + e.getMessage());
+            }
+        }
+        List<String> done = new ArrayList<>();
+        for (String f : files) {
+            read(runDir, f).ifPresent(r -> {
+                r.restore();
+                delete(runDir, f);
+                done.add("Restored uplink " + r.uplink() + " (addresses " + r.addresses() + ") left by a node that did not stop cleanly");
+            });
+        }
+        return done.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", done));
     }
 
     static List<List<String>> copy(List<List<String>> routes) {
