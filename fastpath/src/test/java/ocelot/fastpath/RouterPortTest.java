@@ -75,6 +75,7 @@ class RouterPortTest {
         assertEquals(2, rack.size());
         for (byte[] f : rack) assertEquals(Frames.ip("10.65.1.5"), Frames.u32(f, 26), "into the rack (a node's address, a pool): source kept");
         assertEquals(1, fastpath.counters().get(Counter.SNAT));
+        assertEquals(2, fastpath.counters().get(Counter.STATELESS_FORWARDS), "rack to rack needs no conntrack; the border's NAT does");
         // the reply to the translated flow finds its way back to the rack node
         up.inject(Frames.udp(UP_MAC, SPINE_MAC, "172.31.0.9", "10.0.0.1", 53, Frames.u16(border.getFirst(), 34), 64, 8));
         run();

@@ -72,6 +72,7 @@ public final class StatelessRouteNode {
         long portMac = s.portMacs[port];
         int srcEndpoint = s.portEndpoint[port]; // >= 0 on a workload port: its sources are checked
         boolean v4 = s.statelessPort[port], v6 = s.statelessPort6[port];
+        boolean natFrom = s.natFromPort[port];
         int m = 0;
         int m6 = 0;
         int slowN = 0;
@@ -136,6 +137,7 @@ public final class StatelessRouteNode {
                 int i = candidates[k];
                 int nh = hops[k];
                 if (nh == Ipv4RouteTable.NO_ROUTE || !s.statelessHop(nh)) { slow[slowN++] = i; continue; }
+                if (natFrom && s.natOutgoing(sources[k], destinations[k], s.nhPort[nh])) { slow[slowN++] = i; continue; } // a router's rack leaving NATed
                 int out = s.nhPort[nh];
                 long mac;
                 if (s.nhKind[nh] == ForwardingSnapshot.NH_ENDPOINT) {

@@ -204,7 +204,7 @@ public final class ForwardingSnapshot {
             if (portRoles[p] == null) continue;
             statelessPort[p] = switch (portRoles[p]) {
                 case WORKLOAD -> portEndpoint[p] >= 0 && statelessEndpoint[portEndpoint[p]];
-                case FABRIC, HOST -> hostIngress[p] == null && hostEgress[p] == null;
+                case FABRIC, HOST, RACK -> hostIngress[p] == null && hostEgress[p] == null && forwardIngress[p] == null && forwardEgress[p] == null;
                 case EXCEPTION -> false;
             };
         }
@@ -213,10 +213,29 @@ public final class ForwardingSnapshot {
             if (portRoles[p] == null || v6 == null) continue;
             statelessPort6[p] = switch (portRoles[p]) {
                 case WORKLOAD -> portEndpoint[p] >= 0 && statelessEndpoint6[portEndpoint[p]];
-                case FABRIC, HOST -> hostIngress[p] == null && hostEgress[p] == null;
-                case EXCEPTION -> false;
+                case FABRIC, HOST -> hostIngress[p] == null && hostEgress[p] == null && forwardIngress[p] == null && forwardEgress[p] == null;
+                case RACK, EXCEPTION -> false; // a router's rack ports are IPv4 (router mode); their IPv6 is tracked
             };
         }
+        boolean anyNat = false;
+        for (boolean nat : poolNat) anyNat |= nat;
+        natFromPort = new boolean[portRoles.length];
+        for (int p = 0; p < portRoles.length; p++) natFromPort[p] = anyNat && portRoles[p] == PortRole.RACK;
+    }
+
+    /**
+     * Per port slot: a router's rack port while some pool is nat-outgoing, where a stateless
+     * candidate must still be asked {@link #natOutgoing} (a rack's pool leaving by the border is
+     * translated, so tracked). False everywhere on a node: its pools' sources are its endpoints.
+     */
+    public final boolean[] natFromPort;
+
+    /** Whether a flow from {@code src} to {@code dst} leaving through {@code outPort} is source-NATed (the full path's rule). */
+    public boolean natOutgoing(int src, int dst, int outPort) {
+        PortRole out = portRoles[outPort];
+        if (out == PortRole.WORKLOAD || out == PortRole.RACK) return false;
+        int pool = poolOf(src);
+        return pool >= 0 && poolNat[pool] && poolOf(dst) < 0;
     }
 
     /** {@link #statelessHop} for an IPv6 next hop of {@link #v6} (IPv6 has no tunnels). */
