@@ -103,13 +103,12 @@ public final class BgpScaleBench {
     /**
      * The speaker JVM's settings: the node's own, read from bin/node-jvm-flags (what
      * {@code ocelotctl node run} starts with), so the benchmark measures what runs in production.
-     * Chosen by measurement (bgp/README.md, OCELOT_DUT_VARIANTS runs): ParallelGC with a young
-     * generation (320 MiB) that holds a full-table load's allocation, so the routes are not copied
-     * by young GC while they load; compact object headers (JEP 519); C1 only (C2's compile time
-     * never pays back within a table load on 2 shared cores). Measured alternative, not adopted:
-     * SerialGC -Xmn16m -XX:MaxTenuringThreshold=0 (transit peak 219 -> 187 MiB, reflector 105 -> 92
-     * MiB, same run, load 13) costs 10-70% more CPU per withdraw (four A/B runs), and the withdraw is the target
-     * closest to BIRD's time.
+     * Chosen by measurement (bgp/docs/memory.md,
+     * OCELOT_DUT_VARIANTS runs): ParallelGC with a young generation (320 MiB) that holds a
+     * full-table load's allocation, so the routes are not copied by young GC while they load;
+     * compact object headers (JEP 519); C2, which the node's fastpath needs. Measured
+     * alternatives not adopted (SerialGC -Xmn16m: ~35 MiB less peak RSS, 10-35% more withdraw
+     * CPU; later C2 thresholds: less reflector CPU, slower fastpath) in bench/results/2026-12-08-bgp.md.
      */
     static final String DUT_JVM_FLAGS = nodeJvmFlags();
 
