@@ -77,8 +77,7 @@ public final class BgpSpeaker implements AutoCloseable {
     private List<ListenRange> listenRanges = List.of();
     /** Single-hop BFD on the listen address, opened for the first peer that asks for it. */
     private BfdEndpoint bfd;
-    /** Event loop only: BFD Up -> Down transitions that reset a session, in all and per peer address. */
-    private long bfdDownCount;
+    /** Event loop only: BFD Up -> Down transitions that reset a session, per peer address. */
     private final Map<InetAddress, Long> bfdDowns = new HashMap<>();
     /** RFC 5881 §4: BFD Control packets go to UDP port 3784. */
     public static final int BFD_PORT = Integer.getInteger("ocelot.bgp.bfdPort", 3784);
@@ -351,7 +350,6 @@ public final class BgpSpeaker implements AutoCloseable {
                     if (failed) {
                         LOG.warn("peer {}: BFD down (diagnostic {}): session reset, its routes withdrawn, next hop {} unreachable",
                                 address.getHostAddress(), diag, address.getHostAddress());
-                        bfdDownCount++;
                         bfdDowns.merge(address, 1L, Long::sum);
                         nextHopReachable(address, false);
                         p.session.bfdDown();
@@ -395,11 +393,6 @@ public final class BgpSpeaker implements AutoCloseable {
             });
             return null;
         });
-    }
-
-    /** BFD sessions that went from Up to Down (a path failure, not AdminDown) since the start. */
-    public long bfdDownCount() {
-        return call(() -> bfdDownCount);
     }
 
     /** BFD session states by peer (empty when no peer uses BFD). */

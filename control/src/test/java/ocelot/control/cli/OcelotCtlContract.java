@@ -204,8 +204,13 @@ abstract class OcelotCtlContract {
         ok("config", "set", "gracefulRestartNotification", "TRUE");
         assertEquals("true\n", ok("config", "get", "gracefulRestartNotification").out());
         assertEquals("gracefulRestartNotification must be true or false, got 'yes'", run("config", "set", "gracefulRestartNotification", "yes").errLine());
+        assertEquals("1\n", ok("config", "get", "maximumPaths").out(), "BGP multipath off by default, as Calico's BIRD");
+        ok("config", "set", "maximumPaths", " 4");
+        assertEquals("4\n", ok("config", "get", "maximumPaths").out());
+        assertEquals("maximumPaths must be a whole number in 1..64 (1: best path only, no ECMP), got '0'",
+                run("config", "set", "maximumPaths", "0").errLine());
         assertEquals("unknown config name 'ipip' (known: asNumber, nodeToNodeMesh, bgpHoldTime, bgpKeepaliveTime, gracefulRestartTime,"
-                + " gracefulRestartNotification, logLevel)", run("config", "get", "ipip").errLine());
+                + " gracefulRestartNotification, maximumPaths, logLevel)", run("config", "get", "ipip").errLine());
     }
 
     /** calicoctl 1.x: unset returns a setting to its default; logLevel also per node, over the global value. */
