@@ -228,8 +228,7 @@ public final class ConntrackTable {
 
     public long replyDstLo(int f) { return wide[f * 8 + 7]; }
 
-    private void indexInsert(int ref, int src, int dst, int ports, int protocol) {
-        int hash = hash(src, dst, ports, protocol);
+    private void indexInsert(int ref, int hash) {
         int home = hash & indexMask;
         int s = home;
         while (index[s] != 0) s = (s + 1) & indexMask;
@@ -280,6 +279,24 @@ public final class ConntrackTable {
      */
     public int create(int src, int dst, int sport, int dport, int rs, int rd, int rsp, int rdp,
                       int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
+        return createHashed(hash(src, dst, sport << 16 | dport, protocol), hash(rs, rd, rsp << 16 | rdp, protocol),
+                src, dst, sport, dport, rs, rd, rsp, rdp, protocol, initialState, nowNs, timeouts);
+    }
+
+    /**
+     * A burst's new flows, first step (batched insertion, as rte_hash's bulk add prepares its
+     * buckets): loads the home index slots both tuples will be inserted at, independent loads
+     * across the burst so their misses overlap, before {@link #createHashed} inserts one by one.
+     * {@code hash} and {@code replyHash} are the tuples' {@link #hash}es. Returns a word to fold
+     * into a sink, which keeps the loads from being optimised away.
+     */
+    public int preloadCreate(int hash, int replyHash) {
+        return index[hash & indexMask] ^ index[replyHash & indexMask];
+    }
+
+    /** {@link #create} with both tuples' {@link #hash}es already computed ({@code hash} of the original, {@code replyHash} of the reply). */
+    public int createHashed(int hash, int replyHash, int src, int dst, int sport, int dport, int rs, int rd, int rsp, int rdp,
+                            int protocol, int initialState, long nowNs, ConntrackTimeouts timeouts) {
         if (freeHead == NONE) evictOne(tick(nowNs));
         int f = freeHead;
         int r = f << 4;
@@ -300,8 +317,8 @@ public final class ConntrackTable {
         int expires = expiryTick(nowNs + timeouts.forState(initialState));
         rec[r + EXPIRES] = expires;
         due[f] = expires;
-        indexInsert(f << 1, src, dst, ports, protocol);
-        indexInsert(f << 1 | 1, rs, rd, replyPorts, protocol);
+        indexInsert(f << 1, hash);
+        indexInsert(f << 1 | 1, replyHash);
         live++;
         return f;
     }

@@ -29,12 +29,19 @@ public final class PolicyNode {
     private final int[] out;
     private final boolean[] pending;
     private final NatPorts natPorts;
+    /** Per packet of the burst that creates an IPv4 flow: the original tuple's and the reply's (without NAT) conntrack hash. */
+    private final int[] hashes;
+    private final int[] replyHashes;
+    /** Where the batched insertion's preloaded words go, so the loads are not optimised away. */
+    private int preloadSink;
 
     public PolicyNode(int capacity, NatPorts natPorts) {
         scratch = new HeaderBatch(capacity);
         slot = new int[capacity];
         out = new int[capacity];
         pending = new boolean[capacity];
+        hashes = new int[capacity];
+        replyHashes = new int[capacity];
         this.natPorts = natPorts;
     }
 
@@ -84,8 +91,12 @@ public final class PolicyNode {
             if (hostIn != null) classify(v, hostIn, SELECT_PUNTED, 0, Counter.DROP_POLICY_INGRESS, counters, s.ipSetGeneration);
             for (int i = 0; i < v.count; i++) {
                 if (!pending[i] || v.verdict[i] != PacketVector.PUNT) continue;
-                if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, s, ct6, timeouts, nowNs, counters);
-                else create(v, i, s, ct, timeouts, nowNs, counters);
+                if (v.kind[i] == PacketVector.KIND_IPV6) {
+                    create6(v, i, s, ct6, timeouts, nowNs, counters);
+                } else {
+                    preloadSink += prepareCreate(v, i, ct);
+                    create(v, i, s, ct, timeouts, nowNs, counters);
+                }
             }
         }
         if (fresh == 0) return;
@@ -123,8 +134,15 @@ public final class PolicyNode {
             if (s.ingress[e] != null) classify(v, s.ingress[e], SELECT_DST_ENDPOINT, e, Counter.DROP_POLICY_INGRESS, counters, s.ipSetGeneration);
             for (int i = first; i < v.count; i++) if (v.dstEndpoint[i] == e) v.dstEndpoint[i] = -(e + 10); // done marker
         }
+        // batched insertion (rte_hash's bulk add): both tuples' hashes and home index slots of
+        // every flow the burst creates, loaded before the first insert, so their misses overlap
+        int sink = 0;
         for (int i = 0; i < v.count; i++) {
             if (v.dstEndpoint[i] <= -10) v.dstEndpoint[i] = -v.dstEndpoint[i] - 10;
+            if (pending[i] && v.live(i) && v.kind[i] == PacketVector.KIND_IPV4) sink += prepareCreate(v, i, ct);
+        }
+        preloadSink += sink;
+        for (int i = 0; i < v.count; i++) {
             if (!pending[i] || !v.live(i)) continue;
             if (v.kind[i] == PacketVector.KIND_IPV6) create6(v, i, s, ct6, timeouts, nowNs, counters);
             else create(v, i, s, ct, timeouts, nowNs, counters);
@@ -232,6 +250,17 @@ public final class PolicyNode {
         return outRole != PortRole.WORKLOAD && outRole != PortRole.RACK;
     }
 
+    /** Packet i's tuple hashes for {@link #create} (the reply's as without NAT), and a preload of their home index slots. */
+    private int prepareCreate(PacketVector v, int i, ConntrackTable ct) {
+        HeaderBatch h = v.headers;
+        int src = h.srcV4[i], dst = h.dstV4[i], ports = v.flowPorts[i], proto = h.protocol[i];
+        int hash = ConntrackTable.hash(src, dst, ports, proto);
+        int replyHash = ConntrackTable.hash(dst, src, ports << 16 | ports >>> 16, proto);
+        hashes[i] = hash;
+        replyHashes[i] = replyHash;
+        return ct.preloadCreate(hash, replyHash);
+    }
+
     private void create(PacketVector v, int i, ForwardingSnapshot s, ConntrackTable ct, ConntrackTimeouts timeouts,
                         long nowNs, CounterRecord counters) {
         HeaderBatch h = v.headers;
@@ -241,7 +270,7 @@ public final class PolicyNode {
         boolean nat = pool >= 0 && s.poolNat[pool] && s.poolOf(dst) < 0 && v.outPort[i] >= 0
                 && natOut(s.portRoles[v.outPort[i]]) && v.tunnel[i] == 0 && natPorts.translatable(proto, v.icmpType[i]);
         if (!nat) {
-            int f = ct.create(src, dst, sport, dport, dst, src, dport, sport, proto, state, nowNs, timeouts);
+            int f = ct.createHashed(hashes[i], replyHashes[i], src, dst, sport, dport, dst, src, dport, sport, proto, state, nowNs, timeouts);
             v.flow[i] = f << 1;
             v.cacheFill[i] = true;
         } else {
