@@ -194,9 +194,15 @@ public final class PolicyNode {
         int n = 0;
         for (int i = 0; i < v.count; i++) if (selected(v, i, select, key)) slot[n++] = i;
         for (int stage = 0; stage < stages.length && n > 0; stage++) {
-            for (int k = 0; k < n; k++) scratch.copy(k, v.headers, slot[k]);
+            // the whole burst selected (a burst of new flows from one endpoint): the packet
+            // columns are already the batch, row for row; otherwise gather the selected rows
+            HeaderBatch batch = v.headers;
+            if (n != v.count || slot[n - 1] != n - 1) {
+                for (int k = 0; k < n; k++) scratch.copy(k, v.headers, slot[k]);
+                batch = scratch;
+            }
             ClassifierSnapshot snap = stages[stage].snapshot();
-            snap.classify(scratch, n, out, setGeneration);
+            snap.classify(batch, n, out, setGeneration);
             int undecided = 0;
             for (int k = 0; k < n; k++) {
                 int i = slot[k];
