@@ -156,7 +156,9 @@ class ZeroAllocationTest {
     @Test
     void everyPacketNewFlowAllocatesNothing() throws Exception {
         forward(4096, FastpathConfig.defaults().withConntrackCapacity(1024), fp -> {
-            assertEquals(fp.counters().get(Counter.RX), fp.counters().get(Counter.CT_NEW), fp.counters().describeNonZero());
+            // nearly every packet: eviction picks the flow closest to expiry among 8 sampled, not
+            // strictly the oldest, so a flow now and then is still there when it comes round
+            assertTrue(fp.counters().get(Counter.CT_NEW) > fp.counters().get(Counter.RX) * 0.99, fp.counters().describeNonZero());
             assertTrue(fp.counters().get(Counter.CT_EVICTED) >= fp.counters().get(Counter.CT_NEW) - 1024, fp.counters().describeNonZero());
         });
     }
