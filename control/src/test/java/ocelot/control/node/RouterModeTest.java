@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * address on their side), ping both ways between an address behind a rack node and the one behind
  * the spine through the fastpath, UDP between the racks keeps its source, UDP from a rack's pool
  * to the spine leaves NATed to the border's address (natOutgoing at the border only), a
- * hostEndpoint policy on up0 denies forwarded UDP to port 9999 while 9998 passes, and SIGTERM
- * gives every port its address back.
+ * hostEndpoint policy on up0 denies forwarded UDP to port 9999 while 9998 passes; after a
+ * SIGKILL the next start gives every port back first and forwards again, and SIGTERM gives every
+ * port its address back.
  */
 @Tag("netns")
 @Tag("dpdk")
@@ -216,7 +217,20 @@ class RouterModeTest {
             // BGP to the spine goes on under the host endpoint (failsafe 179)
             assertTrue(line(ctl(cfg, "node", "status", "--run-dir", runDir.toString()).out(), "10.0.0.2").contains("Established"));
 
-            assertTrue(NamespaceLab.terminate(child.process(), 60), "node run stopped on SIGTERM");
+            // a crash (SIGKILL) leaves every port addressless and ARP-off: the next start gives them back first
+            NamespaceLab.kill(child.process());
+            assertFalse(lab.in(nsRouter, "ip", "-4", "addr", "show", "dev", "rk1").contains("10.1.1.1/24"));
+            NodeRunChild second = NodeRunChild.start(lab, nsRouter, tmp.resolve("router2.log"), "--name", "tor", "--ip", "10.0.0.1/24",
+                    "--as", "64512", "--router", "--uplink", "up0", "--router-port", "rk1", "--router-port", "rk2", "--run-dir", runDir.toString(),
+                    "--host-tap", "ottap" + id, "--metrics-address", "127.0.0.1:9091", "--config=" + cfg);
+            for (String restored : List.of("Restored uplink up0 (addresses [10.0.0.1/24])", "Restored uplink rk1 (addresses [10.1.1.1/24])",
+                    "Restored uplink rk2 (addresses [10.1.2.1/24])")) {
+                assertTrue(second.log().stream().anyMatch(l -> l.startsWith(restored)), restored + " in " + second.log());
+            }
+            NodeTesting.await("rack A reaches the spine through the restarted router",
+                    () -> udpOrEmpty(lab, nsRackA, "10.65.1.1", "172.31.0.1", 9998).equals("10.0.0.1"));
+
+            assertTrue(NamespaceLab.terminate(second.process(), 60), "node run stopped on SIGTERM");
             assertTrue(lab.in(nsRouter, "ip", "-4", "addr", "show", "dev", "rk1").contains("10.1.1.1/24"), "rack port address restored");
             assertTrue(lab.in(nsRouter, "ip", "-4", "addr", "show", "dev", "up0").contains("10.0.0.1/24"), "uplink address restored");
             assertFalse(lab.in(nsRouter, "ip", "link", "show", "dev", "rk2").contains("NOARP"), "rack port ARP restored");
