@@ -15,6 +15,35 @@ class LearnedRouteTableTest {
     private static final InetAddress B = IpAddresses.inet("10.0.0.2");
     private static final InetAddress V6 = IpAddresses.inet("fd00::1");
 
+    /**
+     * Multipath: an equal-cost group is one next-hop entry shared by every route with the same
+     * set; the listener hears each real change once (a re-install of the same group is none); the
+     * node's wrapper that stamps route ages passes groups on (the FibSink default would keep one).
+     */
+    @Test
+    void equalCostGroupsAreSharedEntriesAndReachTheListenerWhole() {
+        LearnedRouteTable fib = new LearnedRouteTable("n");
+        java.util.List<Object> heard = new java.util.ArrayList<>();
+        fib.subscribe((prefix, hops) -> heard.add(prefix + " " + hops));
+        RouteAges ages = new RouteAges(fib, java.time.Clock.systemUTC());
+        Prefix p = Prefix.parse("10.80.0.0/16"), q = Prefix.parse("10.81.0.0/16");
+        ages.installMultipath(p, java.util.List.of(A, B));
+        ages.installMultipath(q, java.util.List.of(A, B));
+        assertEquals(java.util.List.of(A, B), fib.nextHops(p));
+        assertEquals(fib.lookup(IpAddresses.inet("10.80.1.1")), fib.lookup(IpAddresses.inet("10.81.1.1")), "one entry for the same group");
+        assertEquals(A, fib.nextHop(p), "the single-hop view: the first of the group");
+        ages.installMultipath(p, java.util.List.of(A, B));
+        assertEquals(2, heard.size(), "the same group again is no change: " + heard);
+        ages.install(p, B); // a member left
+        assertEquals(java.util.List.of(B), fib.nextHops(p));
+        assertEquals(java.util.List.of(A, B), fib.nextHops(q));
+        assertEquals("10.80.0.0/16 [" + B + "]", heard.getLast().toString());
+        assertEquals(Map.of(p, java.util.List.of(B), q, java.util.List.of(A, B)), fib.multipathSnapshot());
+        ages.remove(p);
+        ages.remove(q);
+        assertEquals(0, fib.size());
+    }
+
     @Test
     void installReplaceRemoveAndLongestMatch() {
         LearnedRouteTable fib = new LearnedRouteTable("n");
