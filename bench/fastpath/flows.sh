@@ -2,7 +2,8 @@
 # Rate against flow count, Ocelot and DPDK l3fwd in one run (issue 24): for each profile
 # FLOWS:CAPACITY, l3fwd.sh's side-by-side (net_pcap infinite_rx -> net_null, the same 64-byte
 # UDP frames for both sides, ROUNDS alternating rounds of SECONDS), then one table:
-#   Ocelot full / l3fwd-acl, Ocelot routing / l3fwd-lpm, the share of packets that created a flow.
+#   Ocelot full / l3fwd-acl, Ocelot routing (every flow tracked) and stateless / l3fwd-lpm, the
+#   share of packets that created a flow.
 # A profile whose CAPACITY is below FLOWS replays more flows than the table holds: every packet
 # is a new flow (classified both ways, routed, inserted) and evicts one (the every-packet-new
 # profile). CAPACITY "-" = twice the flows (a power of two).
@@ -77,8 +78,8 @@ if [ "$HUGE" = 1 ]; then
   fi
 fi
 
-printf '%s\n' "| flows (conntrack capacity) | Ocelot full / l3fwd-acl Mpps | ratio | Ocelot routing / l3fwd-lpm Mpps | ratio | packets that created a flow (full) | load |" > "$work/table.md"
-printf '%s\n' "|---|---|---|---|---|---|---|" >> "$work/table.md"
+printf '%s\n' "| flows (conntrack capacity) | Ocelot full / l3fwd-acl Mpps | ratio | Ocelot routing / l3fwd-lpm Mpps | ratio | Ocelot stateless / l3fwd-lpm Mpps | ratio | packets that created a flow (full) | load |" > "$work/table.md"
+printf '%s\n' "|---|---|---|---|---|---|---|---|---|" >> "$work/table.md"
 for p in "${PROFILES[@]}"; do
   flows=${p%%:*}; cap=${p#*:}
   if [ "$cap" = - ]; then unset CT_CAPACITY; else export CT_CAPACITY=$cap; fi
@@ -90,9 +91,10 @@ for p in "${PROFILES[@]}"; do
   share=$(grep '^round ' "$work/run.txt" | awk '{ for (i = 1; i <= NF; i++) if ($i == "full" && $(i - 1) ~ /^[0-9.]+$/) print $(i + 1) }' \
     | sort -g | awk '{ a[NR] = $1 } END { printf "%.1f %%", 100 * a[int((NR + 1) / 2)] }')
   loads=$(grep '^round ' "$work/run.txt" | awk '{print $NF}' | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}')
-  printf '| %s (%s) | %s / %s | **%s×** | %s / %s | %s× | %s | %s |\n' "$flows" "$capacity" \
+  printf '| %s (%s) | %s / %s | **%s×** | %s / %s | %s× | %s / %s | %s× | %s | %s |\n' "$flows" "$capacity" \
     "$(v ocelot-full-mpps)" "$(v l3fwd-acl-mpps)" "$(v ocelot-full-vs-l3fwd-acl-ratio)" \
-    "$(v ocelot-routing-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-routing-vs-l3fwd-lpm-ratio)" "$share" "$loads" >> "$work/table.md"
+    "$(v ocelot-routing-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-routing-vs-l3fwd-lpm-ratio)" \
+    "$(v ocelot-stateless-mpps)" "$(v l3fwd-lpm-mpps)" "$(v ocelot-stateless-vs-l3fwd-lpm-ratio)" "$share" "$loads" >> "$work/table.md"
 done
 echo "== rate against flow count ($(date -u +%Y-%m-%d\ %H:%M) UTC, $(git rev-parse --short HEAD), $([ "$HUGE" = 1 ] && echo "2 MiB hugepages" || echo "--no-huge"), data room $DATA_ROOM, UDP timeout ${UDP_TIMEOUT}s, medians of $ROUNDS rounds of ${SECONDS_RUN}s; Mpps per CPU-second of the forwarding thread)"
 cat "$work/table.md"
