@@ -41,6 +41,23 @@ public record DriverConfig(String nodeName, NodeAddress node, int defaultGateway
                         + Ipv4.format(node.address()));
             }
         }
+        // each port's subnet is its own: an overlap would send one subnet's hosts out of the wrong port
+        List<String> names = new java.util.ArrayList<>(List.of(uplinkPort));
+        List<NodeAddress> subnets = new java.util.ArrayList<>(List.of(node));
+        for (RouterPort p : routerPorts) {
+            for (int i = 0; i < subnets.size(); i++) {
+                NodeAddress other = subnets.get(i);
+                int shorter = Math.min(other.subnetLength(), p.address().subnetLength());
+                int mask = (int) (0xFFFFFFFFL << (32 - shorter));
+                if ((other.address() & mask) == (p.address().address() & mask)) {
+                    throw new IllegalArgumentException("dataplane driver " + nodeName + ": router port " + p.name() + "'s subnet "
+                            + Ipv4.format(p.address().address()) + "/" + p.address().subnetLength() + " overlaps " + names.get(i) + "'s "
+                            + Ipv4.format(other.address()) + "/" + other.subnetLength());
+                }
+            }
+            names.add(p.name());
+            subnets.add(p.address());
+        }
         if (nodeName == null || nodeName.isBlank()) throw new IllegalArgumentException("dataplane driver: node name missing");
         if (node == null) throw new IllegalArgumentException("dataplane driver " + nodeName + ": node address missing");
         if (uplinkPort == null || uplinkPort.isBlank()) throw new IllegalArgumentException("dataplane driver " + nodeName + ": uplink port name missing");

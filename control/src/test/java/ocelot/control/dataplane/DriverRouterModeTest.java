@@ -126,6 +126,12 @@ class DriverRouterModeTest {
         e = assertThrows(IllegalArgumentException.class, () -> DriverConfig.of("tor", "10.0.0.1/24", "up0", "tap", 1)
                 .withRouterPorts(List.of(new DriverConfig.RouterPort("rk1", NodeAddress.of("10.0.0.1/24")))));
         assertTrue(e.getMessage().contains("rk1") && e.getMessage().contains("10.0.0.1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ROUTER.withRouterPorts(List.of(
+                new DriverConfig.RouterPort("rk1", NodeAddress.of("10.1.1.1/24")), new DriverConfig.RouterPort("rk2", NodeAddress.of("10.1.0.1/16")))));
+        assertTrue(e.getMessage().contains("rk2's subnet 10.1.0.1/16 overlaps rk1's 10.1.1.1/24"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ROUTER.withRouterPorts(List.of(
+                new DriverConfig.RouterPort("rk1", NodeAddress.of("10.0.0.7/28")))));
+        assertTrue(e.getMessage().contains("overlaps up0's 10.0.0.1/24"), e.getMessage());
     }
 
     static NextHop hop(DataplaneState s, String cidr) {
