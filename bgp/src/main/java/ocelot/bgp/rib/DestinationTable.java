@@ -70,7 +70,7 @@ final class DestinationTable implements Iterable<Destination> {
                 if (d.is(v6, high, low, length)) return d;
             }
         }
-        Destination d = new Destination(v6, high, low, length);
+        Destination d = Destination.of(v6, high, low, length);
         s[i] = d;
         hs[i] = h;
         // Load factor 1/2: probe runs stay short; 1M routes cost 2M slots (16 MiB with the hashes).
@@ -83,7 +83,7 @@ final class DestinationTable implements Iterable<Destination> {
         Destination[] s = slots;
         int[] hs = hashes;
         int mask = s.length - 1;
-        int h = hash(x.v6, x.high, x.low, x.prefixLength());
+        int h = hash(x.v6, x.high(), x.low, x.prefixLength());
         int i = h & mask;
         for (; ; i = (i + 1) & mask) {
             int hi = hs[i];

@@ -113,4 +113,20 @@ class DestinationTableTest {
         assertSame(b, t.get(Prefix.parse("10.0.0.0/16")));
         assertSame(c, t.get(Prefix.parse("::a00:0/104")));
     }
+
+    /** IPv4 destinations keep no upper address word (40 octets, not 48); IPv6 ones keep theirs. */
+    @Test
+    void destinationsGiveBackTheirPrefixAndIpv4RefusesUpperBits() {
+        DestinationTable t = new DestinationTable();
+        for (String s : new String[]{"192.0.2.7/32", "10.0.0.0/8", "2001:db8:1:2::/64", "2001:db8::5/128", "::/0"}) {
+            Prefix p = Prefix.parse(s);
+            Destination d = t.getOrAdd(p);
+            assertEquals(p, d.prefix(), s);
+            assertEquals(p.high(), d.high(), s);
+            assertEquals(p.family() == ocelot.bgp.wire.AddressFamily.IPV6_UNICAST, d instanceof Destination.Ipv6, s);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Destination.of(false, 1, 0x0a000000, 8));
+        assertTrue(e.getMessage().contains("IPv4"), e.getMessage());
+    }
 }
