@@ -333,18 +333,10 @@ public final class ConntrackTable {
 
     /** A full table's room for one more: see the class comment (expired, else unreplied, else closest to expiry). */
     private void evictOne(int now) {
-        int victim = victimAt(hand, now);
-        hand = (hand + EVICTION_SAMPLE) & (flowCapacity - 1);
-        remove(victim);
-        evicted++;
-    }
-
-    /** The flow an eviction with the clock hand at {@code from} removes: see {@link #evictOne}. */
-    private int victimAt(int from, int now) {
         int victim = -1;
         int victimRank = 3;
         for (int k = 0; k < EVICTION_SAMPLE; k++) {
-            int f = (from + k) & (flowCapacity - 1);
+            int f = (hand + k) & (flowCapacity - 1);
             int e = expires(f);
             int rank = e - now < 0 ? 0 : assured(state(f)) ? 2 : 1;
             if (rank < victimRank || rank == victimRank && e - expires(victim) < 0) {
@@ -352,25 +344,9 @@ public final class ConntrackTable {
                 victimRank = rank;
             }
         }
-        return victim;
-    }
-
-    /**
-     * A burst's new flows, first step for a full table: the {@code count} evictions their
-     * creation will make sample flows the clock hand reaches in turn, so their victims are known
-     * now (unless a flow created in between lands in a later sample: then this only loads a line
-     * for nothing). Loads each victim's two index slots, which its removal probes, independent
-     * loads across the burst. Returns a word for a sink, as {@link #preloadCreate}.
-     */
-    public int preloadEvictions(int count, long nowNs) {
-        int needed = Math.min(count - (flowCapacity - live), flowCapacity / EVICTION_SAMPLE);
-        int now = tick(nowNs);
-        int sink = 0;
-        for (int j = 0; j < needed; j++) {
-            int victim = victimAt((hand + j * EVICTION_SAMPLE) & (flowCapacity - 1), now);
-            sink += index[homeOf(victim << 1)] ^ index[homeOf(victim << 1 | 1)];
-        }
-        return sink;
+        hand = (hand + EVICTION_SAMPLE) & (flowCapacity - 1);
+        remove(victim);
+        evicted++;
     }
 
     /** Seen both ways (an established TCP connection, a replied UDP flow): what early drop spares. */

@@ -137,15 +137,10 @@ public final class PolicyNode {
         // batched insertion (rte_hash's bulk add): both tuples' hashes and home index slots of
         // every flow the burst creates, loaded before the first insert, so their misses overlap
         int sink = 0;
-        int creating = 0;
         for (int i = 0; i < v.count; i++) {
             if (v.dstEndpoint[i] <= -10) v.dstEndpoint[i] = -v.dstEndpoint[i] - 10;
-            if (pending[i] && v.live(i) && v.kind[i] == PacketVector.KIND_IPV4) {
-                sink += prepareCreate(v, i, ct);
-                creating++;
-            }
+            if (pending[i] && v.live(i) && v.kind[i] == PacketVector.KIND_IPV4) sink += prepareCreate(v, i, ct);
         }
-        if (creating > 1) sink += ct.preloadEvictions(creating, nowNs); // a full table: the victims' index slots too
         preloadSink += sink;
         for (int i = 0; i < v.count; i++) {
             if (!pending[i] || !v.live(i)) continue;
