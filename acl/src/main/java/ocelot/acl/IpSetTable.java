@@ -23,9 +23,14 @@ import java.util.Arrays;
  * <p>All sets share two open-addressing hash tables (linear probing, load at most 1/2
  * counting dead slots), one per family:
  * <pre>
- * v4  long[3 * capacity]  USED | setId:30 | address:32, added, removed
- * v6  long[5 * capacity]  USED | setId:30 (the tag), hi, lo, added, removed
+ * v4  keys  long[capacity]      SETTLED | USED | setId:30 | address:32
+ *     spans long[2 * capacity]  added, removed
+ * v6  long[5 * capacity]        USED | setId:30 (the tag), hi, lo, added, removed
  * </pre>
+ * An IPv4 key with SETTLED is a member every readable view sees (added at or before the floor,
+ * not removed): a lookup probes the keys alone, as dense as an unversioned table, and reads a
+ * span only for a key changed since the oldest view in use. A removal clears SETTLED after
+ * writing the span's end; {@link #release} settles what became visible to every readable view.
  * One writer (the methods that change membership are serialised), any number of readers that
  * never block and allocate nothing: a reader takes the current array with one acquire load and
  * reads each slot's key with acquire. A slot's key (and an IPv6 slot's address) never changes
@@ -46,13 +51,14 @@ public final class IpSetTable {
     /** {@code removed} of a member not removed. */
     private static final long NEVER = Long.MAX_VALUE;
     private static final long USED = 1L << 62;
+    private static final long SETTLED = Long.MIN_VALUE;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle V4;
     private static final VarHandle V6;
 
     static {
         try {
-            V4 = MethodHandles.lookup().findVarHandle(IpSetTable.class, "v4", long[].class);
+            V4 = MethodHandles.lookup().findVarHandle(IpSetTable.class, "v4", Slots4.class);
             V6 = MethodHandles.lookup().findVarHandle(IpSetTable.class, "v6", long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -66,7 +72,13 @@ public final class IpSetTable {
     public record View(IpSetTable table, long generation) {}
 
     // Read by readers through V4/V6 (acquire); the writer reads and writes its own arrays plainly.
-    private long[] v4 = new long[3 * 16];
+    /** The IPv4 keys and their spans, published together (a rehash replaces both). */
+    private record Slots4(long[] keys, long[] spans) {}
+
+    private Slots4 v4 = new Slots4(new long[16], new long[32]);
+    /** IPv4 slots that are members but not SETTLED yet: settled by {@link #release} once the floor passes their start. */
+    private int[] unsettled4 = new int[16];
+    private int unsettledCount4;
     private long[] v6 = new long[5 * 16];
 
     // Writer state.
@@ -123,6 +135,29 @@ public final class IpSetTable {
      */
     public synchronized void release(long oldestInUse) {
         if (oldestInUse > floor) floor = Math.min(oldestInUse, open);
+        long[] keys = v4.keys(), spans = v4.spans();
+        int kept = 0;
+        for (int k = 0; k < unsettledCount4; k++) {
+            int i = unsettled4[k];
+            if (!settle4(keys, spans, i) && spans[2 * i + 1] == NEVER && keys[i] >= 0) unsettled4[kept++] = i;
+        }
+        unsettledCount4 = kept;
+    }
+
+    /** Marks slot {@code i} SETTLED if every readable view sees it; true if it is (or was). */
+    private boolean settle4(long[] keys, long[] spans, int i) {
+        long w = keys[i];
+        if (w < 0) return true;
+        if (w == 0 || spans[2 * i + 1] != NEVER || spans[2 * i] > floor) return false;
+        SLOT.setRelease(keys, i, w | SETTLED); // either form reads as a member to every view at or after the floor
+        return true;
+    }
+
+    /** A member slot just written: settled now if it can be, else remembered for a later release. */
+    private void member4(long[] keys, long[] spans, int i) {
+        if (settle4(keys, spans, i)) return;
+        if (unsettledCount4 == unsettled4.length) unsettled4 = Arrays.copyOf(unsettled4, unsettledCount4 * 2);
+        unsettled4[unsettledCount4++] = i;
     }
 
     /**
@@ -135,10 +170,10 @@ public final class IpSetTable {
     public synchronized void deleteSet(int id) {
         check(id);
         if (sizes[id] > 0) {
-            long[] t4 = v4;
-            for (int i = 0; i < t4.length; i += 3) {
-                long w = t4[i];
-                if (w != 0 && setOf(w) == id && t4[i + 2] == NEVER) SLOT.setRelease(t4, i + 2, open);
+            long[] keys = v4.keys(), spans = v4.spans();
+            for (int i = 0; i < keys.length; i++) {
+                long w = keys[i];
+                if (w != 0 && setOf(w) == id && spans[2 * i + 1] == NEVER) unsettleRemoved4(keys, spans, i);
             }
             long[] t6 = v6;
             for (int i = 0; i < t6.length; i += 5) {
@@ -153,28 +188,40 @@ public final class IpSetTable {
     public synchronized boolean addV4(int id, int address) {
         check(id);
         long key = USED | (long) id << 32 | (address & 0xFFFF_FFFFL);
-        long[] t = v4;
-        int mask = t.length / 3 - 1;
+        long[] keys = v4.keys(), spans = v4.spans();
+        int mask = keys.length - 1;
         int i = hash4(id, address) & mask;
         int undo = -1, revive = -1;
-        for (long w; (w = t[3 * i]) != 0; i = (i + 1) & mask) {
+        for (long w; (w = keys[i]) != 0; i = (i + 1) & mask) {
+            if (w == (key | SETTLED)) return false;
             if (w != key) continue;
-            long removed = t[3 * i + 2];
+            long removed = spans[2 * i + 1];
             if (removed == NEVER) return false;
             if (removed == open) undo = i;
             else if (removed <= floor) revive = i;
         }
-        if (!changeAt(t, 3, undo, revive)) {
-            if (2 * (v4Used + 1) > t.length / 3) {
-                t = rehash4(t);
-                mask = t.length / 3 - 1;
+        if (undo >= 0) {
+            SLOT.setRelease(spans, 2 * undo + 1, NEVER);
+            member4(keys, spans, undo);
+        } else if (revive >= 0) {
+            // the start first: a reader never sees the old start with the open end
+            SLOT.setRelease(spans, 2 * revive, open);
+            SLOT.setRelease(spans, 2 * revive + 1, NEVER);
+            member4(keys, spans, revive);
+        } else {
+            if (2 * (v4Used + 1) > keys.length) {
+                rehash4();
+                keys = v4.keys();
+                spans = v4.spans();
+                mask = keys.length - 1;
                 i = hash4(id, address) & mask;
-                while (t[3 * i] != 0) i = (i + 1) & mask;
+                while (keys[i] != 0) i = (i + 1) & mask;
             }
-            t[3 * i + 1] = open;
-            t[3 * i + 2] = NEVER;
-            SLOT.setRelease(t, 3 * i, key); // release: the interval is visible before the key
+            spans[2 * i] = open;
+            spans[2 * i + 1] = NEVER;
+            SLOT.setRelease(keys, i, key); // release: the span is visible before the key
             v4Used++;
+            member4(keys, spans, i);
         }
         sizes[id]++;
         changedSinceSeal = true;
@@ -185,18 +232,25 @@ public final class IpSetTable {
     public synchronized boolean removeV4(int id, int address) {
         check(id);
         long key = USED | (long) id << 32 | (address & 0xFFFF_FFFFL);
-        long[] t = v4;
-        int mask = t.length / 3 - 1;
+        long[] keys = v4.keys(), spans = v4.spans();
+        int mask = keys.length - 1;
         for (int i = hash4(id, address) & mask; ; i = (i + 1) & mask) {
-            long w = t[3 * i];
+            long w = keys[i];
             if (w == 0) return false;
-            if (w == key && t[3 * i + 2] == NEVER) {
-                SLOT.setRelease(t, 3 * i + 2, open); // views sealed before now still see it
+            if (w == (key | SETTLED) || (w == key && spans[2 * i + 1] == NEVER)) {
+                unsettleRemoved4(keys, spans, i);
                 sizes[id]--;
                 changedSinceSeal = true;
                 return true;
             }
         }
+    }
+
+    /** Ends slot {@code i}'s membership at the open generation (views sealed before still see it). */
+    private void unsettleRemoved4(long[] keys, long[] spans, int i) {
+        SLOT.setRelease(spans, 2 * i + 1, open);
+        long w = keys[i];
+        if (w < 0) SLOT.setRelease(keys, i, w & ~SETTLED); // after the end: a reader of the plain key reads the span with it
     }
 
     /** Adds an IPv6 address (network order: hi holds bytes 0..7); false if already a member. */
@@ -280,14 +334,16 @@ public final class IpSetTable {
      * {@link #NEWEST}); false for unknown or deleted sets. Allocates nothing.
      */
     public boolean containsV4(int id, int address, long generation) {
-        long[] t = (long[]) V4.getAcquire(this); // acquire: the slots written before this array was published
+        Slots4 slots = (Slots4) V4.getAcquire(this); // acquire: the slots written before these arrays were published
+        long[] keys = slots.keys;
         long key = USED | (long) id << 32 | (address & 0xFFFF_FFFFL);
-        int mask = t.length / 3 - 1;
+        int mask = keys.length - 1;
         for (int i = hash4(id, address) & mask; ; i = (i + 1) & mask) {
-            long w = (long) SLOT.getAcquire(t, 3 * i);
+            long w = (long) SLOT.getAcquire(keys, i);
+            if (w == (key | SETTLED)) return true;
             if (w == 0) return false;
             // removed before added: a revived slot's new start is written before its open end
-            if (w == key && generation < (long) SLOT.getAcquire(t, 3 * i + 2) && (long) SLOT.getAcquire(t, 3 * i + 1) <= generation) {
+            if (w == key && generation < (long) SLOT.getAcquire(slots.spans, 2 * i + 1) && (long) SLOT.getAcquire(slots.spans, 2 * i) <= generation) {
                 return true;
             }
         }
@@ -316,7 +372,8 @@ public final class IpSetTable {
 
     /** Bytes of the two hash tables. */
     public long memoryBytes() {
-        return 8L * (((long[]) V4.getAcquire(this)).length + ((long[]) V6.getAcquire(this)).length);
+        Slots4 slots = (Slots4) V4.getAcquire(this);
+        return 8L * (slots.keys.length + slots.spans.length + ((long[]) V6.getAcquire(this)).length);
     }
 
     // ---- set conditions of rules (see SetMatch.encode) -------------------------------------------
@@ -365,25 +422,32 @@ public final class IpSetTable {
         return added < removed && removed > floor;
     }
 
-    /** A new array holding the readable intervals only, at load at most 1/4, published with a release store. */
-    private long[] rehash4(long[] old) {
+    /** New arrays holding the readable slots only, at load at most 1/4, published with a release store. */
+    private void rehash4() {
+        long[] oldKeys = v4.keys(), oldSpans = v4.spans();
         int live = 0;
-        for (int o = 0; o < old.length; o += 3) if (old[o] != 0 && readable(old[o + 1], old[o + 2])) live++;
+        for (int o = 0; o < oldKeys.length; o++) if (readable4(oldKeys, oldSpans, o)) live++;
         int capacity = Integer.highestOneBit(Math.max(16, 4 * (live + 1) - 1)) * 2;
-        long[] t = new long[3 * capacity];
+        long[] keys = new long[capacity], spans = new long[2 * capacity];
         int mask = capacity - 1;
-        for (int o = 0; o < old.length; o += 3) {
-            long w = old[o];
-            if (w == 0 || !readable(old[o + 1], old[o + 2])) continue;
+        unsettledCount4 = 0;
+        for (int o = 0; o < oldKeys.length; o++) {
+            long w = oldKeys[o];
+            if (!readable4(oldKeys, oldSpans, o)) continue;
             int i = hash4(setOf(w), (int) w) & mask;
-            while (t[3 * i] != 0) i = (i + 1) & mask;
-            t[3 * i] = w;
-            t[3 * i + 1] = old[o + 1];
-            t[3 * i + 2] = old[o + 2];
+            while (keys[i] != 0) i = (i + 1) & mask;
+            keys[i] = w;
+            spans[2 * i] = oldSpans[2 * o];
+            spans[2 * i + 1] = w < 0 ? NEVER : oldSpans[2 * o + 1];
+            if (w >= 0 && spans[2 * i + 1] == NEVER) member4(keys, spans, i);
         }
         v4Used = live;
-        V4.setRelease(this, t); // release: every slot of t is written before a reader can see it
-        return t;
+        V4.setRelease(this, new Slots4(keys, spans)); // release: every slot is written before a reader can see them
+    }
+
+    private boolean readable4(long[] keys, long[] spans, int i) {
+        long w = keys[i];
+        return w < 0 || (w != 0 && readable(spans[2 * i], spans[2 * i + 1]));
     }
 
     private long[] rehash6(long[] old) {
