@@ -67,9 +67,14 @@ work=$(mktemp -d /tmp/ocelot-l3fwd-bench.XXXXXX)
 l3pid=""
 jpid=""
 cleanup() {
-  [ -n "$l3pid" ] && kill -INT "$l3pid" 2>/dev/null || true
+  if [ -n "$l3pid" ]; then
+    kill -INT "$l3pid" 2>/dev/null || true
+    # l3fwd only looks at its quit flag in the main loop: one still loading routes is killed
+    for _ in $(seq 1 25); do kill -0 "$l3pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$l3pid" 2>/dev/null || true
+  fi
   [ -n "$jpid" ] && kill "$jpid" 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$work" /var/run/dpdk/ocelot-l3fwd-$$-* # this script's l3fwd runtime folders
 }
 trap cleanup EXIT
 
@@ -180,6 +185,7 @@ run_l3fwd() {
   if [ -n "${PERF_OUT:-}" ]; then perf record -F 1999 -g -t "$l3pid" -o "$PERF_OUT" -- sleep "$secs" 2>/dev/null; else sleep "$secs"; fi
   t1=$(awk '{print $14 + $15}' "$tid/stat"); s1=$(stats "$prefix")
   kill -INT "$l3pid"; wait "$l3pid" || true; l3pid=""
+  rm -rf "/var/run/dpdk/$prefix" # l3fwd exits leaving its runtime folder (not --in-memory)
   RES=$(printf '%s\n%s\n' "$s0" "$s1" | awk -v t="$((t1 - t0))" -v hz="$hz" '
     NR==1 && $1==0 {rx0=$2} NR==2 && $1==1 {tx0=$3} NR==3 && $1==0 {rx1=$2} NR==4 && $1==1 {tx1=$3}
     END { rx = rx1 - rx0; tx = tx1 - tx0; printf "%d %d %.2f\n", rx, tx, (t > 0 ? rx / (t / hz) / 1e6 : 0) }')
