@@ -44,7 +44,11 @@ echo "building ..." >&2
 # so engineers rebuilding bench/target/benchmarks.jar meanwhile cannot break this run.
 mvn -q -B -o -pl lpm compile >&2 2>/dev/null || mvn -q -B -pl lpm compile >&2
 # the local repository Maven uses here (a worktree's .mvn/maven.config may name its own)
-repo="$(sed -n 's/.*-Dmaven.repo.local=\([^ ]*\).*/\1/p' .mvn/maven.config 2>/dev/null | head -1)"
+# (no .mvn/maven.config on a plain clone: sed's failure must not end the script under pipefail)
+repo=""
+if [ -f .mvn/maven.config ]; then
+  repo="$(sed -n 's/.*-Dmaven.repo.local=\([^ ]*\).*/\1/p' .mvn/maven.config | head -1)"
+fi
 native_jar="${repo:-$HOME/.m2/repository}/dev/ocelot/ocelot-native/0.1.0-SNAPSHOT/ocelot-native-0.1.0-SNAPSHOT.jar"
 [ -f "$native_jar" ] || mvn -q -B -o -pl native install -DskipTests >&2
 cp -r lpm/target/classes "$work/lpm-classes" # a copy: rebuilding lpm/ meanwhile cannot change this run

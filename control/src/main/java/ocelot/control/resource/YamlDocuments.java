@@ -1,5 +1,6 @@
 package ocelot.control.resource;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -82,7 +83,14 @@ public final class YamlDocuments {
     private static List<JsonNode> json(String text) throws JsonProcessingException {
         List<JsonNode> out = new ArrayList<>();
         try (MappingIterator<JsonNode> docs = JSON.readerFor(JsonNode.class).readValues(text)) {
-            while (docs.hasNextValue()) out.add(docs.nextValue());
+            try {
+                while (docs.hasNextValue()) out.add(docs.nextValue());
+            } catch (NumberFormatException e) {
+                // Jackson's BigDecimal parse refuses e.g. 3e3333333333333335 with a bare NumberFormatException
+                // (found by ResourceCodecFuzzTest): a JSON error at the parser's place like any other.
+                JsonParser p = docs.getParser();
+                throw new JsonParseException(p, "number out of range (" + firstLine(e.getMessage()) + ")", p.currentLocation());
+            }
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
@@ -92,6 +100,12 @@ public final class YamlDocuments {
             throw e;
         }
         return out;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "no detail";
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     private static List<JsonNode> yaml(String text, String source) {
