@@ -156,6 +156,9 @@ public final class ResourceCodec {
         } catch (JsonProcessingException e) {
             throw new ResourceException("datastore key " + datastoreKey, 0, null, "stored value is not JSON: "
                     + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // Jackson's BigDecimal parse refuses e.g. 3e3333333333333335 without a JsonProcessingException
+            throw new ResourceException("datastore key " + datastoreKey, 0, null, "stored value holds a number out of range");
         }
         return readOne(node, "", "datastore key " + datastoreKey, 0, null);
     }

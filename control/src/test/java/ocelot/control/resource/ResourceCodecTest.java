@@ -287,4 +287,11 @@ class ResourceCodecTest {
         assertEquals(null, ((IpPool) ResourceCodec.parse("apiVersion: v1\nkind: ipPool\nmetadata: {cidr: 10.1.0.0/16}\n", "f").getFirst())
                 .bgpExtendedCommunities());
     }
+
+    @Test
+    void aStoredValueWithANumberOutOfRangeIsANamedError() {
+        ResourceException e = org.junit.jupiter.api.Assertions.assertThrows(ResourceException.class,
+                () -> ResourceCodec.fromStored("/calico/v1/ipam/v4/pool/10.1.0.0-16", "{\"cidr\":\"10.1.0.0/16\",\"x\":3e3333333333333335}"));
+        assertTrue(e.getMessage().contains("/calico/v1/ipam/v4/pool/10.1.0.0-16") && e.getMessage().contains("number out of range"), e.getMessage());
+    }
 }
