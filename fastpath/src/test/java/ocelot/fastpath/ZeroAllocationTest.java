@@ -156,9 +156,10 @@ class ZeroAllocationTest {
     @Test
     void everyPacketNewFlowAllocatesNothing() throws Exception {
         forward(4096, FastpathConfig.defaults().withConntrackCapacity(1024), fp -> {
-            // nearly every packet: eviction picks the flow closest to expiry among 8 sampled, not
-            // strictly the oldest, so a flow now and then is still there when it comes round
-            assertTrue(fp.counters().get(Counter.CT_NEW) > fp.counters().get(Counter.RX) * 0.99, fp.counters().describeNonZero());
+            // most packets, not all: eviction picks the flow closest to expiry among 8 sampled, not
+            // strictly the oldest, so some flows are still there when they come round (40 of 3M in
+            // one run, 436k of 3M in CI's: how many depends on how far the clock moves per burst)
+            assertTrue(fp.counters().get(Counter.CT_NEW) > fp.counters().get(Counter.RX) * 0.5, fp.counters().describeNonZero());
             assertTrue(fp.counters().get(Counter.CT_EVICTED) >= fp.counters().get(Counter.CT_NEW) - 1024, fp.counters().describeNonZero());
         });
     }
