@@ -23,8 +23,27 @@ public final class ResourceException extends RuntimeException {
         StringBuilder b = new StringBuilder();
         if (source != null) b.append(source).append(": ");
         if (document > 0) b.append("document ").append(document).append(": ");
-        if (path != null && !path.isEmpty()) b.append(path).append(": ");
-        return b.append(problem.replace('\n', ' ')).toString();
+        // The path holds the document's own keys: a key with a line break (found by ResourceCodecFuzzTest)
+        // must not break the one-line message, so control characters are escaped there.
+        if (path != null && !path.isEmpty()) b.append(escaped(path)).append(": ");
+        return b.append(problem.replace('\n', ' ').replace('\r', ' ')).toString();
+    }
+
+    private static String escaped(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.toString();
     }
 
     public String source() {

@@ -29,6 +29,8 @@ class ResourceCodecFuzzTest {
                 SeedExamples.read("ippool.yaml") + "\n---\n" + SeedExamples.read("bgppeer.yaml"),
                 // findings, kept as regression inputs: a number Jackson's BigDecimal parse refuses (NumberFormatException)
                 "[2,2,2,3e3333333333333335,\"3",
+                // an unknown key holding line breaks, echoed in the error's field path
+                "{\"apiVersion\":\"v1\",\"kind\":\"profile\",?\"map sabled: yes\n\n-: yes\n\u008a---\netadata\":{\"neme\":\"p\"},\"spec\":{\"egress\":[{\"acdion\":\"allowaaaaaaaaa\"}]}}",
                 "{\"apiVersion\":\"v1\",\"kind\":\"ipPool\",\"metadata\":{\"cidr\":\"10.1.0.0/16\"},\"spec\":{\"x\":1e3333333333333335}}");
         return Stream.concat(examples, more).map(s -> s.getBytes(StandardCharsets.UTF_8));
     }
