@@ -236,7 +236,9 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$lpm $acl" >> "$work/l3fwd.txt"
 done
 exec 7>&-
-wait "$jpid"; jpid=""
+# The JVM prints its medians and closes the pipelines after the last round: when that fails, show why
+wait "$jpid" || { status=$?; echo "l3fwd.sh: Ocelot's JVM exited $status after the rounds:" >&2; tail -40 "$work/ocelot.txt" >&2; exit 1; }
+jpid=""
 grep -E '^(ocelot-|counters)' "$work/ocelot.txt"
 med() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 lpm=$(awk '{print $1}' "$work/l3fwd.txt" | med)
